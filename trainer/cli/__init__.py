@@ -1,0 +1,77 @@
+"""The command line: the composition root that resolves paths, opens the store and builds the session.
+
+CLI layer. Each command lives in a module of this package that exposes `register(subparsers, common)`;
+heavy imports (numpy, sympy, textual, sqlite_utils) happen inside the command that needs them so that
+`trainer --help` and the TUI's first frame stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+from trainer import __version__
+
+COMMAND_MODULES = ("tui", "authoring", "grade", "progress")
+
+
+class UserError(Exception):
+    """A problem the user can fix (bad path, unknown id, corrupt file): printed without a traceback.
+
+    Attributes:
+        code: the exit code (1 for a finding or failure, 2 for bad usage).
+    """
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options every command accepts, before or after its name.
+
+    Subcommands get SUPPRESS defaults so that `trainer --db X stats` is not undone by the
+    subparser's own default.
+    """
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--db", metavar="PATH", default=default,
+                        help="progress database (default: $TRAINER_DB, else the user data directory)")
+    parser.add_argument("--problems", metavar="DIR", action="append",
+                        default=argparse.SUPPRESS if suppress else [],
+                        help="extra problem folder, loaded after the bundled bank (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, every command registered."""
+    parser = argparse.ArgumentParser(
+        prog="trainer",
+        description="Practise the equations of machine learning: fresh randomized problems, "
+        "graded by a solver, scheduled with FSRS.",
+    )
+    parser.add_argument("--version", action="version", version=f"trainer {__version__}")
+    _common_options(parser, suppress=False)
+    parser.add_argument("--seed", type=int, default=None,
+                        help="deterministic session (same problems in the same order), for demos and tests")
+    common = argparse.ArgumentParser(add_help=False)
+    _common_options(common, suppress=True)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        import_module(f"trainer.cli.{name}").register(subparsers, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run `trainer`; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:  # no command: open the trainer
+        handler = import_module("trainer.cli.tui").run
+    try:
+        return handler(args) or 0
+    except UserError as exc:
+        print(f"trainer: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,51 @@
+"""Where trainer keeps its files: one module owns every path, with one seam for tests.
+
+CLI layer (the only place platformdirs is imported). `TRAINER_HOME` moves everything under one
+folder (tests, portable installs); `TRAINER_DB` or `--db` moves just the database.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP = "trainer"
+
+
+def data_dir() -> Path:
+    """The user data directory (created on demand by the caller that writes into it)."""
+    home = os.environ.get("TRAINER_HOME")
+    if home:
+        return Path(home)
+    from platformdirs import user_data_path
+
+    return user_data_path(APP, appauthor=False)
+
+
+def db_path(override: str | os.PathLike | None = None) -> Path:
+    """The progress database: `--db`, else `$TRAINER_DB`, else `<data dir>/trainer.db`."""
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get("TRAINER_DB")
+    if env:
+        return Path(env).expanduser()
+    return data_dir() / "trainer.db"
+
+
+def user_problems_dir() -> Path:
+    """The user's own problem folder, loaded after the bundled bank when it exists."""
+    return data_dir() / "problems"
+
+
+def backups_dir(db: Path) -> Path:
+    """Automatic backups live beside the database they copy."""
+    return db.parent / "backups"
+
+
+def bundled_problems_dir() -> Path:
+    """The bank shipped with trainer: inside the installed wheel, else the source tree's `problems/`."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "problems"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "problems"

@@ -1,0 +1,1 @@
+"""The Textual front end. Talks to `trainer.session`, never to storage."""
