@@ -1,0 +1,139 @@
+"""Safe YAML reading for template files, with the line of every value kept for error messages.
+
+Core layer. Built on PyYAML's *safe* loader (the C one when available): no tags that construct Python
+objects, and no aliases at all, because an alias bomb ("billion laughs") is a few lines that expand
+into gigabytes once anything walks the result. Mappings come back as `LineDict`, a dict that remembers
+on which line each key's value starts, so the template validator can say "file.yaml:12: ...".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 256 * 1024  # a template is a page of text; anything larger is a mistake or an attack
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YamlError(ValueError):
+    """A file that is not acceptable YAML. `line` is 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class LineDict(dict):
+    """A mapping that also knows the 1-based line of each key (`lines[key]`) and of itself (`line`)."""
+
+    __slots__ = ("lines", "line")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lines: dict[Any, int] = {}
+        self.line: int = 0
+
+    def line_of(self, key: Any) -> int:
+        """Line of `key` if present, else the line where this mapping starts."""
+        return self.lines.get(key, self.line)
+
+
+class LineList(list):
+    """A sequence that knows the 1-based line of each item."""
+
+    __slots__ = ("lines", "line")
+
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        self.lines: list[int] = []
+        self.line: int = 0
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index] if 0 <= index < len(self.lines) else self.line
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        out = LineDict()
+        out.line = node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise YamlError("a mapping key must be plain text", key_node.start_mark.line + 1) from None
+            if key in out:
+                raise YamlError(f"duplicate key {key!r}", key_node.start_mark.line + 1)
+            out[key] = self.construct_object(value_node, deep=True)
+            out.lines[key] = value_node.start_mark.line + 1 if not isinstance(
+                value_node, yaml.ScalarNode) or value_node.style is None else key_node.start_mark.line + 1
+        return out
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
+        out = LineList(self.construct_object(child, deep=True) for child in node.value)
+        out.lines = [child.start_mark.line + 1 for child in node.value]
+        out.line = node.start_mark.line + 1
+        return out
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+
+
+def _refuse_aliases(text: str) -> None:
+    """Scan the event stream (in C when available) for aliases before anything is built."""
+    try:
+        for event in yaml.parse(text, Loader=_Base):
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlError("YAML aliases (*name) are not allowed in templates",
+                                event.start_mark.line + 1)
+            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)) \
+                    and event.anchor:
+                raise YamlError("YAML anchors (&name) are not allowed in templates",
+                                event.start_mark.line + 1)
+    except yaml.MarkedYAMLError:
+        return  # reported with its position by the real load below
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document safely.
+
+    Args:
+        text: the file's contents.
+
+    Returns:
+        Plain data with mappings as `LineDict` and sequences as `LineList`.
+
+    Raises:
+        YamlError: the text is too large, malformed, uses aliases, or asks for a Python object.
+    """
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise YamlError(f"the file is larger than {MAX_BYTES // 1024} KiB")
+    if "\x00" in text:
+        raise YamlError("the file contains a NUL byte", text[: text.index("\x00")].count("\n") + 1)
+    _refuse_aliases(text)
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    except YamlError:
+        raise
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        found = re.search(r"'([^']+)'", exc.problem or "")
+        tag = f" {found.group(1).replace('tag:yaml.org,2002:', '!!')}" if found else ""
+        raise YamlError(f"YAML tag{tag} is not allowed: templates are plain YAML",
+                        mark.line + 1 if mark else None) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlError(f"YAML syntax error: {exc.problem or exc.context}",
+                        mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"YAML error: {exc}") from None
+    except RecursionError:
+        raise YamlError("the file is nested too deeply") from None
+    finally:
+        loader.dispose()
