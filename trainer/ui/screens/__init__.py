@@ -1,0 +1,1 @@
+"""The trainer's screens, one per module, imported lazily by the app when first shown."""

@@ -1,0 +1,127 @@
+"""`TrainerApp`: the Textual application that drills ML equations, reviews them and shows progress.
+
+UI layer. The CLI (the composition root) hands it a built session or a factory that builds one; the
+factory runs on the session thread (see `runner.py`) while Textual starts, so the first problem is on
+screen quickly. Screens are imported on first use to keep start-up light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from trainer.ui.runner import SessionRunner
+
+
+class TrainerApp(App[None]):
+    """The trainer: Home underneath, the review screen on top at start."""
+
+    TITLE = "trainer"
+    SUB_TITLE = "the equations of machine learning"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("f1", "open_help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        session_or_factory: Any,
+        *,
+        exit_when_ready: bool = False,
+        tz: tzinfo | None = None,
+        start_with_review: bool = True,
+    ):
+        super().__init__()
+        self.runner = SessionRunner(session_or_factory)
+        self.exit_when_ready = exit_when_ready
+        self.start_with_review = start_with_review
+        self.tz = tz
+        self.problems_shown = 0
+
+    # -- helpers shared by screens -------------------------------------------------------------
+    def local(self, when: datetime | None) -> datetime | None:
+        """A UTC time in the display zone (the machine's, unless the app was given one)."""
+        if when is None:
+            return None
+        return when.astimezone(self.tz) if self.tz is not None else when.astimezone()
+
+    def problem_ready(self) -> None:
+        """Called by the review screen once a problem is shown and its input has focus."""
+        self.problems_shown += 1
+        if self.exit_when_ready and self.problems_shown == 1:
+            self.exit()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        from trainer.ui.screens.home_screen import HomeScreen
+
+        return HomeScreen()
+
+    async def on_mount(self) -> None:
+        if self.start_with_review:
+            self.action_review()
+        try:
+            await self.runner.opened()
+        except Exception as exc:  # the factory failed: corrupt database, unreadable folder...
+            self.exit(return_code=1, message=f"trainer: {exc}")
+
+    async def on_unmount(self) -> None:
+        self.runner.shutdown()
+
+    # -- actions (all of them are also in the command palette) ----------------------------------
+    def action_review(self) -> None:
+        from trainer.ui.screens.review_screen import ReviewScreen
+
+        self._switch_to(ReviewScreen())
+
+    def action_quiz(self) -> None:
+        from trainer.ui.screens.quiz_setup_modal import QuizSetupModal
+
+        async def start(choice: dict | None) -> None:
+            if choice:
+                from trainer.ui.screens.quiz_screen import QuizScreen
+
+                self._switch_to(QuizScreen(**choice))
+
+        self.push_screen(QuizSetupModal(), start)
+
+    def action_progress(self) -> None:
+        from trainer.ui.screens.progress_screen import ProgressScreen
+
+        self._switch_to(ProgressScreen())
+
+    def action_bank(self) -> None:
+        from trainer.ui.screens.bank_screen import BankScreen
+
+        self._switch_to(BankScreen())
+
+    def action_open_help(self) -> None:
+        from trainer.ui.screens.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def _switch_to(self, screen: Screen) -> None:
+        """Show a top-level screen directly above Home, closing whichever one was open."""
+        self.action_home()
+        self.push_screen(screen)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Review", "Review the problems that are due", self.action_review)
+        yield SystemCommand("Quiz", "A self-check run that leaves the schedule alone", self.action_quiz)
+        yield SystemCommand("Progress", "Heatmap, retention, forecast, mastery, mistakes", self.action_progress)
+        yield SystemCommand("Bank", "Browse, preview and reload the problem templates", self.action_bank)
+        yield SystemCommand("Home", "Back to the overview", self.action_home)
+        yield SystemCommand("Help", "Every key, and how to type answers", self.action_open_help)
+        yield from getattr(screen, "screen_commands", lambda: ())()
+        yield from super().get_system_commands(screen)

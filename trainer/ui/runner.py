@@ -1,0 +1,53 @@
+"""One thread that owns the session: every call the UI makes to `trainer.session` runs there.
+
+UI layer. Grading, committing a review and building statistics may take milliseconds to seconds and
+must never freeze the event loop; SQLite connections are also tied to the thread that opened them
+(sqlite3's `check_same_thread`), so the session is built *and* used on the same single worker
+thread. Screens `await runner.call(...)`; nothing here touches a widget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class SessionRunner:
+    """Builds the session from a factory on its own thread and serialises every later call there."""
+
+    def __init__(self, session_or_factory: Any):
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trainer-session")
+        self._session: Any = None
+        if callable(session_or_factory) and not hasattr(session_or_factory, "next_item"):
+            factory: Callable[[], Any] = session_or_factory
+        else:
+            factory = lambda: session_or_factory  # noqa: E731 - an already built session
+        # Started at once so that loading the bank and opening the store overlap Textual's start-up.
+        self._opened: Future = self._executor.submit(self._open, factory)
+
+    def _open(self, factory: Callable[[], Any]) -> Any:
+        self._session = factory()
+        return self._session
+
+    async def opened(self) -> Any:
+        """The session, once built (re-raises whatever the factory raised)."""
+        return await asyncio.wrap_future(self._opened)
+
+    @property
+    def session(self) -> Any:
+        """The session if it is already built, else None."""
+        return self._session
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run `fn(session, *args, **kwargs)` on the session thread and await its result."""
+        await self.opened()
+        future = self._executor.submit(lambda: fn(self._session, *args, **kwargs))
+        return await asyncio.wrap_future(future)
+
+    def shutdown(self) -> None:
+        """Stop accepting calls; a call in progress (a commit) is allowed to finish."""
+        self._executor.shutdown(wait=True, cancel_futures=True)

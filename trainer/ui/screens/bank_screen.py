@@ -1,0 +1,178 @@
+"""`BankScreen`: every template, filterable; preview any with a seed, re-roll, see its answer,
+anticipated mistakes and worked solution; reload from disk; broken files listed with file:line.
+
+UI layer; data from `session.templates`, `session.bank_errors`, `session.preview()`, `session.reload()`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from trainer.ui.widgets.param_grid import param_block
+
+
+def matches(template: Any, words: list[str]) -> bool:
+    """Every filter word occurs in the template's id, title, topic, equation, kind or tags."""
+    haystack = " ".join([template.id, template.title, template.topic, template.equation,
+                         getattr(template, "kind", ""), " ".join(getattr(template, "tags", ()) or ())]).lower()
+    return all(w in haystack for w in words)
+
+
+def error_line(error: Any) -> str:
+    """`path:line: message` for a load error."""
+    where = str(getattr(error, "path", ""))
+    line = getattr(error, "line", None)
+    return f"{where}:{line}: {error.message}" if line else f"{where}: {error.message}"
+
+
+class BankScreen(Screen[None]):
+    """Template table on the left, preview on the right."""
+
+    BINDINGS = [
+        Binding("escape", "app.home", "Home"),
+        Binding("slash", "filter", "Filter"),
+        Binding("n", "reroll", "Re-roll"),
+        Binding("ctrl+l", "reload", "Reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.templates: list[Any] = []
+        self.seed = 1
+        self.selected: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="bank-errors")
+        with Horizontal(id="bank-body"):
+            with Vertical(id="bank-list"):
+                yield Input(placeholder="filter: topic, equation, tag, words…", id="bank-filter")
+                yield DataTable(id="bank-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="bank-preview"):
+                yield Static("Select a template to preview it.", id="preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#bank-table", DataTable)
+        table.add_column("id", key="id")
+        table.add_column("topic", key="topic")
+        table.add_column("equation", key="equation")
+        table.add_column("kind", key="kind")
+        self.query_one("#bank-preview").border_title = "preview"
+        self.run_worker(self._load(), exclusive=True, group="bank")
+
+    async def _load(self, reload: bool = False) -> None:
+        def work(session):
+            if reload:
+                session.reload()
+            return list(session.templates), list(session.bank_errors)
+
+        try:
+            templates, errors = await self.app.runner.call(work)
+        except Exception as exc:
+            self.notify(f"could not load the bank: {exc}", severity="error")
+            return
+        self.templates = sorted(templates, key=lambda t: (t.topic, t.equation, t.id))
+        box = self.query_one("#bank-errors", Static)
+        box.display = bool(errors)
+        box.update(Text(f"{len(errors)} template file(s) could not be loaded (the rest work):\n", style="bold")
+                   + Text("\n".join(error_line(e) for e in errors)))
+        self.fill()
+        if reload:
+            self.notify(f"Reloaded {len(templates)} templates, {len(errors)} broken")
+
+    def fill(self) -> None:
+        words = self.query_one("#bank-filter", Input).value.lower().split()
+        table = self.query_one("#bank-table", DataTable)
+        table.clear()
+        for t in self.templates:
+            if matches(t, words):
+                table.add_row(t.id, t.topic, t.equation, getattr(t, "kind", ""), key=t.id)
+        self.query_one("#bank-list").border_title = f"{table.row_count} of {len(self.templates)} templates"
+
+    @on(Input.Changed, "#bank-filter")
+    def filter_changed(self) -> None:
+        self.fill()
+
+    @on(Input.Submitted, "#bank-filter")
+    def filter_done(self) -> None:
+        self.query_one("#bank-table", DataTable).focus()
+
+    @on(DataTable.RowHighlighted, "#bank-table")
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value != self.selected:
+            self.selected = event.row_key.value
+            self.show_preview()
+
+    def show_preview(self) -> None:
+        if self.selected is not None:
+            self.run_worker(self._preview(self.selected, self.seed), exclusive=True, group="preview")
+
+    async def _preview(self, template_id: str, seed: int) -> None:
+        try:
+            instance = await self.app.runner.call(lambda s: s.preview(template_id, seed))
+        except Exception as exc:
+            self.query_one("#preview", Static).update(f"{template_id} (seed {seed}) cannot be generated:\n{exc}")
+            return
+        self.query_one("#preview", Static).update(preview_text(instance))
+        self.query_one("#bank-preview").border_title = f"{template_id} · seed {seed}"
+
+    def action_filter(self) -> None:
+        self.query_one("#bank-filter", Input).focus()
+
+    def action_reroll(self) -> None:
+        self.seed += 1
+        self.show_preview()
+
+    def action_reload(self) -> None:
+        self.run_worker(self._load(reload=True), exclusive=True, group="bank")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reroll" and self.query_one("#bank-filter", Input).has_focus:
+            return False  # "n" is a letter in the filter box
+        return True
+
+    def screen_commands(self):
+        from textual.app import SystemCommand
+
+        yield SystemCommand("Reload templates", "Re-read every problem folder from disk", self.action_reload)
+        yield SystemCommand("Re-roll preview", "Preview the template with the next seed", self.action_reroll)
+
+
+def preview_text(instance: Any) -> Text:
+    """Everything an author checks: prompt, parameters, answer, mistakes, hint and solution."""
+    out = Text()
+    out.append(f"{instance.title}\n", style="bold")
+    out.append(f"{instance.topic} · {instance.equation} · {getattr(instance, 'kind', '')}\n\n", style="dim")
+    out.append(instance.prompt.strip() + "\n\n")
+    params = getattr(instance, "params", None) or {}
+    if params:
+        out.append(param_block(params))
+        out.append("\n\n")
+    answer = instance.answer
+    out.append("answer  ", style="dim")
+    out.append(f"{getattr(answer, 'display', answer)}", style="bold")
+    out.append(f"  ({getattr(answer, 'type', '')})\n", style="dim")
+    mistakes = getattr(instance, "mistakes", ()) or ()
+    if mistakes:
+        out.append("\nmistakes\n", style="dim")
+        for m in mistakes:
+            value = getattr(m, "display", None) or getattr(m, "value", "")
+            out.append(f"  {m.id}", style="bold")
+            out.append(f" → {value}\n    {m.message}\n")
+    hint = getattr(instance, "hint", None)
+    if hint:
+        out.append(f"\nhint  {hint}\n")
+    solution = (getattr(instance, "solution", "") or "").strip()
+    if solution:
+        out.append("\nsolution\n", style="dim")
+        out.append(solution + "\n")
+    return out

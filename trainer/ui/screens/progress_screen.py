@@ -1,0 +1,203 @@
+"""`ProgressScreen`: a year heatmap of reviews, retention against the target, the 30-day forecast,
+mastery per equation, the most frequent mistakes and the leeches — each chart with its numbers.
+
+UI layer; everything comes from `session.stats()` (the `trainer stats --json` payload), read
+tolerantly so that a missing section shows as empty rather than failing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from trainer.ui.widgets.heatmap import Heatmap
+from trainer.ui.widgets.mastery_bar import mastery_bar
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value if not hasattr(value, "date") else value.date()
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def daily_counts(stats: dict) -> dict[date, int]:
+    """`{day: reviews}` from `reviews_per_day` / `heatmap`, given as a mapping or a list of rows."""
+    raw = stats.get("reviews_per_day") or stats.get("heatmap") or {}
+    if isinstance(raw, dict):
+        pairs = raw.items()
+    else:
+        pairs = ((r.get("date") or r.get("day"), r.get("count", r.get("reviews", 0))) for r in raw)
+    out = {}
+    for key, n in pairs:
+        d = _day(key)
+        if d is not None:
+            out[d] = int(n or 0)
+    return out
+
+
+def series(raw: Any, value_keys: tuple[str, ...]) -> list[tuple[str, float]]:
+    """(label, value) pairs from a mapping, a list of numbers or a list of rows."""
+    if isinstance(raw, dict):
+        return [(str(k), float(v)) for k, v in raw.items() if isinstance(v, (int, float))]
+    out = []
+    for i, r in enumerate(raw or []):
+        if isinstance(r, (int, float)):
+            out.append((str(i), float(r)))
+        elif isinstance(r, dict):
+            label = str(r.get("date") or r.get("day") or r.get("week") or r.get("month") or i)
+            for key in value_keys:
+                if isinstance(r.get(key), (int, float)):
+                    out.append((label, float(r[key])))
+                    break
+    return out
+
+
+class ProgressScreen(Screen[None]):
+    """Charts on the left, the numbers on the right; scrolls at small sizes."""
+
+    BINDINGS = [Binding("escape", "app.home", "Home"), Binding("r", "reload", "Refresh")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="progress-body"):
+            yield Static("", id="progress-empty")
+            with Vertical(id="heatmap-box", classes="panel"):
+                yield Heatmap(id="heatmap")
+                yield Static("", id="heatmap-numbers")
+            with Horizontal(classes="chart-row"):
+                with Vertical(id="retention-box", classes="panel"):
+                    yield Static("", id="retention-chart", classes="chart")
+                    yield Static("", id="retention-numbers")
+                with Vertical(id="forecast-box", classes="panel"):
+                    yield Static("", id="forecast-chart", classes="chart")
+                    yield Static("", id="forecast-numbers")
+            with Vertical(id="mastery-box", classes="panel"):
+                yield DataTable(id="mastery-table", cursor_type="row", show_cursor=False)
+            with Horizontal(classes="chart-row"):
+                yield Static("", id="mistakes", classes="panel")
+                yield Static("", id="leeches", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        titles = {"#heatmap-box": "Reviews in the last year", "#retention-box": "True retention vs target",
+                  "#forecast-box": "Due in the next 30 days", "#mastery-box": "Mastery per equation",
+                  "#mistakes": "Most frequent mistakes", "#leeches": "Leeches (8+ lapses)"}
+        for selector, title in titles.items():
+            self.query_one(selector).border_title = title
+        table = self.query_one("#mastery-table", DataTable)
+        for name in ("topic", "equation", "mastery", "reviews"):
+            table.add_column(name, key=name)
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.run_worker(self._load(), exclusive=True, group="stats")
+
+    async def _load(self) -> None:
+        try:
+            stats, summary = await self.app.runner.call(lambda s: (s.stats(), s.summary()))
+        except Exception as exc:
+            self.query_one("#progress-empty", Static).update(f"Statistics are unavailable: {exc}")
+            return
+        self.show_stats(stats, summary)
+
+    def show_stats(self, stats: dict, summary: dict) -> None:
+        counts = daily_counts(stats)
+        total = sum(counts.values()) or int(stats.get("total_reviews", 0) or 0)
+        today = _day(stats.get("today") or stats.get("now")) or (max(counts) if counts else date.today())
+        empty = self.query_one("#progress-empty", Static)
+        empty.display = total == 0
+        empty.update("No reviews yet. Answer a few problems (r on the home screen) and your heatmap, "
+                     "retention, forecast and mastery appear here.")
+        heatmap = self.query_one(Heatmap)
+        heatmap.set_counts(counts, today)
+        active = sum(1 for n in counts.values() if n)
+        streak = stats.get("streak", summary.get("streak", 0))
+        self.query_one("#heatmap-numbers", Static).update(
+            f"{total} reviews on {active} days · streak {streak} · "
+            f"best day {max(counts.values(), default=0)}")
+
+        target = float(stats.get("desired_retention", summary.get("desired_retention", 0.9)) or 0.9)
+        retention_raw = stats.get("retention_over_time") or stats.get("retention_history") or []
+        retention = series(retention_raw, ("retention", "value", "rate"))
+        true_ret = stats.get("true_retention", stats.get("retention"))
+        if isinstance(true_ret, dict):
+            true_ret = true_ret.get("value", true_ret.get("retention"))
+        numbers = f"target {target:.0%}"
+        if isinstance(true_ret, (int, float)):
+            numbers = f"true retention {true_ret:.1%} · " + numbers
+        self.query_one("#retention-numbers", Static).update(numbers)
+        self.query_one("#retention-chart", Static).update(
+            spark([v for _, v in retention], lo=0.0, hi=1.0, target=target) if retention else "no data yet")
+
+        forecast = series(stats.get("forecast") or stats.get("due_forecast") or [], ("due", "count", "cards"))
+        values = [v for _, v in forecast][:30]
+        self.query_one("#forecast-chart", Static).update(bars(values) if any(values) else "nothing scheduled")
+        self.query_one("#forecast-numbers", Static).update(
+            f"tomorrow {int(values[1]) if len(values) > 1 else 0} · next 7 days {int(sum(values[:7]))} · "
+            f"30 days {int(sum(values))}")
+
+        table = self.query_one("#mastery-table", DataTable)
+        table.clear()
+        rows = stats.get("mastery_by_equation") or stats.get("mastery") or []
+        if isinstance(rows, dict):
+            rows = rows.get("equations") or [{"equation": k, "mastery": v} for k, v in rows.items()
+                                              if isinstance(v, (int, float))]
+        for r in sorted(rows, key=lambda r: (r.get("topic", ""), r.get("equation", ""))):
+            table.add_row(r.get("topic", ""), r.get("title") or r.get("equation", ""),
+                          mastery_bar(r.get("mastery")), str(r.get("reviews", "")))
+
+        mistakes = stats.get("frequent_mistakes") or stats.get("mistakes") or []
+        lines = [f"{m.get('count', m.get('n', '')):>4}  {m.get('id') or m.get('diagnosis') or m.get('mistake')}"
+                 + (f" — {m['message']}" if m.get("message") else "") for m in mistakes[:8] if isinstance(m, dict)]
+        self.query_one("#mistakes", Static).update("\n".join(lines) or "none diagnosed yet")
+        leeches = stats.get("leeches") or []
+        lines = [f"{l.get('template_id') or l.get('id')}  ({l.get('lapses', '?')} lapses)"
+                 if isinstance(l, dict) else str(l) for l in leeches]
+        self.query_one("#leeches", Static).update("\n".join(lines) or "none — good")
+
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def bars(values: list[float], height: int = 4) -> str:
+    """Column chart of counts, `height` rows of eighth-blocks, with the peak labelled."""
+    peak = max(values, default=0) or 1
+    rows = []
+    for level in range(height, 0, -1):
+        row = ""
+        for v in values:
+            fill = v / peak * height - (level - 1)
+            row += BLOCKS[max(0, min(8, round(fill * 8)))] if fill > 0 else " "
+        rows.append(row)
+    rows[0] += f"  {int(peak)}"
+    rows.append("└" + "─" * max(0, len(values) - 1) + " days")
+    return "\n".join(rows)
+
+
+def spark(values: list[float], *, lo: float, hi: float, target: float, height: int = 4) -> str:
+    """A retention line as columns, with the target marked `─` where a column stays below it."""
+    rows = []
+    for level in range(height, 0, -1):
+        row = ""
+        top = lo + (hi - lo) * level / height
+        bottom = lo + (hi - lo) * (level - 1) / height
+        for v in values[-40:]:
+            if v >= top:
+                row += "█"
+            elif v > bottom:
+                row += BLOCKS[max(1, round((v - bottom) / (top - bottom) * 8))]
+            elif bottom <= target < top:
+                row += "─"
+            else:
+                row += " "
+        rows.append(row + (f"  {top:.0%}" if level == height else ""))
+    return "\n".join(rows) + f"\n(─ target {target:.0%})"

@@ -1,0 +1,329 @@
+"""`ReviewScreen`: one problem at a time — equation, prompt, parameters, answer with live echo —
+then the feedback and the rating (1–4 to override) before the next problem.
+
+UI layer. Every session call runs on the session thread (`app.runner`); the results come back as
+`ItemLoaded` / `AnswerGraded` messages. `QuizScreen` reuses this flow with a quiz as the source.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from trainer.ui.echo import read_answer
+from trainer.ui.messages import AnswerGraded, ItemLoaded, SessionFailed
+from trainer.ui.widgets.answer_echo import AnswerEcho
+from trainer.ui.widgets.equation_card import EquationCard
+from trainer.ui.widgets.feedback_panel import FeedbackPanel
+from trainer.ui.widgets.param_grid import ParamGrid
+
+ANSWERING, GRADING, FEEDBACK, EMPTY, LOADING = "answering", "grading", "feedback", "empty", "loading"
+
+
+def equation_card(equation_id: str) -> Any | None:
+    """The reference card of an equation, or None if no solver module defines it."""
+    from trainer.core.equations import equations
+
+    try:
+        return equations().get(equation_id)
+    except Exception:  # a broken solver module must not take the review screen down
+        return None
+
+
+class ReviewScreen(Screen[None]):
+    """Scheduled reviews: every graded answer is recorded by the session before the next problem."""
+
+    BINDINGS = [
+        Binding("escape", "app.home", "Home"),
+        Binding("enter,n,space", "next", "Next", show=True),
+        Binding("1", "rate(1)", "Again"),
+        Binding("2", "rate(2)", "Hard"),
+        Binding("3", "rate(3)", "Good"),
+        Binding("4", "rate(4)", "Easy"),
+        Binding("ctrl+t", "hint", "Hint"),
+        Binding("ctrl+g", "grid", "Grid"),
+        Binding("ctrl+r", "reference", "Card"),
+        Binding("ctrl+b", "bury", "Skip"),
+        Binding("ctrl+s", "suspend", "Suspend"),
+        Binding("ctrl+z", "undo", "Undo"),
+    ]
+
+    scheduled = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.item: Any = None
+        self.outcome: Any = None
+        self.verdict: Any = None
+        self.hint_used = False
+        self.overridden = False
+        self.state = LOADING
+        self.next_due_text: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="status-line")
+        with VerticalScroll(id="review-body"):
+            yield EquationCard(id="equation-card")
+            yield Static("", id="prompt")
+            yield ParamGrid(id="params")
+            yield Static("", id="hint")
+            yield Input(placeholder="your answer — Enter submits", id="answer")
+            yield AnswerEcho(id="echo")
+            yield FeedbackPanel(id="feedback")
+            yield Static("Loading problems…", id="empty-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._set_state(LOADING)
+        self.load_next()
+
+    # -- sources (the quiz overrides these three) ----------------------------------------------
+    async def fetch(self) -> tuple[Any, dict]:
+        def work(session):
+            return session.next_item(), session.summary()
+
+        return await self.app.runner.call(work)
+
+    async def grade(self, item: Any, text: str, hint_used: bool) -> tuple[Any, Any]:
+        """(verdict, outcome) for the text typed."""
+        outcome = await self.app.runner.call(lambda s: s.submit(item, text, hint_used=hint_used))
+        return outcome.verdict, outcome
+
+    def status_text(self, summary: dict) -> str:
+        parts = [f"due {summary.get('due_now', 0)}", f"new left today {summary.get('new_left_today', 0)}",
+                 f"reviewed today {summary.get('reviewed_today', 0)}", f"streak {summary.get('streak', 0)}"]
+        return " · ".join(parts)
+
+    def empty_text(self, summary: dict) -> str:
+        when = self.app.local(summary.get("next_due"))
+        if when is None:
+            return "Nothing due, and no new problems left today.\n\nCtrl+P → Quiz for a self-check run, Esc for home."
+        return (f"Nothing due — next review at {when:%H:%M}"
+                + ("" if when.date() == self.app.local(summary.get("now") or when).date() else f" on {when:%a %d %b}")
+                + ".\n\nCtrl+P → Quiz for a self-check run that leaves the schedule alone, Esc for home.")
+
+    # -- flow -----------------------------------------------------------------------------------
+    def load_next(self) -> None:
+        self.run_worker(self._load(), exclusive=True, group="load")
+
+    async def _load(self) -> None:
+        try:
+            item, summary = await self.fetch()
+        except Exception as exc:
+            self.post_message(SessionFailed(str(exc)))
+            return
+        self.post_message(ItemLoaded(item, summary))
+
+    def on_item_loaded(self, message: ItemLoaded) -> None:
+        self.query_one("#status-line", Static).update(self.status_text(message.summary))
+        self.item, self.outcome, self.verdict = message.item, None, None
+        self.hint_used = self.overridden = False
+        if message.item is None:
+            self.query_one("#empty-state", Static).update(self.empty_text(message.summary))
+            self._set_state(EMPTY)
+            return
+        instance = message.item.instance
+        self.query_one(EquationCard).show_equation(equation_card(instance.equation), instance.equation)
+        title = f"{instance.title}  ·  {instance.topic}"
+        self.query_one("#review-body").border_title = title
+        self.query_one("#prompt", Static).update(instance.prompt.strip())
+        self.query_one(ParamGrid).show_params(getattr(instance, "params", None))
+        hint = self.query_one("#hint", Static)
+        hint.update("")
+        hint.display = False
+        answer = self.query_one("#answer", Input)
+        answer.value = ""
+        self.query_one(AnswerEcho).clear()
+        self._set_state(ANSWERING)
+        answer.focus()
+        self.query_one("#review-body").scroll_home(animate=False)
+        self.app.problem_ready()
+
+    def on_session_failed(self, message: SessionFailed) -> None:
+        self.notify(message.error, title="Session error", severity="error", timeout=8)
+        if self.state in (GRADING, LOADING):
+            self._set_state(ANSWERING if self.item is not None else EMPTY)
+
+    @on(Input.Changed, "#answer")
+    def echo(self, event: Input.Changed) -> None:
+        if self.item is None:
+            return
+        reading = read_answer(event.value, self.item.instance)
+        echo = self.query_one(AnswerEcho)
+        if reading.ok:
+            echo.show_reading(reading.shown)
+        else:
+            echo.show_error(event.value, reading.message, reading.position, reading.hint)
+
+    @on(Input.Submitted, "#answer")
+    def submit(self, event: Input.Submitted) -> None:
+        if self.state != ANSWERING or not event.value.strip():
+            return
+        self._set_state(GRADING)
+        self.run_worker(self._grade(self.item, event.value, self.hint_used), exclusive=True, group="grade")
+
+    async def _grade(self, item: Any, text: str, hint_used: bool) -> None:
+        try:
+            verdict, outcome = await self.grade(item, text, hint_used)
+        except Exception as exc:
+            self.post_message(SessionFailed(f"could not grade: {exc}"))
+            return
+        self.post_message(AnswerGraded(outcome if outcome is not None else verdict))
+
+    def on_answer_graded(self, message: AnswerGraded) -> None:
+        outcome = message.outcome
+        verdict = getattr(outcome, "verdict", outcome)
+        error = getattr(verdict, "error", None)
+        if error is not None or (outcome is not verdict and not outcome.recorded and verdict.error):
+            text = self.query_one("#answer", Input).value
+            self.query_one(AnswerEcho).show_error(
+                text, getattr(error, "message", str(error)), getattr(error, "position", None),
+                getattr(error, "hint", None))
+            self._set_state(ANSWERING)
+            self.query_one("#answer", Input).focus()
+            return
+        self.verdict = verdict
+        self.outcome = outcome if outcome is not verdict else None
+        self._show_feedback()
+        self._set_state(FEEDBACK)
+        self.query_one(FeedbackPanel).focus()
+
+    def _show_feedback(self) -> None:
+        rating = getattr(self.outcome, "rating", None) if self.scheduled else None
+        due = self.app.local(getattr(self.outcome, "next_due", None))
+        self.query_one(FeedbackPanel).show_verdict(
+            self.verdict, rating=rating, overridden=self.overridden,
+            next_due=f"{due:%a %d %b %H:%M}" if due else None, hint_used=self.hint_used)
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        answering = state in (ANSWERING, GRADING)
+        self.query_one("#answer", Input).disabled = state != ANSWERING
+        for selector in ("#equation-card", "#prompt", "#params", "#answer", "#echo"):
+            widget = self.query_one(selector)
+            if selector == "#params":
+                widget.display = state in (ANSWERING, GRADING, FEEDBACK) and bool(
+                    getattr(getattr(self.item, "instance", None), "params", None))
+            else:
+                widget.display = state in (ANSWERING, GRADING, FEEDBACK)
+        self.query_one(AnswerEcho).display = answering or state == FEEDBACK
+        self.query_one(FeedbackPanel).display = state == FEEDBACK
+        self.query_one("#empty-state").display = state in (EMPTY, LOADING)
+        if state == LOADING:
+            self.query_one("#empty-state", Static).update("Loading problems…")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("rate",):
+            return self.scheduled and self.state == FEEDBACK and self.outcome is not None
+        if action == "next":
+            return self.state == FEEDBACK
+        if action in ("hint",):
+            return self.state == ANSWERING and bool(getattr(self.item.instance, "hint", None))
+        if action == "grid":
+            return self.state == ANSWERING and self._matrix_shape() is not None
+        if action in ("bury", "suspend"):
+            return self.scheduled and self.item is not None and self.state in (ANSWERING, FEEDBACK)
+        if action == "undo":
+            return self.scheduled and self.state in (ANSWERING, FEEDBACK, EMPTY)
+        if action == "reference":
+            return self.item is not None and self.state in (ANSWERING, FEEDBACK)
+        return True
+
+    # -- actions --------------------------------------------------------------------------------
+    def action_next(self) -> None:
+        self._set_state(LOADING)
+        self.load_next()
+
+    async def action_rate(self, rating: int) -> None:
+        outcome = self.outcome
+        try:
+            self.outcome = await self.app.runner.call(lambda s: s.override(outcome, rating))
+        except Exception as exc:
+            self.notify(f"could not change the rating: {exc}", severity="error")
+            return
+        self.overridden = True
+        self._show_feedback()
+
+    def action_hint(self) -> None:
+        hint = self.query_one("#hint", Static)
+        hint.update(f"Hint: {self.item.instance.hint}  (the rating will be Hard at best)")
+        hint.display = True
+        self.hint_used = True
+        self.refresh_bindings()
+
+    def _matrix_shape(self) -> tuple[int, int] | None:
+        answer = getattr(getattr(self.item, "instance", None), "answer", None)
+        if getattr(answer, "type", None) != "matrix":
+            return None
+        value = getattr(answer, "value", None)
+        value = value.tolist() if hasattr(value, "tolist") else value
+        try:
+            return len(value), len(value[0])
+        except (TypeError, IndexError):
+            return None
+
+    def action_grid(self) -> None:
+        from trainer.ui.screens.matrix_entry_modal import MatrixEntryModal
+
+        shape = self._matrix_shape()
+        if shape is None:
+            return
+
+        def filled(text: str | None) -> None:
+            answer = self.query_one("#answer", Input)
+            if text:
+                answer.value = text
+            answer.focus()
+
+        self.app.push_screen(MatrixEntryModal(*shape), filled)
+
+    def action_reference(self) -> None:
+        from trainer.ui.screens.reference_modal import ReferenceModal
+
+        instance = self.item.instance
+        self.app.push_screen(ReferenceModal(equation_card(instance.equation), instance.equation))
+
+    async def action_bury(self) -> None:
+        template_id = self.item.instance.template_id
+        await self.app.runner.call(lambda s: s.bury(template_id))
+        self.notify(f"{template_id} skipped until tomorrow")
+        self.action_next()
+
+    async def action_suspend(self) -> None:
+        template_id = self.item.instance.template_id
+        await self.app.runner.call(lambda s: s.suspend(template_id))
+        self.notify(f"{template_id} suspended (unsuspend it from the bank)")
+        self.action_next()
+
+    async def action_undo(self) -> None:
+        try:
+            undone = await self.app.runner.call(lambda s: s.undo())
+        except Exception as exc:
+            self.notify(f"could not undo: {exc}", severity="error")
+            return
+        if undone is None:
+            self.notify("Nothing to undo")
+            return
+        self.notify(f"Undid the last review ({undone})")
+        self.action_next()
+
+    def screen_commands(self):
+        from textual.app import SystemCommand
+
+        if self.item is not None and self.state in (ANSWERING, FEEDBACK):
+            yield SystemCommand("Reference card", "The equation of this problem", self.action_reference)
+        if self.scheduled:
+            yield SystemCommand("Undo last review", "Take back the last recorded answer", self.action_undo)
+            if self.item is not None:
+                yield SystemCommand("Skip (bury)", "Bury this template until tomorrow", self.action_bury)
+                yield SystemCommand("Suspend", "Stop scheduling this template", self.action_suspend)
+        if self.state == ANSWERING and getattr(self.item.instance, "hint", None):
+            yield SystemCommand("Hint", "Show the hint (rating Hard at best)", self.action_hint)

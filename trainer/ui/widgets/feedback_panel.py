@@ -1,0 +1,69 @@
+"""`FeedbackPanel`: the verdict on an answer — right or wrong, the diagnosed mistake, the expected
+answer, the worked solution, and the rating the scheduler will record.
+
+UI layer; renders a `Verdict` (and the rating chosen by the session), decides nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+class FeedbackPanel(Static, can_focus=True):
+    """Shown after grading; focusable so that it can scroll and take the 1–4 keys."""
+
+    def show_verdict(
+        self,
+        verdict: Any,
+        *,
+        rating: int | None = None,
+        overridden: bool = False,
+        next_due: str | None = None,
+        hint_used: bool = False,
+    ) -> None:
+        """Render the verdict; `rating` None means nothing is scheduled (a quiz)."""
+        self.set_class(bool(verdict.correct), "-right")
+        self.set_class(not verdict.correct, "-wrong")
+        out = Text()
+        if verdict.correct:
+            out.append("✓ Right", style="bold")
+            score = getattr(verdict, "score", 1.0)
+        else:
+            score = getattr(verdict, "score", 0.0) or 0.0
+            out.append("✗ Not quite" if score > 0 else "✗ Wrong", style="bold")
+        if score and 0 < score < 1:
+            out.append(f"  (partial credit {score:.0%})", style="dim")
+        diagnosis = getattr(verdict, "diagnosis", None)
+        if diagnosis is not None:
+            out.append(f"\n{diagnosis.message}")
+        feedback = getattr(verdict, "feedback", "") or ""
+        if feedback and (diagnosis is None or feedback.strip() != diagnosis.message.strip()):
+            out.append(f"\n{feedback}", style="italic")
+        parsed = getattr(verdict, "parsed", None)
+        out.append("\n\n")
+        if parsed:
+            out.append("you wrote  ", style="dim")
+            out.append(f"{parsed}\n")
+        out.append("expected   ", style="dim")
+        out.append(f"{verdict.expected}", style="bold")
+        solution = (getattr(verdict, "solution", "") or "").strip("\n")
+        if solution:
+            out.append("\n\nsolution\n", style="dim")
+            out.append(solution)
+        out.append("\n\n")
+        if rating is None:
+            out.append("quiz — not scheduled", style="dim")
+        else:
+            how = "your choice" if overridden else "after a hint" if hint_used else "automatic"
+            out.append("rating  ", style="dim")
+            out.append(RATING_NAMES.get(rating, str(rating)), style="bold")
+            out.append(f" ({how})")
+            if next_due:
+                out.append(f" · next {next_due}", style="dim")
+            out.append("\n1 Again  2 Hard  3 Good  4 Easy to change · Enter next", style="dim")
+        self.update(out)
