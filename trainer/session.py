@@ -1,0 +1,535 @@
+"""The one API the front ends call: next problem, submit an answer, re-rate, undo, bury, stats, quiz.
+
+Session layer, between the user interfaces (Textual app, CLI) and storage + core. Textual-free. The
+clock and the random generator are passed in; each graded answer is committed (card + review, one
+transaction) before `submit` returns. Template generation and grading come from
+`trainer.core.generate` and `trainer.core.grading` unless other functions are injected (tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from trainer.core import scheduling as sched
+from trainer.core.scheduling import CardState
+from trainer.core.stats import HEATMAP_DAYS, TemplateInfo, compute_stats, streaks
+from trainer.storage.store import CardRecord, ConflictError, Store
+
+
+@dataclass(frozen=True)
+class Item:
+    """A problem on screen.
+
+    Attributes:
+        instance: the generated problem (template id, seed, prompt, answer, ...).
+        card_state: "new" | "learning" | "review" | "relearning" when it was drawn.
+        due: when its card was due (None for a new template).
+        is_new: first time this template is shown.
+        shown_at: when it was drawn (response time runs from here).
+    """
+
+    instance: Any
+    card_state: str
+    due: datetime | None
+    is_new: bool
+    shown_at: datetime
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of submitting an answer.
+
+    Attributes:
+        verdict: the grader's verdict.
+        rating: 1-4 as recorded (None when nothing was recorded).
+        review_id: the stored review's id (None when nothing was recorded).
+        next_due: when the card is due next (None when nothing was recorded).
+        recorded: False for a parse error (not a review) or a quiz answer.
+        auto_rating: the rating derived from the verdict, time and hint (before any override).
+        template_id: the template answered.
+        response_ms: time from `Item.shown_at` to the submission.
+    """
+
+    verdict: Any
+    rating: int | None
+    review_id: int | None
+    next_due: datetime | None
+    recorded: bool
+    auto_rating: int | None = None
+    template_id: str | None = None
+    response_ms: int | None = None
+
+
+def _default_generate(template, seed):
+    from trainer.core.generate import generate
+
+    return generate(template, seed)
+
+
+def _default_grade(instance, text):
+    from trainer.core.grading import grade
+
+    return grade(instance, text)
+
+
+def _jsonable(value: Any) -> str:
+    return json.dumps(value, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
+
+
+def _verdict_json(verdict: Any) -> str:
+    data = verdict.to_dict() if hasattr(verdict, "to_dict") else {}
+    data = dict(data)
+    diagnosis = getattr(verdict, "diagnosis", None)
+    # The mistake summary reads $.diagnosis.message, whatever shape to_dict gives diagnosis.
+    data["diagnosis"] = None if diagnosis is None else {"id": getattr(diagnosis, "id", None),
+                                                        "message": getattr(diagnosis, "message", None)}
+    data.setdefault("correct", bool(getattr(verdict, "correct", False)))
+    return _jsonable(data)
+
+
+def _params(instance: Any) -> Any:
+    if hasattr(instance, "to_dict"):
+        return instance.to_dict().get("params", getattr(instance, "params", {}))
+    return getattr(instance, "params", {})
+
+
+class Session:
+    """A learner's practice session over one bank and one progress store."""
+
+    def __init__(self, bank, store: Store, *, clock: Callable[[], datetime], rng: np.random.Generator,
+                 settings: dict | None = None, loader: Callable[[], Any] | None = None,
+                 generate: Callable[[Any, int], Any] | None = None,
+                 grade: Callable[[Any, str], Any] | None = None):
+        """
+        Args:
+            bank: the loaded bank (`templates` dict, `errors` list, `get(id)`).
+            store: the open progress store.
+            clock: returns the current UTC-aware time.
+            rng: the session's random generator (seeds, interval fuzz, quiz order).
+            settings: overrides for the stored settings, for this session only.
+            loader: rebuilds the bank from disk (used by `reload`).
+            generate: `generate(template, seed) -> Instance` (default: trainer.core.generate).
+            grade: `grade(instance, text) -> Verdict` (default: trainer.core.grading).
+        """
+        self.bank = bank
+        self.store = store
+        self.clock = clock
+        self.rng = rng
+        self._overrides = dict(settings or {})
+        for key, value in self._overrides.items():
+            self._overrides[key] = sched.validate_setting(key, value)
+        self._loader = loader
+        self._generate = generate or _default_generate
+        self._grade = grade or _default_grade
+        self._last_equation: str | None = None
+        self._history: list[int] = []
+        self.generation_errors: list[tuple[str, str]] = []
+
+    @classmethod
+    def open(cls, db_path: str | os.PathLike, *, bank_paths: Sequence[os.PathLike],
+             clock: Callable[[], datetime], rng: np.random.Generator, backups_dir: os.PathLike | None = None,
+             settings: dict | None = None) -> Session:
+        """Open the store at `db_path`, load the bank from `bank_paths`, take today's backup.
+
+        Raises:
+            trainer.storage.StoreError: the database cannot be used (message says why).
+        """
+        from trainer.core.bank import load_bank
+
+        store = Store.open(db_path)
+
+        def loader():
+            return load_bank([os.fspath(p) for p in bank_paths])
+
+        session = cls(loader(), store, clock=clock, rng=rng, settings=settings, loader=loader)
+        if backups_dir is not None:
+            store.auto_backup(backups_dir, sched.day_of(clock()), int(session.settings["backups_keep"]))
+        return session
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def settings(self) -> dict:
+        """Stored settings with this session's overrides on top."""
+        return {**self.store.settings(), **self._overrides}
+
+    @property
+    def templates(self) -> list:
+        """The bank's templates, in bank order."""
+        return list(self.bank.templates.values())
+
+    @property
+    def bank_errors(self) -> list:
+        """Templates that failed to load (each with path, line, message)."""
+        return list(getattr(self.bank, "errors", []))
+
+    def reload(self) -> None:
+        """Re-read the template folders (progress is keyed on template ids, so it carries over)."""
+        if self._loader is not None:
+            self.bank = self._loader()
+
+    def _now(self) -> datetime:
+        return sched.require_utc(self.clock())
+
+    def _template(self, template_id: str):
+        template = self.bank.templates.get(template_id)
+        if template is None:
+            raise KeyError(f"no template {template_id!r} in the bank")
+        return template
+
+    # ------------------------------------------------------------------ the queue
+    def _queue(self, now: datetime) -> tuple[list[sched.Candidate], dict]:
+        settings = self.settings
+        counts = self.store.day_counts(sched.day_of(now))
+        due, blocked = self.store.queue_cards(now + sched.LEARN_AHEAD, now)
+        candidates = []
+        for rec in due:
+            template = self.bank.templates.get(rec.template_id)
+            if template is not None:  # orphaned cards keep their history but are not served
+                candidates.append(sched.Candidate(rec.template_id, template.equation, rec.card))
+        for tid, template in self.bank.templates.items():
+            if tid not in blocked:
+                candidates.append(sched.Candidate(tid, template.equation))
+        limits = {"new_left": max(0, int(settings["new_per_day"]) - counts["new_cards"]),
+                  "reviews_left": max(0, int(settings["reviews_per_day"]) - counts["review_cards"]),
+                  "reviewed_today": counts["reviews"]}
+        queue = sched.build_queue(candidates, now, new_left=limits["new_left"],
+                                  reviews_left=limits["reviews_left"])
+        return queue, limits
+
+    def next_item(self) -> Item | None:
+        """The next problem to review, with a seed not seen recently for its template.
+
+        Returns:
+            An Item, or None when nothing is due (see `next_due()` / `summary()['next_due']`).
+        """
+        now = self._now()
+        queue, _ = self._queue(now)
+        while queue:
+            cand = sched.pick(queue, self._last_equation)
+            queue = [c for c in queue if c is not cand]
+            template = self.bank.templates[cand.template_id]
+            recent = [r["seed"] for r in self.store.recent(cand.template_id, sched.RECENT_SEEDS)]
+            seed = sched.fresh_seed(self.rng, recent)
+            try:
+                instance = self._generate(template, seed)
+            except Exception as exc:  # a broken template must not stop the session; it is reported
+                self.generation_errors.append((cand.template_id, str(exc)))
+                continue
+            self._last_equation = cand.equation
+            return Item(instance=instance, card_state=cand.card.state, due=cand.card.due,
+                        is_new=cand.card.state == "new", shown_at=now)
+        return None
+
+    def next_due(self) -> datetime | None:
+        """When something will next be available: now if an item is available, else the earliest
+        due card, or the next day start when only the daily limits hold cards back; None if nothing."""
+        now = self._now()
+        queue, limits = self._queue(now)
+        if queue:
+            return now
+        times = []
+        tomorrow = sched.next_day_start(now)
+        started = set()
+        for rec in self.store.cards():
+            started.add(rec.template_id)
+            if rec.suspended or rec.template_id not in self.bank.templates:
+                continue
+            if rec.card.state == "new":
+                if rec.buried_until is not None:
+                    times.append(rec.buried_until)
+                continue
+            when = rec.card.due
+            if rec.buried_until is not None and (when is None or rec.buried_until > when):
+                when = rec.buried_until
+            if when is not None:
+                times.append(max(when, tomorrow) if when <= now else when)
+        if any(tid not in started for tid in self.bank.templates):
+            times.append(tomorrow)
+        future = [t for t in times if t is not None]
+        return min(future) if future else None
+
+    def summary(self) -> dict:
+        """Home-screen numbers.
+
+        Returns:
+            {"due_now": due learning/review cards available now (within today's review cap),
+             "new_left_today", "reviewed_today", "streak" (current, days), "desired_retention",
+             "next_due" (datetime or None; now when something is available)}.
+        """
+        now = self._now()
+        queue, limits = self._queue(now)
+        due_now = sum(1 for c in queue if c.card.state != "new" and c.card.due is not None and c.card.due <= now)
+        new_available = sum(1 for c in queue if c.card.state == "new")
+        active = self.store.active_days(limit=HEATMAP_DAYS * 10)
+        current, _ = streaks(active, sched.day_of(now))
+        return {"due_now": due_now, "new_left_today": new_available, "reviewed_today": limits["reviewed_today"],
+                "streak": current, "desired_retention": float(self.settings["desired_retention"]),
+                "next_due": self.next_due()}
+
+    # ------------------------------------------------------------------ answering
+    def submit(self, item: Item, text: str, *, hint_used: bool = False) -> Outcome:
+        """Grade an answer and, unless it could not be read, record it as a review.
+
+        Args:
+            item: the Item from `next_item`.
+            text: what the learner typed.
+            hint_used: the learner looked at the hint first (rating is Hard at best).
+
+        Returns:
+            The Outcome. With `recorded=True` the review and the card update are committed.
+        """
+        instance = item.instance
+        verdict = self._grade(instance, text)
+        tid = instance.template_id
+        if getattr(verdict, "error", None) is not None:
+            return Outcome(verdict=verdict, rating=None, review_id=None, next_due=None, recorded=False,
+                           template_id=tid)
+        now = self._now()
+        response_ms = max(0, int(round((now - item.shown_at).total_seconds() * 1000)))
+        settings = self.settings
+        template = self.bank.templates.get(tid)
+        correct = bool(verdict.correct)
+        rating = sched.derive_rating(correct, hint_used=hint_used, response_ms=response_ms,
+                                     prior_times_ms=self.store.correct_times(tid, sched.TYPICAL_WINDOW))
+        diagnosis = getattr(verdict, "diagnosis", None)
+        uid = self.rng.bytes(16).hex()
+
+        def build(before: CardRecord):
+            after = sched.review(before.card, rating, now, rng=self.rng,
+                                 desired_retention=float(settings["desired_retention"]),
+                                 leech_threshold=int(settings["leech_threshold"]))
+            row = {"uid": uid, "seed": int(instance.seed), "params": _jsonable(_params(instance)), "answer": text,
+                   "verdict": _verdict_json(verdict), "correct": int(correct),
+                   "score": float(getattr(verdict, "score", 1.0 if correct else 0.0)),
+                   "diagnosis_id": getattr(diagnosis, "id", None), "rating": rating, "auto_rating": rating,
+                   "decided": "auto", "hint_used": int(bool(hint_used)), "response_ms": response_ms,
+                   "reviewed_at": sched.iso(now), "day": sched.day_of(now)}
+            return after, row
+
+        review_id, after = self.store.record_review(
+            tid, build, equation=getattr(template, "equation", None), topic=getattr(template, "topic", None),
+            leech_suspend=settings["leech_action"] == "suspend")
+        self._history.append(review_id)
+        return Outcome(verdict=verdict, rating=rating, review_id=review_id, next_due=after.due, recorded=True,
+                       auto_rating=rating, template_id=tid, response_ms=response_ms)
+
+    def override(self, outcome: Outcome, rating: int) -> Outcome:
+        """Re-rate the review just recorded (keys 1-4): the card is recomputed from its state before.
+
+        Returns:
+            The Outcome with the new rating and next due time.
+
+        Raises:
+            ValueError: the outcome was not recorded, or the rating is not 1-4.
+            trainer.storage.ConflictError: the card has been reviewed again since.
+        """
+        if not outcome.recorded or outcome.review_id is None:
+            raise ValueError("only a recorded review can be re-rated")
+        if rating not in sched.RATING_NAMES:
+            raise ValueError(f"rating must be 1, 2, 3 or 4, got {rating!r}")
+        settings = self.settings
+        row = self.store.review(outcome.review_id)
+        if row is None:
+            raise ConflictError(f"review {outcome.review_id} no longer exists")
+        when = sched.parse_time(row["reviewed_at"])
+
+        def build(before: CardState) -> CardState:
+            return sched.review(before, rating, when, rng=self.rng,
+                                desired_retention=float(settings["desired_retention"]),
+                                leech_threshold=int(settings["leech_threshold"]))
+
+        after = self.store.rerate(outcome.review_id, rating, build)
+        return replace(outcome, rating=rating, next_due=after.due)
+
+    def undo(self) -> str | None:
+        """Undo this session's latest review (the card goes back to its state before).
+
+        Returns:
+            The template id, or None when there is nothing (left) to undo.
+        """
+        while self._history:
+            review_id = self._history.pop()
+            try:
+                tid = self.store.undo(review_id)
+            except ConflictError:
+                continue
+            self._last_equation = None
+            return tid
+        return None
+
+    def bury(self, template_id: str) -> None:
+        """Hide a template until the next day starts (UTC midnight)."""
+        template = self.bank.templates.get(template_id)
+        self.store.bury(template_id, sched.next_day_start(self._now()),
+                        equation=getattr(template, "equation", None), topic=getattr(template, "topic", None))
+
+    def suspend(self, template_id: str) -> None:
+        """Keep a template out of reviews until unsuspended."""
+        template = self.bank.templates.get(template_id)
+        self.store.set_suspended(template_id, True, equation=getattr(template, "equation", None),
+                                 topic=getattr(template, "topic", None))
+
+    def unsuspend(self, template_id: str) -> None:
+        """Put a suspended template back into the queue."""
+        self.store.set_suspended(template_id, False)
+
+    # ------------------------------------------------------------------ progress
+    def card_info(self, template_id: str) -> dict:
+        """One template's schedule, for an info panel.
+
+        Returns:
+            {"template_id", "state", "due", "last_review", "stability", "difficulty", "retrievability",
+             "reps", "lapses", "leech", "suspended", "buried_until", "orphaned"}; state "new" if never seen.
+        """
+        rec = self.store.card(template_id)
+        card = rec.card if rec else CardState()
+        return {"template_id": template_id, "state": card.state, "due": card.due, "last_review": card.last_review,
+                "stability": card.stability, "difficulty": card.difficulty,
+                "retrievability": sched.retrievability(card, self._now()), "reps": card.reps,
+                "lapses": card.lapses, "leech": card.leech, "suspended": bool(rec and rec.suspended),
+                "buried_until": rec.buried_until if rec else None,
+                "orphaned": template_id not in self.bank.templates}
+
+    def _infos(self) -> list[TemplateInfo]:
+        return [TemplateInfo(t.id, t.equation, t.topic, getattr(t, "title", "")) for t in self.templates]
+
+    def overview(self) -> list[dict]:
+        """Per equation: {"topic", "equation", "title", "mastery" 0..1, "due", "reviews", "templates"},
+        sorted by topic then equation."""
+        now = self._now()
+        cards = {c.template_id: c for c in self.store.cards()}
+        reviews = self.store.reviews_by_template()
+        titles = {}
+        try:
+            from trainer.core.equations import equations
+
+            titles = {k: v.name for k, v in equations().items()}
+        except Exception:  # equation cards are a nicety; a broken solver module must not hide progress
+            titles = {}
+        rows: dict[tuple[str, str], dict] = {}
+        for t in self.templates:
+            row = rows.setdefault((t.topic, t.equation), {"topic": t.topic, "equation": t.equation,
+                                                           "title": titles.get(t.equation, t.equation),
+                                                           "mastery": 0.0, "due": 0, "reviews": 0,
+                                                           "templates": 0})
+            rec = cards.get(t.id)
+            row["templates"] += 1
+            row["reviews"] += reviews.get(t.id, 0)
+            if rec is not None:
+                row["mastery"] += sched.retrievability(rec.card, now)
+                if (not rec.suspended and rec.card.state != "new" and rec.card.due is not None
+                        and rec.card.due <= now):
+                    row["due"] += 1
+        for row in rows.values():
+            row["mastery"] /= row["templates"]
+        return [rows[k] for k in sorted(rows)]
+
+    def stats(self) -> dict:
+        """The `trainer stats --json` payload (keys documented in docs/data.md)."""
+        now = self._now()
+        since = (now - timedelta(days=HEATMAP_DAYS - 1)).date().isoformat()
+        rows = self.store.stats_rows(since)
+        return compute_stats(rows, self._infos(), now, desired_retention=float(self.settings["desired_retention"]))
+
+    # ------------------------------------------------------------------ quiz and preview
+    def start_quiz(self, count: int, topics: Iterable[str] | None = None,
+                   equations: Iterable[str] | None = None) -> Quiz:
+        """A self-check run that never touches cards or reviews.
+
+        Args:
+            count: number of problems (≥ 1).
+            topics: restrict to these topics (None: all).
+            equations: restrict to these equation ids (None: all).
+
+        Raises:
+            ValueError: count < 1 or no template matches the filters.
+        """
+        if count < 1:
+            raise ValueError("a quiz needs at least one problem")
+        topic_set = set(topics) if topics else None
+        eq_set = set(equations) if equations else None
+        pool = [t for t in self.templates
+                if (topic_set is None or t.topic in topic_set) and (eq_set is None or t.equation in eq_set)]
+        if not pool:
+            raise ValueError("no template matches those topics/equations")
+        order: list = []
+        while len(order) < count:
+            order.extend(pool[i] for i in self.rng.permutation(len(pool)))
+        return Quiz(self, order[:count])
+
+    def preview(self, template_id: str, seed: int) -> Any:
+        """Generate any template with a chosen seed (bank browser, authoring); records nothing.
+
+        Raises:
+            KeyError: no such template.
+        """
+        return self._generate(self._template(template_id), int(seed))
+
+
+@dataclass
+class Quiz:
+    """A run of problems graded without touching the schedule."""
+
+    session: Session
+    plan: list
+    results: list[dict] = field(default_factory=list)
+    _index: int = 0
+
+    def next_item(self) -> Item | None:
+        """The next problem, or None when the quiz is over."""
+        while self._index < len(self.plan):
+            template = self.plan[self._index]
+            self._index += 1
+            seed = int(self.session.rng.integers(0, sched.SEED_BOUND))
+            try:
+                instance = self.session._generate(template, seed)
+            except Exception as exc:  # skip a broken template, as the review queue does
+                self.session.generation_errors.append((template.id, str(exc)))
+                continue
+            return Item(instance=instance, card_state="quiz", due=None, is_new=False,
+                        shown_at=self.session._now())
+        return None
+
+    def submit(self, item: Item, text: str) -> Any:
+        """Grade an answer; a parse error is returned but not counted (the learner can retry)."""
+        verdict = self.session._grade(item.instance, text)
+        if getattr(verdict, "error", None) is None:
+            template = self.session.bank.templates.get(item.instance.template_id)
+            diagnosis = getattr(verdict, "diagnosis", None)
+            self.results.append({
+                "template_id": item.instance.template_id,
+                "topic": getattr(template, "topic", None) or getattr(item.instance, "topic", "?"),
+                "title": getattr(template, "title", ""),
+                "correct": bool(verdict.correct),
+                "answer": text,
+                "expected": getattr(verdict, "expected", None),
+                "diagnosis_id": getattr(diagnosis, "id", None),
+                "message": getattr(diagnosis, "message", None),
+            })
+        return verdict
+
+    def summary(self) -> dict:
+        """{"planned", "answered", "correct", "score" (0..1 or None), "by_topic": [{"topic", "answered",
+        "correct", "score"}], "mistakes": [{"template_id", "title", "topic", "answer", "expected",
+        "diagnosis_id", "message"}]}."""
+        by_topic: dict[str, list[int]] = {}
+        for r in self.results:
+            tally = by_topic.setdefault(r["topic"], [0, 0])
+            tally[0] += 1
+            tally[1] += int(r["correct"])
+        answered = len(self.results)
+        correct = sum(int(r["correct"]) for r in self.results)
+        return {
+            "planned": len(self.plan), "answered": answered, "correct": correct,
+            "score": correct / answered if answered else None,
+            "by_topic": [{"topic": t, "answered": n, "correct": c, "score": c / n} for t, (n, c) in sorted(by_topic.items())],
+            "mistakes": [{k: r[k] for k in ("template_id", "title", "topic", "answer", "expected", "diagnosis_id",
+                                             "message")} for r in self.results if not r["correct"]],
+        }

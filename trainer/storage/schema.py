@@ -1,0 +1,177 @@
+"""The progress database schema, as registered sqlite-utils migrations applied in order at open.
+
+Storage layer. Version 1 holds the facts (cards, reviews, settings); version 2 adds summary tables
+kept exact by triggers, so that statistics over a million reviews read a few thousand rows instead
+of scanning them all. Migrations are never edited once released: a change is a new migration, and
+`tests/fixtures/trainer-v1.db` proves an old file still upgrades.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "trainer"
+migrations = Migrations(MIGRATION_SET)
+
+V1_SQL = """
+CREATE TABLE cards (
+    template_id TEXT PRIMARY KEY,
+    card_id INTEGER NOT NULL UNIQUE,
+    equation TEXT,
+    topic TEXT,
+    state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'learning', 'review', 'relearning')),
+    step INTEGER,
+    stability REAL,
+    difficulty REAL,
+    due TEXT,
+    last_review TEXT,
+    reps INTEGER NOT NULL DEFAULT 0,
+    lapses INTEGER NOT NULL DEFAULT 0,
+    leech INTEGER NOT NULL DEFAULT 0,
+    suspended INTEGER NOT NULL DEFAULT 0,
+    buried_until TEXT
+);
+CREATE INDEX cards_due ON cards (suspended, due);
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    template_id TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    params TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    correct INTEGER NOT NULL,
+    score REAL,
+    diagnosis_id TEXT,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    auto_rating INTEGER NOT NULL CHECK (auto_rating BETWEEN 1 AND 4),
+    decided TEXT NOT NULL CHECK (decided IN ('auto', 'overridden')),
+    hint_used INTEGER NOT NULL DEFAULT 0,
+    response_ms INTEGER,
+    reviewed_at TEXT NOT NULL,
+    day TEXT NOT NULL,
+    review_state INTEGER NOT NULL,
+    state_before TEXT NOT NULL,
+    state_after TEXT NOT NULL
+);
+CREATE INDEX reviews_template ON reviews (template_id, reviewed_at);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+def _day_refresh(row: str) -> str:
+    """SQL that recomputes the review_days row of (template, day) of the trigger row `row`."""
+    return f"""
+    DELETE FROM review_days WHERE template_id = {row}.template_id AND day = {row}.day;
+    INSERT INTO review_days (template_id, day, reviews, correct, new_cards, review_cards, time_ms,
+                             first_state, first_correct)
+    SELECT r.template_id, r.day, count(*), sum(r.correct), sum(r.review_state = 0), sum(r.review_state = 2),
+           sum(coalesce(r.response_ms, 0)), f.review_state, f.correct
+    FROM reviews r,
+         (SELECT review_state, correct FROM reviews
+          WHERE template_id = {row}.template_id AND day = {row}.day
+          ORDER BY reviewed_at, id LIMIT 1) f
+    WHERE r.template_id = {row}.template_id AND r.day = {row}.day
+    GROUP BY r.template_id, r.day;
+    """
+
+
+def _add(row: str, sign: str) -> str:
+    """SQL that adds (+1) or removes (-1) the trigger row's answer time and mistake from the summaries."""
+    bucket = f"min({row}.response_ms / 100, 6000)"
+    return f"""
+    INSERT OR IGNORE INTO review_times (template_id, bucket, reviews)
+        SELECT {row}.template_id, {bucket}, 0 WHERE {row}.response_ms IS NOT NULL;
+    UPDATE review_times SET reviews = reviews {sign} 1
+        WHERE {row}.response_ms IS NOT NULL AND template_id = {row}.template_id AND bucket = {bucket};
+    DELETE FROM review_times WHERE template_id = {row}.template_id AND reviews <= 0;
+    INSERT OR IGNORE INTO review_mistakes (template_id, diagnosis_id, reviews, message)
+        SELECT {row}.template_id, {row}.diagnosis_id, 0, json_extract({row}.verdict, '$.diagnosis.message')
+        WHERE {row}.diagnosis_id IS NOT NULL;
+    UPDATE review_mistakes SET reviews = reviews {sign} 1
+        WHERE {row}.diagnosis_id IS NOT NULL AND template_id = {row}.template_id
+          AND diagnosis_id = {row}.diagnosis_id;
+    DELETE FROM review_mistakes WHERE template_id = {row}.template_id AND reviews <= 0;
+    """
+
+
+V2_SQL = f"""
+CREATE INDEX reviews_day ON reviews (template_id, day);
+CREATE TABLE review_days (
+    template_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    reviews INTEGER NOT NULL,
+    correct INTEGER NOT NULL,
+    new_cards INTEGER NOT NULL,
+    review_cards INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    first_state INTEGER NOT NULL,
+    first_correct INTEGER NOT NULL,
+    PRIMARY KEY (template_id, day)
+) WITHOUT ROWID;
+CREATE INDEX review_days_day ON review_days (day);
+CREATE TABLE review_times (
+    template_id TEXT NOT NULL,
+    bucket INTEGER NOT NULL,
+    reviews INTEGER NOT NULL,
+    PRIMARY KEY (template_id, bucket)
+) WITHOUT ROWID;
+CREATE TABLE review_mistakes (
+    template_id TEXT NOT NULL,
+    diagnosis_id TEXT NOT NULL,
+    reviews INTEGER NOT NULL,
+    message TEXT,
+    PRIMARY KEY (template_id, diagnosis_id)
+) WITHOUT ROWID;
+CREATE TRIGGER reviews_summary_insert AFTER INSERT ON reviews BEGIN
+    {_day_refresh("NEW")}
+    {_add("NEW", "+")}
+END;
+CREATE TRIGGER reviews_summary_delete AFTER DELETE ON reviews BEGIN
+    {_day_refresh("OLD")}
+    {_add("OLD", "-")}
+END;
+CREATE TRIGGER reviews_summary_update
+AFTER UPDATE OF template_id, day, reviewed_at, correct, review_state, response_ms, diagnosis_id ON reviews
+BEGIN
+    {_day_refresh("OLD")}
+    {_add("OLD", "-")}
+    {_day_refresh("NEW")}
+    {_add("NEW", "+")}
+END;
+INSERT INTO review_days (template_id, day, reviews, correct, new_cards, review_cards, time_ms,
+                         first_state, first_correct)
+SELECT r.template_id, r.day, count(*), sum(r.correct), sum(r.review_state = 0), sum(r.review_state = 2),
+       sum(coalesce(r.response_ms, 0)),
+       (SELECT f.review_state FROM reviews f WHERE f.template_id = r.template_id AND f.day = r.day
+        ORDER BY f.reviewed_at, f.id LIMIT 1),
+       (SELECT f.correct FROM reviews f WHERE f.template_id = r.template_id AND f.day = r.day
+        ORDER BY f.reviewed_at, f.id LIMIT 1)
+FROM reviews r GROUP BY r.template_id, r.day;
+INSERT INTO review_times (template_id, bucket, reviews)
+SELECT template_id, min(response_ms / 100, 6000), count(*) FROM reviews
+WHERE response_ms IS NOT NULL GROUP BY 1, 2;
+INSERT INTO review_mistakes (template_id, diagnosis_id, reviews, message)
+SELECT template_id, diagnosis_id, count(*), max(json_extract(verdict, '$.diagnosis.message')) FROM reviews
+WHERE diagnosis_id IS NOT NULL GROUP BY 1, 2;
+"""
+
+
+@migrations(name="m001_initial")
+def m001_initial(db) -> None:
+    """Cards, reviews and settings."""
+    db.executescript(V1_SQL)
+
+
+@migrations(name="m002_summaries")
+def m002_summaries(db) -> None:
+    """Trigger-maintained summaries (per template and day; answer-time histogram; mistakes), backfilled."""
+    db.executescript(V2_SQL)
+
+
+#: Names of every migration this version knows, oldest first; the schema version is their count.
+KNOWN = ["m001_initial", "m002_summaries"]
+SCHEMA_VERSION = len(KNOWN)

@@ -1,0 +1,724 @@
+"""The progress store: one SQLite file holding cards, reviews and settings, written one review at a time.
+
+Storage layer. Opens a path (or `:memory:`) through sqlite-utils, refuses a file that is not a
+healthy trainer database without touching it, applies migrations, and runs every write in a
+`BEGIN IMMEDIATE` transaction on a WAL database with `synchronous=FULL`, so an acknowledged review
+survives a crash and a second trainer on the same file waits (busy timeout) instead of failing.
+It never decides where the file lives and never reads the clock: times come in as arguments.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlite_utils import Database
+
+from trainer.core.scheduling import (
+    DEFAULT_SETTINGS,
+    STATE_CODES,
+    CardState,
+    iso,
+    parse_time,
+    validate_setting,
+)
+from trainer.storage.schema import KNOWN, MIGRATION_SET, SCHEMA_VERSION, migrations
+
+BUSY_TIMEOUT_S = 5.0
+SQLITE_HEADER = b"SQLite format 3\x00"
+BACKUP_FORMAT = "trainer-backup"
+BACKUP_PREFIX = "trainer-"
+
+_CARD_COLUMNS = ("template_id", "card_id", "equation", "topic", "state", "step", "stability", "difficulty",
+                 "due", "last_review", "reps", "lapses", "leech", "suspended", "buried_until")
+_REVIEW_COLUMNS = ("uid", "template_id", "seed", "params", "answer", "verdict", "correct", "score",
+                   "diagnosis_id", "rating", "auto_rating", "decided", "hint_used", "response_ms",
+                   "reviewed_at", "day", "review_state", "state_before", "state_after")
+
+
+class StoreError(Exception):
+    """The database cannot be used; the message says why and names the file."""
+
+
+class NotADatabaseError(StoreError):
+    """The file exists but is not an SQLite database (or not a trainer one)."""
+
+
+class CorruptDatabaseError(StoreError):
+    """The file is an SQLite database that fails its integrity check."""
+
+
+class NewerSchemaError(StoreError):
+    """The file was written by a newer trainer whose migrations this version does not know."""
+
+
+class ConflictError(StoreError):
+    """A write would act on stale state (e.g. undoing a review the card has moved past)."""
+
+
+@dataclass(frozen=True)
+class CardRecord:
+    """One row of `cards`: a template's schedule plus its queue flags.
+
+    Attributes:
+        template_id: the template this card belongs to (progress is keyed on it).
+        card_id: a small integer per template (the FSRS optimizer's card id).
+        equation: equation id at the last review (kept so orphaned cards still have labels).
+        topic: topic at the last review.
+        card: the schedule.
+        suspended: kept out of the queue until unsuspended.
+        buried_until: kept out of the queue until this time.
+    """
+
+    template_id: str
+    card_id: int
+    equation: str | None
+    topic: str | None
+    card: CardState
+    suspended: bool = False
+    buried_until: datetime | None = None
+
+
+def _card_from_row(row: sqlite3.Row | dict) -> CardRecord:
+    return CardRecord(
+        template_id=row["template_id"],
+        card_id=row["card_id"],
+        equation=row["equation"],
+        topic=row["topic"],
+        card=CardState(state=row["state"], step=row["step"], stability=row["stability"],
+                       difficulty=row["difficulty"], due=parse_time(row["due"]),
+                       last_review=parse_time(row["last_review"]), reps=row["reps"], lapses=row["lapses"],
+                       leech=bool(row["leech"])),
+        suspended=bool(row["suspended"]),
+        buried_until=parse_time(row["buried_until"]),
+    )
+
+
+def _card_values(card: CardState) -> dict[str, Any]:
+    return {"state": card.state, "step": card.step, "stability": card.stability,
+            "difficulty": card.difficulty, "due": iso(card.due), "last_review": iso(card.last_review),
+            "reps": card.reps, "lapses": card.lapses, "leech": int(card.leech)}
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the progress database ({exc.strerror or exc})") from None
+    if head and head != SQLITE_HEADER:
+        raise NotADatabaseError(f"{path}: not an SQLite database (left untouched); "
+                                "point --db or TRAINER_DB at a trainer database or a new file")
+
+
+class Store:
+    """The progress database. Use `Store.open(path)`; close it with `close()` or a `with` block."""
+
+    def __init__(self, db: Database, path: Path | None = None):
+        self.db = db
+        self.conn = db.conn
+        self.conn.row_factory = sqlite3.Row
+        self.path = path
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | os.PathLike = ":memory:", *, migrate: bool = True) -> Store:
+        """Open (creating if absent) a progress database and bring its schema up to date.
+
+        Args:
+            path: a file path, or ":memory:" for a throwaway database (tests).
+            migrate: apply pending migrations (False only for inspecting old fixtures).
+
+        Returns:
+            An open Store.
+
+        Raises:
+            NotADatabaseError: the file is not SQLite, or is SQLite without trainer's tables.
+            CorruptDatabaseError: `PRAGMA quick_check` fails.
+            NewerSchemaError: the file has migrations this version does not know.
+            StoreError: the file or its folder cannot be created or read.
+        """
+        memory = str(path) == ":memory:"
+        file = None if memory else Path(path)
+        if file is not None:
+            if file.is_dir():
+                raise StoreError(f"{file}: is a folder, not a database file")
+            if file.exists():
+                _check_header(file)
+            else:
+                try:
+                    file.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(f"{file.parent}: cannot create the data folder ({exc.strerror})") from None
+        try:
+            conn = sqlite3.connect(":memory:" if memory else str(file), timeout=BUSY_TIMEOUT_S,
+                                   isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{file}: cannot open the database ({exc})") from None
+        try:
+            store = cls._configure(conn, file, migrate)
+        except StoreError:
+            conn.close()
+            raise
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise CorruptDatabaseError(f"{file}: damaged or not a database ({exc}); left untouched. "
+                                       "Restore a backup with `trainer restore`.") from None
+        return store
+
+    @classmethod
+    def _configure(cls, conn: sqlite3.Connection, file: Path | None, migrate: bool) -> Store:
+        label = file or ":memory:"
+        result = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        if result != ["ok"]:
+            raise CorruptDatabaseError(f"{label}: failed its integrity check ({'; '.join(map(str, result[:3]))}); "
+                                       "left untouched. Restore a backup with `trainer restore`.")
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "_sqlite_migrations" not in tables:
+            raise NotADatabaseError(f"{label}: an SQLite database, but not a trainer progress database "
+                                    "(left untouched)")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        if file is not None:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"{label}: could not switch to write-ahead logging (got {mode})")
+        conn.execute("PRAGMA synchronous = FULL")
+        db = Database(conn, execute_plugins=False)
+        store = cls(db, file)
+        applied = [m.name for m in migrations.applied(db)] if tables else []
+        unknown = [name for name in applied if name not in KNOWN]
+        if unknown:
+            raise NewerSchemaError(f"{label}: written by a newer trainer (schema step {unknown[-1]!r}); "
+                                   "upgrade trainer to use it")
+        if migrate and len(applied) < SCHEMA_VERSION:
+            store._migrate()
+        return store
+
+    def _migrate(self) -> None:
+        # Under one immediate transaction, so two trainers opening an old file at once migrate it
+        # once: the second waits, then finds nothing pending (each step becomes a savepoint).
+        with self.write():
+            migrations.apply(self.db)
+
+    def close(self) -> None:
+        """Close the connection (the WAL is checkpointed by SQLite on the last close)."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """How many of trainer's migrations this file has applied."""
+        return len(migrations.applied(self.db))
+
+    def journal_mode(self) -> str:
+        """The journal mode in force ('wal' for files, 'memory' for :memory:)."""
+        return str(self.conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+
+    def integrity_check(self) -> list[str]:
+        """`PRAGMA integrity_check` rows (['ok'] when healthy)."""
+        return [str(row[0]) for row in self.conn.execute("PRAGMA integrity_check")]
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken immediately so concurrent writers queue on the busy timeout.
+
+        Yields:
+            The connection, inside BEGIN IMMEDIATE; committed on success, rolled back on error.
+        """
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ settings
+    def settings(self) -> dict[str, Any]:
+        """Every setting: stored values over the defaults."""
+        out = dict(DEFAULT_SETTINGS)
+        for row in self.conn.execute("SELECT key, value FROM settings"):
+            if row["key"] in out:
+                out[row["key"]] = json.loads(row["value"])
+        return out
+
+    def set_setting(self, key: str, value: Any) -> Any:
+        """Validate and store one setting.
+
+        Returns:
+            The stored (normalised) value.
+
+        Raises:
+            ValueError: unknown key or bad value.
+        """
+        value = validate_setting(key, value)
+        with self.write() as conn:
+            conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
+        return value
+
+    # ------------------------------------------------------------------ cards
+    def card(self, template_id: str) -> CardRecord | None:
+        """The card of a template, or None if it was never reviewed, suspended or buried."""
+        row = self.conn.execute("SELECT * FROM cards WHERE template_id = ?", (template_id,)).fetchone()
+        return _card_from_row(row) if row else None
+
+    def cards(self) -> list[CardRecord]:
+        """Every card, by template id."""
+        return [_card_from_row(r) for r in self.conn.execute("SELECT * FROM cards ORDER BY template_id")]
+
+    def queue_cards(self, horizon: datetime, now: datetime) -> tuple[list[CardRecord], set[str]]:
+        """What the queue needs, in two indexed reads.
+
+        Args:
+            horizon: cards due up to this time are returned (now + learn-ahead).
+            now: buried cards whose time has not come are left out.
+
+        Returns:
+            (unsuspended, unburied cards due by `horizon`; ids of every template that is not
+            available as a new card: already started, suspended or buried).
+        """
+        rows = self.conn.execute(
+            "SELECT * FROM cards WHERE suspended = 0 AND due <= ? "
+            "AND (buried_until IS NULL OR buried_until <= ?)", (iso(horizon), iso(now))).fetchall()
+        blocked = {r[0] for r in self.conn.execute(
+            "SELECT template_id FROM cards WHERE state != 'new' OR suspended = 1 OR buried_until > ?",
+            (iso(now),))}
+        return [_card_from_row(r) for r in rows], blocked
+
+    def _ensure_card(self, conn: sqlite3.Connection, template_id: str, equation: str | None,
+                     topic: str | None) -> None:
+        conn.execute(
+            "INSERT OR IGNORE INTO cards (template_id, card_id, equation, topic) "
+            "VALUES (?, (SELECT coalesce(max(card_id), 0) + 1 FROM cards), ?, ?)",
+            (template_id, equation, topic))
+
+    def set_suspended(self, template_id: str, suspended: bool, *, equation: str | None = None,
+                      topic: str | None = None) -> None:
+        """Suspend or unsuspend a template (a new template gets a card so the flag sticks)."""
+        with self.write() as conn:
+            self._ensure_card(conn, template_id, equation, topic)
+            conn.execute("UPDATE cards SET suspended = ? WHERE template_id = ?", (int(suspended), template_id))
+
+    def bury(self, template_id: str, until: datetime, *, equation: str | None = None,
+             topic: str | None = None) -> None:
+        """Keep a template out of the queue until `until`."""
+        with self.write() as conn:
+            self._ensure_card(conn, template_id, equation, topic)
+            conn.execute("UPDATE cards SET buried_until = ? WHERE template_id = ?", (iso(until), template_id))
+
+    # ------------------------------------------------------------------ reviews
+    def record_review(self, template_id: str, build: Callable[[CardRecord], tuple[CardState, dict]], *,
+                      equation: str | None = None, topic: str | None = None,
+                      leech_suspend: bool = False) -> tuple[int, CardState]:
+        """Write one graded answer: the review row and the card update, in one committed transaction.
+
+        The card is read inside the transaction and handed to `build`, so two trainers reviewing
+        the same template serialise instead of overwriting each other's schedule.
+
+        Args:
+            template_id: the template reviewed.
+            build: given the current card, returns (card after, review row values: the
+                `reviews` columns except template_id, review_state, state_before, state_after).
+            equation: equation id, stored on the card for labels.
+            topic: topic, stored on the card.
+            leech_suspend: suspend the card when this review makes it a leech.
+
+        Returns:
+            (review id, card after). The transaction is committed when this returns.
+        """
+        with self.write() as conn:
+            self._ensure_card(conn, template_id, equation, topic)
+            before = _card_from_row(conn.execute("SELECT * FROM cards WHERE template_id = ?",
+                                                 (template_id,)).fetchone())
+            after, review = build(before)
+            row = dict(review, template_id=template_id, review_state=STATE_CODES[before.card.state],
+                       state_before=json.dumps(before.card.to_dict()),
+                       state_after=json.dumps(after.to_dict()))
+            cur = conn.execute(
+                f"INSERT INTO reviews ({', '.join(_REVIEW_COLUMNS)}) "
+                f"VALUES ({', '.join('?' for _ in _REVIEW_COLUMNS)})", [row[c] for c in _REVIEW_COLUMNS])
+            values = _card_values(after)
+            became_leech = after.leech and not before.card.leech
+            conn.execute(
+                "UPDATE cards SET state = :state, step = :step, stability = :stability, "
+                "difficulty = :difficulty, due = :due, last_review = :last_review, reps = :reps, "
+                "lapses = :lapses, leech = :leech, buried_until = NULL, equation = coalesce(:equation, equation), "
+                "topic = coalesce(:topic, topic), suspended = suspended OR :suspend WHERE template_id = :tid",
+                dict(values, equation=equation, topic=topic, tid=template_id,
+                     suspend=int(leech_suspend and became_leech)))
+            return int(cur.lastrowid), after
+
+    def review(self, review_id: int) -> dict | None:
+        """One review row as a dict (JSON columns decoded), or None."""
+        row = self.conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
+        return _review_dict(row) if row else None
+
+    def rerate(self, review_id: int, rating: int, build: Callable[[CardState], CardState]) -> CardState:
+        """Change the rating of a review that is still its card's latest, recomputing the card.
+
+        Args:
+            review_id: the review.
+            rating: the new rating 1..4.
+            build: given the card state before that review, returns the card after it at `rating`.
+
+        Returns:
+            The recomputed card.
+
+        Raises:
+            ConflictError: the review is gone or its card has been reviewed since.
+        """
+        with self.write() as conn:
+            row = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            if row is None:
+                raise ConflictError(f"review {review_id} no longer exists")
+            self._check_latest(conn, row)
+            before = CardState.from_dict(json.loads(row["state_before"]))
+            after = build(before)
+            conn.execute("UPDATE reviews SET rating = ?, decided = CASE WHEN ? = auto_rating THEN 'auto' "
+                         "ELSE 'overridden' END, state_after = ? WHERE id = ?",
+                         (rating, rating, json.dumps(after.to_dict()), review_id))
+            conn.execute(
+                "UPDATE cards SET state = :state, step = :step, stability = :stability, "
+                "difficulty = :difficulty, due = :due, last_review = :last_review, reps = :reps, "
+                "lapses = :lapses, leech = :leech WHERE template_id = :tid",
+                dict(_card_values(after), tid=row["template_id"]))
+            return after
+
+    def _check_latest(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+        newer = conn.execute("SELECT 1 FROM reviews WHERE template_id = ? AND (reviewed_at > ? OR "
+                             "(reviewed_at = ? AND id > ?)) LIMIT 1",
+                             (row["template_id"], row["reviewed_at"], row["reviewed_at"], row["id"])).fetchone()
+        if newer:
+            raise ConflictError(f"{row['template_id']} has been reviewed since; only its latest review can change")
+
+    def undo(self, review_id: int) -> str:
+        """Delete a review and put its card back as it was before it.
+
+        Returns:
+            The template id.
+
+        Raises:
+            ConflictError: the review is gone or is not its card's latest.
+        """
+        with self.write() as conn:
+            row = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            if row is None:
+                raise ConflictError(f"review {review_id} no longer exists")
+            self._check_latest(conn, row)
+            before = CardState.from_dict(json.loads(row["state_before"]))
+            conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            conn.execute(
+                "UPDATE cards SET state = :state, step = :step, stability = :stability, "
+                "difficulty = :difficulty, due = :due, last_review = :last_review, reps = :reps, "
+                "lapses = :lapses, leech = :leech WHERE template_id = :tid",
+                dict(_card_values(before), tid=row["template_id"]))
+            return str(row["template_id"])
+
+    def latest_review_id(self) -> int | None:
+        """Id of the most recently written review."""
+        row = self.conn.execute("SELECT max(id) FROM reviews").fetchone()
+        return row[0]
+
+    def recent(self, template_id: str, limit: int = 20) -> list[dict]:
+        """The latest reviews of a template, newest first: seed, correct, response_ms, hint_used."""
+        return [dict(r) for r in self.conn.execute(
+            "SELECT seed, correct, response_ms, hint_used FROM reviews WHERE template_id = ? "
+            "ORDER BY reviewed_at DESC, id DESC LIMIT ?", (template_id, limit))]
+
+    def correct_times(self, template_id: str, limit: int = 20) -> list[int]:
+        """Response times of the latest correct, unhinted answers on a template, oldest first."""
+        rows = self.conn.execute(
+            "SELECT response_ms FROM reviews WHERE template_id = ? AND correct = 1 AND hint_used = 0 "
+            "AND response_ms IS NOT NULL ORDER BY reviewed_at DESC, id DESC LIMIT ?", (template_id, limit))
+        return [r[0] for r in rows][::-1]
+
+    def day_counts(self, day: str) -> dict[str, int]:
+        """Today's tallies: reviews, new cards introduced, review-state cards reviewed."""
+        row = self.conn.execute("SELECT coalesce(sum(reviews), 0), coalesce(sum(new_cards), 0), "
+                                "coalesce(sum(review_cards), 0) FROM review_days WHERE day = ?", (day,)).fetchone()
+        return {"reviews": row[0], "new_cards": row[1], "review_cards": row[2]}
+
+    def active_days(self, limit: int = 3650) -> list[str]:
+        """Days with at least one review, newest first (at most `limit`)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT day FROM review_days ORDER BY day DESC LIMIT ?", (limit,))]
+
+    def reviews_by_template(self) -> dict[str, int]:
+        """Number of reviews per template id."""
+        return {r[0]: r[1] for r in self.conn.execute(
+            "SELECT template_id, sum(reviews) FROM review_days GROUP BY template_id")}
+
+    # ------------------------------------------------------------------ statistics reads
+    def stats_rows(self, since_day: str) -> dict[str, Any]:
+        """The raw aggregates behind `trainer stats`, all read from the summary tables and cards.
+
+        Args:
+            since_day: first day of the heatmap window ('YYYY-MM-DD').
+
+        Returns:
+            dict with keys days (day → (reviews, correct) since since_day), active_days (every day
+            with reviews, newest first), retention (month → (count, passed) of first-of-day reviews of
+            review-state cards), retention_days (day → (count, passed), since since_day), by_topic
+            (topic → (reviews, correct)), time_hist (topic → {bucket: count}), by_template
+            (template → (reviews, correct, last day)), mistakes (top rows), cards (every CardRecord).
+        """
+        q = self.conn.execute
+        days = {r[0]: (r[1], r[2]) for r in q(
+            "SELECT day, sum(reviews), sum(correct) FROM review_days WHERE day >= ? GROUP BY day", (since_day,))}
+        active = [r[0] for r in q("SELECT DISTINCT day FROM review_days ORDER BY day DESC")]
+        retention = {r[0]: (r[1], r[2]) for r in q(
+            "SELECT substr(day, 1, 7), count(*), sum(first_correct) FROM review_days "
+            "WHERE first_state = 2 GROUP BY 1")}
+        retention_days = {r[0]: (r[1], r[2]) for r in q(
+            "SELECT day, count(*), sum(first_correct) FROM review_days WHERE first_state = 2 AND day >= ? "
+            "GROUP BY day", (since_day,))}
+        by_template = {r[0]: (r[1], r[2], r[3]) for r in q(
+            "SELECT template_id, sum(reviews), sum(correct), max(day) FROM review_days GROUP BY template_id")}
+        by_topic = {r[0]: (r[1], r[2]) for r in q(
+            "SELECT coalesce(c.topic, '?'), sum(d.reviews), sum(d.correct) FROM review_days d "
+            "LEFT JOIN cards c ON c.template_id = d.template_id GROUP BY 1")}
+        time_hist: dict[str, dict[int, int]] = {}
+        for r in q("SELECT coalesce(c.topic, '?'), t.bucket, sum(t.reviews) FROM review_times t "
+                   "LEFT JOIN cards c ON c.template_id = t.template_id GROUP BY 1, 2"):
+            time_hist.setdefault(r[0], {})[r[1]] = r[2]
+        mistakes = [dict(r) for r in q(
+            "SELECT template_id, diagnosis_id, reviews AS count, message FROM review_mistakes "
+            "ORDER BY reviews DESC, template_id, diagnosis_id LIMIT 10")]
+        return {"days": days, "active_days": active, "retention": retention, "retention_days": retention_days,
+                "by_topic": by_topic, "time_hist": time_hist, "by_template": by_template,
+                "mistakes": mistakes, "cards": self.cards()}
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables."""
+        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("cards", "reviews", "settings")}
+
+    # ------------------------------------------------------------------ export / import / backup
+    def export_csv(self, out: TextIO) -> int:
+        """Write the review log in the FSRS optimizer's layout.
+
+        Columns: card_id, review_time (ms since the epoch, UTC), review_rating (1-4), review_state
+        (0 new, 1 learning, 2 review, 3 relearning, before the review), review_duration (ms).
+
+        Returns:
+            Rows written.
+        """
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["card_id", "review_time", "review_rating", "review_state", "review_duration"])
+        n = 0
+        for r in self.conn.execute(
+                "SELECT c.card_id, r.reviewed_at, r.rating, r.review_state, r.response_ms FROM reviews r "
+                "JOIN cards c ON c.template_id = r.template_id ORDER BY r.reviewed_at, r.id"):
+            when = parse_time(r[1])
+            writer.writerow([r[0], round(when.timestamp() * 1000), r[2], r[3], "" if r[4] is None else r[4]])
+            n += 1
+        return n
+
+    def export_json(self, now: datetime) -> dict:
+        """A full backup as JSON-able data: settings, cards and every review."""
+        reviews = [_review_dict(r) for r in self.conn.execute(
+            f"SELECT {', '.join(_REVIEW_COLUMNS)} FROM reviews ORDER BY reviewed_at, id")]
+        cards = [dict(r) for r in self.conn.execute(f"SELECT {', '.join(_CARD_COLUMNS)} FROM cards ORDER BY card_id")]
+        stored = {r[0]: json.loads(r[1]) for r in self.conn.execute("SELECT key, value FROM settings")}
+        return {"format": BACKUP_FORMAT, "version": 1, "schema_version": self.schema_version,
+                "exported_at": iso(now), "settings": stored, "cards": cards, "reviews": reviews}
+
+    def import_json(self, data: dict) -> dict[str, int]:
+        """Merge a JSON backup: reviews are added unless already present (by uid), so importing twice
+        changes nothing; a card is taken from the backup when it is absent here or was reviewed later
+        there; settings from the backup fill in keys not set here.
+
+        Returns:
+            {"reviews_added", "reviews_skipped", "cards_updated"}.
+
+        Raises:
+            ValueError: the data is not a trainer backup (message names the problem).
+        """
+        if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
+            raise ValueError("not a trainer JSON backup (missing \"format\": \"trainer-backup\")")
+        if not isinstance(data.get("reviews"), list) or not isinstance(data.get("cards"), list):
+            raise ValueError("backup lacks its \"cards\" or \"reviews\" list")
+        added = skipped = updated = 0
+        with self.write() as conn:
+            for i, card in enumerate(data["cards"]):
+                try:
+                    tid = str(card["template_id"])
+                    incoming = CardState.from_dict(card)
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise ValueError(f"cards[{i}]: {exc}") from None
+                current = conn.execute("SELECT last_review FROM cards WHERE template_id = ?", (tid,)).fetchone()
+                self._ensure_card(conn, tid, card.get("equation"), card.get("topic"))
+                newer = current is None or (incoming.last_review is not None and (
+                    current[0] is None or iso(incoming.last_review) > current[0]))
+                if newer:
+                    conn.execute(
+                        "UPDATE cards SET state = :state, step = :step, stability = :stability, "
+                        "difficulty = :difficulty, due = :due, last_review = :last_review, reps = :reps, "
+                        "lapses = :lapses, leech = :leech, suspended = :suspended, buried_until = :buried "
+                        "WHERE template_id = :tid",
+                        dict(_card_values(incoming), suspended=int(bool(card.get("suspended"))),
+                             buried=card.get("buried_until"), tid=tid))
+                    updated += 1
+            for i, review in enumerate(data["reviews"]):
+                try:
+                    row = {c: review[c] for c in _REVIEW_COLUMNS}
+                except (KeyError, TypeError) as exc:
+                    raise ValueError(f"reviews[{i}]: missing field {exc}") from None
+                for key in ("params", "verdict", "state_before", "state_after"):
+                    if not isinstance(row[key], str):
+                        row[key] = json.dumps(row[key])
+                self._ensure_card(conn, str(row["template_id"]), None, None)
+                cur = conn.execute(
+                    f"INSERT OR IGNORE INTO reviews ({', '.join(_REVIEW_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' for _ in _REVIEW_COLUMNS)})", [row[c] for c in _REVIEW_COLUMNS])
+                if cur.rowcount:
+                    added += 1
+                else:
+                    skipped += 1
+            for key, value in (data.get("settings") or {}).items():
+                if key in DEFAULT_SETTINGS:
+                    conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+                                 (key, json.dumps(validate_setting(key, value))))
+        return {"reviews_added": added, "reviews_skipped": skipped, "cards_updated": updated}
+
+    def backup_to(self, target: str | os.PathLike) -> Path:
+        """Copy the database to `target` through SQLite's online backup API (consistent even while
+        another trainer writes), via a temporary file renamed into place.
+
+        Returns:
+            The target path.
+
+        Raises:
+            StoreError: the target cannot be written.
+        """
+        target = Path(target)
+        tmp = target.with_name(target.name + ".part")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if tmp.exists():
+                tmp.unlink()
+            dest = sqlite3.connect(str(tmp))
+            try:
+                self.conn.backup(dest)
+            finally:
+                dest.close()
+            os.replace(tmp, target)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{target}: backup failed ({exc})") from None
+        return target
+
+    def auto_backup(self, folder: str | os.PathLike, day: str, keep: int) -> Path | None:
+        """The daily backup: `<folder>/trainer-<day>.db` unless it exists; keeps the newest `keep`.
+
+        Args:
+            folder: the backups folder.
+            day: today, 'YYYY-MM-DD' (from the caller's clock).
+            keep: how many daily backups to keep.
+
+        Returns:
+            The new backup's path, or None when today's already existed.
+        """
+        folder = Path(folder)
+        target = folder / f"{BACKUP_PREFIX}{day}.db"
+        made = None
+        if not target.exists():
+            made = self.backup_to(target)
+        for old in list_backups(folder)[keep:]:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+        return made
+
+
+def list_backups(folder: str | os.PathLike) -> list[Path]:
+    """Daily backups in a folder, newest first."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{BACKUP_PREFIX}????-??-??*.db"), reverse=True)
+
+
+def _review_dict(row: sqlite3.Row) -> dict:
+    out = dict(row)
+    for key in ("params", "verdict", "state_before", "state_after"):
+        if key in out and isinstance(out[key], str):
+            out[key] = json.loads(out[key])
+    return out
+
+
+def check_file(path: str | os.PathLike) -> int:
+    """Check that a file is a healthy trainer database without changing it.
+
+    Returns:
+        Its number of reviews.
+
+    Raises:
+        NotADatabaseError, CorruptDatabaseError, NewerSchemaError: as for `Store.open`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"{path}: no such file")
+    _check_header(path)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open ({exc})") from None
+    try:
+        if [r[0] for r in conn.execute("PRAGMA quick_check")] != ["ok"]:
+            raise CorruptDatabaseError(f"{path}: failed its integrity check")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"_sqlite_migrations", "reviews", "cards"} <= tables:
+            raise NotADatabaseError(f"{path}: not a trainer progress database")
+        names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                                            (MIGRATION_SET,))]
+        if any(n not in KNOWN for n in names):
+            raise NewerSchemaError(f"{path}: written by a newer trainer")
+        return int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabaseError(f"{path}: damaged or not a database ({exc})") from None
+    finally:
+        conn.close()
+
+
+def restore(source: str | os.PathLike, target: str | os.PathLike) -> int:
+    """Replace the database at `target` with the backup `source`, through the backup API.
+
+    The caller is responsible for confirmation and a safety backup of `target` first.
+
+    Returns:
+        The number of reviews restored.
+
+    Raises:
+        StoreError (or a subclass): `source` is not a healthy trainer database; `target` untouched.
+    """
+    n = check_file(source)
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dest = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_S)
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"{target}: restore failed ({exc})") from None
+    finally:
+        src.close()
+    Store.open(target).close()  # bring an older backup's schema up to date
+    return n
