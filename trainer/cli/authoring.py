@@ -1,11 +1,293 @@
-"""Placeholder for the `authoring` commands (being written)."""
+"""Commands for authors: list, preview, check, new and schema.
+
+CLI layer. `check` fans the bank out over worker processes (templates are independent) and prints a
+progress bar on stderr, the findings with file:line, and a summary table; it exits 1 on any finding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from trainer.cli import UserError
+from trainer.cli.context import load_bank, problem_folders, template_or_exit
 
 
-def register(subparsers, common):
-    """Nothing yet."""
+def register(subparsers, common) -> None:
+    """Add the authoring commands."""
+    p = subparsers.add_parser("list", parents=[common], help="list every template in the bank",
+                              description="List every template: id, equation, topic, title, kind, answer type.")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(handler=cmd_list)
+
+    p = subparsers.add_parser("preview", parents=[common], help="show one instance of a template",
+                              description="Generate and show one instance of a template, with answer, "
+                                          "mistakes and worked solution.")
+    p.add_argument("id", help="template id (see `trainer list`)")
+    p.add_argument("--seed", type=int, default=0, help="instance seed (default 0)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_preview)
+
+    p = subparsers.add_parser("check", parents=[common], help="prove templates over many seeds",
+                              description="Validate template files and generate N seeds of each: reports "
+                                          "schema errors with file:line, non-finite or degenerate instances, "
+                                          "rarely satisfied constraints, duplicate ids, mistakes equal to the "
+                                          "answer, and answers that do not grade as expected. Exit 1 on any "
+                                          "finding.")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="template files or folders (default: every folder in use)")
+    p.add_argument("--seeds", type=int, default=200, help="seeds per template (default 200)")
+    p.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+    p.add_argument("--json", action="store_true", help="print the reports as JSON")
+    p.set_defaults(handler=cmd_check)
+
+    p = subparsers.add_parser("new", parents=[common], help="write a commented template to start from",
+                              description="Write a commented, working template to start a new problem from.")
+    p.add_argument("id", help="kebab-case id of the new template")
+    p.add_argument("--topic", default="probability", help="topic folder (default probability)")
+    p.add_argument("--dir", metavar="DIR", help="folder to write into (default: your problems folder)")
+    p.set_defaults(handler=cmd_new)
+
+    p = subparsers.add_parser("schema", parents=[common], help="print the template JSON Schema",
+                              description="Print the JSON Schema of the template format (for editors).")
+    p.set_defaults(handler=cmd_schema)
 
 
-def run(args):
-    """Nothing yet."""
-    print("trainer: not built yet")
+def _report_errors(bank) -> None:
+    for err in bank.errors:
+        print(f"trainer: skipped {err}", file=sys.stderr)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    bank = load_bank(args)
+    rows = [t.summary() for t in bank.templates.values()]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        cols = ("id", "equation", "topic", "kind", "answer_type", "title")
+        widths = {c: max([len(c)] + [len(str(r[c])) for r in rows]) for c in cols[:-1]}
+        print("  ".join(c.upper().ljust(widths.get(c, 0)) for c in cols))
+        for r in rows:
+            print("  ".join(str(r[c]).ljust(widths.get(c, 0)) for c in cols))
+        print(f"\n{len(rows)} templates")
+    _report_errors(bank)
     return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from trainer.core.generate import GenerationError, generate
+
+    bank = load_bank(args)
+    template = template_or_exit(bank, args.id)
+    try:
+        inst = generate(template, args.seed)
+    except GenerationError as exc:
+        raise UserError(f"{template.path}: cannot generate seed {args.seed}: {exc.message}") from None
+    if args.json:
+        print(json.dumps(inst.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    from trainer.core.equations import equations
+
+    card = equations().get(inst.equation)
+    print(f"{inst.title}  [{inst.template_id} · seed {inst.seed} · {inst.topic} · {inst.kind}]\n")
+    if card:
+        print(card.display.rstrip() + "\n")
+    print(inst.prompt.rstrip())
+    if inst.answer.type == "choice":
+        for i, opt in enumerate(inst.answer.options):
+            print(f"  {'ABCDEFGH'[i]}. {opt}")
+    print(f"\nAnswer ({inst.answer.type}): {inst.answer.display}")
+    for m in inst.mistakes:
+        print(f"  mistake {m.id}: {_mistake_display(inst, m)} — {m.message}")
+    if inst.hint:
+        print(f"\nHint: {inst.hint.rstrip()}")
+    print(f"\nSolution:\n{inst.solution.rstrip()}")
+    return 0
+
+
+def _mistake_display(inst, mistake) -> str:
+    """A mistake's value as the learner would see it (option letter, formula or formatted value)."""
+    from trainer.core.expr import to_text
+    from trainer.core.format import fmt
+
+    if mistake.option is not None:
+        return "ABCDEFGH"[mistake.option]
+    if inst.answer.type == "formula":
+        return to_text(mistake.value)
+    part = f"part {mistake.part + 1}: " if mistake.part is not None else ""
+    return part + fmt(mistake.value)
+
+
+def _check_one(path: str, seeds: int) -> dict:
+    """Worker: load one file and check it (runs in a child process)."""
+    from trainer.core.check import check_template, grading_hook
+    from trainer.core.equations import equations
+    from trainer.core.template import load_template
+
+    template = load_template(Path(path))
+    return check_template(template, seeds, grader=grading_hook(),
+                          known_equations=set(equations())).to_dict()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from trainer.core.bank import load_bank as load_folders
+
+    if args.seeds < 1:
+        raise UserError("--seeds must be at least 1", 2)
+    if args.paths:
+        folders = [Path(p) for p in args.paths]
+        missing = [str(p) for p in folders if not p.exists()]
+        if missing:
+            raise UserError(f"no such file or folder: {', '.join(missing)}", 2)
+    else:
+        folders = problem_folders(args)
+    start = time.perf_counter()
+    bank = load_folders(folders)
+    findings = [{"id": None, "path": str(e.path), "line": e.line, "kind": "load", "message": e.message,
+                 "seed": None, "severity": "error"} for e in bank.errors]
+    templates = list(bank.templates.values())
+    jobs = args.jobs or min(len(templates), os.cpu_count() or 1) or 1
+    reports: list[dict] = []
+    bar = _Progress(len(templates), enabled=not args.json)
+    if jobs > 1 and len(templates) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_check_one, str(t.path), args.seeds) for t in templates]
+            for fut in as_completed(futures):
+                reports.append(fut.result())
+                bar.step()
+    else:
+        for t in templates:
+            reports.append(_check_one(str(t.path), args.seeds))
+            bar.step()
+    bar.done()
+    reports.sort(key=lambda r: r["id"])
+    for r in reports:
+        findings.extend(r["findings"])
+    elapsed = time.perf_counter() - start
+    errors = [f for f in findings if f["severity"] == "error"]
+    if args.json:
+        print(json.dumps({"templates": len(templates), "seeds": args.seeds, "seconds": round(elapsed, 2),
+                          "errors": len(errors), "load_errors": [e.to_dict() for e in bank.errors],
+                          "reports": reports}, indent=2, ensure_ascii=False))
+        return 1 if errors else 0
+    for f in findings:
+        where = f"{f['path']}:{f['line']}" if f.get("line") else (f["path"] or f["id"])
+        seed = f" (seed {f['seed']})" if f.get("seed") is not None else ""
+        print(f"{where}: {f['severity']}: [{f['kind']}] {f['message']}{seed}")
+    if findings:
+        print()
+    _summary_table(reports, args.seeds)
+    status = "FAILED" if errors else "ok"
+    print(f"\n{status}: {len(templates)} templates × {args.seeds} seeds, {len(errors)} finding(s), "
+          f"{len(bank.errors)} file(s) not loaded, {elapsed:.1f} s")
+    return 1 if errors else 0
+
+
+def _summary_table(reports: list[dict], seeds: int) -> None:
+    width = max([len(r["id"]) for r in reports] + [8])
+    print(f"{'TEMPLATE'.ljust(width)}  {'SEEDS':>6}  {'ACCEPT':>7}  RESULT")
+    for r in reports:
+        n = sum(1 for f in r["findings"] if f["severity"] == "error")
+        result = "ok" if n == 0 else f"{n} finding(s)"
+        warn = sum(1 for f in r["findings"] if f["severity"] == "warning")
+        if warn:
+            result += f", {warn} warning(s)"
+        print(f"{r['id'].ljust(width)}  {r['generated']:>6}  {r['acceptance']:>7.1%}  {result}")
+
+
+class _Progress:
+    """A one-line progress bar on stderr (only when stderr is a terminal)."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.n = total, 0
+        self.enabled = enabled and sys.stderr.isatty() and total > 0
+
+    def step(self) -> None:
+        self.n += 1
+        if self.enabled:
+            filled = int(30 * self.n / self.total)
+            sys.stderr.write(f"\rchecking [{'#' * filled}{'.' * (30 - filled)}] {self.n}/{self.total}")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    import re
+
+    from trainer.cli.locations import user_problems_dir
+    from trainer.core.template import ID_PATTERN
+
+    if not re.match(ID_PATTERN, args.id):
+        raise UserError(f"id {args.id!r} must be kebab-case: lowercase letters, digits and '-'", 2)
+    folder = Path(args.dir) if args.dir else user_problems_dir() / args.topic
+    path = folder / f"{args.id}.yaml"
+    if path.exists():
+        raise UserError(f"{path} already exists; not overwriting it")
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(NEW_TEMPLATE.replace("ID", args.id).replace("TOPIC", args.topic), encoding="utf-8")
+    extra = "" if args.dir is None else f" --problems {folder}"
+    print(f"wrote {path}\nnext: edit it, then run `trainer check {path}` and "
+          f"`trainer preview {args.id}{extra}`")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from trainer.core.schema import template_schema
+
+    print(json.dumps(template_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+NEW_TEMPLATE = """\
+# A trainer problem template. Full reference: docs/authoring.md; schema: `trainer schema`.
+# Every review draws fresh values for `params`, so write the prompt and solution with {placeholders}.
+id: ID                      # stable kebab-case id: progress is keyed on it, never rename it
+equation: bayes-theorem     # the equation drilled (an id from `trainer list` / the equation cards)
+topic: TOPIC
+title: Bayes' theorem for a diagnostic test
+kind: compute               # compute | recall | concept
+tags: [starter]
+
+params:                     # drawn in order; later parameters may use earlier ones
+  prior: {float: [0.01, 0.2], decimals: 2}          # P(D)
+  sens: {float: [0.8, 0.99], decimals: 2}           # P(+|D)
+  fpr: {float: [0.01, 0.1], decimals: 2}            # P(+|not D)
+  evidence: {expr: "sens*prior + fpr*(1 - prior)"}  # derived: P(+)
+
+where:                      # redraw every parameter until all of these hold
+  - sens*prior/evidence < 0.95
+
+prompt: |
+  P(D|+) = P(+|D) P(D) / P(+).
+  A disease has prevalence P(D) = {prior}. The test has sensitivity P(+|D) = {sens}
+  and false-positive rate P(+|not D) = {fpr}. What is P(D|+)?
+
+answer:
+  type: number              # number | integer | vector | matrix | set | direction | choice | formula | multi
+  value: sens*prior/evidence
+  rtol: 0.005
+
+mistakes:                   # anticipated slips, each diagnosed with its own message
+  - id: confuse-conditionals
+    value: sens
+    message: That is P(+|D), the sensitivity. Bayes turns it around into P(D|+).
+  - id: no-evidence-term
+    value: sens*prior
+    message: You stopped at the numerator P(+|D)P(D); divide by the evidence P(+) = {evidence:.4f}.
+
+hint: First compute the evidence P(+) = P(+|D)P(D) + P(+|not D)P(not D).
+
+solution: |
+  P(+) = {sens}·{prior} + {fpr}·{1 - prior} = {evidence:.4f}
+  P(D|+) = {sens}·{prior} / {evidence:.4f} = {answer}
+"""
