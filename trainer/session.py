@@ -516,8 +516,8 @@ class Quiz:
         return verdict
 
     def summary(self) -> dict:
-        """{"planned", "answered", "correct", "score" (0..1 or None), "by_topic": [{"topic", "answered",
-        "correct", "score"}], "mistakes": [{"template_id", "title", "topic", "answer", "expected",
+        """{"planned", "answered", "correct", "score" (0..1 or None), "by_topic": {topic: {"total",
+        "correct", "score"}}, "mistakes": [{"template_id", "title", "topic", "answer", "expected",
         "diagnosis_id", "message"}]}."""
         by_topic: dict[str, list[int]] = {}
         for r in self.results:
@@ -529,7 +529,7 @@ class Quiz:
         return {
             "planned": len(self.plan), "answered": answered, "correct": correct,
             "score": correct / answered if answered else None,
-            "by_topic": [{"topic": t, "answered": n, "correct": c, "score": c / n} for t, (n, c) in sorted(by_topic.items())],
+            "by_topic": {t: {"total": n, "correct": c, "score": c / n} for t, (n, c) in sorted(by_topic.items())},
             "mistakes": [{k: r[k] for k in ("template_id", "title", "topic", "answer", "expected", "diagnosis_id",
                                              "message")} for r in self.results if not r["correct"]],
         }

@@ -1,11 +1,300 @@
-"""Placeholder for the `progress` commands (being written)."""
+"""Progress commands: where, stats, export, import, backup, restore, config.
+
+CLI layer. Resolves paths through `trainer.cli.locations`, opens the store, and turns every storage
+error into a one-line message with exit code 1. sqlite-utils, numpy and the bank are imported inside
+the handlers so `trainer --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from trainer.cli import UserError
+from trainer.cli import locations
 
 
-def register(subparsers, common):
-    """Nothing yet."""
+def register(subparsers, common) -> None:
+    """Add the progress commands to the `trainer` parser."""
+    p = subparsers.add_parser("where", parents=[common], help="print every path trainer uses",
+                              description="Print the data folder, database, backups and problem folders in use.")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(handler=run_where)
+
+    p = subparsers.add_parser("stats", parents=[common], help="show review statistics",
+                              description="Reviews, streak, true retention, forecast, mastery, timing, "
+                              "frequent mistakes and leeches (JSON keys are documented in docs/data.md).")
+    p.add_argument("--json", action="store_true", help="print the full statistics as JSON")
+    p.set_defaults(handler=run_stats)
+
+    p = subparsers.add_parser("export", parents=[common], help="export the review log (CSV) or a full backup (JSON)",
+                              description="csv: the FSRS optimizer's layout (card_id, review_time, review_rating, "
+                              "review_state, review_duration). json: everything, for `trainer import`.")
+    p.add_argument("--format", choices=("csv", "json"), default="json", help="output format (default json)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    p.set_defaults(handler=run_export)
+
+    p = subparsers.add_parser("import", parents=[common], help="merge a JSON backup (no duplicates)",
+                              description="Merge a JSON backup made by `trainer export --format json`. Reviews "
+                              "already present are skipped, so importing twice changes nothing.")
+    p.add_argument("file", metavar="FILE", help="the JSON backup")
+    p.set_defaults(handler=run_import)
+
+    p = subparsers.add_parser("backup", parents=[common], help="back the database up now",
+                              description="Copy the database with SQLite's online backup API (safe while "
+                              "trainer runs). Daily backups are also taken automatically.")
+    p.add_argument("file", metavar="FILE", nargs="?", help="target file (default: the backups folder)")
+    p.add_argument("--list", action="store_true", help="list existing backups instead")
+    p.set_defaults(handler=run_backup)
+
+    p = subparsers.add_parser("restore", parents=[common], help="replace the database with a backup",
+                              description="Replace the progress database with a backup file. A safety backup of "
+                              "the current database is taken first; --yes is required to overwrite.")
+    p.add_argument("file", metavar="FILE", help="a backup made by `trainer backup` (or an automatic one)")
+    p.add_argument("--yes", action="store_true", help="confirm replacing the current database")
+    p.set_defaults(handler=run_restore)
+
+    p = subparsers.add_parser("config", parents=[common], help="show or change settings",
+                              description="Without arguments, list settings; with KEY, show one; with KEY VALUE, "
+                              "set it. Keys: desired_retention, new_per_day, reviews_per_day, "
+                              "leech_threshold, leech_action (tag|suspend), backups_keep.")
+    p.add_argument("key", nargs="?", help="setting name")
+    p.add_argument("value", nargs="?", help="new value")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=run_config)
 
 
-def run(args):
-    """Nothing yet."""
-    print("trainer: not built yet")
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _db(args) -> Path:
+    return locations.db_path(getattr(args, "db", None))
+
+
+def _open(args):
+    from trainer.storage import StoreError, Store
+
+    path = _db(args)
+    try:
+        return Store.open(path)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _paths(args) -> dict:
+    db = _db(args)
+    extra = [str(Path(p).expanduser()) for p in (getattr(args, "problems", None) or [])]
+    return {
+        "data_dir": str(locations.data_dir()),
+        "database": str(db),
+        "database_source": ("--db" if getattr(args, "db", None) else
+                            "TRAINER_DB" if os.environ.get("TRAINER_DB") else "default"),
+        "backups_dir": str(locations.backups_dir(db)),
+        "bundled_problems": str(locations.bundled_problems_dir()),
+        "user_problems": str(locations.user_problems_dir()),
+        "extra_problems": extra,
+    }
+
+
+def run_where(args) -> int:
+    """`trainer where`."""
+    paths = _paths(args)
+    if args.json:
+        print(json.dumps(paths, indent=2))
+        return 0
+    labels = {"data_dir": "data folder", "database": "database", "database_source": "database from",
+              "backups_dir": "backups", "bundled_problems": "bundled problems", "user_problems": "your problems",
+              "extra_problems": "--problems"}
+    for key, label in labels.items():
+        value = paths[key]
+        if isinstance(value, list):
+            value = ", ".join(value) or "(none)"
+        print(f"{label:>17}: {value}")
     return 0
+
+
+def _session(args, store):
+    import numpy as np
+
+    from trainer.cli.context import load_bank
+    from trainer.session import Session
+
+    bank = load_bank(args)
+    return Session(bank, store, clock=_now, rng=np.random.default_rng(getattr(args, "seed", None)))
+
+
+def run_stats(args) -> int:
+    """`trainer stats`."""
+    with _open(args) as store:
+        stats = _session(args, store).stats()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    _print_stats(stats)
+    return 0
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{x:.1%}"
+
+
+def _print_stats(s: dict) -> None:
+    t = s["totals"]
+    tr = s["true_retention"]
+    print(f"Reviews: {t['reviews']} on {t['days_active']} days · today {s['reviewed_today']} · "
+          f"accuracy {_pct(t['accuracy'])}")
+    print(f"Streak: {s['streak']['current']} days (longest {s['streak']['longest']})")
+    print(f"True retention: {_pct(tr['overall'])} overall ({tr['overall_count']} first reviews), "
+          f"{_pct(tr['last_30_days'])} last 30 days · desired {tr['desired']:.0%}")
+    print(f"Cards started: {t['cards_started']} of {t['templates']} templates")
+    week = sum(d["due"] for d in s["forecast"][:7])
+    print(f"Due: {s['forecast'][0]['due']} today, {week} within 7 days, "
+          f"{sum(d['due'] for d in s['forecast'])} within 30 days")
+    if s["topics"]:
+        print("\nBy topic:               reviews  accuracy  median time")
+        for row in s["topics"]:
+            med = "–" if row["median_ms"] is None else f"{row['median_ms'] / 1000:.1f} s"
+            print(f"  {row['topic']:<20} {row['reviews']:>8}  {_pct(row['accuracy']):>8}  {med:>11}")
+    if s["mastery"]["topics"]:
+        print("\nMastery:")
+        for row in s["mastery"]["topics"]:
+            bar = "█" * round(row["mastery"] * 20)
+            print(f"  {row['topic']:<20} {bar:<20} {row['mastery']:.0%} ({row['started']}/{row['templates']} started)")
+    if s["mistakes"]:
+        print("\nMost frequent mistakes:")
+        for m in s["mistakes"]:
+            print(f"  {m['count']:>4}× {m['template_id']}: {m['diagnosis_id']}")
+    if s["leeches"]:
+        print("\nLeeches:")
+        for leech in s["leeches"]:
+            print(f"  {leech['template_id']} ({leech['lapses']} lapses{', suspended' if leech['suspended'] else ''})")
+    if s["orphaned"]:
+        print("\nOrphaned (history kept, template no longer in the bank):")
+        for o in s["orphaned"]:
+            print(f"  {o['template_id']} ({o['reviews']} reviews, last {o['last_day']})")
+
+
+def _output(args):
+    if not args.output or args.output == "-":
+        return sys.stdout, False
+    try:
+        return open(args.output, "w", encoding="utf-8", newline=""), True
+    except OSError as exc:
+        raise UserError(f"{args.output}: cannot write ({exc.strerror})") from None
+
+
+def run_export(args) -> int:
+    """`trainer export`."""
+    with _open(args) as store:
+        out, close = _output(args)
+        try:
+            if args.format == "csv":
+                n = store.export_csv(out)
+            else:
+                data = store.export_json(_now())
+                json.dump(data, out, indent=1)
+                out.write("\n")
+                n = len(data["reviews"])
+        finally:
+            if close:
+                out.close()
+    if close:
+        print(f"exported {n} reviews to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_import(args) -> int:
+    """`trainer import FILE`."""
+    try:
+        with open(args.file, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        raise UserError(f"{args.file}: cannot read ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{args.file}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    with _open(args) as store:
+        try:
+            result = store.import_json(data)
+        except ValueError as exc:
+            raise UserError(f"{args.file}: {exc}") from None
+    print(f"imported {result['reviews_added']} reviews ({result['reviews_skipped']} already present), "
+          f"{result['cards_updated']} cards updated")
+    return 0
+
+
+def _stamp() -> str:
+    return _now().strftime("%Y%m%dT%H%M%S")
+
+
+def run_backup(args) -> int:
+    """`trainer backup [FILE]`."""
+    from trainer.storage import StoreError, list_backups
+
+    folder = locations.backups_dir(_db(args))
+    if args.list:
+        for path in sorted(list(list_backups(folder)) + sorted(folder.glob("manual-*.db")) +
+                           sorted(folder.glob("pre-restore-*.db")), key=lambda p: p.name, reverse=True):
+            print(path)
+        return 0
+    target = Path(args.file) if args.file else folder / f"manual-{_stamp()}.db"
+    with _open(args) as store:
+        try:
+            store.backup_to(target)
+        except StoreError as exc:
+            raise UserError(str(exc)) from None
+    print(f"backed up to {target}")
+    return 0
+
+
+def run_restore(args) -> int:
+    """`trainer restore FILE --yes`."""
+    from trainer.storage import StoreError, check_file, restore
+
+    source = Path(args.file)
+    db = _db(args)
+    try:
+        n = check_file(source)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    if db.exists() and db.stat().st_size > 0:
+        if not args.yes:
+            raise UserError(f"this replaces {db} with {source} ({n} reviews); run again with --yes to confirm")
+        with _open(args) as store:
+            safety = store.backup_to(locations.backups_dir(db) / f"pre-restore-{_stamp()}.db")
+        print(f"safety backup of the current database: {safety}")
+    try:
+        restore(source, db)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    print(f"restored {n} reviews from {source} into {db}")
+    return 0
+
+
+def run_config(args) -> int:
+    """`trainer config [KEY [VALUE]]`."""
+    with _open(args) as store:
+        if args.key is not None and args.value is not None:
+            try:
+                value = store.set_setting(args.key, args.value)
+            except ValueError as exc:
+                raise UserError(str(exc), 2) from None
+            print(f"{args.key} = {value}")
+            return 0
+        settings = store.settings()
+    if args.key is not None:
+        if args.key not in settings:
+            raise UserError(f"unknown setting {args.key!r} (known: {', '.join(settings)})", 2)
+        settings = {args.key: settings[args.key]}
+    if args.json:
+        print(json.dumps(settings, indent=2))
+    else:
+        for key, value in settings.items():
+            print(f"{key} = {value}")
+    return 0
+
+
+__all__ = ["register"]
