@@ -223,6 +223,8 @@ class _Translator:
                     raise self._fail(node, "*args and **kwargs are not allowed")
                 return Call(fname, tuple(self.visit(a, d) for a in args),
                             tuple((k.arg, self.visit(k.value, d)) for k in kws))
+            case ast.Call(func=ast.Attribute(attr=attr)):
+                raise self._fail(node, f"attribute access ('.{attr}') is not allowed")
             case ast.Call():
                 raise self._fail(node, "only calls of whitelisted functions by name are allowed")
             case ast.Subscript(value=v, slice=s):
@@ -269,7 +271,7 @@ def _int_result(value: Any) -> Any:
 def _power(a: Any, b: Any) -> Any:
     if isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool):
         if b < 0 or (abs(a) > 1 and b * max(abs(a).bit_length(), 1) > MAX_INT_BITS):
-            return float(a) ** float(b) if abs(b) < 1e6 or abs(a) <= 1 else _float_power(a, b)
+            return _float_power(a, b)
         return a**b
     return _float_power(a, b)
 
@@ -650,8 +652,8 @@ def _text(node: Node) -> tuple[str, int]:
             if isinstance(r, Num) and isinstance(r.value, int) and 0 <= r.value < 10:
                 return (base + str(r.value).translate(_SUPERSCRIPT), _PREC["**"])
             return (f"{base}^{_wrap(_text(r), _PREC['**'])}", _PREC["**"])
-        case BinOp(op="*", left=Num() as l, right=(Name() | Call()) as r) if isinstance(l.value, int) or float(l.value).is_integer():
-            return (_text(l)[0] + _wrap(_text(r), _PREC["atom"]), _PREC["*"])
+        case BinOp(op="*", left=Num() as l, right=r) if _implicit(l, r):
+            return (_text(l)[0] + _wrap(_text(r), _PREC["**"]), _PREC["*"])
         case BinOp(op=op, left=l, right=r):
             p = _PREC[op]
             strict = op in "-/" or op in ("//", "%", "@")
@@ -683,6 +685,15 @@ def _text(node: Node) -> tuple[str, int]:
             inner = ", ".join(_slice_text(i) for i in indices)
             return (f"{_wrap(_text(v), _PREC['atom'])}[{inner}]", _PREC["atom"])
     return (str(node), _PREC["atom"])
+
+
+def _implicit(left: Num, right: Node) -> bool:
+    """Whether `2·x` may be shown as `2x`: a whole number times a name, call or power of a name."""
+    if isinstance(left.value, bool) or not float(left.value).is_integer() or left.value < 0:
+        return False
+    if isinstance(right, BinOp) and right.op == "**":
+        right = right.left
+    return isinstance(right, (Name, Call))
 
 
 def _slice_text(node: Node) -> str:

@@ -1,0 +1,55 @@
+"""Engine figures: bank load time, instances per second per template, `trainer check` wall time."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def figures(quick: bool) -> list[dict]:
+    from trainer.core.bank import load_bank
+    from trainer.core.generate import GenerationError, generate
+
+    folder = ROOT / "problems"
+    loads = []
+    for _ in range(3 if quick else 7):
+        start = time.perf_counter()
+        bank = load_bank([folder])
+        loads.append(time.perf_counter() - start)
+    rates = {}
+    budget = 0.05 if quick else 0.25
+    for tid, template in bank.templates.items():
+        n, start, seed = 0, time.perf_counter(), 0
+        while time.perf_counter() - start < budget:
+            try:
+                generate(template, seed)
+            except GenerationError:
+                pass
+            n += 1
+            seed += 1
+        rates[tid] = n / (time.perf_counter() - start)
+    slowest = min(rates, key=rates.get) if rates else "-"
+    out = [
+        {"group": "engine", "name": "bank load (all templates)", "value": statistics.median(loads) * 1000,
+         "unit": "ms", "target": None, "note": f"{len(bank.templates)} templates, median of {len(loads)}"},
+        {"group": "engine", "name": "instances/s per template (median)",
+         "value": statistics.median(rates.values()) if rates else 0.0, "unit": "/s", "target": "≥ 2,000",
+         "note": f"over {len(rates)} templates"},
+        {"group": "engine", "name": "instances/s (slowest template)", "value": rates.get(slowest, 0.0),
+         "unit": "/s", "target": None, "note": slowest},
+    ]
+    seeds = 50 if quick else 200
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "trainer", "check", str(folder), "--seeds", str(seeds)],
+                          capture_output=True, text=True, env={**os.environ, "TRAINER_HOME": str(ROOT / ".bench-home")})
+    wall = time.perf_counter() - start
+    out.append({"group": "engine", "name": f"trainer check, whole bank, {seeds} seeds", "value": wall,
+                "unit": "s", "target": "≤ 10 s" if seeds == 200 else None,
+                "note": f"exit {proc.returncode}, {os.cpu_count()} cores"})
+    return out
