@@ -8,6 +8,7 @@ layout tests independent of the bank's contents.
 from __future__ import annotations
 
 import asyncio
+import functools
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -204,8 +205,22 @@ class FakeSession:
         raise NotImplementedError
 
 
-async def settle(pilot, app, predicate=None, timeout: float = 10.0) -> None:
-    """Let the session thread and the message queue drain, optionally until `predicate()` holds."""
+def run_async(test):
+    """Run an `async def` test with asyncio (no async pytest plugin is installed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+async def settle(pilot, app, predicate=None, timeout: float = 20.0) -> None:
+    """Let the session thread and the message queue drain, then until `predicate()` holds.
+
+    Waiting on a state (not a duration) keeps the tests free of timing assumptions; the timeout only
+    turns a hang into a failure.
+    """
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while True:
@@ -213,8 +228,6 @@ async def settle(pilot, app, predicate=None, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.01)
         await pilot.pause()
         if predicate is None or predicate():
-            if predicate is None:
-                return
             return
         if loop.time() > end:
-            raise AssertionError("the app did not reach the expected state in time")
+            raise AssertionError("the app did not reach the expected state")

@@ -1,11 +1,77 @@
-"""Placeholder for the `tui` commands (being written)."""
+"""`trainer` / `trainer tui`: open the Textual app on the progress database and the problem bank.
+
+CLI layer (composition root for the TUI). Resolves `--db`, `--problems` and `--seed`, then hands the
+app a *factory* that opens the store, loads the bank and builds the session: it runs on the app's
+session thread while Textual draws its first frame, so numpy, the bank and SQLite load in parallel
+with the UI. Textual itself is imported only here, inside `run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+EXIT_WHEN_READY = "TRAINER_EXIT_WHEN_READY"  # benchmarks: quit once the first problem takes input
 
 
-def register(subparsers, common):
-    """Nothing yet."""
+def register(subparsers, common) -> None:
+    """Add `trainer tui` (the same as running `trainer` with no command)."""
+    parser = subparsers.add_parser("tui", parents=[common], help="open the trainer (the default command)",
+                                   description="Open the terminal trainer: review what is due, quiz yourself, "
+                                   "see your progress, browse the bank.")
+    parser.add_argument("--seed", type=int, default=argparse.SUPPRESS,
+                        help="deterministic session (same problems in the same order)")
+    parser.set_defaults(handler=run)
 
 
-def run(args):
-    """Nothing yet."""
-    print("trainer: not built yet")
-    return 0
+def bank_folders(extra: list[str] | None) -> list[Path]:
+    """The bundled bank, then the user's problem folder (if it exists), then each `--problems DIR`."""
+    from trainer.cli import UserError, locations
+
+    folders = [locations.bundled_problems_dir()]
+    user = locations.user_problems_dir()
+    if user.is_dir():
+        folders.append(user)
+    for item in extra or []:
+        path = Path(item).expanduser()
+        if not path.is_dir():
+            raise UserError(f"--problems {item}: not a folder", code=2)
+        folders.append(path)
+    return folders
+
+
+def session_factory(db: Path, folders: list[Path], seed: int | None):
+    """A zero-argument callable that builds the real session (called on the session thread)."""
+
+    def build():
+        from datetime import datetime, timezone
+
+        import numpy as np
+
+        from trainer.cli import UserError, locations
+        from trainer.session import Session
+        from trainer.storage.store import StoreError
+
+        try:
+            return Session.open(db, bank_paths=folders, clock=lambda: datetime.now(timezone.utc),
+                                rng=np.random.default_rng(seed), backups_dir=locations.backups_dir(db))
+        except StoreError as exc:
+            raise UserError(str(exc)) from None
+
+    return build
+
+
+def run(args) -> int:
+    """Run the app until the learner quits; returns the exit code."""
+    from trainer.cli import locations
+
+    db = locations.db_path(getattr(args, "db", None))
+    folders = bank_folders(getattr(args, "problems", None))
+    factory = session_factory(db, folders, getattr(args, "seed", None))
+
+    from trainer.ui.app import TrainerApp
+
+    app = TrainerApp(factory, exit_when_ready=os.environ.get(EXIT_WHEN_READY) == "1")
+    app.run()
+    return app.return_code or 0

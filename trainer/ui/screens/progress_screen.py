@@ -7,7 +7,7 @@ tolerantly so that a missing section shows as empty rather than failing.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from textual.app import ComposeResult
@@ -30,18 +30,12 @@ def _day(value: Any) -> date | None:
 
 
 def daily_counts(stats: dict) -> dict[date, int]:
-    """`{day: reviews}` from `reviews_per_day` / `heatmap`, given as a mapping or a list of rows."""
-    raw = stats.get("reviews_per_day") or stats.get("heatmap") or {}
-    if isinstance(raw, dict):
-        pairs = raw.items()
-    else:
-        pairs = ((r.get("date") or r.get("day"), r.get("count", r.get("reviews", 0))) for r in raw)
-    out = {}
-    for key, n in pairs:
-        d = _day(key)
-        if d is not None:
-            out[d] = int(n or 0)
-    return out
+    """`{day: reviews}` from the stats heatmap `{"start", "end", "counts": [...]}`."""
+    raw = stats.get("heatmap") or {}
+    start = _day(raw.get("start")) if isinstance(raw, dict) else None
+    if start is None:
+        return {}
+    return {start + timedelta(days=i): int(n) for i, n in enumerate(raw.get("counts") or []) if n}
 
 
 def series(raw: Any, value_keys: tuple[str, ...]) -> list[tuple[str, float]]:
@@ -94,7 +88,7 @@ class ProgressScreen(Screen[None]):
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
         table = self.query_one("#mastery-table", DataTable)
-        for name in ("topic", "equation", "mastery", "reviews"):
+        for name in ("topic", "equation", "mastery", "started"):
             table.add_column(name, key=name)
         self.action_reload()
 
@@ -111,8 +105,8 @@ class ProgressScreen(Screen[None]):
 
     def show_stats(self, stats: dict, summary: dict) -> None:
         counts = daily_counts(stats)
-        total = sum(counts.values()) or int(stats.get("total_reviews", 0) or 0)
-        today = _day(stats.get("today") or stats.get("now")) or (max(counts) if counts else date.today())
+        total = int((stats.get("totals") or {}).get("reviews", 0) or sum(counts.values()))
+        today = _day(stats.get("today")) or _day((stats.get("heatmap") or {}).get("end")) or date.today()
         empty = self.query_one("#progress-empty", Static)
         empty.display = total == 0
         empty.update("No reviews yet. Answer a few problems (r on the home screen) and your heatmap, "
@@ -120,25 +114,31 @@ class ProgressScreen(Screen[None]):
         heatmap = self.query_one(Heatmap)
         heatmap.set_counts(counts, today)
         active = sum(1 for n in counts.values() if n)
-        streak = stats.get("streak", summary.get("streak", 0))
+        streak = stats.get("streak") or {}
+        if not isinstance(streak, dict):
+            streak = {"current": streak}
         self.query_one("#heatmap-numbers", Static).update(
-            f"{total} reviews on {active} days · streak {streak} · "
-            f"best day {max(counts.values(), default=0)}")
+            f"{total} reviews on {active} days · streak {streak.get('current', 0)} "
+            f"(longest {streak.get('longest', 0)}) · best day {max(counts.values(), default=0)} · "
+            f"today {stats.get('reviewed_today', 0)}")
 
         target = float(stats.get("desired_retention", summary.get("desired_retention", 0.9)) or 0.9)
-        retention_raw = stats.get("retention_over_time") or stats.get("retention_history") or []
-        retention = series(retention_raw, ("retention", "value", "rate"))
-        true_ret = stats.get("true_retention", stats.get("retention"))
-        if isinstance(true_ret, dict):
-            true_ret = true_ret.get("value", true_ret.get("retention"))
-        numbers = f"target {target:.0%}"
-        if isinstance(true_ret, (int, float)):
-            numbers = f"true retention {true_ret:.1%} · " + numbers
+        true_ret = stats.get("true_retention") or {}
+        retention = [(r["month"], r["retention"]) for r in true_ret.get("by_month", [])
+                     if isinstance(r.get("retention"), (int, float))]
+        numbers = [f"target {target:.0%}"]
+        for key, label in (("overall", "overall"), ("last_30_days", "last 30 days")):
+            value = true_ret.get(key)
+            if isinstance(value, (int, float)):
+                numbers.append(f"{label} {value:.1%} ({true_ret.get(key + '_count', 0)} first reviews)")
+        numbers = " · ".join(numbers)
+        if retention:
+            numbers += "\n" + "  ".join(f"{m} {v:.0%}" for m, v in retention[-4:])
         self.query_one("#retention-numbers", Static).update(numbers)
         self.query_one("#retention-chart", Static).update(
             spark([v for _, v in retention], lo=0.0, hi=1.0, target=target) if retention else "no data yet")
 
-        forecast = series(stats.get("forecast") or stats.get("due_forecast") or [], ("due", "count", "cards"))
+        forecast = series(stats.get("forecast") or [], ("due",))
         values = [v for _, v in forecast][:30]
         self.query_one("#forecast-chart", Static).update(bars(values) if any(values) else "nothing scheduled")
         self.query_one("#forecast-numbers", Static).update(
@@ -147,21 +147,21 @@ class ProgressScreen(Screen[None]):
 
         table = self.query_one("#mastery-table", DataTable)
         table.clear()
-        rows = stats.get("mastery_by_equation") or stats.get("mastery") or []
-        if isinstance(rows, dict):
-            rows = rows.get("equations") or [{"equation": k, "mastery": v} for k, v in rows.items()
-                                              if isinstance(v, (int, float))]
+        mastery = stats.get("mastery") or {}
+        rows = mastery.get("equations", []) if isinstance(mastery, dict) else mastery
         for r in sorted(rows, key=lambda r: (r.get("topic", ""), r.get("equation", ""))):
-            table.add_row(r.get("topic", ""), r.get("title") or r.get("equation", ""),
-                          mastery_bar(r.get("mastery")), str(r.get("reviews", "")))
+            started = r.get("started", 0)
+            table.add_row(r.get("topic", ""), r.get("equation", ""),
+                          mastery_bar(r.get("mastery") if started else None),
+                          f"{started}/{r.get('templates', '')}")
 
         mistakes = stats.get("frequent_mistakes") or stats.get("mistakes") or []
-        lines = [f"{m.get('count', m.get('n', '')):>4}  {m.get('id') or m.get('diagnosis') or m.get('mistake')}"
-                 + (f" — {m['message']}" if m.get("message") else "") for m in mistakes[:8] if isinstance(m, dict)]
+        lines = [f"{m.get('count', ''):>4}× {m.get('diagnosis_id') or m.get('id')} ({m.get('template_id', '')})"
+                 + (f"\n      {m['message']}" if m.get("message") else "") for m in mistakes[:6] if isinstance(m, dict)]
         self.query_one("#mistakes", Static).update("\n".join(lines) or "none diagnosed yet")
         leeches = stats.get("leeches") or []
-        lines = [f"{l.get('template_id') or l.get('id')}  ({l.get('lapses', '?')} lapses)"
-                 if isinstance(l, dict) else str(l) for l in leeches]
+        lines = [f"{leech.get('template_id')}  {leech.get('lapses', '?')} lapses"
+                 + (" · suspended" if leech.get("suspended") else "") for leech in leeches]
         self.query_one("#leeches", Static).update("\n".join(lines) or "none — good")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,6 +35,35 @@ def equation_card(equation_id: str) -> Any | None:
         return equations().get(equation_id)
     except Exception:  # a broken solver module must not take the review screen down
         return None
+
+
+def choice_table(options: Any) -> Table:
+    """The options of a choice question as (a), (b)… with hanging indents when they wrap."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="bold")
+    table.add_column()
+    for i, option in enumerate(options or ()):
+        table.add_row(f"({'abcdefghijklmnopqrstuvwxyz'[i]})", str(option))
+    return table
+
+
+def answer_placeholder(answer: Any) -> str:
+    """What to type, by answer type: the learner sees the expected form before typing."""
+    atype = getattr(answer, "type", "number")
+    if atype == "multi":
+        labels = [getattr(p, "label", "") or f"part {i + 1}" for i, p in enumerate(getattr(answer, "parts", ()))]
+        return " | ".join(labels) + "   (parts separated by |)"
+    if atype == "formula":
+        names = ", ".join(getattr(answer, "variable_names", ()) or ())
+        return f"a formula in {names}" if names else "a formula"
+    return {
+        "matrix": "a matrix: 1 2; 3 4   (ctrl+g fills a grid)",
+        "vector": "a vector: 4 7  or  [4, 7]",
+        "set": "the values in any order: 1 3",
+        "direction": "a vector (any nonzero multiple)",
+        "choice": "the letter of your choice",
+        "integer": "a whole number",
+    }.get(atype, "your answer — a number, 1/3, 2e-3, √2…") + "  ·  Enter submits"
 
 
 class ReviewScreen(Screen[None]):
@@ -65,6 +95,7 @@ class ReviewScreen(Screen[None]):
         self.overridden = False
         self.state = LOADING
         self.next_due_text: str | None = None
+        self._has_choices = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,6 +104,7 @@ class ReviewScreen(Screen[None]):
             yield EquationCard(id="equation-card")
             yield Static("", id="prompt")
             yield ParamGrid(id="params")
+            yield Static("", id="choices")
             yield Static("", id="hint")
             yield Input(placeholder="your answer — Enter submits", id="answer")
             yield AnswerEcho(id="echo")
@@ -135,11 +167,16 @@ class ReviewScreen(Screen[None]):
         self.query_one("#review-body").border_title = title
         self.query_one("#prompt", Static).update(instance.prompt.strip())
         self.query_one(ParamGrid).show_params(getattr(instance, "params", None))
+        choices = self.query_one("#choices", Static)
+        options = getattr(instance.answer, "options", ()) if instance.answer.type == "choice" else ()
+        choices.update(choice_table(options))
+        self._has_choices = bool(options)
         hint = self.query_one("#hint", Static)
         hint.update("")
         hint.display = False
         answer = self.query_one("#answer", Input)
         answer.value = ""
+        answer.placeholder = answer_placeholder(instance.answer)
         self.query_one(AnswerEcho).clear()
         self._set_state(ANSWERING)
         answer.focus()
@@ -206,9 +243,11 @@ class ReviewScreen(Screen[None]):
         self.state = state
         answering = state in (ANSWERING, GRADING)
         self.query_one("#answer", Input).disabled = state != ANSWERING
-        for selector in ("#equation-card", "#prompt", "#params", "#answer", "#echo"):
+        for selector in ("#equation-card", "#prompt", "#params", "#choices", "#answer", "#echo"):
             widget = self.query_one(selector)
-            if selector == "#params":
+            if selector == "#choices":
+                widget.display = state in (ANSWERING, GRADING, FEEDBACK) and self._has_choices
+            elif selector == "#params":
                 widget.display = state in (ANSWERING, GRADING, FEEDBACK) and bool(
                     getattr(getattr(self.item, "instance", None), "params", None))
             else:

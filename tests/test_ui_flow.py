@@ -1,0 +1,225 @@
+"""Behaviour tests of the TUI: the real app, the real session, store and grader, driven by Pilot.
+
+Clock fixed (UTC), seeded RNG, a temporary database, and a tiny bank written here whose answers are
+hand calculations: H([0.5, 0.25, 0.25]) = 1.5 ln 2 = 1.0397 nats (1.5 bits), σ′(0) = 0.25 (σ(0) = 0.5).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_ui_support import run_async, settle  # noqa: E402
+
+from trainer.ui.app import TrainerApp  # noqa: E402
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+
+ENTROPY = """\
+id: ui-entropy
+equation: entropy
+topic: information
+title: Entropy of a fixed distribution
+kind: compute
+params:
+  p: {choice: [[0.5, 0.25, 0.25]]}
+prompt: |
+  X takes three values with probabilities p = {p}. Compute H(X) in nats.
+answer:
+  type: number
+  value: entropy(p)
+  rtol: 1e-3
+mistakes:
+  - id: log-base-2
+    value: entropy(p, base=2)
+    message: That is H(X) in bits (log base 2); this asks for nats.
+hint: Sum −pᵢ ln pᵢ over the three outcomes.
+solution: |
+  H(X) = −Σ pᵢ ln pᵢ = 0.5 ln 2 + 2 · 0.25 ln 4 = {answer} nats
+"""
+
+SIGMOID = """\
+id: ui-sigmoid-slope
+equation: sigmoid-derivative
+topic: calculus
+title: Slope of the sigmoid at zero
+kind: compute
+params:
+  z: {choice: [0]}
+prompt: |
+  Compute σ′(z) at z = {z}.
+answer:
+  type: number
+  value: sigmoid_grad(z)
+  rtol: 1e-3
+mistakes:
+  - id: value-not-slope
+    value: sigmoid(z)
+    message: That is σ(z) itself; the derivative is σ(z)(1 − σ(z)).
+solution: |
+  σ′(z) = σ(z)(1 − σ(z)) = 0.5 · 0.5 = {answer}
+"""
+
+# What to type, by template: (wrong answer, its diagnosis message, right answer) — hand calculations.
+ANSWERS = {
+    "ui-entropy": ("1.5", "bits (log base 2)", "1.0397"),
+    "ui-sigmoid-slope": ("0.5", "σ(z) itself", "0.25"),
+}
+
+
+@pytest.fixture
+def bank(tmp_path: Path) -> Path:
+    folder = tmp_path / "bank"
+    (folder / "information").mkdir(parents=True)
+    (folder / "calculus").mkdir()
+    (folder / "information" / "ui-entropy.yaml").write_text(ENTROPY)
+    (folder / "calculus" / "ui-sigmoid-slope.yaml").write_text(SIGMOID)
+    return folder
+
+
+def make_app(db: Path, folders: list[Path], seed: int = 1) -> TrainerApp:
+    """The app as the CLI builds it, but with a fixed clock (the session is opened on its thread)."""
+
+    def factory():
+        from trainer.session import Session
+
+        return Session.open(db, bank_paths=folders, clock=lambda: NOW, rng=np.random.default_rng(seed))
+
+    return TrainerApp(factory, tz=timezone.utc)
+
+
+def reviews(db: Path) -> list[tuple[str, int, int]]:
+    """(template_id, rating, correct) of every stored review, read straight from SQLite."""
+    with sqlite3.connect(db) as conn:
+        return [tuple(r) for r in conn.execute("SELECT template_id, rating, correct FROM reviews ORDER BY id")]
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+@run_async
+async def test_review_flow_keeps_progress_across_restarts(tmp_path: Path, bank: Path) -> None:
+    db = tmp_path / "progress.db"
+    app = make_app(db, [bank])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        first = app.screen.item.instance.template_id
+        wrong, diagnosis, _ = ANSWERS[first]
+        await pilot.press(*wrong, "enter")
+        await settle(pilot, app, lambda: app.screen.state == "feedback")
+        feedback = text_of(app, "#feedback")
+        assert "✗ Wrong" in feedback
+        assert diagnosis in feedback
+        assert "Again (automatic)" in feedback
+        assert reviews(db) == [(first, 1, 0)]
+
+        await pilot.press("2")  # override: Hard
+        await settle(pilot, app, lambda: "Hard (your choice)" in text_of(app, "#feedback"))
+        assert reviews(db) == [(first, 2, 0)]
+
+        await pilot.press("enter")  # next problem
+        await settle(pilot, app, lambda: app.problems_shown >= 2)
+        second = app.screen.item.instance.template_id
+        assert second != first
+        await pilot.press(*ANSWERS[second][2], "enter")
+        await settle(pilot, app, lambda: app.screen.state == "feedback")
+        assert "✓ Right" in text_of(app, "#feedback")
+        assert [r[0] for r in reviews(db)] == [first, second]
+
+        await pilot.press("ctrl+z")  # undo the right answer
+        await settle(pilot, app, lambda: len(reviews(db)) == 1 and app.screen.state == "answering")
+        assert reviews(db) == [(first, 2, 0)]
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+    again = make_app(db, [bank], seed=2)
+    async with again.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, again, lambda: "reviewed today 1" in text_of(again, "#status-line"))
+        await pilot.press("escape")  # to Home
+        await settle(pilot, again, lambda: "1 reviewed today" in text_of(again, "#next-due"))
+    assert reviews(db) == [(first, 2, 0)]
+
+
+@run_async
+async def test_unreadable_answer_shows_position_and_is_not_a_review(tmp_path: Path, bank: Path) -> None:
+    db = tmp_path / "progress.db"
+    app = make_app(db, [bank])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        await pilot.press(*"2*(1-", "enter")
+        await settle(pilot, app, lambda: app.screen.query_one("#echo").has_class("-error")
+                     and app.screen.state == "answering")
+        echo = text_of(app, "#echo")
+        lines = echo.splitlines()
+        assert lines[0].strip() == "2*(1-"
+        assert "^" in lines[1]
+        assert app.screen.query_one("#feedback").display is False
+    assert reviews(db) == []
+
+
+@run_async
+async def test_live_echo_reads_unicode_and_powers(tmp_path: Path, bank: Path) -> None:
+    app = make_app(tmp_path / "progress.db", [bank])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        await pilot.press(*"1/4")
+        await settle(pilot, app)
+        assert "read as" in text_of(app, "#echo")
+        assert "1/4" in text_of(app, "#echo").replace(" ", "")
+
+
+@run_async
+async def test_broken_user_template_does_not_stop_the_app(tmp_path: Path, bank: Path) -> None:
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "broken.yaml").write_text("id: broken-one\nequation: entropy\n  title: [unclosed\n")
+    app = make_app(tmp_path / "progress.db", [bank, user])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        assert app.screen.item.instance.template_id in ANSWERS
+        await pilot.press("escape", "b")
+        await settle(pilot, app, lambda: app.screen.query_one("#bank-errors").display)
+        errors = text_of(app, "#bank-errors")
+        assert "broken.yaml:" in errors
+        assert app.screen.query_one("#bank-table").row_count == 2
+
+
+@run_async
+async def test_quiz_leaves_the_schedule_unchanged(tmp_path: Path, bank: Path) -> None:
+    db = tmp_path / "progress.db"
+    app = make_app(db, [bank])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        await pilot.press(*ANSWERS[app.screen.item.instance.template_id][2], "enter")
+        await settle(pilot, app, lambda: app.screen.state == "feedback")
+        before = reviews(db)
+        with sqlite3.connect(db) as conn:
+            cards_before = conn.execute("SELECT * FROM cards ORDER BY template_id").fetchall()
+        app.action_quiz()
+        await settle(pilot, app, lambda: app.screen.query("#quiz-count"))
+        app.screen.query_one("#quiz-count").value = "2"
+        await pilot.click("#quiz-start")
+        await settle(pilot, app, lambda: getattr(app.screen, "scheduled", True) is False
+                     and app.screen.state == "answering")
+        for _ in range(2):
+            tid = app.screen.item.instance.template_id
+            wrong = ANSWERS[tid][0]
+            await pilot.press(*wrong, "enter")
+            await settle(pilot, app, lambda: app.screen.state == "feedback")
+            assert "quiz — not scheduled" in text_of(app, "#feedback")
+            await pilot.press("enter")
+            await settle(pilot, app, lambda: app.screen.state in ("answering", "empty"))
+        assert app.screen.state == "empty"
+        summary = text_of(app, "#empty-state")
+        assert "Score 0/2" in summary
+        assert "Mistakes" in summary
+    assert reviews(db) == before
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT * FROM cards ORDER BY template_id").fetchall() == cards_before
