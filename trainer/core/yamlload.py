@@ -140,8 +140,13 @@ def load_yaml(text: str) -> Any:
                         mark.line + 1 if mark else None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise YamlError(f"YAML syntax error: {exc.problem or exc.context}",
-                        mark.line + 1 if mark else None) from None
+        message = f"YAML syntax error: {exc.problem or exc.context}"
+        if exc.context_mark is not None and mark is not None and mark.line != exc.context_mark.line:
+            # An unclosed bracket is noticed at the end of the file; point at where it was opened.
+            message += f" ({exc.context} on line {exc.context_mark.line + 1})"
+            if not text[mark.index:].strip():
+                mark = exc.context_mark
+        raise YamlError(message, mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}") from None
     except RecursionError:

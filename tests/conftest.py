@@ -1,0 +1,26 @@
+"""Shared fixtures: an isolated TRAINER_HOME for every test, and the bundled bank loaded once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBLEMS = ROOT / "problems"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    """No test may touch the real user data folder or database."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("TRAINER_HOME", str(home))
+    monkeypatch.delenv("TRAINER_DB", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def bank():
+    from trainer.core.bank import load_bank
+
+    return load_bank([PROBLEMS])
