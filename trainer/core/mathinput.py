@@ -620,7 +620,7 @@ class _Parser:
                                   "this answer is a value: type numbers (pi and e are allowed)")
         close = difflib.get_close_matches(t.text, known, n=1, cutoff=0.6)
         uses = ", ".join(known)
-        hint = f"did you mean {close[0]}?" if close else f"the variables are {uses}"
+        hint = f"'{t.text}' — did you mean {close[0]}?" if close else None
         return MathInputError(f"unknown variable '{t.text}' (this formula uses {uses})", t.pos, hint)
 
     def suggest(self, typed: str) -> str | None:
@@ -663,8 +663,9 @@ class _Parser:
             self.depth -= 1
             node: Node = Call(func, tuple(args), tuple(kwargs))
         elif self.implicit(self.tok) and not self.is_op("|"):
-            self.enter(t)  # `ln x`, `sin 2`: the function applies to the next factor
-            node = Call(func, (self.power(),))
+            # `ln x`, `sin 2`: a function applies to the next factor; `Σ p log p` to the whole product
+            self.enter(t)
+            node = Call(func, (self.term() if func == "sum" else self.power(),))
             self.depth -= 1
         else:
             raise MathInputError(f"{t.text} is a function: it needs an argument, e.g. {t.text}(x)", t.pos)
