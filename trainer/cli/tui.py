@@ -9,6 +9,7 @@ with the UI. Textual itself is imported only here, inside `run`.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 from pathlib import Path
 
@@ -58,6 +59,11 @@ def session_factory(db: Path, folders: list[Path], seed: int | None):
                                 rng=np.random.default_rng(seed), backups_dir=locations.backups_dir(db))
         except StoreError as exc:
             raise UserError(str(exc)) from None
+        finally:
+            # The start-up heap (modules, the bank) lives as long as the app: freeze it so the
+            # collector, paused by `run` while it was built, never scans it again.
+            gc.freeze()
+            gc.enable()
 
     return build
 
@@ -68,10 +74,16 @@ def run(args) -> int:
 
     db = locations.db_path(getattr(args, "db", None))
     folders = bank_folders(getattr(args, "problems", None))
-    factory = session_factory(db, folders, getattr(args, "seed", None))
+
+    from trainer.ui.runner import SessionRunner
+
+    gc.disable()  # start-up allocates much and frees little; the factory re-enables collection
+
+    # Started before Textual is imported: numpy, SQLite and the bank load while the UI starts.
+    runner = SessionRunner(session_factory(db, folders, getattr(args, "seed", None)))
 
     from trainer.ui.app import TrainerApp
 
-    app = TrainerApp(factory, exit_when_ready=os.environ.get(EXIT_WHEN_READY) == "1")
+    app = TrainerApp(runner, exit_when_ready=os.environ.get(EXIT_WHEN_READY) == "1")
     app.run()
     return app.return_code or 0

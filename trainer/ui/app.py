@@ -38,7 +38,9 @@ class TrainerApp(App[None]):
         start_with_review: bool = True,
     ):
         super().__init__()
-        self.runner = SessionRunner(session_or_factory)
+        # A runner already started by the CLI (before Textual was imported) is used as it is.
+        self.runner = (session_or_factory if isinstance(session_or_factory, SessionRunner)
+                       else SessionRunner(session_or_factory))
         self.exit_when_ready = exit_when_ready
         self.start_with_review = start_with_review
         self.tz = tz
@@ -55,7 +57,8 @@ class TrainerApp(App[None]):
         """Called by the review screen once a problem is shown and its input has focus."""
         self.problems_shown += 1
         if self.exit_when_ready and self.problems_shown == 1:
-            self.exit()
+            # After the next refresh, so the measured time includes drawing the problem.
+            self.call_after_refresh(self.exit)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
