@@ -1,11 +1,79 @@
-"""Placeholder for the `grade` commands (being written)."""
+"""`trainer grade ID --seed N --answer TEXT [--json]`: grade one typed answer from the command line.
+
+CLI layer. Loads the bank, generates the instance for (ID, seed) and prints the verdict, as text or
+as the JSON verdict (`error` set for an answer that cannot be read). Any verdict exits 0; an unknown
+id or a bad seed is a usage error (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
 
 
-def register(subparsers, common):
-    """Nothing yet."""
+def register(subparsers, common) -> None:
+    """Add the `grade` command."""
+    p = subparsers.add_parser(
+        "grade", parents=[common], help="grade a typed answer to one instance",
+        description="Generate the instance of template ID for --seed and grade --answer against it.")
+    p.add_argument("id", metavar="ID", help="template id (see `trainer list`)")
+    p.add_argument("--seed", type=int, default=argparse.SUPPRESS,
+                   help="instance seed (default 0, as for `trainer preview`)")
+    p.add_argument("--answer", required=True, metavar="TEXT",
+                   help="the answer as a learner would type it, e.g. '1/3', '[4, 7]', 'σ(x)(1-σ(x))'")
+    p.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    p.set_defaults(handler=run)
 
 
-def run(args):
-    """Nothing yet."""
-    print("trainer: not built yet")
+def run(args: argparse.Namespace) -> int:
+    """Grade the answer; exit 0 for any verdict."""
+    from trainer.cli import UserError
+    from trainer.cli.context import load_bank, template_or_exit
+    from trainer.core.generate import GenerationError, generate
+    from trainer.core.grading import grade
+
+    seed = getattr(args, "seed", None)
+    seed = 0 if seed is None else seed
+    if seed < 0:
+        raise UserError("--seed must be a non-negative whole number", 2)
+    bank = load_bank(args)
+    template = template_or_exit(bank, args.id)
+    try:
+        instance = generate(template, seed)
+    except GenerationError as exc:
+        raise UserError(f"{template.path}: cannot generate seed {seed}: {exc.message}") from None
+    verdict = grade(instance, args.answer)
+    if args.json:
+        out = {"id": instance.template_id, "seed": instance.seed, "answer": args.answer,
+               **verdict.to_dict()}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    print(_human(verdict, args.answer))
     return 0
+
+
+def _human(verdict, typed: str) -> str:
+    lines = []
+    if verdict.error is not None:
+        err = verdict.error
+        lines.append(f"Could not read: {err.message}")
+        if err.position is not None and err.position <= len(typed) and "\n" not in typed:
+            lines.append(f"  {typed}")
+            lines.append("  " + " " * err.position + "^")
+        if err.hint:
+            lines.append(f"  hint: {err.hint}")
+        return "\n".join(lines)
+    lines.append(f"You typed: {verdict.parsed}")
+    mark = "✓ correct" if verdict.correct else "✗ not correct"
+    if not verdict.correct and verdict.score > 0:
+        mark += f" (score {verdict.score:.0%})"
+    lines.append(mark)
+    if verdict.diagnosis is not None:
+        lines.append(f"Mistake: {verdict.diagnosis.id} — {verdict.diagnosis.message}")
+    elif not verdict.correct or verdict.feedback != "Correct.":
+        lines.append(verdict.feedback)
+    lines.append(f"Expected: {verdict.expected}")
+    if verdict.solution:
+        lines.append("")
+        lines.append(verdict.solution.rstrip())
+    return "\n".join(lines)

@@ -94,6 +94,7 @@ class Reference:
     values: list[np.ndarray]
     rtol: float
     atol: float
+    ndims: dict[str, int] = field(default_factory=dict)
     _memo: dict[int, Any] = field(default_factory=dict)
     _swapped: list[tuple[str, str, list[np.ndarray]]] | None = None
 
@@ -224,8 +225,10 @@ def _build(answer: Any, seed: int) -> Reference:
     if len(points) < MIN_POINTS:
         detail = f": {last}" if last else ""
         raise EvalError(f"the reference formula is not finite on enough points of its domain{detail}")
+    ndims = {name: int(np.ndim(points[0][name])) for name in variables + params
+             if not isinstance(points[0][name], str)}
     return Reference(names=variables + params, variables=variables, points=points, values=values,
-                     rtol=float(answer.rtol), atol=max(float(answer.atol), 1e-12), fn=fn)
+                     rtol=float(answer.rtol), atol=max(float(answer.atol), 1e-12), ndims=ndims, fn=fn)
 
 
 def matches(ref: Reference, typed: Sequence[np.ndarray], expected: Sequence[np.ndarray]) -> bool:

@@ -451,7 +451,7 @@ def _grade_formula(instance: Any, ans: Any, text: str, part: int | None) -> _Res
         ref = fm.reference(ans, getattr(instance, "seed", 0))
     except EvalError as exc:  # a template defect, not the learner's: say so, grade nothing
         raise MathInputError(f"this problem's reference formula cannot be checked: {exc}") from None
-    node = parse_answer(text, variables=ref.names)
+    node = parse_answer(text, variables=ref.names, ndims=ref.ndims)
     parsed = echo(node)
     mistakes = [m for m in _own_mistakes(instance, part) if m.value is not None]
     try:
@@ -479,7 +479,8 @@ def _formula_slip(instance: Any, ref: fm.Reference, vals: Sequence[np.ndarray]) 
     if any(v.shape != shape for v in vals):
         return None
     kind = {0: "scalar", 1: "vector", 2: "matrix"}.get(len(shape))
-    ints = instance_ints(getattr(instance, "params", {}))
+    ints = instance_ints(getattr(instance, "params", {})) + instance_ints(
+        {k: ref.points[0][k] for k in ref.variables})
     if kind is not None:
         for slip in SLIPS:
             if kind not in slip.kinds:

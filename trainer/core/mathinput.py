@@ -21,6 +21,7 @@ from typing import Any
 
 from trainer.core.expr import (
     CONSTANTS,
+    free_names,
     BinOp,
     Call,
     ExprError,
@@ -52,6 +53,9 @@ _FUNCTION_HINTS = {
 # Typed function names that mean a registry function under another name.
 _FUNCTION_ALIASES = {"sigma": "sigmoid", "Sigma": "sum", "Phi": "Phi", "sqr": "sqrt"}
 
+_REDUCTIONS = {"sum", "mean", "prod", "det", "trace", "norm", "len", "max", "min", "dot", "argmax",
+               "argmin"}
+_TRANSPOSES = {"T", "transpose"}
 _MINUS = "−–—‐‑﹣－"
 _TIMES = "×·⋅∙•✕∗"
 _DIVIDE = "÷∕⁄"
@@ -241,7 +245,8 @@ def _number(text: str, pos: int) -> int | float:
 
 class _Parser:
     def __init__(self, text: str, toks: list[_Tok], variables: Collection[str] | None,
-                 functions: Collection[str], percent: bool, arrays: bool):
+                 functions: Collection[str], percent: bool, arrays: bool,
+                 ndims: Mapping[str, int] | None = None):
         self.text = text
         self.toks = toks
         self.i = 0
@@ -252,6 +257,7 @@ class _Parser:
         self.depth = 0
         self.split_ws = arrays  # whitespace separates items (top level of an array answer, [ ])
         self.abs_depth = 0
+        self.ndims = dict(ndims or {})
 
     # --- token helpers ---
     @property
@@ -392,9 +398,30 @@ class _Parser:
                 if prev.kind == "num" and t.kind == "num":
                     raise MathInputError("two numbers side by side", t.pos,
                                          "put an operator between them, or commas for a vector")
-                node = BinOp("*", node, self.power())
+                right = self.power()
+                node = BinOp("@" if self.matrix_product(node, right) else "*", node, right)
             else:
                 return node
+
+    def matrix_product(self, left: Node, right: Node) -> bool:
+        """Juxtaposed matrices multiply as matrices (`Q Kᵀ`, `A x`, `xᵀ y`); everything else elementwise."""
+        if not self.ndims:
+            return False
+        return (self.rank(left) >= 1 and self.rank(right) >= 1
+                and (self.rank(left) == 2 or self.rank(right) == 2))
+
+    def rank(self, node: Node) -> int:
+        """0 scalar-like, 1 vector-like, 2 matrix-like (a transposed vector counts as a matrix)."""
+        if isinstance(node, Transpose):
+            return 2 if self.rank(node.operand) >= 1 else 0
+        if isinstance(node, Call) and node.func in _REDUCTIONS:
+            return 0
+        best = 0
+        for name in free_names(node):
+            best = max(best, min(self.ndims.get(name, 0), 2))
+        if best and isinstance(node, Call) and node.func in _TRANSPOSES:
+            return 2
+        return best
 
     def implicit(self, t: _Tok) -> bool:
         if t.kind in ("num", "name", "frac", "sqrt", "cbrt"):
@@ -713,7 +740,8 @@ def _default_functions() -> Collection[str]:
 
 def parse_answer(text: str, *, variables: Collection[str] | None = None,
                  functions: Collection[str] | Mapping[str, Any] | None = None,
-                 percent: bool = False, arrays: bool = False) -> Node:
+                 percent: bool = False, arrays: bool = False,
+                 ndims: Mapping[str, int] | None = None) -> Node:
     """Read a typed answer into the safe expression tree.
 
     Args:
@@ -740,7 +768,7 @@ def parse_answer(text: str, *, variables: Collection[str] | None = None,
         raise MathInputError("the answer is empty", 0, "type a value")
     fns = _default_functions() if functions is None else functions
     toks = _rows(_tokenize(text), arrays)
-    return _Parser(text, toks, variables, fns, percent, arrays).parse()
+    return _Parser(text, toks, variables, fns, percent, arrays, ndims).parse()
 
 
 def echo(node: Node) -> str:
