@@ -269,23 +269,34 @@ def test_overview_per_equation():
 def test_end_to_end_with_the_real_bank(tmp_path):
     bank_mod = pytest.importorskip("trainer.core.bank")
     grading = pytest.importorskip("trainer.core.grading")
+    from types import SimpleNamespace
+
     from trainer.core.generate import generate
 
     problems = Path(__file__).resolve().parent.parent / "problems"
-    bank = bank_mod.load_bank([problems])
-    if not bank.templates:
-        pytest.skip("the bundled bank is empty")
+    full = bank_mod.load_bank([problems])
+    numeric = {tid: t for tid, t in full.templates.items() if t.answer_type == "number"}
+    if len(numeric) < 2:
+        pytest.skip("the bundled bank has too few numeric templates yet")
+    bank = SimpleNamespace(templates=numeric, errors=list(full.errors))
     clock = Clock()
     with Store.open(tmp_path / "e2e.db") as store:
         session = Session(bank, store, clock=clock, rng=np.random.default_rng(1), generate=generate,
                           grade=grading.grade)
-        item = session.next_item()
+        first = session.next_item()
         clock.advance(seconds=20)
-        wrong = session.submit(item, "12345.678")
-        assert wrong.recorded and wrong.rating == 1
-        item = session.next_item()
+        wrong = session.submit(first, "12345.678")
+        assert wrong.recorded and wrong.rating == 1 and not wrong.verdict.correct
+        second = session.next_item()
+        assert second.instance.equation != first.instance.equation or len(
+            {t.equation for t in numeric.values()}) == 1
         clock.advance(seconds=20)
-        bad = session.submit(item, "((")
-        assert not bad.recorded
+        assert not session.submit(second, "((").recorded  # a parse error is not a review
+        right = session.submit(second, second.instance.answer.display)
+        assert right.recorded and right.verdict.correct and right.rating == 3
+        row = store.review(right.review_id)
+        assert row["seed"] == second.instance.seed and row["verdict"]["correct"] is True
+        stats = session.stats()
+        assert stats["totals"]["reviews"] == 2 and stats["totals"]["correct"] == 1
     with Store.open(tmp_path / "e2e.db") as store:
-        assert store.counts()["reviews"] == 1
+        assert store.counts()["reviews"] == 2  # still there after reopening

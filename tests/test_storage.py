@@ -111,6 +111,8 @@ def test_day_summary_first_review_and_counts(store):
     assert (d2["reviews"], d2["correct"], d2["first_state"], d2["first_correct"], d2["time_ms"]) == (2, 1, 2, 0, 50_000)
     assert d2["review_cards"] == 1
     assert store.day_counts("2025-03-11") == {"reviews": 2, "new_cards": 0, "review_cards": 1}
+    totals = [tuple(r) for r in store.conn.execute("SELECT * FROM day_totals ORDER BY day")]
+    assert totals == [("2025-03-10", 1, 1, 0, 0), ("2025-03-11", 2, 1, 1, 0)]  # day 2: one retention fail
     times = dict(store.conn.execute("SELECT bucket, reviews FROM review_times").fetchall())
     assert times == {100: 1, 300: 1, 200: 1}  # 10 s, 30 s, 20 s in 100 ms buckets
 
@@ -127,6 +129,8 @@ def test_undo_restores_card_and_summaries(store):
     assert store.counts()["reviews"] == 1
     assert store.conn.execute("SELECT count(*) FROM review_mistakes").fetchone()[0] == 0
     assert store.conn.execute("SELECT reviews, correct FROM review_days").fetchone()[:] == (1, 1)
+    assert store.conn.execute("SELECT reviews, correct FROM day_totals").fetchone()[:] == (1, 1)
+    assert store.conn.execute("SELECT reviews, correct FROM template_totals").fetchone()[:] == (1, 1)
     with pytest.raises(ConflictError):
         store.undo(rid)
 
@@ -298,8 +302,13 @@ def test_migrates_v1_fixture(tmp_path):
             ("entropy-discrete", "2024-01-02"): (1, 1, 0, 1, 12_000, 2, 1),
             ("bayes-rule", "2024-01-02"): (1, 1, 1, 0, 30_050, 0, 1),
         }
-        assert dict(st.conn.execute("SELECT bucket, reviews FROM review_times WHERE template_id = 'bayes-rule'")
-                    .fetchall()) == {300: 1}
+        times = {(r[0], r[1]): r[2] for r in st.conn.execute("SELECT topic, bucket, reviews FROM review_times")}
+        assert times == {("information", 410): 1, ("information", 200): 1, ("information", 120): 1,
+                         ("probability", 300): 1}  # 41 s, 20 s, 12 s, 30.05 s in 100 ms buckets
+        assert [tuple(r) for r in st.conn.execute("SELECT * FROM day_totals ORDER BY day")] == [
+            ("2024-01-01", 2, 1, 0, 0), ("2024-01-02", 2, 2, 1, 1)]
+        assert [tuple(r) for r in st.conn.execute("SELECT * FROM template_totals ORDER BY template_id")] == [
+            ("bayes-rule", 1, 1, "2024-01-02"), ("entropy-discrete", 3, 2, "2024-01-02")]
         assert st.conn.execute("SELECT template_id, diagnosis_id, reviews, message FROM review_mistakes")\
             .fetchall()[0][:] == ("entropy-discrete", "log-base-2", 1, "That is bits, not nats.")
         card = st.card("entropy-discrete")

@@ -1,8 +1,9 @@
 """The progress database schema, as registered sqlite-utils migrations applied in order at open.
 
-Storage layer. Version 1 holds the facts (cards, reviews, settings); version 2 adds summary tables
-kept exact by triggers, so that statistics over a million reviews read a few thousand rows instead
-of scanning them all. Migrations are never edited once released: a change is a new migration, and
+Storage layer. Version 1 holds the facts (cards, reviews, settings); version 2 adds each review's topic
+and summary tables kept exact by triggers (per template and day, per day, per template, an
+answer-time histogram per topic, mistake counts), so that statistics over a million reviews read a
+few thousand rows instead of scanning them all. Migrations are never edited once released: a change is a new migration, and
 `tests/fixtures/trainer-v1.db` proves an old file still upgrades.
 """
 
@@ -82,12 +83,13 @@ def _day_refresh(row: str) -> str:
 def _add(row: str, sign: str) -> str:
     """SQL that adds (+1) or removes (-1) the trigger row's answer time and mistake from the summaries."""
     bucket = f"min({row}.response_ms / 100, 6000)"
+    topic = f"coalesce({row}.topic, '?')"
     return f"""
-    INSERT OR IGNORE INTO review_times (template_id, bucket, reviews)
-        SELECT {row}.template_id, {bucket}, 0 WHERE {row}.response_ms IS NOT NULL;
+    INSERT OR IGNORE INTO review_times (topic, bucket, reviews)
+        SELECT {topic}, {bucket}, 0 WHERE {row}.response_ms IS NOT NULL;
     UPDATE review_times SET reviews = reviews {sign} 1
-        WHERE {row}.response_ms IS NOT NULL AND template_id = {row}.template_id AND bucket = {bucket};
-    DELETE FROM review_times WHERE template_id = {row}.template_id AND reviews <= 0;
+        WHERE {row}.response_ms IS NOT NULL AND topic = {topic} AND bucket = {bucket};
+    DELETE FROM review_times WHERE topic = {topic} AND reviews <= 0;
     INSERT OR IGNORE INTO review_mistakes (template_id, diagnosis_id, reviews, message)
         SELECT {row}.template_id, {row}.diagnosis_id, 0, json_extract({row}.verdict, '$.diagnosis.message')
         WHERE {row}.diagnosis_id IS NOT NULL;
@@ -98,7 +100,29 @@ def _add(row: str, sign: str) -> str:
     """
 
 
+def _totals(row: str, sign: str) -> str:
+    """SQL that moves one review_days row into (+) or out of (-) the per-day and per-template totals."""
+    passed = f"({row}.first_state = 2 AND {row}.first_correct = 1)"
+    return f"""
+    INSERT OR IGNORE INTO day_totals (day, reviews, correct, retention_count, retention_passed)
+        VALUES ({row}.day, 0, 0, 0, 0);
+    UPDATE day_totals SET reviews = reviews {sign} {row}.reviews, correct = correct {sign} {row}.correct,
+        retention_count = retention_count {sign} ({row}.first_state = 2),
+        retention_passed = retention_passed {sign} {passed}
+        WHERE day = {row}.day;
+    DELETE FROM day_totals WHERE day = {row}.day AND reviews <= 0;
+    INSERT OR IGNORE INTO template_totals (template_id, reviews, correct, last_day)
+        VALUES ({row}.template_id, 0, 0, {row}.day);
+    UPDATE template_totals SET reviews = reviews {sign} {row}.reviews, correct = correct {sign} {row}.correct,
+        last_day = (SELECT max(day) FROM review_days WHERE template_id = {row}.template_id)
+        WHERE template_id = {row}.template_id;
+    DELETE FROM template_totals WHERE template_id = {row}.template_id AND reviews <= 0;
+    """
+
+
 V2_SQL = f"""
+ALTER TABLE reviews ADD COLUMN topic TEXT;
+UPDATE reviews SET topic = (SELECT c.topic FROM cards c WHERE c.template_id = reviews.template_id);
 CREATE INDEX reviews_day ON reviews (template_id, day);
 CREATE TABLE review_days (
     template_id TEXT NOT NULL,
@@ -114,10 +138,23 @@ CREATE TABLE review_days (
 ) WITHOUT ROWID;
 CREATE INDEX review_days_day ON review_days (day);
 CREATE TABLE review_times (
-    template_id TEXT NOT NULL,
+    topic TEXT NOT NULL,
     bucket INTEGER NOT NULL,
     reviews INTEGER NOT NULL,
-    PRIMARY KEY (template_id, bucket)
+    PRIMARY KEY (topic, bucket)
+) WITHOUT ROWID;
+CREATE TABLE day_totals (
+    day TEXT PRIMARY KEY,
+    reviews INTEGER NOT NULL,
+    correct INTEGER NOT NULL,
+    retention_count INTEGER NOT NULL,
+    retention_passed INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE template_totals (
+    template_id TEXT PRIMARY KEY,
+    reviews INTEGER NOT NULL,
+    correct INTEGER NOT NULL,
+    last_day TEXT
 ) WITHOUT ROWID;
 CREATE TABLE review_mistakes (
     template_id TEXT NOT NULL,
@@ -135,7 +172,7 @@ CREATE TRIGGER reviews_summary_delete AFTER DELETE ON reviews BEGIN
     {_add("OLD", "-")}
 END;
 CREATE TRIGGER reviews_summary_update
-AFTER UPDATE OF template_id, day, reviewed_at, correct, review_state, response_ms, diagnosis_id ON reviews
+AFTER UPDATE OF template_id, topic, day, reviewed_at, correct, review_state, response_ms, diagnosis_id ON reviews
 BEGIN
     {_day_refresh("OLD")}
     {_add("OLD", "-")}
@@ -151,9 +188,20 @@ SELECT r.template_id, r.day, count(*), sum(r.correct), sum(r.review_state = 0), 
        (SELECT f.correct FROM reviews f WHERE f.template_id = r.template_id AND f.day = r.day
         ORDER BY f.reviewed_at, f.id LIMIT 1)
 FROM reviews r GROUP BY r.template_id, r.day;
-INSERT INTO review_times (template_id, bucket, reviews)
-SELECT template_id, min(response_ms / 100, 6000), count(*) FROM reviews
+INSERT INTO review_times (topic, bucket, reviews)
+SELECT coalesce(topic, '?'), min(response_ms / 100, 6000), count(*) FROM reviews
 WHERE response_ms IS NOT NULL GROUP BY 1, 2;
+INSERT INTO day_totals (day, reviews, correct, retention_count, retention_passed)
+SELECT day, sum(reviews), sum(correct), sum(first_state = 2), sum(first_state = 2 AND first_correct = 1)
+FROM review_days GROUP BY day;
+INSERT INTO template_totals (template_id, reviews, correct, last_day)
+SELECT template_id, sum(reviews), sum(correct), max(day) FROM review_days GROUP BY template_id;
+CREATE TRIGGER review_days_totals_insert AFTER INSERT ON review_days BEGIN
+    {_totals("NEW", "+")}
+END;
+CREATE TRIGGER review_days_totals_delete AFTER DELETE ON review_days BEGIN
+    {_totals("OLD", "-")}
+END;
 INSERT INTO review_mistakes (template_id, diagnosis_id, reviews, message)
 SELECT template_id, diagnosis_id, count(*), max(json_extract(verdict, '$.diagnosis.message')) FROM reviews
 WHERE diagnosis_id IS NOT NULL GROUP BY 1, 2;

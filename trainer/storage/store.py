@@ -41,7 +41,7 @@ _CARD_COLUMNS = ("template_id", "card_id", "equation", "topic", "state", "step",
                  "due", "last_review", "reps", "lapses", "leech", "suspended", "buried_until")
 _REVIEW_COLUMNS = ("uid", "template_id", "seed", "params", "answer", "verdict", "correct", "score",
                    "diagnosis_id", "rating", "auto_rating", "decided", "hint_used", "response_ms",
-                   "reviewed_at", "day", "review_state", "state_before", "state_after")
+                   "reviewed_at", "day", "review_state", "state_before", "state_after", "topic")
 
 
 class StoreError(Exception):
@@ -345,7 +345,8 @@ class Store:
             before = _card_from_row(conn.execute("SELECT * FROM cards WHERE template_id = ?",
                                                  (template_id,)).fetchone())
             after, review = build(before)
-            row = dict(review, template_id=template_id, review_state=STATE_CODES[before.card.state],
+            row = dict(review, template_id=template_id, topic=topic or before.topic,
+                       review_state=STATE_CODES[before.card.state],
                        state_before=json.dumps(before.card.to_dict()),
                        state_after=json.dumps(after.to_dict()))
             cur = conn.execute(
@@ -455,12 +456,11 @@ class Store:
     def active_days(self, limit: int = 3650) -> list[str]:
         """Days with at least one review, newest first (at most `limit`)."""
         return [r[0] for r in self.conn.execute(
-            "SELECT DISTINCT day FROM review_days ORDER BY day DESC LIMIT ?", (limit,))]
+            "SELECT day FROM day_totals ORDER BY day DESC LIMIT ?", (limit,))]
 
     def reviews_by_template(self) -> dict[str, int]:
         """Number of reviews per template id."""
-        return {r[0]: r[1] for r in self.conn.execute(
-            "SELECT template_id, sum(reviews) FROM review_days GROUP BY template_id")}
+        return {r[0]: r[1] for r in self.conn.execute("SELECT template_id, reviews FROM template_totals")}
 
     # ------------------------------------------------------------------ statistics reads
     def stats_rows(self, since_day: str) -> dict[str, Any]:
@@ -478,22 +478,21 @@ class Store:
         """
         q = self.conn.execute
         days = {r[0]: (r[1], r[2]) for r in q(
-            "SELECT day, sum(reviews), sum(correct) FROM review_days WHERE day >= ? GROUP BY day", (since_day,))}
-        active = [r[0] for r in q("SELECT DISTINCT day FROM review_days ORDER BY day DESC")]
+            "SELECT day, reviews, correct FROM day_totals WHERE day >= ?", (since_day,))}
+        active = [r[0] for r in q("SELECT day FROM day_totals ORDER BY day DESC")]
         retention = {r[0]: (r[1], r[2]) for r in q(
-            "SELECT substr(day, 1, 7), count(*), sum(first_correct) FROM review_days "
-            "WHERE first_state = 2 GROUP BY 1")}
+            "SELECT substr(day, 1, 7), sum(retention_count), sum(retention_passed) FROM day_totals "
+            "GROUP BY 1 HAVING sum(retention_count) > 0")}
         retention_days = {r[0]: (r[1], r[2]) for r in q(
-            "SELECT day, count(*), sum(first_correct) FROM review_days WHERE first_state = 2 AND day >= ? "
-            "GROUP BY day", (since_day,))}
+            "SELECT day, retention_count, retention_passed FROM day_totals WHERE retention_count > 0 AND day >= ?",
+            (since_day,))}
         by_template = {r[0]: (r[1], r[2], r[3]) for r in q(
-            "SELECT template_id, sum(reviews), sum(correct), max(day) FROM review_days GROUP BY template_id")}
+            "SELECT template_id, reviews, correct, last_day FROM template_totals")}
         by_topic = {r[0]: (r[1], r[2]) for r in q(
-            "SELECT coalesce(c.topic, '?'), sum(d.reviews), sum(d.correct) FROM review_days d "
-            "LEFT JOIN cards c ON c.template_id = d.template_id GROUP BY 1")}
+            "SELECT coalesce(c.topic, '?'), sum(t.reviews), sum(t.correct) FROM template_totals t "
+            "LEFT JOIN cards c ON c.template_id = t.template_id GROUP BY 1")}
         time_hist: dict[str, dict[int, int]] = {}
-        for r in q("SELECT coalesce(c.topic, '?'), t.bucket, sum(t.reviews) FROM review_times t "
-                   "LEFT JOIN cards c ON c.template_id = t.template_id GROUP BY 1, 2"):
+        for r in q("SELECT topic, bucket, reviews FROM review_times"):
             time_hist.setdefault(r[0], {})[r[1]] = r[2]
         mistakes = [dict(r) for r in q(
             "SELECT template_id, diagnosis_id, reviews AS count, message FROM review_mistakes "
@@ -575,7 +574,8 @@ class Store:
                     updated += 1
             for i, review in enumerate(data["reviews"]):
                 try:
-                    row = {c: review[c] for c in _REVIEW_COLUMNS}
+                    row = {c: review[c] for c in _REVIEW_COLUMNS if c != "topic"}
+                    row["topic"] = review.get("topic")  # absent in backups of schema version 1
                 except (KeyError, TypeError) as exc:
                     raise ValueError(f"reviews[{i}]: missing field {exc}") from None
                 for key in ("params", "verdict", "state_before", "state_after"):
