@@ -220,7 +220,7 @@ def _rows(toks: list[_Tok], arrays: bool) -> list[_Tok]:
             if out and out[-1].kind == "nl":
                 out.pop()
                 t = _Tok(t.kind, t.value, t.pos, t.end, True, t.text)
-                if arrays and (not stack or stack[-1] == "[") and out and not (
+                if ((arrays and not stack) or (stack and stack[-1] == "[")) and out and not (
                         out[-1].kind == "op" and out[-1].value in "[;,") and not (
                         t.kind in ("op", "end") and t.value in ("]", ";", None)):
                     out.append(_Tok("op", ";", t.pos - 1, t.pos, True, "\\n"))
@@ -688,6 +688,8 @@ class _Parser:
             self.expect(closer, opener)
             self.split_ws = saved
             self.depth -= 1
+            if func == "ln" and (len(args) > 1 or kwargs) and "log" in self.functions:
+                func = "log"  # the echo prints log(x, b) as ln(x, b): read it back as a base
             node: Node = Call(func, tuple(args), tuple(kwargs))
         elif self.implicit(self.tok) and not self.is_op("|"):
             # `ln x`, `sin 2`: a function applies to the next factor; `Σ p log p` to the whole product
