@@ -277,27 +277,25 @@ def _power(a: Any, b: Any) -> Any:
 
 
 def _float_power(a: Any, b: Any) -> Any:
-    with np.errstate(all="ignore"):
-        return np.power(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[()]
+    return np.power(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[()]
 
 
 def _div(a: Any, b: Any) -> Any:
-    with np.errstate(all="ignore"):
-        return np.true_divide(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[()]
+    if type(a) is float and type(b) is float and b != 0.0:  # the common scalar case, without NumPy
+        return a / b
+    return np.true_divide(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[()]
 
 
 def _floordiv(a: Any, b: Any) -> Any:
     if isinstance(a, int) and isinstance(b, int) and b != 0:
         return a // b
-    with np.errstate(all="ignore"):
-        return np.floor_divide(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[()]
+    return np.floor_divide(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[()]
 
 
 def _mod(a: Any, b: Any) -> Any:
     if isinstance(a, int) and isinstance(b, int) and b != 0:
         return a % b
-    with np.errstate(all="ignore"):
-        return np.mod(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[()]
+    return np.mod(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[()]
 
 
 def _arith(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
@@ -306,13 +304,19 @@ def _arith(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
             raise EvalError("arithmetic on text is not allowed")
         if isinstance(a, list) or isinstance(b, list):
             a, b = _as_array(a), _as_array(b)
-        with np.errstate(all="ignore"):
-            try:
-                return _check_size(_int_result(fn(a, b)))
-            except ValueError as exc:  # numpy shape mismatch
-                raise EvalError(_shape_message(a, b, exc)) from None
+        try:
+            return _check_size(_int_result(fn(a, b)))
+        except ValueError as exc:  # numpy shape mismatch
+            raise EvalError(_shape_message(a, b, exc)) from None
+        except (OverflowError, ZeroDivisionError):
+            return _float_fallback(fn, a, b)
 
     return op
+
+
+def _float_fallback(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
+    """Python floats raise on overflow and x/0 where NumPy gives inf/nan: retry in NumPy."""
+    return _check_size(fn(np.float64(a), np.float64(b)))
 
 
 def _shape_message(a: Any, b: Any, exc: Exception) -> str:
@@ -329,8 +333,7 @@ def _matmul(a: Any, b: Any) -> Any:
     if a.ndim == 0 or b.ndim == 0:
         raise EvalError("@ needs vectors or matrices on both sides")
     try:
-        with np.errstate(all="ignore"):
-            return _check_size(a @ b)
+        return _check_size(a @ b)
     except ValueError:
         raise EvalError(f"cannot multiply {_shape_text(a.shape)} by {_shape_text(b.shape)}") from None
 
@@ -375,7 +378,8 @@ def _truth(value: Any) -> bool:
     return bool(value)
 
 
-def compile_node(node: Node, functions: Mapping[str, Callable[..., Any]] | None = None) -> Compiled:
+def compile_node(node: Node, functions: Mapping[str, Callable[..., Any]] | None = None, *,
+                 guard: bool = True) -> Compiled:
     """Compile a tree to a closure that evaluates it against an environment of names.
 
     Args:
@@ -385,12 +389,24 @@ def compile_node(node: Node, functions: Mapping[str, Callable[..., Any]] | None 
     Returns:
         `f(env) -> value` where env maps names (parameters, variables) to numbers, strings or arrays.
         Calling it raises `EvalError` for unknown names or functions, bad shapes and exceeded bounds.
+        With `guard=False` the caller must already be inside `np.errstate(all="ignore")` (generation
+        enters it once for all of an instance's expressions).
     """
     if functions is None:
         from trainer.core.solvers import registry
 
         functions = registry()
-    return _compile(node, functions)
+    inner = _compile(node, functions)
+    if not guard:
+        return inner
+
+    def run(env: Env) -> Any:
+        # One errstate for the whole evaluation: division by zero and overflow give inf/nan (which
+        # callers check), never warnings; entering it per operation cost more than the arithmetic.
+        with np.errstate(all="ignore"):
+            return inner(env)
+
+    return run
 
 
 def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
@@ -474,8 +490,7 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
                 a = [p(env) for p in pos]
                 k = {key: p(env) for key, p in kw}
                 try:
-                    with np.errstate(all="ignore"):
-                        return _check_size(fn(*a, **k))
+                    return _check_size(fn(*a, **k))
                 except EvalError:
                     raise
                 except TypeError as exc:

@@ -143,7 +143,7 @@ class TextTemplate:
                     self.parts.append("".join(buf))
                     buf = []
                 self.names |= free_names(node)
-                self.parts.append(_Hole(inner, compile_node(node, functions), spec))
+                self.parts.append(_Hole(inner, compile_node(node, functions, guard=False), spec))
                 i = end + 1
             elif ch == "}":
                 raise ExprError("'}' without '{' (write }} for a literal brace)", i)

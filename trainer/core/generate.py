@@ -186,6 +186,13 @@ def generate(template: Template, seed: int) -> Instance:
 
 def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 0) -> Instance:
     """Like `generate`, drawing from a generator the caller passes in (`seed` is only recorded)."""
+    # Template expressions are compiled unguarded; one errstate here covers all of them, so a
+    # division by zero yields inf/nan for `check` to report instead of a warning.
+    with np.errstate(all="ignore"):
+        return _generate(template, rng, seed)
+
+
+def _generate(template: Template, rng: np.random.Generator, seed: int) -> Instance:
     env, draws = _draw_params(template, rng)
     answer = _answer(template.answer, env, rng, "answer")
     text_env = dict(env)

@@ -67,7 +67,7 @@ def _num(value: Any, key: str, functions: Mapping[str, Any] | None) -> _Num:
             node = parse_template(value)
         except ExprError as exc:
             raise SpecError(f"'{key}': {exc.message}", key) from None
-        return _Num(compile_node(node, functions), frozenset(free_names(node)))
+        return _Num(compile_node(node, functions, guard=False), frozenset(free_names(node)))
     raise SpecError(f"'{key}' must be a number or an expression", key)
 
 
@@ -334,7 +334,7 @@ class ExprSampler(Sampler):
             self.node: Node = parse_template(str(text))
         except ExprError as exc:
             raise SpecError(f"'expr': {exc.message}", "expr") from None
-        self.run = compile_node(self.node, fns)
+        self.run = compile_node(self.node, fns, guard=False)
         self.names = frozenset(free_names(self.node))
 
     def draw(self, rng, env):

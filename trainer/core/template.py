@@ -265,7 +265,7 @@ class _Builder:
             if missing:
                 raise self.fail(line, f"{what}: unknown name '{missing[0]}' "
                                       f"(not a parameter defined before it)")
-        return CompiledExpr(text, node, compile_node(node, self.fns), names)
+        return CompiledExpr(text, node, compile_node(node, self.fns, guard=False), names)
 
     def text(self, data: LineDict, key: str, known: set[str], required: bool) -> TextTemplate | None:
         value = self._string(data, key, required)
