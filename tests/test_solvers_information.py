@@ -143,3 +143,11 @@ def test_joint_conditional_and_mutual_information():
 def test_information_refuses_bad_input(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_conditional_entropy_is_the_weighted_entropy_of_the_conditionals():
+    # rows A, columns B: H(A|B) = Σ_b P(b) H(A | B=b) = 0.4·H(1/4, 3/4) + 0.6·H(1/3, 2/3)
+    tab = [[0.1, 0.2], [0.3, 0.4]]
+    h = lambda a: -(a * math.log(a) + (1 - a) * math.log(1 - a))  # noqa: E731
+    assert conditional_entropy(tab, given=1) == pytest.approx(0.4 * h(0.25) + 0.6 * h(1 / 3))
+    assert conditional_entropy(tab, given=0) == pytest.approx(0.3 * h(1 / 3) + 0.7 * h(3 / 7))

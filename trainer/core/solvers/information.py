@@ -246,9 +246,9 @@ EQUATIONS = [
         name="Kullback-Leibler divergence",
         topic="information",
         display=(
-            "                           P(x)\n"
-            "  D  (P ‖ Q) = Σ P(x) log ────\n"
-            "   KL          x          Q(x)"
+            "                             P(x)\n"
+            "  D_KL(P ‖ Q) = Σ  P(x) log ────\n"
+            "                x           Q(x)"
         ),
         summary=(
             "KL divergence is the extra information needed when outcomes drawn from P are coded with a "
@@ -261,8 +261,8 @@ EQUATIONS = [
         name="Cross-entropy (categorical)",
         topic="information",
         display=(
-            "  H(P, Q) = − Σ P(x) log Q(x) = H(P) + D  (P ‖ Q)\n"
-            "              x                        KL"
+            "  H(P, Q) = − Σ  P(x) log Q(x) = H(P) + D_KL(P ‖ Q)\n"
+            "              x"
         ),
         summary=(
             "Cross-entropy is the average code length when data from P are coded with a code built for "
