@@ -419,7 +419,9 @@ EQUATIONS = [
         name="Diffusion forward process",
         topic="deep-learning",
         display=(
-            "  xₜ = √ᾱₜ x₀ + √(1 − ᾱₜ) ε ,     ε ~ 𝒩(0, I)"
+            "  xₜ = √ᾱₜ x₀ + √(1 − ᾱₜ) ε ,     ε ~ 𝒩(0, I)\n"
+            "\n"
+            "  ᾱₜ = α₁α₂⋯αₜ  (many texts, like the seed, write it αₜ)"
         ),
         summary=(
             "A diffusion model's forward process blends the data with Gaussian noise in closed "
