@@ -115,7 +115,7 @@ def mse_grad(y, yhat):
 
 
 def softmax(z, axis=-1):
-    """Softmax σ(z)ᵢ = e^{zᵢ} / Σⱼ e^{zⱼ}, along `axis` (the last, i.e. each row of a matrix).
+    """Softmax σ(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ), along `axis` (the last, i.e. each row of a matrix).
 
     Computed as softmax(z − max z), which is mathematically identical (shift invariance) and never
     overflows.
@@ -141,7 +141,7 @@ def softmax(z, axis=-1):
 
 
 def logsumexp(z, axis=-1):
-    """log Σⱼ e^{zⱼ}, computed stably as max z + log Σⱼ e^{zⱼ − max z}.
+    """log Σⱼ e^(zⱼ), computed stably as max z + log Σⱼ e^(zⱼ − max z).
 
     Args:
         z: vector (or matrix: one value per row by default).
@@ -342,7 +342,7 @@ EQUATIONS = [
         name="Log-sum-exp and softmax cross-entropy",
         topic="losses",
         display=(
-            "  LSE(z) = log Σⱼ e^{zⱼ} = max z + log Σⱼ e^{zⱼ − max z}\n"
+            "  LSE(z) = log Σⱼ e^(zⱼ) = max z + log Σⱼ e^(zⱼ − max z)\n"
             "\n"
             "  cross-entropy of softmax, true class k:   −log softmax(z)ₖ = LSE(z) − zₖ"
         ),
@@ -357,9 +357,9 @@ EQUATIONS = [
         name="Softmax",
         topic="deep-learning",
         display=(
-            "               e^{zᵢ}\n"
+            "               e^(zᵢ)\n"
             "  σ(z)ᵢ  =  ─────────\n"
-            "             Σⱼ e^{zⱼ}"
+            "             Σⱼ e^(zⱼ)"
         ),
         summary=(
             "Softmax turns a vector of raw scores (logits) into probabilities that are positive and "
@@ -390,7 +390,7 @@ EQUATIONS = [
         display=(
             "  (f ∗ g)(t) = ∫ f(τ) g(t − τ) dτ\n"
             "\n"
-            "  CNN layer (cross-correlation):  yᵢ = Σⱼ x_{i·s+j} wⱼ"
+            "  CNN layer (cross-correlation):  yᵢ = Σⱼ x[i·s + j] · wⱼ"
         ),
         summary=(
             "Convolution slides a kernel over the input and takes a weighted sum at each position, "
