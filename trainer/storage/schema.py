@@ -123,7 +123,7 @@ def _totals(row: str, sign: str) -> str:
 V2_SQL = f"""
 ALTER TABLE reviews ADD COLUMN topic TEXT;
 UPDATE reviews SET topic = (SELECT c.topic FROM cards c WHERE c.template_id = reviews.template_id);
-CREATE INDEX reviews_day ON reviews (template_id, day);
+CREATE INDEX reviews_day ON reviews (template_id, day, reviewed_at);
 CREATE TABLE review_days (
     template_id TEXT NOT NULL,
     day TEXT NOT NULL,
@@ -181,13 +181,13 @@ BEGIN
 END;
 INSERT INTO review_days (template_id, day, reviews, correct, new_cards, review_cards, time_ms,
                          first_state, first_correct)
-SELECT r.template_id, r.day, count(*), sum(r.correct), sum(r.review_state = 0), sum(r.review_state = 2),
-       sum(coalesce(r.response_ms, 0)),
-       (SELECT f.review_state FROM reviews f WHERE f.template_id = r.template_id AND f.day = r.day
-        ORDER BY f.reviewed_at, f.id LIMIT 1),
-       (SELECT f.correct FROM reviews f WHERE f.template_id = r.template_id AND f.day = r.day
-        ORDER BY f.reviewed_at, f.id LIMIT 1)
-FROM reviews r GROUP BY r.template_id, r.day;
+SELECT template_id, day, count(*), sum(correct), sum(review_state = 0), sum(review_state = 2),
+       sum(coalesce(response_ms, 0)), max(CASE WHEN rn = 1 THEN review_state END),
+       max(CASE WHEN rn = 1 THEN correct END)
+FROM (SELECT template_id, day, correct, review_state, response_ms,
+             row_number() OVER (PARTITION BY template_id, day ORDER BY reviewed_at, id) AS rn
+      FROM reviews)
+GROUP BY template_id, day;
 INSERT INTO review_times (topic, bucket, reviews)
 SELECT coalesce(topic, '?'), min(response_ms / 100, 6000), count(*) FROM reviews
 WHERE response_ms IS NOT NULL GROUP BY 1, 2;
