@@ -61,10 +61,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+FREE_TEXT_OPTIONS = ("--answer",)
+
+
+def _glue_free_text(argv: list[str]) -> list[str]:
+    """`--answer -sum(p)` → `--answer=-sum(p)`: a typed answer may start with a minus sign, which
+    argparse would otherwise take for an option."""
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] in FREE_TEXT_OPTIONS and i + 1 < len(argv):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run `trainer`; returns the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_glue_free_text(sys.argv[1:] if argv is None else argv))
     handler = getattr(args, "handler", None)
     if handler is None:  # no command: open the trainer
         handler = import_module("trainer.cli.tui").run

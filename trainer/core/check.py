@@ -22,7 +22,8 @@ from trainer.core.template import Template
 
 MIN_ACCEPTANCE = 0.01
 MAX_FINDINGS_PER_KIND = 3  # one broken solver should not print 200 lines
-STATIC_GRADED_SEEDS = 20  # a template without parameters is the same problem on every seed
+STATIC_GRADED_SEEDS = 20
+FORMULA_POINTS = 24  # enough that a variable drawn from {choice: [0, 1]} takes both values  # a template without parameters is the same problem on every seed
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def same_value(answer: Any, value: Any) -> bool:
 def _formula_findings(template: Template, inst: Instance) -> Iterable[tuple[str, str, int | None]]:
     ans = inst.answer
     rng = np.random.default_rng(inst.seed)
-    points = ans.sample_points(rng, 6)
+    points = ans.sample_points(rng, FORMULA_POINTS)
     ref = compile_node(ans.value)
     try:
         ref_values = [np.asarray(ref(p), dtype=float) for p in points]

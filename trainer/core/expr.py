@@ -690,7 +690,8 @@ def _text(node: Node) -> tuple[str, int]:
             if f == "abs" and len(args) == 1 and not kwargs:
                 return (f"|{_text(args[0])[0]}|", _PREC["atom"])
             inner = ", ".join([_text(a)[0] for a in args] + [f"{k}={_text(v)[0]}" for k, v in kwargs])
-            name = _DISPLAY_FUNCS.get(f, _name_text(f))
+            # log(x, b) keeps its name: "ln" would misread a base-b logarithm as the natural one
+            name = f if f == "log" and len(args) + len(kwargs) > 1 else _DISPLAY_FUNCS.get(f, _name_text(f))
             return (f"{name}({inner})", _PREC["atom"])
         case ListLit(items=items):
             return ("[" + ", ".join(_text(i)[0] for i in items) + "]", _PREC["atom"])
