@@ -8,90 +8,17 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_ui_support import run_async, settle  # noqa: E402
-
-from trainer.ui.app import TrainerApp  # noqa: E402
-
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
-
-ENTROPY = """\
-id: ui-entropy
-equation: entropy
-topic: information
-title: Entropy of a fixed distribution
-kind: compute
-params:
-  p: {choice: [[0.5, 0.25, 0.25]]}
-prompt: |
-  X takes three values with probabilities p = {p}. Compute H(X) in nats.
-answer:
-  type: number
-  value: entropy(p)
-  rtol: 1e-3
-mistakes:
-  - id: log-base-2
-    value: entropy(p, base=2)
-    message: That is H(X) in bits (log base 2); this asks for nats.
-hint: Sum −pᵢ ln pᵢ over the three outcomes.
-solution: |
-  H(X) = −Σ pᵢ ln pᵢ = 0.5 ln 2 + 2 · 0.25 ln 4 = {answer} nats
-"""
-
-SIGMOID = """\
-id: ui-sigmoid-slope
-equation: sigmoid-derivative
-topic: calculus
-title: Slope of the sigmoid at zero
-kind: compute
-params:
-  z: {choice: [0]}
-prompt: |
-  Compute σ′(z) at z = {z}.
-answer:
-  type: number
-  value: sigmoid_grad(z)
-  rtol: 1e-3
-mistakes:
-  - id: value-not-slope
-    value: sigmoid(z)
-    message: That is σ(z) itself; the derivative is σ(z)(1 − σ(z)).
-solution: |
-  σ′(z) = σ(z)(1 − σ(z)) = 0.5 · 0.5 = {answer}
-"""
-
-# What to type, by template: (wrong answer, its diagnosis message, right answer) — hand calculations.
-ANSWERS = {
-    "ui-entropy": ("1.5", "bits (log base 2)", "1.0397"),
-    "ui-sigmoid-slope": ("0.5", "σ(z) itself", "0.25"),
-}
+from test_ui_support import ANSWERS, NOW, make_app, run_async, settle, write_bank  # noqa: E402
 
 
 @pytest.fixture
 def bank(tmp_path: Path) -> Path:
-    folder = tmp_path / "bank"
-    (folder / "information").mkdir(parents=True)
-    (folder / "calculus").mkdir()
-    (folder / "information" / "ui-entropy.yaml").write_text(ENTROPY)
-    (folder / "calculus" / "ui-sigmoid-slope.yaml").write_text(SIGMOID)
-    return folder
-
-
-def make_app(db: Path, folders: list[Path], seed: int = 1) -> TrainerApp:
-    """The app as the CLI builds it, but with a fixed clock (the session is opened on its thread)."""
-
-    def factory():
-        from trainer.session import Session
-
-        return Session.open(db, bank_paths=folders, clock=lambda: NOW, rng=np.random.default_rng(seed))
-
-    return TrainerApp(factory, tz=timezone.utc)
+    return write_bank(tmp_path / "bank")
 
 
 def reviews(db: Path) -> list[tuple[str, int, int]]:

@@ -11,6 +11,7 @@ import asyncio
 import functools
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
@@ -231,3 +232,112 @@ async def settle(pilot, app, predicate=None, timeout: float = 20.0) -> None:
             return
         if loop.time() > end:
             raise AssertionError("the app did not reach the expected state")
+
+
+# --- a tiny real bank whose answers are hand calculations ---------------------------------------
+
+NOW = FIXED_NOW
+
+ENTROPY = """\
+id: ui-entropy
+equation: entropy
+topic: information
+title: Entropy of a fixed distribution
+kind: compute
+params:
+  p: {choice: [[0.5, 0.25, 0.25]]}
+prompt: |
+  X takes three values with probabilities p = {p}. Compute H(X) in nats.
+answer:
+  type: number
+  value: entropy(p)
+  rtol: 1e-3
+mistakes:
+  - id: log-base-2
+    value: entropy(p, base=2)
+    message: That is H(X) in bits (log base 2); this asks for nats.
+hint: Sum −pᵢ ln pᵢ over the three outcomes.
+solution: |
+  H(X) = −Σ pᵢ ln pᵢ = 0.5 ln 2 + 2 · 0.25 ln 4 = {answer} nats
+"""
+
+SIGMOID = """\
+id: ui-sigmoid-slope
+equation: sigmoid-derivative
+topic: calculus
+title: Slope of the sigmoid at zero
+kind: compute
+params:
+  z: {choice: [0]}
+prompt: |
+  Compute σ′(z) at z = {z}.
+answer:
+  type: number
+  value: sigmoid_grad(z)
+  rtol: 1e-3
+mistakes:
+  - id: value-not-slope
+    value: sigmoid(z)
+    message: That is σ(z) itself; the derivative is σ(z)(1 − σ(z)).
+solution: |
+  σ′(z) = σ(z)(1 − σ(z)) = 0.5 · 0.5 = {answer}
+"""
+
+MATRIX = """\
+id: ui-transpose
+equation: linear-transformation
+topic: linear-algebra
+title: Transpose of a 2×2 matrix
+kind: compute
+params:
+  A: {choice: [[[1, 2], [3, 4]]]}
+prompt: |
+  Compute the transpose Aᵀ.
+answer:
+  type: matrix
+  value: T(A)
+mistakes:
+  - id: not-transposed
+    value: A
+    message: That is A itself; the transpose swaps rows and columns.
+solution: |
+  Rows become columns: Aᵀ = {answer}
+"""
+
+# What to type, by template: (wrong answer, its diagnosis message, right answer) — hand calculations.
+ANSWERS = {
+    "ui-entropy": ("1.5", "bits (log base 2)", "1.0397"),
+    "ui-sigmoid-slope": ("0.5", "σ(z) itself", "0.25"),
+    "ui-transpose": ("[[1, 2], [3, 4]]", "A itself", "1 3; 2 4"),
+}
+
+
+
+
+def write_bank(folder: Path, matrix: bool = False) -> Path:
+    """Write the test templates (the matrix one only when asked) under `folder`."""
+    for topic, name, text in (("information", "ui-entropy", ENTROPY), ("calculus", "ui-sigmoid-slope", SIGMOID),
+                              ("linear-algebra", "ui-transpose", MATRIX)):
+        if name == "ui-transpose" and not matrix:
+            continue
+        (folder / topic).mkdir(parents=True, exist_ok=True)
+        (folder / topic / f"{name}.yaml").write_text(text)
+    return folder
+
+
+def make_app(db: Path, folders: list[Path], seed: int = 1, clock=None, before=None):
+    """The app as the CLI builds it, with a fixed clock; `before(session)` runs first (history)."""
+    import numpy as np
+
+    from trainer.ui.app import TrainerApp
+
+    def factory():
+        from trainer.session import Session
+
+        session = Session.open(db, bank_paths=folders, clock=clock or (lambda: NOW),
+                               rng=np.random.default_rng(seed))
+        if before is not None:
+            before(session)
+        return session
+
+    return TrainerApp(factory, tz=timezone.utc)

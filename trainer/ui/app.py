@@ -25,7 +25,7 @@ class TrainerApp(App[None]):
     SUB_TITLE = "the equations of machine learning"
     CSS_PATH = "app.tcss"
     BINDINGS = [
-        Binding("f1", "open_help", "Help"),
+        Binding("f1", "open_help", "Help", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 

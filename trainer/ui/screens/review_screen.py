@@ -7,13 +7,14 @@ UI layer. Every session call runs on the session thread (`app.runner`); the resu
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
@@ -35,6 +36,18 @@ def equation_card(equation_id: str) -> Any | None:
         return equations().get(equation_id)
     except Exception:  # a broken solver module must not take the review screen down
         return None
+
+
+def shown_params(instance: Any) -> dict:
+    """The parameters the prompt talks about, in template order.
+
+    A template may derive helper values (residuals, intermediate sums) that would give the answer
+    away; only names that occur as words in the prompt are laid out.
+    """
+    prompt = getattr(instance, "prompt", "") or ""
+    words = set(re.findall(r"[^\W\d]\w*", prompt))
+    return {k: v for k, v in (getattr(instance, "params", None) or {}).items()
+            if not k.startswith("_") and k in words}
 
 
 def choice_table(options: Any) -> Table:
@@ -106,10 +119,12 @@ class ReviewScreen(Screen[None]):
             yield ParamGrid(id="params")
             yield Static("", id="choices")
             yield Static("", id="hint")
-            yield Input(placeholder="your answer — Enter submits", id="answer")
-            yield AnswerEcho(id="echo")
             yield FeedbackPanel(id="feedback")
             yield Static("Loading problems…", id="empty-state")
+        # Outside the scrolling problem so the answer is always in view, even at 80×24.
+        with Vertical(id="answer-bar"):
+            yield Input(placeholder="your answer — Enter submits", id="answer")
+            yield AnswerEcho(id="echo")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -166,7 +181,7 @@ class ReviewScreen(Screen[None]):
         title = f"{instance.title}  ·  {instance.topic}"
         self.query_one("#review-body").border_title = title
         self.query_one("#prompt", Static).update(instance.prompt.strip())
-        self.query_one(ParamGrid).show_params(getattr(instance, "params", None))
+        self.query_one(ParamGrid).show_params(shown_params(instance))
         choices = self.query_one("#choices", Static)
         options = getattr(instance.answer, "options", ()) if instance.answer.type == "choice" else ()
         choices.update(choice_table(options))
@@ -179,8 +194,8 @@ class ReviewScreen(Screen[None]):
         answer.placeholder = answer_placeholder(instance.answer)
         self.query_one(AnswerEcho).clear()
         self._set_state(ANSWERING)
-        answer.focus()
         self.query_one("#review-body").scroll_home(animate=False)
+        answer.focus(scroll_visible=False)
         self.app.problem_ready()
 
     def on_session_failed(self, message: SessionFailed) -> None:
@@ -230,7 +245,9 @@ class ReviewScreen(Screen[None]):
         self.outcome = outcome if outcome is not verdict else None
         self._show_feedback()
         self._set_state(FEEDBACK)
-        self.query_one(FeedbackPanel).focus()
+        panel = self.query_one(FeedbackPanel)
+        panel.focus()
+        self.call_after_refresh(panel.scroll_visible, animate=False, top=True)
 
     def _show_feedback(self) -> None:
         rating = getattr(self.outcome, "rating", None) if self.scheduled else None
@@ -249,10 +266,11 @@ class ReviewScreen(Screen[None]):
                 widget.display = state in (ANSWERING, GRADING, FEEDBACK) and self._has_choices
             elif selector == "#params":
                 widget.display = state in (ANSWERING, GRADING, FEEDBACK) and bool(
-                    getattr(getattr(self.item, "instance", None), "params", None))
+                    self.item is not None and shown_params(self.item.instance))
             else:
                 widget.display = state in (ANSWERING, GRADING, FEEDBACK)
-        self.query_one(AnswerEcho).display = answering or state == FEEDBACK
+        # In feedback the verdict repeats the reading ("you wrote"), so the echo line makes room.
+        self.query_one(AnswerEcho).display = answering
         self.query_one(FeedbackPanel).display = state == FEEDBACK
         self.query_one("#empty-state").display = state in (EMPTY, LOADING)
         if state == LOADING:
@@ -269,7 +287,7 @@ class ReviewScreen(Screen[None]):
         if action == "grid":
             return self.state == ANSWERING and self._matrix_shape() is not None
         if action in ("bury", "suspend"):
-            return self.scheduled and self.item is not None and self.state in (ANSWERING, FEEDBACK)
+            return self.scheduled and self.item is not None and self.state == ANSWERING
         if action == "undo":
             return self.scheduled and self.state in (ANSWERING, FEEDBACK, EMPTY)
         if action == "reference":
