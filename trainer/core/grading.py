@@ -29,6 +29,7 @@ LETTERS = "ABCDEFGH"
 ARRAY_TYPES = {"vector", "matrix", "set", "direction"}
 _KIND = {"number": "scalar", "integer": "scalar", "vector": "vector", "matrix": "matrix",
          "set": "set", "direction": "direction"}
+_CHOICE = re.compile(r"^[(\[]?\s*([A-Za-z]|[0-9]{1,2})\s*[)\].:]?$")
 _DECIMAL_COMMA = re.compile(r"^\s*[-−]?\d+,\d+\s*$")
 
 
@@ -415,11 +416,11 @@ def _diagnose(instance: Any, ans: Any, typed: np.ndarray, part: int | None) -> D
 def _choice_index(ans: Any, text: str) -> int:
     n = len(ans.options)
     s = text.strip()
-    core = s.strip("()[]{}.:) ").strip()
-    if len(core) == 1 and core.upper() in LETTERS:
-        idx = LETTERS.index(core.upper())
-    elif core.isdigit() and len(core) <= 2:
-        idx = int(core) - 1
+    m = _CHOICE.match(s)
+    if m and m.group(1).isalpha():
+        idx = LETTERS.index(m.group(1).upper()) if m.group(1).upper() in LETTERS else n
+    elif m:
+        idx = int(m.group(1)) - 1
     else:
         norm = " ".join(s.lower().split())
         found = [i for i, o in enumerate(ans.options) if " ".join(str(o).lower().split()) == norm]

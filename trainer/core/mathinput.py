@@ -82,6 +82,7 @@ _COMBINING = {"\u0302": "hat", "\u0304": "bar", "\u0305": "bar", "\u0303": "tild
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _EXP_TAIL = re.compile(r"[eE][+-]?\d")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DIGITS = "0123456789"  # str.isdigit() also accepts ² and other digits the regex does not
 _SPACES = " \t\r\u00a0\u2009\u202f\u2002\u2003\u200b\ufeff"
 
 
@@ -125,7 +126,7 @@ def _tokenize(text: str) -> list[_Tok]:
             i += 1
             space = True
             continue
-        if c.isdigit() and c.isascii() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
+        if c in _DIGITS or (c == "." and i + 1 < n and text[i + 1] in _DIGITS):
             m = _NUMBER.match(text, i)
             assert m is not None
             toks.append(_Tok("num", _number(m.group(0), i), i, m.end(), space, m.group(0)))
