@@ -704,12 +704,13 @@ def _text(node: Node) -> tuple[str, int]:
 
 
 def _implicit(left: Num, right: Node) -> bool:
-    """Whether `2·x` may be shown as `2x`: a whole number times a name, call or power of a name."""
+    """Whether `2·x` may be shown as `2x`: a whole number times a name or a power of a name
+    (`2mean(x)` would read as a product of letters, so calls keep their dot)."""
     if isinstance(left.value, bool) or not float(left.value).is_integer() or left.value < 0:
         return False
     if isinstance(right, BinOp) and right.op == "**":
         right = right.left
-    return isinstance(right, (Name, Call))
+    return isinstance(right, Name)
 
 
 def _slice_text(node: Node) -> str:

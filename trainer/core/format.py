@@ -155,12 +155,17 @@ class TextTemplate:
 
     def render(self, env: Mapping[str, Any]) -> str:
         """Fill every hole from `env` (raises EvalError from the expression language)."""
-        out = []
+        out: list[str] = []
         for part in self.parts:
             if isinstance(part, str):
                 out.append(part)
-            else:
-                out.append(fmt(part.run(env), part.spec))
+                continue
+            text = fmt(part.run(env), part.spec)
+            if "\n" in text:
+                # A multi-line grid keeps its rows aligned under the column where it starts.
+                line_start = "".join(out).rsplit("\n", 1)[-1]
+                text = text.replace("\n", "\n" + " " * len(line_start))
+            out.append(text)
         return "".join(out)
 
 
