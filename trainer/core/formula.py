@@ -47,6 +47,13 @@ EVAL_ERRORS = (EvalError, ArithmeticError, ValueError, TypeError, IndexError, Ke
 def evaluate(fn: Callable[[Mapping[str, Any]], Any], env: Mapping[str, Any]) -> np.ndarray:
     """Run a compiled tree and return a float array.
 
+    Args:
+        fn: a closure from `compile_node`.
+        env: names to values.
+
+    Returns:
+        The value as a float array (0-d for a scalar).
+
     Raises:
         EvalError: the value cannot be computed or is not numeric (any evaluation failure).
     """

@@ -133,7 +133,14 @@ def grade(instance: Any, text: str) -> Verdict:
 
 
 def expected_text(answer: Any) -> str:
-    """The expected answer as shown to the learner."""
+    """The expected answer as shown to the learner.
+
+    Args:
+        answer: the instance's `Answer`.
+
+    Returns:
+        Its display form; for a choice, the letter as shown and the option text.
+    """
     if answer.type == "choice":
         return f"{LETTERS[answer.correct]}: {answer.options[answer.correct]}"
     return str(answer.display)

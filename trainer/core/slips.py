@@ -146,7 +146,14 @@ def slip_candidates(kind: str, expected: np.ndarray, typed: np.ndarray,
 
 
 def instance_ints(params: object) -> list[int]:
-    """Whole numbers an instance mentions: integer parameters and the lengths of vector parameters."""
+    """Whole numbers an instance mentions: integer parameters and the lengths of vector parameters.
+
+    Args:
+        params: the instance's parameters (any mapping; anything else gives no numbers).
+
+    Returns:
+        Candidate sample sizes for the n/(n−1) slip.
+    """
     out: list[int] = []
     if not hasattr(params, "items"):
         return out
