@@ -73,13 +73,13 @@ CORPUS = [
     ("lse-log-inside",           LSE,          Z,     "sum(log(exp(z)))",                      "wrong"),
     ("lse-only-max",             LSE,          Z,     "max(z)",                                "wrong"),
     ("lse-log10",                LSE,          Z,     "log10(sum(exp(z)))",                    "log-base-10"),
-    ("softmax-name",             "exp(z)/sum(exp(z))", Z, "softmax(z)",                        "correct"),
+    ("softmax-name",             "exp(z)/sum(exp(z))", Z, "softmax(z)",                        "refused"),
     ("softmax-shifted",          "softmax(z)", Z,     "exp(z - max(z))/sum(exp(z - max(z)))",  "correct"),
     ("softmax-unnormalized",     "softmax(z)", Z,     "exp(z)",                                "missing-normalization"),
     ("softmax-linear",           "softmax(z)", Z,     "z/sum(z)",                              "wrong"),
     ("softmax-sigmoid",          "softmax(z)", Z,     "exp(z)/(1+exp(z))",                     "wrong"),
     ("gauss-sigma-sqrt2pi",      PDF,          GAUSS, "1/(σ√(2π)) e^(-(x-μ)²/(2σ²))",          "correct"),
-    ("gauss-solver",             PDF,          GAUSS, "normal_pdf(x, mu, sigma)",              "correct"),
+    ("gauss-solver",             PDF,          GAUSS, "normal_pdf(x, mu, sigma)",              "refused"),
     ("gauss-half-square",        PDF,          GAUSS, "1/√(2πσ²) exp(-½((x-μ)/σ)²)",           "correct"),
     ("gauss-sigma-not-squared",  PDF,          GAUSS, "1/(σ√(2π)) e^(-(x-μ)²/(2σ))",           "wrong"),
     ("gauss-missing-root",       PDF,          GAUSS, "1/(2πσ) e^(-(x-μ)²/(2σ²))",             "wrong"),
@@ -171,6 +171,9 @@ def test_corpus_is_large_and_balanced():
                          [row[1:] for row in CORPUS], ids=[row[0] for row in CORPUS])
 def test_corpus(reference, domains, typed, verdict):
     v = grade(formula_instance(reference, domains), typed)
+    if verdict == "refused":  # a recall answer may not call the solver it is asked to write out
+        assert v.error is not None and not v.correct and "write out" in v.error.message
+        return
     assert v.error is None, v.error
     if verdict == "correct":
         assert v.correct, v.feedback

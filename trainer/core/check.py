@@ -219,48 +219,21 @@ def finite(value: Any) -> bool:
         return isinstance(value, str) or (isinstance(value, float) and math.isfinite(value))
 
 
-def typed(atype: str, value: Any) -> str:
-    """What a learner would type for `value` (full precision, so rounding never decides a check)."""
-    from trainer.core.expr import to_text
-
-    if atype == "formula":
-        return to_text(value)
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim == 0:
-        return f"{float(arr):.12g}"
-    if arr.ndim == 1:
-        return "[" + ", ".join(f"{x:.12g}" for x in arr) + "]"
-    return "[" + ", ".join("[" + ", ".join(f"{x:.12g}" for x in row) + "]" for row in arr) + "]"
-
-
-def typed_answer(inst: Instance, mistake: Any = None) -> str:
-    """The typed form of the instance's answer, or of the answer with one mistake made."""
-    ans = inst.answer
-    if ans.type == "choice":
-        index = mistake.option if mistake is not None else ans.correct
-        return "ABCDEFGH"[index]
-    if ans.type == "multi":
-        parts = [typed(p.type, mistake.value if mistake is not None and mistake.part == i else p.value)
-                 for i, p in enumerate(ans.parts)]
-        return " | ".join(parts)
-    return typed(ans.type, mistake.value if mistake is not None else ans.value)
-
-
 def grading_hook() -> Grader | None:
     """Self-grading through the real grader, when it is installed (None otherwise)."""
     try:
-        from trainer.core.grading import grade
+        from trainer.core.grading import answer_text, grade
     except ImportError:
         return None
 
     def hook(inst: Instance) -> Iterable[tuple[str, str, int | None]]:
-        text = typed_answer(inst)
+        text = answer_text(inst)
         verdict = grade(inst, text)
         if not verdict.correct:
             why = verdict.error.message if verdict.error else verdict.feedback
             yield "self-grade", f"its own answer {text!r} grades as wrong: {why}", None
         for m in inst.mistakes:
-            text = typed_answer(inst, m)
+            text = answer_text(inst, m)
             verdict = grade(inst, text)
             got = verdict.diagnosis.id if verdict.diagnosis else ("correct" if verdict.correct else "no diagnosis")
             if verdict.correct or got != m.id:

@@ -460,8 +460,9 @@ def _grade_formula(instance: Any, ans: Any, text: str, part: int | None) -> _Res
     except EvalError as exc:  # a template defect, not the learner's: say so, grade nothing
         raise MathInputError(f"this problem's reference formula cannot be checked: {exc}") from None
     node = parse_answer(text, variables=ref.names, ndims=ref.ndims)
-    parsed = echo(node)
     mistakes = [m for m in _own_mistakes(instance, part) if m.value is not None]
+    _refuse_solver_shortcuts(node, text, ans, mistakes)
+    parsed = echo(node)
     try:
         vals = ref.values_of(node)
     except EvalError as exc:
@@ -480,6 +481,27 @@ def _grade_formula(instance: Any, ans: Any, text: str, part: int | None) -> _Res
     if diagnosis is not None:
         return _Result(False, 0.0, diagnosis.message, parsed, diagnosis)
     return _Result(False, 0.0, _formula_feedback(ref, node, vals), parsed)
+
+
+def _refuse_solver_shortcuts(node: Any, text: str, ans: Any, mistakes: Sequence[Any]) -> None:
+    """A recall answer must write the formula out: `dsigmoid(x)` may not answer "what is σ′(x)?".
+
+    Allowed: the elementary functions, and whatever the reference or a listed mistake itself calls
+    (so `softmax(...)` stays available where the expected formula is written with it).
+    """
+    from trainer.core.expr import called_functions
+    from trainer.core.solvers import elementary
+
+    allowed = set(elementary.__all__) | set(elementary.ALIASES) | called_functions(ans.value)
+    for m in mistakes:
+        allowed |= called_functions(m.value)
+    extra = sorted(called_functions(node) - allowed)
+    if extra:
+        name = extra[0]
+        at = text.find(name)
+        raise MathInputError(f"{name}() is the formula this question asks you to write out",
+                             at if at >= 0 else None,
+                             "use elementary functions: exp, log, sum, sqrt, sigmoid, …")
 
 
 def _formula_slip(instance: Any, ref: fm.Reference, vals: Sequence[np.ndarray]) -> Diagnosis | None:
