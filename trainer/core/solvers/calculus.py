@@ -17,9 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from trainer.core.solvers._inputs import as_array as _arr
+
 from trainer.core.equations import Equation
 
-MAX_ELEMENTS = 10_000
 MAX_EPOCHS = 100_000
 MAX_WORK = 20_000_000  # epochs × entries of X: keeps linreg_gd well under a second on any input
 
@@ -47,20 +48,6 @@ ALIASES = {
 }
 
 
-def _arr(x: Any, name: str, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numbers, a vector or a matrix") from None
-    if a.size > MAX_ELEMENTS:
-        raise ValueError(f"{name} has {a.size} entries; at most {MAX_ELEMENTS} are allowed")
-    if ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, int) else ndim
-        if a.ndim not in allowed:
-            kinds = {0: "a number", 1: "a vector", 2: "a matrix"}
-            want = " or ".join(kinds.get(d, f"{d}-D") for d in allowed)
-            raise ValueError(f"{name} must be {want}, got shape {'×'.join(map(str, a.shape)) or 'scalar'}")
-    return a
 
 
 def _out(a: np.ndarray) -> Any:

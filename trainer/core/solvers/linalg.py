@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from trainer.core.solvers._inputs import as_array as _arr, shape_text as _shape
+
 from trainer.core.equations import Equation
 
-MAX_ELEMENTS = 10_000  # largest array any solver accepts (eig/SVD of a 100×100 matrix is still instant)
 _IMAG_TOL = 1e-9  # relative size of an imaginary part we still treat as round-off
 
 __all__ = [
@@ -40,25 +41,8 @@ ALIASES = {
 }
 
 
-def _arr(x: Any, name: str, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
-    """`x` as a float array, checked for size and (optionally) number of dimensions."""
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numbers, a vector or a matrix") from None
-    if a.size > MAX_ELEMENTS:
-        raise ValueError(f"{name} has {a.size} entries; at most {MAX_ELEMENTS} are allowed")
-    if ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, int) else ndim
-        if a.ndim not in allowed:
-            kinds = {0: "a number", 1: "a vector", 2: "a matrix"}
-            want = " or ".join(kinds.get(d, f"{d}-D") for d in allowed)
-            raise ValueError(f"{name} must be {want}, got shape {_shape(a)}")
-    return a
 
 
-def _shape(a: np.ndarray) -> str:
-    return "×".join(map(str, a.shape)) or "scalar"
 
 
 def _square(x: Any, name: str) -> np.ndarray:
