@@ -145,9 +145,9 @@ def _pct(x) -> str:
 def _print_stats(s: dict) -> None:
     t = s["totals"]
     tr = s["true_retention"]
-    print(f"Reviews: {t['reviews']} on {t['days_active']} days · today {s['reviewed_today']} · "
+    print(f"Reviews: {t['reviews']} on {_days(t['days_active'])} · today {s['reviewed_today']} · "
           f"accuracy {_pct(t['accuracy'])}")
-    print(f"Streak: {s['streak']['current']} days (longest {s['streak']['longest']})")
+    print(f"Streak: {_days(s['streak']['current'])} (longest {s['streak']['longest']})")
     print(f"True retention: {_pct(tr['overall'])} overall ({tr['overall_count']} first reviews), "
           f"{_pct(tr['last_30_days'])} last 30 days · desired {tr['desired']:.0%}")
     print(f"Cards started: {t['cards_started']} of {t['templates']} templates")
@@ -298,3 +298,7 @@ def run_config(args) -> int:
 
 
 __all__ = ["register"]
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
