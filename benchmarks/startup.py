@@ -124,6 +124,7 @@ def scripted_session(db: str, reviews: int) -> tuple[int, int]:
     import numpy as np
 
     from trainer.cli import locations
+    from trainer.core.grading import answer_text
     from trainer.session import Session
     from trainer.ui.app import TrainerApp
 
@@ -133,7 +134,7 @@ def scripted_session(db: str, reviews: int) -> tuple[int, int]:
         return Session.open(db, bank_paths=[locations.bundled_problems_dir()], clock=lambda: now[0],
                             rng=np.random.default_rng(1), settings={"new_per_day": 1000})
 
-    async def wait(pilot, predicate, timeout=30.0):
+    async def wait(pilot, predicate, timeout=120.0):
         end = time.monotonic() + timeout
         while not predicate():
             await pilot.pause()
@@ -150,11 +151,14 @@ def scripted_session(db: str, reviews: int) -> tuple[int, int]:
                 screen = app.screen
                 if screen.state == "empty":
                     break
-                answer = screen.item.instance.answer
-                text = answer.display if i % 2 == 0 and answer.type != "choice" else "0"
+                instance = screen.item.instance
+                mistakes = instance.mistakes
+                # Right on even reviews, the template's first anticipated slip on odd ones.
+                text = answer_text(instance, mistakes[0] if i % 2 and mistakes else None)
                 screen.query_one("#answer").value = text
                 await pilot.press("enter")
-                await wait(pilot, lambda: screen.state in ("feedback", "answering"))
+                await wait(pilot, lambda: screen.state == "feedback" or (
+                    screen.state == "answering" and screen.query_one("#echo").has_class("-error")))
                 if screen.state == "answering":  # unreadable: type something plain instead
                     screen.query_one("#answer").value = "0"
                     await pilot.press("enter")

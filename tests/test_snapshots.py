@@ -49,6 +49,12 @@ def app_factory(tmp_path: Path):
     return build
 
 
+def shows(app, selector: str, text: str) -> bool:
+    """The widget is on the current screen and its rendering contains `text`."""
+    found = app.screen.query(selector)
+    return bool(found) and text in str(found.first().render())
+
+
 async def ready(pilot) -> None:
     app = pilot.app
     await settle(pilot, app, lambda: app.problems_shown >= 1 or getattr(app.screen, "state", "") == "empty")
@@ -82,7 +88,7 @@ def test_home(snap_compare, app_factory):
     async def home(pilot):
         await ready(pilot)
         await pilot.press("escape")
-        await settle(pilot, pilot.app, lambda: "reviewed today" in str(pilot.app.screen.query_one("#next-due").render()))
+        await settle(pilot, pilot.app, lambda: shows(pilot.app, "#next-due", "reviewed today"))
 
     assert snap_compare(app_factory(history=True), terminal_size=SIZE, run_before=home)
 
@@ -91,7 +97,7 @@ def test_progress(snap_compare, app_factory):
     async def progress(pilot):
         await ready(pilot)
         pilot.app.action_progress()
-        await settle(pilot, pilot.app, lambda: "reviews on" in str(pilot.app.screen.query_one("#heatmap-numbers").render()))
+        await settle(pilot, pilot.app, lambda: shows(pilot.app, "#heatmap-numbers", "reviews on"))
 
     assert snap_compare(app_factory(history=True), terminal_size=SIZE, run_before=progress)
 
@@ -101,7 +107,8 @@ def test_bank(snap_compare, app_factory):
         await ready(pilot)
         await pilot.press("escape", "b")
         app = pilot.app
-        await settle(pilot, app, lambda: app.screen.query("#bank-table") and app.screen.query_one("#bank-table").row_count == 3)
+        await settle(pilot, app, lambda: bool(app.screen.query("#bank-table"))
+                     and app.screen.query_one("#bank-table").row_count == 3)
         await pilot.press("tab")
         await settle(pilot, app, lambda: "seed 1" in str(app.screen.query_one("#bank-preview").border_title))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any

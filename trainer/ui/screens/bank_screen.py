@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from trainer.ui.widgets.param_grid import param_block
+from trainer.ui.widgets.trainer_footer import TrainerFooter
 
 
 def matches(template: Any, words: list[str]) -> bool:
@@ -58,7 +59,7 @@ class BankScreen(Screen[None]):
                 yield DataTable(id="bank-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="bank-preview"):
                 yield Static("Select a template to preview it.", id="preview")
-        yield Footer()
+        yield TrainerFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#bank-table", DataTable)

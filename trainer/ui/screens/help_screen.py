@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from trainer.ui.widgets.trainer_footer import TrainerFooter
 
 KEYS = """\
 [b]Everywhere[/b]
@@ -65,7 +67,7 @@ class HelpScreen(Screen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(KEYS, id="help-keys")
             yield Static(ANSWERS, id="help-answers")
-        yield Footer()
+        yield TrainerFooter()
 
     def action_close(self) -> None:
         self.app.pop_screen()

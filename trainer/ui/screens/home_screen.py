@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from trainer.ui.widgets.mastery_bar import mastery_bar
+from trainer.ui.widgets.trainer_footer import TrainerFooter
 
 
 class HomeScreen(Screen[None]):
@@ -33,7 +34,7 @@ class HomeScreen(Screen[None]):
                 yield Static(f"–\n{label}", id=f"tile-{key}", classes="tile")
         yield Static("", id="next-due")
         yield DataTable(id="overview", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield TrainerFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#overview", DataTable)

@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from trainer.ui.widgets.heatmap import Heatmap
 from trainer.ui.widgets.mastery_bar import mastery_bar
+from trainer.ui.widgets.trainer_footer import TrainerFooter
 
 
 def _day(value: Any) -> date | None:
@@ -79,7 +80,7 @@ class ProgressScreen(Screen[None]):
             with Horizontal(classes="chart-row"):
                 yield Static("", id="mistakes", classes="panel")
                 yield Static("", id="leeches", classes="panel")
-        yield Footer()
+        yield TrainerFooter()
 
     def on_mount(self) -> None:
         titles = {"#heatmap-box": "Reviews in the last year", "#retention-box": "True retention vs target",

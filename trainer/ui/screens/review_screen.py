@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from trainer.ui.echo import read_answer
 from trainer.ui.messages import AnswerGraded, ItemLoaded, SessionFailed
@@ -24,6 +24,7 @@ from trainer.ui.widgets.answer_echo import AnswerEcho
 from trainer.ui.widgets.equation_card import EquationCard
 from trainer.ui.widgets.feedback_panel import FeedbackPanel
 from trainer.ui.widgets.param_grid import ParamGrid
+from trainer.ui.widgets.trainer_footer import TrainerFooter
 
 ANSWERING, GRADING, FEEDBACK, EMPTY, LOADING = "answering", "grading", "feedback", "empty", "loading"
 
@@ -125,7 +126,7 @@ class ReviewScreen(Screen[None]):
         with Vertical(id="answer-bar"):
             yield Input(placeholder="your answer — Enter submits", id="answer")
             yield AnswerEcho(id="echo")
-        yield Footer()
+        yield TrainerFooter()
 
     def on_mount(self) -> None:
         self._set_state(LOADING)
