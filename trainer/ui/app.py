@@ -45,6 +45,7 @@ class TrainerApp(App[None]):
         self.start_with_review = start_with_review
         self.tz = tz
         self.problems_shown = 0
+        self.review_opened = False
 
     # -- helpers shared by screens -------------------------------------------------------------
     def local(self, when: datetime | None) -> datetime | None:
@@ -82,6 +83,7 @@ class TrainerApp(App[None]):
         from trainer.ui.screens.review_screen import ReviewScreen
 
         self._switch_to(ReviewScreen())
+        self.review_opened = True
 
     def action_quiz(self) -> None:
         from trainer.ui.screens.quiz_setup_modal import QuizSetupModal

@@ -31,7 +31,7 @@ class ItemLoaded(Message):
     """The next problem arrived from the session (None: nothing due)."""
 
     item: Any
-    summary: dict
+    summary: dict | None
 
 
 @dataclass

@@ -133,11 +133,12 @@ class ReviewScreen(Screen[None]):
         self.load_next()
 
     # -- sources (the quiz overrides these three) ----------------------------------------------
-    async def fetch(self) -> tuple[Any, dict]:
-        def work(session):
-            return session.next_item(), session.summary()
+    async def fetch(self) -> tuple[Any, dict | None]:
+        """The next item, and the summary for the status line (None: fetched after the item)."""
+        return await self.app.runner.call(lambda s: s.next_item()), None
 
-        return await self.app.runner.call(work)
+    async def fetch_summary(self) -> dict:
+        return await self.app.runner.call(lambda s: s.summary())
 
     async def grade(self, item: Any, text: str, hint_used: bool) -> tuple[Any, Any]:
         """(verdict, outcome) for the text typed."""
@@ -164,13 +165,22 @@ class ReviewScreen(Screen[None]):
     async def _load(self) -> None:
         try:
             item, summary = await self.fetch()
+            if summary is None and item is None:  # the empty state needs the next due time
+                summary = await self.fetch_summary()
         except Exception as exc:
             self.post_message(SessionFailed(str(exc)))
             return
         self.post_message(ItemLoaded(item, summary))
+        if summary is None:  # the problem is on screen first; the counts follow
+            try:
+                summary = await self.fetch_summary()
+            except Exception:
+                return
+            self.query_one("#status-line", Static).update(self.status_text(summary))
 
     def on_item_loaded(self, message: ItemLoaded) -> None:
-        self.query_one("#status-line", Static).update(self.status_text(message.summary))
+        if message.summary is not None:
+            self.query_one("#status-line", Static).update(self.status_text(message.summary))
         self.item, self.outcome, self.verdict = message.item, None, None
         self.hint_used = self.overridden = False
         if message.item is None:
