@@ -41,6 +41,7 @@ class BankScreen(Screen[None]):
         Binding("escape", "app.home", "Home"),
         Binding("slash", "filter", "Filter"),
         Binding("n", "reroll", "Re-roll"),
+        Binding("s", "toggle_suspend", "Suspend/unsuspend"),
         Binding("ctrl+l", "reload", "Reload"),
     ]
 
@@ -49,6 +50,7 @@ class BankScreen(Screen[None]):
         self.templates: list[Any] = []
         self.seed = 1
         self.selected: str | None = None
+        self.card_info: dict | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -119,12 +121,23 @@ class BankScreen(Screen[None]):
 
     async def _preview(self, template_id: str, seed: int) -> None:
         try:
+            info = await self.app.runner.call(lambda s: s.card_info(template_id))
             instance = await self.app.runner.call(lambda s: s.preview(template_id, seed))
         except Exception as exc:
             self.query_one("#preview", Static).update(f"{template_id} (seed {seed}) cannot be generated:\n{exc}")
             return
-        self.query_one("#preview", Static).update(preview_text(instance))
+        self.card_info = info
+        self.query_one("#preview", Static).update(schedule_text(info, self.app) + preview_text(instance))
         self.query_one("#bank-preview").border_title = f"{template_id} · seed {seed}"
+
+    async def action_toggle_suspend(self) -> None:
+        template_id, info = self.selected, self.card_info
+        if template_id is None:
+            return
+        suspended = bool(info and info.get("suspended"))
+        await self.app.runner.call(lambda s: s.unsuspend(template_id) if suspended else s.suspend(template_id))
+        self.notify(f"{template_id} {'back in the queue' if suspended else 'suspended'}")
+        self.show_preview()
 
     def action_filter(self) -> None:
         self.query_one("#bank-filter", Input).focus()
@@ -137,8 +150,8 @@ class BankScreen(Screen[None]):
         self.run_worker(self._load(reload=True), exclusive=True, group="bank")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reroll" and self.query_one("#bank-filter", Input).has_focus:
-            return False  # "n" is a letter in the filter box
+        if action in ("reroll", "toggle_suspend") and self.query_one("#bank-filter", Input).has_focus:
+            return False  # letters belong to the filter box while it has focus
         return True
 
     def screen_commands(self):
@@ -146,6 +159,25 @@ class BankScreen(Screen[None]):
 
         yield SystemCommand("Reload templates", "Re-read every problem folder from disk", self.action_reload)
         yield SystemCommand("Re-roll preview", "Preview the template with the next seed", self.action_reroll)
+
+
+def schedule_text(info: dict | None, app: Any) -> Text:
+    """One line on the template's schedule: state, due, lapses, suspended or leech."""
+    if not info:
+        return Text()
+    out = Text(style="dim")
+    out.append(f"schedule: {info.get('state', 'new')}")
+    due = app.local(info.get("due"))
+    if due is not None:
+        out.append(f" · due {due:%d %b %H:%M}")
+    if info.get("lapses"):
+        out.append(f" · {info['lapses']} lapses")
+    if info.get("leech"):
+        out.append(" · leech")
+    if info.get("suspended"):
+        out.append(" · SUSPENDED (s to unsuspend)", style="bold")
+    out.append("\n\n")
+    return out
 
 
 def preview_text(instance: Any) -> Text:

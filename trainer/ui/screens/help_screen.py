@@ -36,7 +36,7 @@ KEYS = """\
 
 [b]Bank[/b]
   /  filter (words match id, title, topic, equation, tags)   enter preview
-  n  re-roll the preview with a new seed   ctrl+l reload templates from disk
+  n  re-roll the preview with a new seed   s  suspend / unsuspend   ctrl+l reload from disk
 """
 
 ANSWERS = """\
