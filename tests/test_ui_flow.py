@@ -150,3 +150,24 @@ async def test_quiz_leaves_the_schedule_unchanged(tmp_path: Path, bank: Path) ->
     assert reviews(db) == before
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT * FROM cards ORDER BY template_id").fetchall() == cards_before
+
+
+def test_interval_text_reads_like_speech() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from trainer.ui.screens.review_screen import interval_text
+
+    t0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+    assert interval_text(t0 + timedelta(minutes=10), t0) == "in 10 min"
+    assert interval_text(t0 + timedelta(hours=5), t0) == "in 5 h"
+    assert interval_text(t0 + timedelta(days=1), t0) == "in 1 day"
+    assert interval_text(t0 + timedelta(days=3, hours=2), t0) == "in 3 days"
+    assert interval_text(t0 + timedelta(days=90), t0) == "in 3 months"
+
+
+def test_param_layout_aligns_matrix_columns() -> None:
+    from trainer.ui.widgets.param_grid import value_lines
+
+    assert value_lines([[1, -20], [300, 4]]) == ["⎡   1  -20 ⎤", "⎣ 300    4 ⎦"]
+    assert value_lines([0.5, 0.25]) == ["[0.5  0.25]"]
+    assert value_lines(3.0) == ["3"]

@@ -72,7 +72,7 @@ class HomeScreen(Screen[None]):
         when = self.app.local(summary.get("next_due"))
         reviewed = summary.get("reviewed_today", 0)
         line = f"{reviewed} reviewed today"
-        if summary.get("due_now", 0):
+        if summary.get("due_now", 0) or summary.get("new_left_today", 0):
             line += " · r to review"
         elif when is not None:
             line += f" · nothing due — next review at {when:%H:%M} ({when:%a %d %b})"

@@ -39,6 +39,17 @@ def equation_card(equation_id: str) -> Any | None:
         return None
 
 
+def interval_text(due: Any, shown_at: Any) -> str:
+    """How far away the next review is, as a learner says it: "in 10 min", "in 3 days"."""
+    seconds = (due - shown_at).total_seconds()
+    if seconds < 3600:
+        return f"in {max(1, round(seconds / 60))} min"
+    if seconds < 86400:
+        return f"in {round(seconds / 3600)} h"
+    days = round(seconds / 86400)
+    return f"in {days} day{'s' if days != 1 else ''}" if days < 60 else f"in {round(days / 30)} months"
+
+
 def shown_params(instance: Any) -> dict:
     """The parameters the prompt talks about, in template order.
 
@@ -262,10 +273,10 @@ class ReviewScreen(Screen[None]):
 
     def _show_feedback(self) -> None:
         rating = getattr(self.outcome, "rating", None) if self.scheduled else None
-        due = self.app.local(getattr(self.outcome, "next_due", None))
+        due = getattr(self.outcome, "next_due", None)
         self.query_one(FeedbackPanel).show_verdict(
             self.verdict, rating=rating, overridden=self.overridden,
-            next_due=f"{due:%a %d %b %H:%M}" if due else None, hint_used=self.hint_used)
+            next_due=interval_text(due, self.item.shown_at) if due else None, hint_used=self.hint_used)
 
     def _set_state(self, state: str) -> None:
         self.state = state
