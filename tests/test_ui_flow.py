@@ -171,3 +171,18 @@ def test_param_layout_aligns_matrix_columns() -> None:
     assert value_lines([[1, -20], [300, 4]]) == ["⎡   1  -20 ⎤", "⎣ 300    4 ⎦"]
     assert value_lines([0.5, 0.25]) == ["[0.5  0.25]"]
     assert value_lines(3.0) == ["3"]
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    db = tmp_path / "notes.db"
+    db.write_text("my notes, not a database\n")
+    env = {**os.environ, "TRAINER_HOME": str(tmp_path / "home"), "TRAINER_EXIT_WHEN_READY": "1"}
+    proc = subprocess.run([sys.executable, "-m", "trainer", "--db", str(db)], capture_output=True, text=True,
+                          env=env, cwd=Path(__file__).parent.parent, timeout=120, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 1
+    assert "not an SQLite database" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert db.read_text() == "my notes, not a database\n"
