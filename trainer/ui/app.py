@@ -18,6 +18,11 @@ from textual.screen import Screen
 from trainer.ui.runner import SessionRunner
 
 
+def _warm_up(session: Any) -> None:
+    import trainer.core.grading  # noqa: F401
+    import trainer.core.mathinput  # noqa: F401
+
+
 class TrainerApp(App[None]):
     """The trainer: Home underneath, the review screen on top at start."""
 
@@ -57,9 +62,14 @@ class TrainerApp(App[None]):
     def problem_ready(self) -> None:
         """Called by the review screen once a problem is shown and its input has focus."""
         self.problems_shown += 1
-        if self.exit_when_ready and self.problems_shown == 1:
-            # After the next refresh, so the measured time includes drawing the problem.
-            self.call_after_refresh(self.exit)
+        if self.problems_shown == 1:
+            if self.exit_when_ready:
+                # After the next refresh, so the measured time includes drawing the problem.
+                self.call_after_refresh(self.exit)
+            else:
+                # While the learner reads the first problem: load the grader and the input parser
+                # (the live echo's), so the first keystroke and the first Enter do not wait for them.
+                self.run_worker(self.runner.call(_warm_up), group="warm-up")
 
     # -- lifecycle -------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:

@@ -12,13 +12,6 @@ from textual.message import Message
 
 
 @dataclass
-class AnswerSubmitted(Message):
-    """The learner pressed Enter on an answer."""
-
-    text: str
-
-
-@dataclass
 class AnswerGraded(Message):
     """The session graded (and, unless it could not be read, recorded) an answer."""
 
