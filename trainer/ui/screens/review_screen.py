@@ -165,9 +165,8 @@ class ReviewScreen(Screen[None]):
         when = self.app.local(summary.get("next_due"))
         if when is None:
             return "Nothing due, and no new problems left today.\n\nCtrl+P → Quiz for a self-check run, Esc for home."
-        return (f"Nothing due — next review at {when:%H:%M}"
-                + ("" if when.date() == self.app.local(summary.get("now") or when).date() else f" on {when:%a %d %b}")
-                + ".\n\nCtrl+P → Quiz for a self-check run that leaves the schedule alone, Esc for home.")
+        return (f"Nothing due — next review at {when:%H:%M} ({when:%a %d %b}).\n\n"
+                "Ctrl+P → Quiz for a self-check run that leaves the schedule alone, Esc for home.")
 
     # -- flow -----------------------------------------------------------------------------------
     def load_next(self) -> None:
