@@ -186,3 +186,40 @@ def test_a_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path: P
     assert "not an SQLite database" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert db.read_text() == "my notes, not a database\n"
+
+
+@run_async
+async def test_matrix_answer_filled_in_the_grid_is_graded(tmp_path: Path) -> None:
+    folder = tmp_path / "bank"
+    write_bank(folder, matrix=True)
+    for name in ("information/ui-entropy.yaml", "calculus/ui-sigmoid-slope.yaml"):
+        (folder / name).unlink()
+    app = make_app(tmp_path / "progress.db", [folder])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        await pilot.press("ctrl+g")
+        await settle(pilot, app, lambda: bool(app.screen.query("#cell-0-0")))
+        # Aᵀ of [[1, 2], [3, 4]] is [[1, 3], [2, 4]], typed cell by cell.
+        await pilot.press("1", "tab", "3", "tab", "2", "tab", "4", "enter")
+        await settle(pilot, app, lambda: getattr(app.screen, "state", "") == "answering")
+        assert app.screen.query_one("#answer").value == "1 3; 2 4"
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: app.screen.state == "feedback")
+        assert "✓ Right" in text_of(app, "#feedback")
+
+
+@run_async
+async def test_nothing_due_says_when_the_next_review_is(tmp_path: Path, bank: Path) -> None:
+    db = tmp_path / "progress.db"
+
+    def review_everything(session):
+        from trainer.core.grading import answer_text
+
+        while (item := session.next_item()) is not None:
+            session.submit(item, answer_text(item.instance))
+
+    app = make_app(db, [bank], before=review_everything)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.screen.state == "empty")
+        assert "Nothing due — next review at" in text_of(app, "#empty-state")
+    assert len(reviews(db)) == 2
