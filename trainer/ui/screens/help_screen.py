@@ -22,34 +22,36 @@ KEYS = """\
   r review   q quiz   p progress   b bank   ? help   ↑↓ move in the table
 
 [b]Review[/b]
-  enter    submit the answer (an answer that cannot be read is not a review)
+  enter    submit (an answer that cannot be read is shown, not counted)
   ctrl+t   hint — the rating will be Hard at best
   ctrl+g   fill a matrix answer in a grid
   ctrl+r   reference card of the equation
   ctrl+b   skip: bury this template until tomorrow
   ctrl+s   suspend this template
   ctrl+z   undo the last review
-  after grading:  1 Again  2 Hard  3 Good  4 Easy (override the rating) · enter / n next
+  then     1 Again  2 Hard  3 Good  4 Easy: change the rating · enter next
 
 [b]Quiz[/b]
-  like review, but nothing is scheduled; ends with the score by topic and the mistakes
+  like review, nothing scheduled; ends with the score and the mistakes
 
 [b]Bank[/b]
-  /  filter (words match id, title, topic, equation, tags)   enter preview
-  n  re-roll the preview with a new seed   s  suspend / unsuspend   ctrl+l reload from disk
+  /  filter (id, title, topic, equation, tags)   ↑↓ preview   n re-roll
+  s  suspend / unsuspend   ctrl+l  reload the templates from disk
 """
 
 ANSWERS = """\
 [b]Typing answers[/b]  (the line under the input shows how your answer is read)
-  numbers     0.333   1/3   1e-3   -2.5   −2.5   33.3%  (where percent is allowed)   π  √2  ½
+  numbers     0.333  1/3  1e-3  -2.5  π  √2  ½   33.3% (if percent is allowed)
   powers      x^2   x**2   x²        e^x   exp(x)
-  products    2x   2x(1-x)   2·x   2×x        (implicit multiplication works)
-  functions   ln log (natural)  log2  log10  sqrt  abs  max  min  sigmoid  tanh  softplus
+  products    2x   2x(1-x)   2·x   2×x     (implicit multiplication works)
+  functions   ln, log (natural)  log2  log10  sqrt  abs  max  min
+              sigmoid  tanh  softplus  exp
   greek       mu sigma  or  μ σ
   vectors     [4, 7]   4 7
-  matrices    1 2; 3 4    or    [[1, 2], [3, 4]]      (ctrl+g fills a grid)
+  matrices    1 2; 3 4    or    [[1, 2], [3, 4]]    (ctrl+g fills a grid)
   transpose   K^T   K.T   K'
-  formulas    sum(p*log(p/q))   -sum(y*log(yhat))   exp(z)/sum(exp(z))   softmax(Q@K.T/sqrt(d))@V
+  formulas    sum(p*log(p/q))   -sum(y*log(yhat))   exp(z)/sum(exp(z))
+              softmax(Q@K.T/sqrt(d))@V
   sets        eigenvalues in any order: 1 3   or   [3, 1]
   directions  any nonzero multiple of the vector: [1, -1] or [-2, 2]
   several     parts separated by |      e.g.   0.5 | 0.25

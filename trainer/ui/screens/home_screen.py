@@ -39,8 +39,9 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#overview", DataTable)
         table.add_column("topic", key="topic")
-        table.add_column("equation", key="equation")
-        table.add_column("mastery", key="mastery", width=15)
+        # Fixed widths keep all five columns on an 80-column terminal; long names are cut.
+        table.add_column("equation", key="equation", width=28)
+        table.add_column("mastery", key="mastery", width=13)
         table.add_column("due", key="due")
         table.add_column("reviews", key="reviews")
 
@@ -87,7 +88,7 @@ class HomeScreen(Screen[None]):
             table.add_row(
                 topic if topic != last_topic else "",
                 row.get("title") or row.get("equation", ""),
-                mastery_bar(mastery),
+                mastery_bar(mastery, width=8),
                 str(row.get("due", 0) or ""),
                 str(reviews),
             )
