@@ -97,7 +97,11 @@ def test_progress(snap_compare, app_factory):
     async def progress(pilot):
         await ready(pilot)
         pilot.app.action_progress()
-        await settle(pilot, pilot.app, lambda: shows(pilot.app, "#heatmap-numbers", "reviews on"))
+        app = pilot.app
+        await settle(pilot, app, lambda: shows(app, "#heatmap-numbers", "reviews on"))
+        # DataTable sizes its columns on a later refresh: wait until it has.
+        await settle(pilot, app, lambda: app.screen.query_one("#mastery-table").columns["equation"].content_width
+                     >= len("linear-transformation"))
 
     assert snap_compare(app_factory(history=True), terminal_size=SIZE, run_before=progress)
 
@@ -108,7 +112,8 @@ def test_bank(snap_compare, app_factory):
         await pilot.press("escape", "b")
         app = pilot.app
         await settle(pilot, app, lambda: bool(app.screen.query("#bank-table"))
-                     and app.screen.query_one("#bank-table").row_count == 3)
+                     and app.screen.query_one("#bank-table").row_count == 3
+                     and app.screen.query_one("#bank-table").columns["id"].content_width >= len("ui-sigmoid-slope"))
         await pilot.press("tab")
         await settle(pilot, app, lambda: "seed 1" in str(app.screen.query_one("#bank-preview").border_title))
 
