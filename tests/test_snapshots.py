@@ -96,7 +96,7 @@ def test_home(snap_compare, app_factory):
 def test_progress(snap_compare, app_factory):
     async def progress(pilot):
         await ready(pilot)
-        pilot.app.action_progress()
+        await pilot.app.action_progress()
         app = pilot.app
         await settle(pilot, app, lambda: shows(app, "#heatmap-numbers", "reviews on"))
         # DataTable sizes its columns on a later refresh: wait until it has.

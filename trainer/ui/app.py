@@ -50,7 +50,6 @@ class TrainerApp(App[None]):
         self.start_with_review = start_with_review
         self.tz = tz
         self.problems_shown = 0
-        self.review_opened = False
 
     # -- helpers shared by screens -------------------------------------------------------------
     def local(self, when: datetime | None) -> datetime | None:
@@ -73,13 +72,16 @@ class TrainerApp(App[None]):
 
     # -- lifecycle -------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
+        if self.start_with_review:
+            # Home is pushed when first asked for (Esc): at start only the problem is on the clock.
+            return Screen(id="base")
         from trainer.ui.screens.home_screen import HomeScreen
 
         return HomeScreen()
 
     async def on_mount(self) -> None:
         if self.start_with_review:
-            self.action_review()
+            await self.action_review()
         try:
             await self.runner.opened()
         except Exception as exc:  # the factory failed: corrupt database, unreadable folder...
@@ -89,11 +91,10 @@ class TrainerApp(App[None]):
         self.runner.shutdown()
 
     # -- actions (all of them are also in the command palette) ----------------------------------
-    def action_review(self) -> None:
+    async def action_review(self) -> None:
         from trainer.ui.screens.review_screen import ReviewScreen
 
-        self._switch_to(ReviewScreen())
-        self.review_opened = True
+        await self._switch_to(ReviewScreen())
 
     def action_quiz(self) -> None:
         from trainer.ui.screens.quiz_setup_modal import QuizSetupModal
@@ -102,19 +103,19 @@ class TrainerApp(App[None]):
             if choice:
                 from trainer.ui.screens.quiz_screen import QuizScreen
 
-                self._switch_to(QuizScreen(**choice))
+                await self._switch_to(QuizScreen(**choice))
 
         self.push_screen(QuizSetupModal(), start)
 
-    def action_progress(self) -> None:
+    async def action_progress(self) -> None:
         from trainer.ui.screens.progress_screen import ProgressScreen
 
-        self._switch_to(ProgressScreen())
+        await self._switch_to(ProgressScreen())
 
-    def action_bank(self) -> None:
+    async def action_bank(self) -> None:
         from trainer.ui.screens.bank_screen import BankScreen
 
-        self._switch_to(BankScreen())
+        await self._switch_to(BankScreen())
 
     def action_open_help(self) -> None:
         from trainer.ui.screens.help_screen import HelpScreen
@@ -122,14 +123,24 @@ class TrainerApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def action_home(self) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+    async def action_home(self) -> None:
+        from trainer.ui.screens.home_screen import HomeScreen
 
-    def _switch_to(self, screen: Screen) -> None:
-        """Show a top-level screen directly above Home, closing whichever one was open."""
-        self.action_home()
-        self.push_screen(screen)
+        await self._close_to_home()
+        if not isinstance(self.screen, HomeScreen):
+            await self.push_screen(HomeScreen())
+
+    async def _close_to_home(self) -> None:
+        """Pop screens until Home is on top, or only the base screen is left."""
+        from trainer.ui.screens.home_screen import HomeScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            await self.pop_screen()
+
+    async def _switch_to(self, screen: Screen) -> None:
+        """Show a top-level screen above Home (or the base), closing whichever one was open."""
+        await self._close_to_home()
+        await self.push_screen(screen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Review", "Review the problems that are due", self.action_review)

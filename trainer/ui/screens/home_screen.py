@@ -46,10 +46,6 @@ class HomeScreen(Screen[None]):
         table.add_column("reviews", key="reviews")
 
     def on_screen_resume(self) -> None:
-        # At start the review screen opens straight over Home: Home's numbers would only queue
-        # in front of the first problem on the session thread, so they load when Home is shown.
-        if self.app.start_with_review and not self.app.review_opened:
-            return
         self.refresh_data()
 
     def refresh_data(self) -> None:
