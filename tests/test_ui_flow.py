@@ -223,3 +223,27 @@ async def test_nothing_due_says_when_the_next_review_is(tmp_path: Path, bank: Pa
         await settle(pilot, app, lambda: app.screen.state == "empty")
         assert "Nothing due — next review at" in text_of(app, "#empty-state")
     assert len(reviews(db)) == 2
+
+
+@run_async
+async def test_hint_caps_the_rating_at_hard_and_suspend_moves_on(tmp_path: Path, bank: Path) -> None:
+    db = tmp_path / "progress.db"
+    app = make_app(db, [bank])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        # Seed 1 serves the sigmoid template first; suspending it leaves the entropy one (with a hint).
+        assert app.screen.item.instance.template_id == "ui-sigmoid-slope"
+        assert "Hint" not in str(app.screen.active_bindings)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app, lambda: app.problems_shown >= 2)
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT suspended FROM cards WHERE template_id = 'ui-sigmoid-slope'").fetchone() == (1,)
+        assert app.screen.item.instance.template_id == "ui-entropy"
+        await pilot.press("ctrl+t")
+        await settle(pilot, app, lambda: app.screen.query_one("#hint").display)
+        assert "Sum −pᵢ ln pᵢ" in text_of(app, "#hint")
+        await pilot.press(*ANSWERS["ui-entropy"][2], "enter")
+        await settle(pilot, app, lambda: app.screen.state == "feedback")
+        assert "✓ Right" in text_of(app, "#feedback")
+        assert "Hard (after a hint)" in text_of(app, "#feedback")
+    assert reviews(db)[-1] == ("ui-entropy", 2, 1)
