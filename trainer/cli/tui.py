@@ -86,4 +86,10 @@ def run(args) -> int:
 
     app = TrainerApp(runner, exit_when_ready=os.environ.get(EXIT_WHEN_READY) == "1")
     app.run()
+    if app.failure is not None:
+        from trainer.cli import UserError
+
+        if isinstance(app.failure, UserError):
+            raise app.failure
+        raise UserError(f"could not start: {app.failure}")
     return app.return_code or 0

@@ -50,6 +50,7 @@ class TrainerApp(App[None]):
         self.start_with_review = start_with_review
         self.tz = tz
         self.problems_shown = 0
+        self.failure: Exception | None = None
 
     # -- helpers shared by screens -------------------------------------------------------------
     def local(self, when: datetime | None) -> datetime | None:
@@ -85,7 +86,9 @@ class TrainerApp(App[None]):
         try:
             await self.runner.opened()
         except Exception as exc:  # the factory failed: corrupt database, unreadable folder...
-            self.exit(return_code=1, message=f"trainer: {exc}")
+            # Reported by the caller once the terminal is restored (Textual would wrap it).
+            self.failure = exc
+            self.exit(return_code=1)
 
     async def on_unmount(self) -> None:
         self.runner.shutdown()
