@@ -29,6 +29,14 @@ def test_session_and_core_do_not_import_textual_or_sympy():
     assert "sympy" not in loaded
 
 
+def test_opening_an_existing_database_does_not_import_sqlite_utils(tmp_path):
+    # sqlite-utils is needed to create or migrate a file, not to use an up-to-date one (start-up time).
+    db = tmp_path / "t.db"
+    modules_after(f"from trainer.storage import Store; Store.open({str(db)!r}).close()")
+    loaded = modules_after(f"from trainer.storage import Store; Store.open({str(db)!r}).close()")
+    assert "sqlite_utils" not in loaded
+
+
 def test_cli_help_is_light():
     loaded = modules_after("from trainer.cli import build_parser; build_parser()")
     assert not {"numpy", "textual", "sympy", "sqlite_utils"} & loaded

@@ -131,3 +131,22 @@ def test_non_utf8_and_non_mapping_files(tmp_path):
     with pytest.raises(TemplateError, match="UTF-8"):
         load_template(path)
     assert "mapping" in refused(tmp_path, "- just\n- a list\n").message
+
+
+def test_lazy_bank_compiles_on_use_and_reports_late_failures(tmp_path):
+    write(tmp_path, GOOD, "good.yaml")
+    write(tmp_path, GOOD.replace("id: t", "id: bad").replace("value: x * 2", "value: x.y"), "bad.yaml")
+    bank = load_bank([tmp_path], lazy=True)
+    assert sorted(bank.templates) == ["bad", "t"] and bank.errors == []  # headers only so far
+    assert bank.generate("t", 3).answer.value == 2 * bank.generate("t", 3).params["x"]
+    bank.build_all()
+    assert list(bank.templates) == ["t"]
+    assert [(e.path.name, e.line) for e in bank.errors] == [("bad.yaml", 9)]
+
+
+def test_lazy_and_eager_banks_make_identical_instances(bank):
+    from conftest import PROBLEMS
+
+    lazy = load_bank([PROBLEMS], lazy=True)
+    for tid in list(bank.templates)[:10]:
+        assert lazy.generate(tid, 11).to_dict() == bank.generate(tid, 11).to_dict()

@@ -146,7 +146,8 @@ class Session:
         store = Store.open(db_path)
 
         def loader():
-            return load_bank([os.fspath(p) for p in bank_paths])
+            # Lazy: the first problem needs one compiled template; the UI's warm-up builds the rest.
+            return load_bank([os.fspath(p) for p in bank_paths], lazy=True)
 
         session = cls(loader(), store, clock=clock, rng=rng, settings=settings, loader=loader)
         if backups_dir is not None:

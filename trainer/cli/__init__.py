@@ -11,7 +11,6 @@ import argparse
 import sys
 from importlib import import_module
 
-from trainer import __version__
 
 COMMAND_MODULES = ("tui", "authoring", "grade", "progress")
 
@@ -26,6 +25,15 @@ class UserError(Exception):
     def __init__(self, message: str, code: int = 1):
         super().__init__(message)
         self.code = code
+
+
+class _Version(argparse.Action):
+    """`--version`, reading installed metadata only when asked (it is slow to import)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import trainer
+
+        parser.exit(message=f"trainer {trainer.__version__}\n")
 
 
 def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -49,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Practise the equations of machine learning: fresh randomized problems, "
         "graded by a solver, scheduled with FSRS.",
     )
-    parser.add_argument("--version", action="version", version=f"trainer {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     _common_options(parser, suppress=False)
     parser.add_argument("--seed", type=int, default=None,
                         help="deterministic session (same problems in the same order), for demos and tests")

@@ -188,6 +188,7 @@ def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 
     """Like `generate`, drawing from a generator the caller passes in (`seed` is only recorded)."""
     # Template expressions are compiled unguarded; one errstate here covers all of them, so a
     # division by zero yields inf/nan for `check` to report instead of a warning.
+    template = template.resolve()  # a lazily loaded template compiles here, once
     with np.errstate(all="ignore"):
         return _generate(template, rng, seed)
 

@@ -167,6 +167,10 @@ class Template:
     def answer_type(self) -> str:
         return self.answer.type
 
+    def resolve(self) -> Template:
+        """Itself (a `LazyTemplate` returns its compiled template)."""
+        return self
+
     def summary(self) -> dict[str, Any]:
         """The fields `trainer list` shows."""
         return {"id": self.id, "equation": self.equation, "topic": self.topic, "title": self.title,
@@ -203,6 +207,12 @@ def parse_template_text(text: str, path: Path | str | None = None,
         data = load_yaml(text)
     except YamlError as exc:
         raise TemplateError(path, exc.line, exc.message) from None
+    return parse_template_data(data, path, functions)
+
+
+def parse_template_data(data: Any, path: Path | str | None = None,
+                        functions: Mapping[str, Any] | None = None) -> Template:
+    """Validate and compile a template from its already-parsed YAML (see `load_template`)."""
     if not isinstance(data, LineDict):
         raise TemplateError(path, 1, "a template must be a YAML mapping (key: value lines)")
     if functions is None:

@@ -9,10 +9,11 @@ few thousand rows instead of scanning them all. Migrations are never edited once
 
 from __future__ import annotations
 
-from sqlite_utils.migrations import Migrations
+import sqlite3
+from functools import cache
 
 MIGRATION_SET = "trainer"
-migrations = Migrations(MIGRATION_SET)
+MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' own bookkeeping table
 
 V1_SQL = """
 CREATE TABLE cards (
@@ -208,13 +209,11 @@ WHERE diagnosis_id IS NOT NULL GROUP BY 1, 2;
 """
 
 
-@migrations(name="m001_initial")
 def m001_initial(db) -> None:
     """Cards, reviews and settings."""
     db.executescript(V1_SQL)
 
 
-@migrations(name="m002_summaries")
 def m002_summaries(db) -> None:
     """Trigger-maintained summaries (per template and day; answer-time histogram; mistakes), backfilled."""
     db.executescript(V2_SQL)
@@ -223,3 +222,29 @@ def m002_summaries(db) -> None:
 #: Names of every migration this version knows, oldest first; the schema version is their count.
 KNOWN = ["m001_initial", "m002_summaries"]
 SCHEMA_VERSION = len(KNOWN)
+
+
+@cache
+def migrations():
+    """The registered sqlite-utils migration set, built on first need.
+
+    Opening an up-to-date database never needs it (see `applied_names`), so sqlite-utils, the
+    slowest import on the way to the first problem, is imported only to create or upgrade a file.
+    """
+    from sqlite_utils.migrations import Migrations
+
+    registered = Migrations(MIGRATION_SET)
+    registered(name="m001_initial")(m001_initial)
+    registered(name="m002_summaries")(m002_summaries)
+    return registered
+
+
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    """Names of the applied migrations of trainer's set, oldest first (read with plain SQL)."""
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                          (MIGRATIONS_TABLE,)).fetchone()
+    if not exists:
+        return []
+    rows = conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+                        (MIGRATION_SET,))
+    return [r[0] for r in rows]

@@ -20,7 +20,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlite_utils import Database
 
 from trainer.core.scheduling import (
     DEFAULT_SETTINGS,
@@ -30,7 +29,7 @@ from trainer.core.scheduling import (
     parse_time,
     validate_setting,
 )
-from trainer.storage.schema import KNOWN, MIGRATION_SET, SCHEMA_VERSION, migrations
+from trainer.storage.schema import KNOWN, MIGRATION_SET, SCHEMA_VERSION, applied_names, migrations
 
 BUSY_TIMEOUT_S = 5.0
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -122,11 +121,20 @@ def _check_header(path: Path) -> None:
 class Store:
     """The progress database. Use `Store.open(path)`; close it with `close()` or a `with` block."""
 
-    def __init__(self, db: Database, path: Path | None = None):
-        self.db = db
-        self.conn = db.conn
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
+        self.conn = conn
         self.conn.row_factory = sqlite3.Row
         self.path = path
+        self._db = None
+
+    @property
+    def db(self):
+        """The sqlite-utils view of the connection (imported on first use: migrations, ad-hoc tables)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -191,9 +199,8 @@ class Store:
             if str(mode).lower() != "wal":
                 raise StoreError(f"{label}: could not switch to write-ahead logging (got {mode})")
         conn.execute("PRAGMA synchronous = FULL")
-        db = Database(conn, execute_plugins=False)
-        store = cls(db, file)
-        applied = [m.name for m in migrations.applied(db)] if tables else []
+        store = cls(conn, file)
+        applied = applied_names(conn) if tables else []
         unknown = [name for name in applied if name not in KNOWN]
         if unknown:
             raise NewerSchemaError(f"{label}: written by a newer trainer (schema step {unknown[-1]!r}); "
@@ -206,7 +213,7 @@ class Store:
         # Under one immediate transaction, so two trainers opening an old file at once migrate it
         # once: the second waits, then finds nothing pending (each step becomes a savepoint).
         with self.write():
-            migrations.apply(self.db)
+            migrations().apply(self.db)
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite on the last close)."""
@@ -221,7 +228,7 @@ class Store:
     @property
     def schema_version(self) -> int:
         """How many of trainer's migrations this file has applied."""
-        return len(migrations.applied(self.db))
+        return len(applied_names(self.conn))
 
     def journal_mode(self) -> str:
         """The journal mode in force ('wal' for files, 'memory' for :memory:)."""
