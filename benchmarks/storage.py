@@ -29,7 +29,7 @@ def _populate(path: Path, rows: int) -> None:
     from trainer.storage.schema import migrations
 
     db = Database(path)
-    migrations.apply(db, stop_before="m002_summaries")
+    migrations().apply(db, stop_before="m002_summaries")
     rng = np.random.default_rng(0)
     days = max(60, rows // 600)
     start = NOW - timedelta(days=days)
