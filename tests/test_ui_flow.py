@@ -231,13 +231,7 @@ async def test_hint_caps_the_rating_at_hard_and_suspend_moves_on(tmp_path: Path,
     app = make_app(db, [bank])
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot, app, lambda: app.problems_shown >= 1)
-        # Seed 1 serves the sigmoid template first; suspending it leaves the entropy one (with a hint).
-        assert app.screen.item.instance.template_id == "ui-sigmoid-slope"
-        assert "Hint" not in str(app.screen.active_bindings)
-        await pilot.press("ctrl+s")
-        await settle(pilot, app, lambda: app.problems_shown >= 2)
-        with sqlite3.connect(db) as conn:
-            assert conn.execute("SELECT suspended FROM cards WHERE template_id = 'ui-sigmoid-slope'").fetchone() == (1,)
+        # New templates come in curriculum order: information (entropy, with a hint) before calculus.
         assert app.screen.item.instance.template_id == "ui-entropy"
         await pilot.press("ctrl+t")
         await settle(pilot, app, lambda: app.screen.query_one("#hint").display)
@@ -246,4 +240,12 @@ async def test_hint_caps_the_rating_at_hard_and_suspend_moves_on(tmp_path: Path,
         await settle(pilot, app, lambda: app.screen.state == "feedback")
         assert "✓ Right" in text_of(app, "#feedback")
         assert "Hard (after a hint)" in text_of(app, "#feedback")
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: app.problems_shown >= 2)
+        assert app.screen.item.instance.template_id == "ui-sigmoid-slope"
+        assert "Hint" not in str(app.screen.active_bindings)  # this template has no hint
+        await pilot.press("ctrl+s")
+        await settle(pilot, app, lambda: app.problems_shown >= 3)
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT suspended FROM cards WHERE template_id = 'ui-sigmoid-slope'").fetchone() == (1,)
     assert reviews(db)[-1] == ("ui-entropy", 2, 1)

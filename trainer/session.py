@@ -194,7 +194,7 @@ class Session:
             template = self.bank.templates.get(rec.template_id)
             if template is not None:  # orphaned cards keep their history but are not served
                 candidates.append(sched.Candidate(rec.template_id, template.equation, rec.card))
-        for tid, template in self.bank.templates.items():
+        for tid, template in _curriculum(self.bank.templates.values()):
             if tid not in blocked:
                 candidates.append(sched.Candidate(tid, template.equation))
         limits = {"new_left": max(0, int(settings["new_per_day"]) - counts["new_cards"]),
@@ -534,3 +534,13 @@ class Quiz:
             "mistakes": [{k: r[k] for k in ("template_id", "title", "topic", "answer", "expected", "diagnosis_id",
                                              "message")} for r in self.results if not r["correct"]],
         }
+
+
+def _curriculum(templates) -> list:
+    """New templates in teaching order: probability first, deep learning last (bank order within a
+    topic); topics a user bank adds come after the bundled ones."""
+    from trainer.core.template import TOPICS
+
+    rank = {t: i for i, t in enumerate(TOPICS)}
+    ordered = sorted(enumerate(templates), key=lambda it: (rank.get(it[1].topic, len(TOPICS)), it[0]))
+    return [(t.id, t) for _, t in ordered]
