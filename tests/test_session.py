@@ -300,3 +300,22 @@ def test_end_to_end_with_the_real_bank(tmp_path):
         assert stats["totals"]["reviews"] == 2 and stats["totals"]["correct"] == 1
     with Store.open(tmp_path / "e2e.db") as store:
         assert store.counts()["reviews"] == 2  # still there after reopening
+
+
+def test_a_new_learner_starts_with_probability_and_meets_deep_learning_last(tmp_path):
+    from datetime import datetime, timezone
+
+    import numpy as np
+
+    from conftest import PROBLEMS
+    from trainer.core.template import TOPICS
+    from trainer.session import Session, _curriculum
+
+    session = Session.open(tmp_path / "t.db", bank_paths=[PROBLEMS],
+                           clock=lambda: datetime(2026, 1, 5, 9, tzinfo=timezone.utc),
+                           rng=np.random.default_rng(0), settings={"new_per_day": 1000})
+    first = session.next_item()
+    assert first.is_new and first.instance.topic == "probability"
+    topics = [t.topic for _, t in _curriculum(session.templates)]
+    ranks = [TOPICS.index(t) for t in topics]
+    assert ranks == sorted(ranks) and topics[-1] == "deep-learning"
