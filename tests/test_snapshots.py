@@ -2,7 +2,7 @@
 pyproject so the SVGs are stable).
 
 Deterministic: a fixed UTC clock, a seeded session, a temporary database and the small test bank of
-`test_ui_support` (so adding templates to the bundled bank does not churn these snapshots).
+`ui_support` (so adding templates to the bundled bank does not churn these snapshots).
 Update after a deliberate change with `pytest tests/test_snapshots.py --snapshot-update`, then look
 at the SVGs.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_ui_support import ANSWERS, NOW, make_app, settle, write_bank  # noqa: E402
+from ui_support import ANSWERS, NOW, make_app, settle, write_bank  # noqa: E402
 
 SIZE = (100, 32)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_ui_support import ANSWERS, make_app, run_async, settle, write_bank  # noqa: E402
+from ui_support import ANSWERS, make_app, run_async, settle, write_bank  # noqa: E402
 
 
 @pytest.fixture
