@@ -29,8 +29,9 @@ SESSION_ONLY = """
 import sys, time
 from pathlib import Path
 start = time.perf_counter()
-from trainer.cli.tui import bank_folders, session_factory
-session_factory(Path(sys.argv[1]), bank_folders([]), 1)()
+from trainer.cli.context import folders_for
+from trainer.cli.tui import session_factory
+session_factory(Path(sys.argv[1]), folders_for([]), 1)()
 print(time.perf_counter() - start)
 """
 

@@ -13,13 +13,19 @@ from trainer.cli import UserError
 from trainer.cli.locations import bundled_problems_dir, user_problems_dir
 
 
+def folders_for(extra: list[str] | None) -> list[Path]:
+    """Bundled bank, the user folder (skipped by the loader when absent), then each extra folder or
+    file; a missing extra one is a usage error (exit 2)."""
+    paths = [Path(p).expanduser() for p in (extra or [])]
+    for path in paths:
+        if not path.exists():
+            raise UserError(f"--problems {path}: no such file or folder", 2)
+    return [bundled_problems_dir(), user_problems_dir(), *paths]
+
+
 def problem_folders(args: argparse.Namespace) -> list[Path]:
-    """Bundled bank, user folder, then `--problems` folders (each must exist)."""
-    extra = [Path(p).expanduser() for p in (getattr(args, "problems", None) or [])]
-    for folder in extra:
-        if not folder.exists():
-            raise UserError(f"--problems {folder}: no such file or folder", 2)
-    return [bundled_problems_dir(), user_problems_dir(), *extra]
+    """The folders in use for this invocation (see `folders_for`)."""
+    return folders_for(getattr(args, "problems", None))
 
 
 def load_bank(args: argparse.Namespace):

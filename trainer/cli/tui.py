@@ -26,22 +26,6 @@ def register(subparsers, common) -> None:
     parser.set_defaults(handler=run)
 
 
-def bank_folders(extra: list[str] | None) -> list[Path]:
-    """The bundled bank, then the user's problem folder (if it exists), then each `--problems DIR`."""
-    from trainer.cli import UserError, locations
-
-    folders = [locations.bundled_problems_dir()]
-    user = locations.user_problems_dir()
-    if user.is_dir():
-        folders.append(user)
-    for item in extra or []:
-        path = Path(item).expanduser()
-        if not path.is_dir():
-            raise UserError(f"--problems {item}: not a folder", code=2)
-        folders.append(path)
-    return folders
-
-
 def session_factory(db: Path, folders: list[Path], seed: int | None):
     """A zero-argument callable that builds the real session (called on the session thread)."""
 
@@ -73,7 +57,9 @@ def run(args) -> int:
     from trainer.cli import locations
 
     db = locations.db_path(getattr(args, "db", None))
-    folders = bank_folders(getattr(args, "problems", None))
+    from trainer.cli.context import folders_for
+
+    folders = folders_for(getattr(args, "problems", None))
 
     from trainer.ui.runner import SessionRunner
 

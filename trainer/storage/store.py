@@ -390,11 +390,7 @@ class Store:
             ConflictError: the review is gone or its card has been reviewed since.
         """
         with self.write() as conn:
-            row = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
-            if row is None:
-                raise ConflictError(f"review {review_id} no longer exists")
-            self._check_latest(conn, row)
-            before = CardState.from_dict(json.loads(row["state_before"]))
+            row, before = self._latest_review(conn, review_id)
             after = build(before)
             conn.execute("UPDATE reviews SET rating = ?, decided = CASE WHEN ? = auto_rating THEN 'auto' "
                          "ELSE 'overridden' END, state_after = ? WHERE id = ?",
@@ -405,6 +401,14 @@ class Store:
                 "lapses = :lapses, leech = :leech WHERE template_id = :tid",
                 dict(_card_values(after), tid=row["template_id"]))
             return after
+
+    def _latest_review(self, conn: sqlite3.Connection, review_id: int) -> tuple[sqlite3.Row, CardState]:
+        """The review row and its card state before, if it is still its card's latest review."""
+        row = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
+        if row is None:
+            raise ConflictError(f"review {review_id} no longer exists")
+        self._check_latest(conn, row)
+        return row, CardState.from_dict(json.loads(row["state_before"]))
 
     def _check_latest(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
         newer = conn.execute("SELECT 1 FROM reviews WHERE template_id = ? AND (reviewed_at > ? OR "
@@ -423,11 +427,7 @@ class Store:
             ConflictError: the review is gone or is not its card's latest.
         """
         with self.write() as conn:
-            row = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
-            if row is None:
-                raise ConflictError(f"review {review_id} no longer exists")
-            self._check_latest(conn, row)
-            before = CardState.from_dict(json.loads(row["state_before"]))
+            row, before = self._latest_review(conn, review_id)
             conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             conn.execute(
                 "UPDATE cards SET state = :state, step = :step, stability = :stability, "
