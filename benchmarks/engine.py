@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def figures(quick: bool) -> list[dict]:
-    from trainer.core.bank import load_bank
-    from trainer.core.generate import GenerationError, generate
+    from trainer.core.templates.bank import load_bank
+    from trainer.core.templates.generate import GenerationError, generate
 
     folder = ROOT / "problems"
     loads = []

@@ -25,7 +25,7 @@ def _wrong_text(instance) -> str | None:
     """A wrong value that is no slip: the grader tries every mistake and slip before saying so."""
     import numpy as np
 
-    from trainer.core.grading import _value_text
+    from trainer.core.grading.grade import _value_text
 
     ans = instance.answer
     if ans.type in ("number", "vector", "matrix", "set"):
@@ -33,16 +33,16 @@ def _wrong_text(instance) -> str | None:
     if ans.type == "integer":
         return str(int(ans.value) + 7)
     if ans.type == "formula":
-        from trainer.core.mathinput import to_input_text
+        from trainer.core.language.mathinput import to_input_text
 
         return f"{to_input_text(ans.value)} * 1.37 + 0.11"
     return None
 
 
 def _latencies(quick: bool) -> dict[str, list[float]]:
-    from trainer.core.bank import load_bank
-    from trainer.core.generate import generate
-    from trainer.core.grading import answer_text, grade
+    from trainer.core.templates.bank import load_bank
+    from trainer.core.templates.generate import generate
+    from trainer.core.grading.grade import answer_text, grade
 
     bank = load_bank([ROOT / "problems"])
     seeds = range(3 if quick else 10)
@@ -73,9 +73,9 @@ def _sympy_verdict(reference: str, typed: str, names: tuple[str, ...]) -> str:
     """'correct', 'wrong' or 'unsupported', by sympy.simplify(a - b) == 0 (runs in a worker)."""
     import sympy
 
-    from trainer.core.expr import parse_template
-    from trainer.core.formula import to_sympy
-    from trainer.core.mathinput import parse_answer
+    from trainer.core.language.expr import parse_template
+    from trainer.core.grading.equivalence import to_sympy
+    from trainer.core.language.mathinput import parse_answer
 
     try:
         symbols = {n: sympy.Symbol(n, real=True) for n in names}
@@ -110,7 +110,7 @@ def _corpus_figures(quick: bool) -> list[dict]:
     sys.path.insert(0, str(ROOT))
     from tests.test_grading_corpus import CORPUS, formula_instance
 
-    from trainer.core.grading import grade
+    from trainer.core.grading.grade import grade
 
     ours_ok, ours_times, rows, expected = 0, [], [], []
     for _, reference, domains, typed, verdict in CORPUS:

@@ -140,7 +140,7 @@ def scripted_session(db: str, reviews: int) -> tuple[int, int]:
     import numpy as np
 
     from trainer.cli import locations
-    from trainer.core.grading import answer_text
+    from trainer.core.grading.grade import answer_text
     from trainer.session import Session
     from trainer.ui.app import TrainerApp
 

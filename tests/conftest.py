@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-PROBLEMS = ROOT / "problems"
+from tests.support.paths import PROBLEMS
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +19,6 @@ def isolated_home(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(scope="session")
 def bank():
-    from trainer.core.bank import load_bank
+    from trainer.core.templates.bank import load_bank
 
     return load_bank([PROBLEMS])

@@ -3,7 +3,7 @@
 Session layer, between the user interfaces (Textual app, CLI) and storage + core. Textual-free. The
 clock and the random generator are passed in; each graded answer is committed (card + review, one
 transaction) before `submit` returns. Template generation and grading come from
-`trainer.core.generate` and `trainer.core.grading` unless other functions are injected (tests).
+`trainer.core.templates.generate` and `trainer.core.grading.grade` unless other functions are injected (tests).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core import scheduling as sched
-from trainer.core.scheduling import CardState
-from trainer.core.stats import HEATMAP_DAYS, TemplateInfo, compute_stats, streaks
+from trainer.core.scheduling import scheduler as sched
+from trainer.core.scheduling.scheduler import CardState
+from trainer.core.progress.stats import HEATMAP_DAYS, TemplateInfo, compute_stats, streaks
 from trainer.storage.store import CardRecord, ConflictError, Store
 
 
@@ -68,13 +68,13 @@ class Outcome:
 
 
 def _default_generate(template, seed):
-    from trainer.core.generate import generate
+    from trainer.core.templates.generate import generate
 
     return generate(template, seed)
 
 
 def _default_grade(instance, text):
-    from trainer.core.grading import grade
+    from trainer.core.grading.grade import grade
 
     return grade(instance, text)
 
@@ -115,8 +115,8 @@ class Session:
             rng: the session's random generator (seeds, interval fuzz, quiz order).
             settings: overrides for the stored settings, for this session only.
             loader: rebuilds the bank from disk (used by `reload`).
-            generate: `generate(template, seed) -> Instance` (default: trainer.core.generate).
-            grade: `grade(instance, text) -> Verdict` (default: trainer.core.grading).
+            generate: `generate(template, seed) -> Instance` (default: trainer.core.templates.generate).
+            grade: `grade(instance, text) -> Verdict` (default: trainer.core.grading.grade).
         """
         self.bank = bank
         self.store = store
@@ -141,7 +141,7 @@ class Session:
         Raises:
             trainer.storage.StoreError: the database cannot be used (message says why).
         """
-        from trainer.core.bank import load_bank
+        from trainer.core.templates.bank import load_bank
 
         store = Store.open(db_path)
 
@@ -409,7 +409,7 @@ class Session:
         reviews = self.store.reviews_by_template()
         titles = {}
         try:
-            from trainer.core.equations import equations
+            from trainer.core.solvers.equations import equations
 
             titles = {k: v.name for k, v in equations().items()}
         except Exception:  # equation cards are a nicety; a broken solver module must not hide progress
@@ -539,7 +539,7 @@ class Quiz:
 def _curriculum(templates) -> list:
     """New templates in teaching order: probability first, deep learning last (bank order within a
     topic); topics a user bank adds come after the bundled ones."""
-    from trainer.core.template import TOPICS
+    from trainer.core.templates.spec import TOPICS
 
     rank = {t: i for i, t in enumerate(TOPICS)}
     ordered = sorted(enumerate(templates), key=lambda it: (rank.get(it[1].topic, len(TOPICS)), it[0]))

@@ -79,7 +79,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from trainer.core.generate import GenerationError, generate
+    from trainer.core.templates.generate import GenerationError, generate
 
     bank = load_bank(args)
     template = template_or_exit(bank, args.id)
@@ -90,7 +90,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(inst.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    from trainer.core.equations import equations
+    from trainer.core.solvers.equations import equations
 
     card = equations().get(inst.equation)
     print(f"{inst.title}  [{inst.template_id} · seed {inst.seed} · {inst.topic} · {inst.kind}]\n")
@@ -111,8 +111,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def _mistake_display(inst, mistake) -> str:
     """A mistake's value as the learner would see it (option letter, formula or formatted value)."""
-    from trainer.core.expr import to_text
-    from trainer.core.format import fmt
+    from trainer.core.language.expr import to_text
+    from trainer.core.templates.text import fmt
 
     if mistake.option is not None:
         return "ABCDEFGH"[mistake.option]
@@ -124,9 +124,9 @@ def _mistake_display(inst, mistake) -> str:
 
 def _check_one(path: str, seeds: int) -> dict:
     """Worker: load one file and check it (runs in a child process)."""
-    from trainer.core.check import check_template, grading_hook
-    from trainer.core.equations import equations
-    from trainer.core.template import load_template
+    from trainer.core.checking.check import check_template, grading_hook
+    from trainer.core.solvers.equations import equations
+    from trainer.core.templates.spec import load_template
 
     template = load_template(Path(path))
     return check_template(template, seeds, grader=grading_hook(),
@@ -136,7 +136,7 @@ def _check_one(path: str, seeds: int) -> dict:
 def cmd_check(args: argparse.Namespace) -> int:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from trainer.core.bank import load_bank as load_folders
+    from trainer.core.templates.bank import load_bank as load_folders
 
     if args.seeds < 1:
         raise UserError("--seeds must be at least 1", 2)
@@ -225,7 +225,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     import re
 
     from trainer.cli.locations import user_problems_dir
-    from trainer.core.template import ID_PATTERN
+    from trainer.core.templates.spec import ID_PATTERN
 
     if not re.match(ID_PATTERN, args.id):
         raise UserError(f"id {args.id!r} must be kebab-case: lowercase letters, digits and '-'", 2)
@@ -242,7 +242,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from trainer.core.schema import template_schema
+    from trainer.core.templates.schema import template_schema
 
     print(json.dumps(template_schema(), indent=2, ensure_ascii=False))
     return 0

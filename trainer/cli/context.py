@@ -30,7 +30,7 @@ def problem_folders(args: argparse.Namespace) -> list[Path]:
 
 def load_bank(args: argparse.Namespace):
     """The bank for this invocation (broken files are in `bank.errors`, never raised)."""
-    from trainer.core.bank import load_bank as _load
+    from trainer.core.templates.bank import load_bank as _load
 
     return _load(problem_folders(args))
 

@@ -29,8 +29,8 @@ def run(args: argparse.Namespace) -> int:
     """Grade the answer; exit 0 for any verdict."""
     from trainer.cli import UserError
     from trainer.cli.context import load_bank, template_or_exit
-    from trainer.core.generate import GenerationError, generate
-    from trainer.core.grading import grade
+    from trainer.core.templates.generate import GenerationError, generate
+    from trainer.core.grading.grade import grade
 
     seed = getattr(args, "seed", None)
     seed = 0 if seed is None else seed

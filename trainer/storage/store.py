@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 
-from trainer.core.scheduling import (
+from trainer.core.scheduling.scheduler import (
     DEFAULT_SETTINGS,
     STATE_CODES,
     CardState,

@@ -20,8 +20,8 @@ from trainer.ui.runner import SessionRunner
 
 def _warm_up(session: Any) -> None:
     """After the first problem is on screen: compile the rest of the bank, import the grader."""
-    import trainer.core.grading  # noqa: F401
-    import trainer.core.mathinput  # noqa: F401
+    import trainer.core.grading.grade  # noqa: F401
+    import trainer.core.language.mathinput  # noqa: F401
 
     build_all = getattr(session.bank, "build_all", None)
     if build_all is not None:

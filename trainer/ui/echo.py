@@ -1,6 +1,6 @@
 """Live echo of a typed answer: how the learner-input parser reads it, or where it stops reading.
 
-UI layer adapter over `trainer.core.mathinput` (the grading helper's parser, pure core). Called on
+UI layer adapter over `trainer.core.language.mathinput` (the grading helper's parser, pure core). Called on
 every keystroke on the UI thread, so it only parses (microseconds), never grades.
 """
 
@@ -38,7 +38,7 @@ def read_answer(text: str, instance: Any) -> Reading:
     if not text.strip() or len(text) > MAX_ECHO:
         return Reading()
     try:
-        from trainer.core import mathinput
+        from trainer.core.language import mathinput
     except ImportError:  # the parser is not there: echo nothing rather than fail
         return Reading(shown=text.strip())
     answer = getattr(instance, "answer", None)

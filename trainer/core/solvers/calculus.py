@@ -19,7 +19,7 @@ import numpy as np
 
 from trainer.core.solvers._inputs import as_array as _arr
 
-from trainer.core.equations import Equation
+from trainer.core.solvers.equations import Equation
 
 MAX_EPOCHS = 100_000
 MAX_WORK = 20_000_000  # epochs × entries of X: keeps linreg_gd well under a second on any input

@@ -16,7 +16,7 @@ import numpy as np
 
 from trainer.core.solvers._inputs import MAX_ELEMENTS, as_array as _arr, shape_text as _shape
 
-from trainer.core.equations import Equation
+from trainer.core.solvers.equations import Equation
 
 MAX_PADDING = 1_000
 

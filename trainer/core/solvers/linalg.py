@@ -16,7 +16,7 @@ import numpy as np
 
 from trainer.core.solvers._inputs import as_array as _arr, shape_text as _shape
 
-from trainer.core.equations import Equation
+from trainer.core.solvers.equations import Equation
 
 _IMAG_TOL = 1e-9  # relative size of an imaginary part we still treat as round-off
 

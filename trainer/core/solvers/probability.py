@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.equations import Equation
+from trainer.core.solvers.equations import Equation
 
 __all__ = [
     "bayes",

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.equations import Equation
+from trainer.core.solvers.equations import Equation
 from trainer.core.solvers.probability import as_array, as_scalar, normal_cdf
 
 __all__ = [

@@ -31,7 +31,7 @@ ANSWERING, GRADING, FEEDBACK, EMPTY, LOADING = "answering", "grading", "feedback
 
 def equation_card(equation_id: str) -> Any | None:
     """The reference card of an equation, or None if no solver module defines it."""
-    from trainer.core.equations import equations
+    from trainer.core.solvers.equations import equations
 
     try:
         return equations().get(equation_id)

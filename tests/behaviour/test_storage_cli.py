@@ -1,0 +1,129 @@
+"""The progress commands end to end: where, config, stats, export/import, backup/restore, and bad files."""
+
+import csv
+import io
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from trainer.cli import main
+from trainer.core.scheduling.scheduler import CardState, iso
+from trainer.storage import Store
+
+T0 = datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRAINER_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("TRAINER_DB", raising=False)
+    return tmp_path / "home"
+
+
+def seed_reviews(path, n=3, start=0):
+    with Store.open(path) as store:
+        for i in range(start, start + n):
+            when = T0 + timedelta(minutes=i)
+
+            def build(before, when=when, i=i):
+                return (CardState(state="learning", step=0, stability=1.0, difficulty=5.0, due=when, last_review=when,
+                                  reps=i + 1),
+                        {"uid": f"u{i}", "seed": i, "params": "{}", "answer": "1", "verdict": "{}", "correct": 1,
+                         "score": 1.0, "diagnosis_id": None, "rating": 3, "auto_rating": 3, "decided": "auto",
+                         "hint_used": 0, "response_ms": 1500, "reviewed_at": iso(when), "day": "2025-03-10"})
+
+            store.record_review("gone-template", build, equation="e", topic="t")
+
+
+def test_where_json_lists_every_path(home, capsys, tmp_path):
+    assert main(["where", "--json"]) == 0
+    paths = json.loads(capsys.readouterr().out)
+    assert paths["database"] == str(home / "trainer.db")
+    assert paths["backups_dir"] == str(home / "backups")
+    assert paths["user_problems"] == str(home / "problems")
+    assert main(["--db", str(tmp_path / "x.db"), "where", "--json"]) == 0
+    paths = json.loads(capsys.readouterr().out)
+    assert paths["database"] == str(tmp_path / "x.db") and paths["database_source"] == "--db"
+
+
+def test_config_show_and_set(home, capsys):
+    assert main(["config", "desired_retention", "0.85"]) == 0
+    assert main(["config", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out[out.index("{"):])["desired_retention"] == 0.85
+    assert main(["config", "new_per_day", "lots"]) == 2
+    assert "new_per_day" in capsys.readouterr().err
+
+
+def test_export_csv_and_json_then_import_idempotent(home, capsys, tmp_path):
+    seed_reviews(home / "trainer.db")
+    out_csv = tmp_path / "log.csv"
+    assert main(["export", "--format", "csv", "-o", str(out_csv)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out_csv.read_text())))
+    assert [r["review_rating"] for r in rows] == ["3", "3", "3"]
+    assert rows[0]["review_state"] == "0" and rows[1]["review_state"] == "1"
+    assert rows[0]["review_duration"] == "1500"
+    backup = tmp_path / "full.json"
+    assert main(["export", "--format", "json", "-o", str(backup)]) == 0
+    other = tmp_path / "other.db"
+    assert main(["--db", str(other), "import", str(backup)]) == 0
+    assert main(["--db", str(other), "import", str(backup)]) == 0
+    out = capsys.readouterr().out
+    assert "imported 3 reviews" in out and "imported 0 reviews (3 already present)" in out
+    with Store.open(other) as store:
+        assert store.counts()["reviews"] == 3
+
+
+def test_import_rejects_non_backup(home, capsys, tmp_path):
+    junk = tmp_path / "junk.json"
+    junk.write_text("{not json")
+    assert main(["import", str(junk)]) == 1
+    assert "junk.json:1: not valid JSON" in capsys.readouterr().err
+
+
+def test_backup_and_restore_need_confirmation(home, capsys, tmp_path):
+    db = home / "trainer.db"
+    seed_reviews(db, 2)
+    snap = tmp_path / "snap.db"
+    assert main(["backup", str(snap)]) == 0
+    seed_reviews(db, 3, start=2)  # three more reviews
+    assert main(["restore", str(snap)]) == 1
+    assert "--yes" in capsys.readouterr().err
+    with Store.open(db) as store:
+        assert store.counts()["reviews"] == 5
+    assert main(["restore", str(snap), "--yes"]) == 0
+    with Store.open(db) as store:
+        assert store.counts()["reviews"] == 2
+    safety = list((home / "backups").glob("pre-restore-*.db"))
+    assert len(safety) == 1
+    with Store.open(safety[0]) as store:
+        assert store.counts()["reviews"] == 5
+
+
+def test_corrupt_database_gives_message_and_exit_code(home, capsys, tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_text("hello")
+    assert main(["--db", str(bad), "stats"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("trainer: ") and "not an SQLite database" in err and "Traceback" not in err
+    assert bad.read_text() == "hello"
+    assert main(["restore", str(bad), "--yes"]) == 1
+
+
+def test_stats_json_reports_orphans(home, capsys):
+    seed_reviews(home / "trainer.db")
+    assert main(["stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["totals"]["reviews"] == 3
+    assert [o["template_id"] for o in stats["orphaned"]] == ["gone-template"]
+    assert main(["stats"]) == 0
+    assert "Orphaned" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["where", "stats", "export", "import", "backup", "restore", "config"])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert len(capsys.readouterr().out) > 100

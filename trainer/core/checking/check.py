@@ -1,0 +1,242 @@
+"""`trainer check`: prove a template over many seeds before a learner ever sees it.
+
+Core layer. For each seed the template must generate; its answer must be finite and not degenerate;
+no listed mistake may coincide with the answer; the same seed must give the same instance; and, when
+the grader is available, the typed form of the answer must grade correct and each mistake must be
+diagnosed as itself. Constraints accepted on fewer than 1% of draws are an authoring error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from trainer.core.language.expr import EvalError, compile_node
+from trainer.core.templates.generate import GenerationError, Instance, generate
+from trainer.core.templates.spec import Template
+
+MIN_ACCEPTANCE = 0.01
+MAX_FINDINGS_PER_KIND = 3  # one broken solver should not print 200 lines
+STATIC_GRADED_SEEDS = 20
+FORMULA_POINTS = 24  # enough that a variable drawn from {choice: [0, 1]} takes both values  # a template without parameters is the same problem on every seed
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found: `severity` is "error" (fails the check) or "warning"."""
+
+    template_id: str
+    path: Path | None
+    line: int | None
+    kind: str
+    message: str
+    seed: int | None = None
+    severity: str = "error"
+
+    def location(self) -> str:
+        if self.path is None:
+            return self.template_id
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+    def __str__(self) -> str:
+        seed = f" (seed {self.seed})" if self.seed is not None else ""
+        return f"{self.location()}: {self.severity}: [{self.kind}] {self.message}{seed}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.template_id, "path": str(self.path) if self.path else None, "line": self.line,
+                "kind": self.kind, "message": self.message, "seed": self.seed, "severity": self.severity}
+
+
+@dataclass
+class Report:
+    """What checking one template found, with the figures the summary table shows."""
+
+    template_id: str
+    seeds: int = 0
+    generated: int = 0
+    draws: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def acceptance(self) -> float:
+        return self.generated / self.draws if self.draws else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.template_id, "seeds": self.seeds, "generated": self.generated,
+                "acceptance": round(self.acceptance, 4), "ok": self.ok,
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+Grader = Callable[[Instance], Iterable[tuple[str, str, int | None]]]
+
+
+def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
+                   grader: Grader | None = None, known_equations: set[str] | None = None) -> Report:
+    """Generate `seeds` instances of `template` and report every problem found.
+
+    Args:
+        template: the template to prove.
+        seeds: how many consecutive seeds to try, starting at `first_seed`.
+        grader: optional self-grading hook: given an instance, yields (kind, message, line) findings
+            (used to grade the answer and every mistake through the real grader).
+        known_equations: equation ids with a reference card; others get a warning.
+
+    Returns:
+        The report for this template.
+    """
+    report = Report(template.id, seeds=seeds)
+    counts: dict[str, int] = {}
+
+    def add(kind: str, message: str, seed: int | None = None, line: int | None = None,
+            severity: str = "error") -> None:
+        counts[kind] = counts.get(kind, 0) + 1
+        if counts[kind] <= MAX_FINDINGS_PER_KIND:
+            report.findings.append(Finding(template.id, template.path, line, kind, message, seed, severity))
+
+    if known_equations is not None and template.equation not in known_equations:
+        add("equation", f"no reference card for equation '{template.equation}'",
+            line=template.lines.get("equation"), severity="warning")
+    for seed in range(first_seed, first_seed + seeds):
+        try:
+            inst = generate(template, seed)
+        except GenerationError as exc:
+            line = template.lines.get("where" if exc.field == "where" else "answer")
+            report.draws += exc.draws or 1
+            add("generate", exc.message, seed, line)
+            continue
+        report.generated += 1
+        report.draws += inst.draws
+        # Without parameters every seed is the same problem (only the formula test points differ),
+        # so the expensive proofs run on the first seeds only.
+        thorough = bool(template.params) or seed - first_seed < STATIC_GRADED_SEEDS
+        for kind, message, line in _instance_findings(template, inst, thorough):
+            add(kind, message, seed, line)
+        if seed - first_seed < 3 and generate(template, seed).to_dict() != inst.to_dict():
+            add("determinism", "the same seed gave two different instances", seed)
+        if grader is not None and thorough:
+            for kind, message, line in grader(inst):
+                add(kind, message, seed, line)
+    if report.draws and report.acceptance < MIN_ACCEPTANCE:
+        add("constraints", f"constraints accepted only {report.acceptance:.2%} of draws "
+                           f"(at least {MIN_ACCEPTANCE:.0%} needed)", line=template.lines.get("where"))
+    for kind, n in counts.items():
+        if n > MAX_FINDINGS_PER_KIND:
+            report.findings.append(Finding(template.id, template.path, None, kind,
+                                           f"… and {n - MAX_FINDINGS_PER_KIND} more like this", None))
+    return report
+
+
+def _instance_findings(template: Template, inst: Instance,
+                       thorough: bool = True) -> Iterable[tuple[str, str, int | None]]:
+    ans = inst.answer
+    line = template.lines.get("answer")
+    parts = ans.parts if ans.type == "multi" else (ans,)
+    for part in parts:
+        if part.type in ("choice", "formula"):
+            continue
+        arr = np.asarray(part.value, dtype=float)
+        if not np.all(np.isfinite(arr)):
+            yield "non-finite", f"answer {part.label or ''} is not finite: {part.display}".replace("  ", " "), line
+            return
+        if part.type == "direction" and not np.any(arr):
+            yield "degenerate", "a direction answer is the zero vector", line
+        if part.type == "set" and arr.size > 1:
+            s = np.sort(arr)
+            if np.any(np.isclose(s[1:], s[:-1], rtol=part.rtol, atol=max(part.atol, 1e-9))):
+                yield "degenerate", f"the set answer has repeated values {part.display}", line
+    if ans.type == "choice" and len(set(ans.options)) != len(ans.options):
+        yield "degenerate", "two options render to the same text", line
+    if ans.type == "formula":
+        if thorough:
+            yield from _formula_findings(template, inst)
+        return
+    for mistake, spec in zip(inst.mistakes, template.mistakes):
+        if mistake.option is not None:
+            continue
+        target = ans.parts[mistake.part] if mistake.part is not None else ans
+        if same_value(target, mistake.value):
+            yield "mistake-equals-answer", f"mistake '{mistake.id}' equals the answer ({target.display})", spec.line
+
+
+def same_value(answer: Any, value: Any) -> bool:
+    """Whether `value` would be accepted for `answer` by tolerance alone (type-aware, no parsing)."""
+    try:
+        a = np.asarray(answer.value, dtype=float)
+        b = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if answer.type == "set":
+        a, b = np.sort(a.reshape(-1)), np.sort(b.reshape(-1))
+    if a.shape != b.shape:
+        return False
+    if answer.type == "direction":
+        na, nb = np.linalg.norm(a), np.linalg.norm(b)
+        return bool(na and nb and abs(abs(a @ b) / (na * nb) - 1) < 1e-9)
+    if not np.all(np.isfinite(b)):
+        return False
+    return bool(np.allclose(b, a, rtol=answer.rtol, atol=max(answer.atol, 1e-12)))
+
+
+def _formula_findings(template: Template, inst: Instance) -> Iterable[tuple[str, str, int | None]]:
+    ans = inst.answer
+    rng = np.random.default_rng(inst.seed)
+    points = ans.sample_points(rng, FORMULA_POINTS)
+    ref = compile_node(ans.value)
+    try:
+        ref_values = [np.asarray(ref(p), dtype=float) for p in points]
+    except EvalError as exc:
+        yield "formula", f"the reference formula fails at a test point: {exc}", template.lines.get("answer")
+        return
+    if not all(np.all(np.isfinite(v)) for v in ref_values):
+        yield "non-finite", "the reference formula is not finite on its declared domain", template.lines.get("answer")
+        return
+    for mistake, spec in zip(inst.mistakes, template.mistakes):
+        fn = compile_node(mistake.value)
+        try:
+            values = [np.asarray(fn(p), dtype=float) for p in points]
+        except EvalError as exc:
+            yield "formula", f"mistake '{mistake.id}' fails at a test point: {exc}", spec.line
+            continue
+        if all(v.shape == r.shape and np.allclose(v, r, rtol=ans.rtol, atol=max(ans.atol, 1e-12))
+               for v, r in zip(values, ref_values)):
+            yield "mistake-equals-answer", f"mistake '{mistake.id}' is the same formula as the answer", spec.line
+
+
+def finite(value: Any) -> bool:
+    """Whether every entry of a value is a finite number."""
+    try:
+        return bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
+    except (TypeError, ValueError):
+        return isinstance(value, str) or (isinstance(value, float) and math.isfinite(value))
+
+
+def grading_hook() -> Grader | None:
+    """Self-grading through the real grader, when it is installed (None otherwise)."""
+    try:
+        from trainer.core.grading.grade import answer_text, grade
+    except ImportError:
+        return None
+
+    def hook(inst: Instance) -> Iterable[tuple[str, str, int | None]]:
+        text = answer_text(inst)
+        verdict = grade(inst, text)
+        if not verdict.correct:
+            why = verdict.error.message if verdict.error else verdict.feedback
+            yield "self-grade", f"its own answer {text!r} grades as wrong: {why}", None
+        for m in inst.mistakes:
+            text = answer_text(inst, m)
+            verdict = grade(inst, text)
+            got = verdict.diagnosis.id if verdict.diagnosis else ("correct" if verdict.correct else "no diagnosis")
+            if verdict.correct or got != m.id:
+                yield "self-grade", f"mistake '{m.id}' typed as {text!r} grades as {got}", None
+
+    return hook

@@ -1,0 +1,319 @@
+"""Formula answers: equivalence by evaluation at random admissible points, plus a sympy converter.
+
+Core layer. A typed formula is right when it agrees with the template's reference at every one of a
+dozen points drawn from the variables' declared domains (positive σ, probability vectors, matrices
+of the declared shape), with an RNG seeded from the instance so a verdict never changes between
+runs. The compiled reference, the points and the values of the reference and of each anticipated
+mistake are cached per instance, so grading a formula costs one evaluation of the typed tree per
+point. `to_sympy` turns a parsed tree into a sympy expression node by node (never through text); it
+is used by the benchmark's symbolic baseline only.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from trainer.core.language.expr import (
+    BinOp,
+    Call,
+    EvalError,
+    ListLit,
+    Name,
+    Node,
+    Num,
+    Transpose,
+    Unary,
+    compile_node,
+    free_names,
+)
+
+POINTS = 10  # test points per formula
+MAX_DRAWS = 40  # draws tried to find POINTS points where the reference is finite
+MIN_POINTS = 4  # fewer usable points than this and the formula cannot be judged
+CACHE_SIZE = 128  # references kept (one per recently graded instance)
+_SALT = 0x6772_6164  # separates the grading points' stream from the instance's own draws
+
+EVAL_ERRORS = (EvalError, ArithmeticError, ValueError, TypeError, IndexError, KeyError,
+               np.linalg.LinAlgError, RecursionError, MemoryError)
+
+
+def evaluate(fn: Callable[[Mapping[str, Any]], Any], env: Mapping[str, Any]) -> np.ndarray:
+    """Run a compiled tree and return a float array.
+
+    Args:
+        fn: a closure from `compile_node`.
+        env: names to values.
+
+    Returns:
+        The value as a float array (0-d for a scalar).
+
+    Raises:
+        EvalError: the value cannot be computed or is not numeric (any evaluation failure).
+    """
+    try:
+        with np.errstate(all="ignore"):
+            value = fn(env)
+            return np.asarray(value, dtype=float)
+    except EvalError:
+        raise
+    except EVAL_ERRORS as exc:
+        raise EvalError(_failure(exc)) from None
+
+
+def _failure(exc: BaseException) -> str:
+    if isinstance(exc, OverflowError):
+        return "a number in it is too large"
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return "it is too large to evaluate"
+    return str(exc) or type(exc).__name__
+
+
+def close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+    """Whether a matches b (same shape, finite, |a − b| ≤ atol + rtol·|b| entrywise)."""
+    if a.shape != b.shape or not np.all(np.isfinite(a)):
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
+
+
+@dataclass
+class Reference:
+    """A formula answer made ready for grading: points, and reference values at each.
+
+    Attributes:
+        names: the names a typed formula may use (the variables, then parameters the reference reads).
+        variables: the declared variables, in order.
+        points: environments (parameters and a draw of each variable).
+        values: the reference's value at each point.
+        rtol, atol: the comparison tolerance.
+    """
+
+    names: tuple[str, ...]
+    variables: tuple[str, ...]
+    points: list[dict[str, Any]]
+    values: list[np.ndarray]
+    rtol: float
+    atol: float
+    ndims: dict[str, int] = field(default_factory=dict)
+    _memo: dict[int, Any] = field(default_factory=dict)
+    _swapped: list[tuple[str, str, list[np.ndarray]]] | None = None
+
+    def values_of(self, node: Node) -> list[np.ndarray]:
+        """Values of another tree at the same points.
+
+        Raises:
+            EvalError: it cannot be evaluated at some point (the message names the point).
+        """
+        fn = compile_node(node)
+        out = []
+        for env in self.points:
+            try:
+                out.append(evaluate(fn, env))
+            except EvalError as exc:
+                raise EvalError(f"{exc} (at {self.describe(env)})") from None
+        return out
+
+    def memo_values(self, node: Node) -> list[np.ndarray] | None:
+        """Values of a template's own tree (a mistake), cached; None when it cannot be evaluated."""
+        key = id(node)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        try:
+            vals = self.values_of(node)
+        except EvalError:
+            vals = None
+        self._memo[key] = (node, vals)
+        return vals
+
+    def swapped(self) -> list[tuple[str, str, list[np.ndarray]]]:
+        """Reference values with two same-shaped variables exchanged (the swapped-arguments slip).
+
+        Typing f(b, a) for f(a, b) gives, at any point, the reference at the point with a and b
+        exchanged, so the check needs only that both have the same shape there.
+        """
+        if self._swapped is not None:
+            return self._swapped
+        out = []
+        names = self.variables
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                if any(np.shape(env[a]) != np.shape(env[b]) for env in self.points):
+                    continue
+                vals = []
+                try:
+                    for env in self.points:
+                        swapped = dict(env)
+                        swapped[a], swapped[b] = env[b], env[a]
+                        vals.append(evaluate(self.fn, swapped))
+                except EvalError:
+                    continue
+                if not all(np.all(np.isfinite(v)) for v in vals):
+                    continue
+                if all(close(v, r, self.rtol, self.atol) for v, r in zip(vals, self.values)):
+                    continue  # symmetric in a and b: swapping them is not a mistake
+                out.append((a, b, vals))
+        self._swapped = out
+        return out
+
+    def describe(self, env: Mapping[str, Any]) -> str:
+        parts = []
+        for name in self.variables:
+            v = np.asarray(env[name])
+            parts.append(f"{name} = {float(v):.3g}" if v.ndim == 0 else
+                         f"{name} of shape {'×'.join(map(str, v.shape))}")
+        return ", ".join(parts) or "the test point"
+
+    fn: Callable[[Mapping[str, Any]], Any] = field(default=lambda env: None, repr=False)
+
+
+_CACHE: OrderedDict[int, tuple[weakref.ref, Reference]] = OrderedDict()
+
+
+def reference(answer: Any, seed: int) -> Reference:
+    """The grading reference of a formula answer, built once per answer object.
+
+    Args:
+        answer: an `Answer` of type formula (value: reference tree; variables: (name, sampler) pairs;
+            env: the instance's parameters; `sample_points(rng, count)`).
+        seed: the instance seed; grading points come from a generator derived from it.
+
+    Returns:
+        The reference with its points and values.
+
+    Raises:
+        EvalError: the reference cannot be evaluated at enough points of its domain.
+    """
+    key = id(answer)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0]() is answer:
+        _CACHE.move_to_end(key)
+        return hit[1]
+    ref = _build(answer, seed)
+    try:
+        _CACHE[key] = (weakref.ref(answer), ref)
+    except TypeError:  # an answer object without weak references is simply not cached
+        return ref
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return ref
+
+
+def _build(answer: Any, seed: int) -> Reference:
+    node = answer.value
+    fn = compile_node(node)
+    variables = tuple(name for name, _ in answer.variables)
+    env_names = set(getattr(answer, "env", {}) or {})
+    params = tuple(sorted((free_names(node) & env_names) - set(variables)))
+    rng = np.random.default_rng([int(seed) & 0xFFFF_FFFF, _SALT])
+    points: list[dict[str, Any]] = []
+    values: list[np.ndarray] = []
+    last = None
+    for _ in range(MAX_DRAWS):
+        if len(points) >= POINTS:
+            break
+        try:
+            env = answer.sample_points(rng, 1)[0]
+            val = evaluate(fn, env)
+        except (EvalError, ValueError) as exc:
+            last = exc
+            continue
+        if not np.all(np.isfinite(val)):
+            continue
+        points.append(env)
+        values.append(val)
+    if len(points) < MIN_POINTS:
+        detail = f": {last}" if last else ""
+        raise EvalError(f"the reference formula is not finite on enough points of its domain{detail}")
+    ndims = {name: int(np.ndim(points[0][name])) for name in variables + params
+             if not isinstance(points[0][name], str)}
+    return Reference(names=variables + params, variables=variables, points=points, values=values,
+                     rtol=float(answer.rtol), atol=max(float(answer.atol), 1e-12), ndims=ndims, fn=fn)
+
+
+def matches(ref: Reference, typed: Sequence[np.ndarray], expected: Sequence[np.ndarray]) -> bool:
+    """Whether typed values agree with expected values at every point."""
+    return len(typed) == len(expected) and all(
+        close(t, e, ref.rtol, ref.atol) for t, e in zip(typed, expected))
+
+
+# --- sympy (benchmark baseline only) -------------------------------------------------------------
+
+
+def to_sympy(node: Node, symbols: Mapping[str, Any] | None = None) -> Any:
+    """Convert a tree to a sympy expression, node by node (no text is ever parsed).
+
+    Args:
+        node: a scalar formula tree (vectors and matrices are not supported).
+        symbols: optional mapping of names to sympy symbols (created on demand otherwise).
+
+    Returns:
+        The sympy expression.
+
+    Raises:
+        ValueError: a construct or function sympy has no counterpart for here.
+    """
+    import sympy as sp
+
+    table = dict(symbols or {})
+    funcs: dict[str, Callable[..., Any]] = {
+        "exp": sp.exp, "ln": sp.log, "log": lambda x, b=None: sp.log(x) if b is None else sp.log(x, b),
+        "log2": lambda x: sp.log(x, 2), "log10": lambda x: sp.log(x, 10), "sqrt": sp.sqrt,
+        "abs": sp.Abs, "tanh": sp.tanh, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
+        "sigmoid": lambda x: 1 / (1 + sp.exp(-x)), "softplus": lambda x: sp.log(1 + sp.exp(x)),
+        "cbrt": sp.cbrt, "erf": sp.erf,
+        "normal_pdf": lambda x, mu=0, s=1: sp.exp(-(x - mu) ** 2 / (2 * s ** 2)) / sp.sqrt(2 * sp.pi * s ** 2),
+    }
+
+    def go(n: Node) -> Any:
+        match n:
+            case Num(value=v):
+                return sp.Integer(v) if isinstance(v, int) else sp.Float(v)
+            case Name(id="pi"):
+                return sp.pi
+            case Name(id="e"):
+                return sp.E
+            case Name(id=name):
+                if name not in table:
+                    table[name] = sp.Symbol(name, real=True)
+                return table[name]
+            case Unary(op=op, operand=o):
+                return -go(o) if op == "-" else go(o)
+            case BinOp(op=op, left=l, right=r):
+                a, b = go(l), go(r)
+                if op == "+":
+                    return a + b
+                if op == "-":
+                    return a - b
+                if op == "*":
+                    return a * b
+                if op == "/":
+                    return a / b
+                if op == "**":
+                    return a ** b
+                raise ValueError(f"operator {op} has no sympy form here")
+            case Call(func=f, args=args, kwargs=kwargs):
+                if f not in funcs:
+                    raise ValueError(f"function {f}() has no sympy form here")
+                return funcs[f](*[go(a) for a in args], *[go(v) for _, v in kwargs])
+            case ListLit() | Transpose():
+                raise ValueError("vectors and matrices have no sympy form here")
+        raise ValueError(f"{type(n).__name__} has no sympy form here")
+
+    return go(node)
+
+
+def finite_float(value: Any) -> float | None:
+    """A scalar as a finite float, or None."""
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None

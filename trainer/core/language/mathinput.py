@@ -1,0 +1,823 @@
+"""The learner-input parser: reads what people type for an answer into the safe expression tree.
+
+Core layer. A hand-written tokenizer and recursive-descent (precedence-climbing) parser builds the
+nodes of `trainer.core.language.expr` from typed text: numbers, fractions, percents, the Unicode that people
+paste (`−`, `×`, `·`, `π`, `√`, `x²`, `½`, Greek letters), implicit multiplication, `^`/`**` powers,
+calls of whitelisted functions, vectors, matrices (also MATLAB style `1 2; 3 4`) and transposes
+(`Kᵀ`, `K^T`, `K.T`, `K'`). Nothing typed is ever handed to `eval`, `exec` or sympy's parsers: the
+only things the text can produce are tree nodes. Length, nesting, digits and exponents are bounded,
+so every input is parsed (or refused with a position and a hint) in time linear in its length.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from trainer.core.language.expr import (
+    CONSTANTS,
+    free_names,
+    BinOp,
+    Call,
+    ExprError,
+    Index,
+    ListLit,
+    Name,
+    Node,
+    Num,
+    Slice,
+    Str,
+    Transpose,
+    Unary,
+    to_text,
+)
+
+MAX_LENGTH = 2000  # characters in one typed answer
+MAX_DEPTH = 50  # nesting of brackets, unary signs and powers
+MAX_DIGITS = 40  # digits in one number literal
+MAX_EXPONENT = 300  # |n| in a literal like 1e-n (beyond, floats under/overflow)
+
+NON_ANSWERS = {"nan", "inf", "infinity", "oo", "zoo", "undefined"}
+
+# Hints for slips that difflib would not find (case and look-alike letters).
+_FUNCTION_HINTS = {
+    "In": "ln", "IN": "ln", "Ln": "ln", "LN": "ln", "Log": "log", "LOG": "log", "lg": "log10",
+    "lb": "log2", "ld": "log2", "Exp": "exp", "EXP": "exp", "Sqrt": "sqrt", "root": "sqrt",
+    "sig": "sigmoid", "logistic": "sigmoid", "Sigmoid": "sigmoid", "Tanh": "tanh", "arcsin": "asin",
+}
+# Typed function names that mean a registry function under another name.
+_FUNCTION_ALIASES = {"sigma": "sigmoid", "Sigma": "sum", "Phi": "Phi", "sqr": "sqrt"}
+
+_REDUCTIONS = {"sum", "mean", "prod", "det", "trace", "norm", "len", "max", "min", "dot", "argmax",
+               "argmin"}
+_TRANSPOSES = {"T", "transpose"}
+_MINUS = "−–—‐‑﹣－"
+_TIMES = "×·⋅∙•✕∗"
+_DIVIDE = "÷∕⁄"
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_SUP_DIGITS = {c: i for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}
+_SUB_DIGITS = {c: str(i) for i, c in enumerate("₀₁₂₃₄₅₆₇₈₉")}
+_FRACTIONS = {
+    "½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
+    "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8),
+    "⅞": (7, 8), "⅐": (1, 7), "⅑": (1, 9), "⅒": (1, 10),
+}
+# Each letter maps to the names it may stand for; the first one the answer declares wins.
+_GREEK = {
+    "α": ("alpha",), "β": ("beta",), "γ": ("gamma",), "δ": ("delta",), "ε": ("eps", "epsilon"),
+    "ϵ": ("eps", "epsilon"), "ζ": ("zeta",), "η": ("eta",), "θ": ("theta",), "ϑ": ("theta",),
+    "ι": ("iota",), "κ": ("kappa",), "λ": ("lam", "lambda_", "lmbda"), "μ": ("mu",), "µ": ("mu",),
+    "ν": ("nu",), "ξ": ("xi",), "π": ("pi",), "ρ": ("rho",), "σ": ("sigma",), "τ": ("tau",),
+    "υ": ("upsilon",), "φ": ("phi",), "ϕ": ("phi",), "χ": ("chi",), "ψ": ("psi",), "ω": ("omega",),
+    "Γ": ("Gamma",), "Δ": ("Delta",), "Θ": ("Theta",), "Λ": ("Lambda",), "Ξ": ("Xi",), "Π": ("Pi",),
+    "Σ": ("Sigma",), "Φ": ("Phi",), "Ψ": ("Psi",), "Ω": ("Omega",), "ŷ": ("yhat", "y_hat"),
+    "∞": ("inf",),
+}
+_COMBINING = {"\u0302": "hat", "\u0304": "bar", "\u0305": "bar", "\u0303": "tilde"}  # x̂ x̄ x̃
+_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_EXP_TAIL = re.compile(r"[eE][+-]?\d")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DIGITS = "0123456789"  # str.isdigit() also accepts ² and other digits the regex does not
+_SPACES = " \t\r\u00a0\u2009\u202f\u2002\u2003\u200b\ufeff"
+
+
+class MathInputError(ExprError):
+    """A typed answer that cannot be read.
+
+    Attributes:
+        message: what is wrong, e.g. "unknown function In()".
+        position: 0-based character offset in the typed text, when known.
+        hint: a suggestion the learner can act on, e.g. "'In' — did you mean ln?", or None.
+    """
+
+    def __init__(self, message: str, position: int | None = None, hint: str | None = None):
+        super().__init__(message, position)
+        self.hint = hint
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str  # num name op sup sub frac sqrt cbrt transpose nl end
+    value: Any
+    pos: int
+    end: int
+    space: bool  # whitespace (or start of text) just before it
+    text: str = ""
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i, n = 0, len(text)
+    space = True
+    while i < n:
+        c = text[i]
+        if c in _SPACES:
+            i += 1
+            space = True
+            continue
+        start = i
+        if c == "\n":
+            toks.append(_Tok("nl", None, i, i + 1, True))
+            i += 1
+            space = True
+            continue
+        if c in _DIGITS or (c == "." and i + 1 < n and text[i + 1] in _DIGITS):
+            m = _NUMBER.match(text, i)
+            assert m is not None
+            toks.append(_Tok("num", _number(m.group(0), i), i, m.end(), space, m.group(0)))
+            i = m.end()
+        elif c.isascii() and (c.isalpha() or c == "_"):
+            m = _NAME.match(text, i)
+            assert m is not None
+            name, i = m.group(0), m.end()
+            sub = ""
+            while i < n and (text[i] in _SUB_DIGITS or text[i] in _COMBINING):
+                sub += _SUB_DIGITS.get(text[i]) or _COMBINING[text[i]]
+                i += 1
+            toks.append(_Tok("name", name + sub, start, i, space, text[start:i]))
+        elif c in _GREEK:
+            i += 1
+            toks.append(_Tok("name", _GREEK[c], start, i, space, c))
+        elif c in _SUP_DIGITS or c in "⁻⁺":
+            sign = 1
+            if c in "⁻⁺":
+                sign = -1 if c == "⁻" else 1
+                i += 1
+            digits = ""
+            while i < n and text[i] in _SUP_DIGITS:
+                digits += str(_SUP_DIGITS[text[i]])
+                i += 1
+            if not digits:
+                raise MathInputError("a superscript sign needs digits after it", start)
+            if len(digits) > 4:
+                raise MathInputError("exponent is too large", start)
+            toks.append(_Tok("sup", sign * int(digits), start, i, space, text[start:i]))
+        elif c in "ᵀ⊤":
+            i += 1
+            toks.append(_Tok("transpose", None, start, i, space, c))
+        elif c in _FRACTIONS:
+            i += 1
+            toks.append(_Tok("frac", _FRACTIONS[c], start, i, space, c))
+        elif c in "√∛":
+            i += 1
+            toks.append(_Tok("sqrt" if c == "√" else "cbrt", None, start, i, space, c))
+        elif c == "*" and text.startswith("**", i):
+            i += 2
+            toks.append(_Tok("op", "^", start, i, space, "**"))
+        elif c in "+-*/^@()[]{},;|'.!=%":
+            i += 1
+            toks.append(_Tok("op", c, start, i, space, c))
+        elif c in _MINUS or c in "＋+":
+            i += 1
+            toks.append(_Tok("op", "-" if c in _MINUS else "+", start, i, space, c))
+        elif c in _TIMES:
+            i += 1
+            toks.append(_Tok("op", "*", start, i, space, c))
+        elif c in _DIVIDE:
+            i += 1
+            toks.append(_Tok("op", "/", start, i, space, c))
+        elif c in "’′ʹ`":
+            i += 1
+            toks.append(_Tok("op", "'", start, i, space, c))
+        elif c in "（）":
+            i += 1
+            toks.append(_Tok("op", "(" if c == "（" else ")", start, i, space, c))
+        else:
+            raise _bad_char(c, i)
+        space = False
+    toks.append(_Tok("end", None, n, n, True))
+    return toks
+
+
+def _bad_char(c: str, i: int) -> MathInputError:
+    if c in "\"":
+        return MathInputError("text in quotes is not an answer", i, "type numbers and formulas only")
+    if c == ":":
+        return MathInputError("':' is not allowed in an answer", i)
+    if c == "#":
+        return MathInputError("'#' is not allowed in an answer", i)
+    if ord(c) < 32 or ord(c) == 127:
+        return MathInputError(f"control character {c!r} in the answer", i)
+    if c == "<" or c == ">" or c == "≤" or c == "≥":
+        return MathInputError(f"comparison '{c}' is not an answer", i, "type the value itself")
+    return MathInputError(f"unexpected character {c!r}", i)
+
+
+def _rows(toks: list[_Tok], arrays: bool) -> list[_Tok]:
+    """Newlines separate matrix rows in an array answer (outside parentheses); elsewhere they are spaces."""
+    out: list[_Tok] = []
+    stack: list[str] = []
+    for k, t in enumerate(toks):
+        if t.kind == "op" and t.value in "([{":
+            stack.append(t.value)
+        elif t.kind == "op" and t.value in ")]}" and stack:
+            stack.pop()
+        if t.kind != "nl":
+            if out and out[-1].kind == "nl":
+                out.pop()
+                t = _Tok(t.kind, t.value, t.pos, t.end, True, t.text)
+                if ((arrays and not stack) or (stack and stack[-1] == "[")) and out and not (
+                        out[-1].kind == "op" and out[-1].value in "[;,") and not (
+                        t.kind in ("op", "end") and t.value in ("]", ";", None)):
+                    out.append(_Tok("op", ";", t.pos - 1, t.pos, True, "\\n"))
+            out.append(t)
+        elif not out or out[-1].kind != "nl":
+            out.append(t)
+    return out
+
+
+def _number(text: str, pos: int) -> int | float:
+    mantissa = text.split("e")[0].split("E")[0]
+    if sum(ch.isdigit() for ch in mantissa) > MAX_DIGITS:
+        raise MathInputError(f"number has more than {MAX_DIGITS} digits", pos)
+    if "e" in text or "E" in text:
+        exponent = int(re.split("[eE]", text)[1])
+        if abs(exponent) > MAX_EXPONENT:
+            raise MathInputError(f"exponent {exponent} is out of range (±{MAX_EXPONENT})", pos)
+    if "." in text or "e" in text or "E" in text:
+        return float(text)
+    return int(text)
+
+
+class _Parser:
+    def __init__(self, text: str, toks: list[_Tok], variables: Collection[str] | None,
+                 functions: Collection[str], percent: bool, arrays: bool,
+                 ndims: Mapping[str, int] | None = None):
+        self.text = text
+        self.toks = toks
+        self.i = 0
+        self.variables = None if variables is None else set(variables)
+        self.functions = functions
+        self.percent = percent
+        self.arrays = arrays
+        self.depth = 0
+        self.split_ws = arrays  # whitespace separates items (top level of an array answer, [ ])
+        self.abs_depth = 0
+        self.ndims = dict(ndims or {})
+
+    # --- token helpers ---
+    @property
+    def tok(self) -> _Tok:
+        return self.toks[self.i]
+
+    def peek(self, k: int = 1) -> _Tok:
+        return self.toks[min(self.i + k, len(self.toks) - 1)]
+
+    def is_op(self, *ops: str, tok: _Tok | None = None) -> bool:
+        t = tok or self.tok
+        return t.kind == "op" and t.value in ops
+
+    def advance(self) -> _Tok:
+        t = self.tok
+        self.i += 1
+        return t
+
+    def expect(self, op: str, opener: _Tok) -> _Tok:
+        if self.is_op(op):
+            return self.advance()
+        t = self.tok
+        if t.kind == "end" or (t.kind == "op" and t.value in ")]}"):
+            kind = "parenthesis" if opener.value == "(" else "bracket"
+            raise MathInputError(f"unbalanced {kind}: '{opener.value}' is never closed", opener.pos,
+                                 f"add '{op}'")
+        raise self.unexpected(t, f"expected '{op}'")
+
+    def unexpected(self, t: _Tok, why: str | None = None) -> MathInputError:
+        if t.kind == "end":
+            return MathInputError("the answer ends too early" if why is None else f"{why} at the end",
+                                  t.pos, "something is missing at the end")
+        if t.kind == "op" and t.value in ")]}":
+            return MathInputError(f"unbalanced parenthesis: '{t.text}' has no matching opening", t.pos)
+        label = t.text or str(t.value)
+        msg = f"unexpected '{label}'" + (f" ({why})" if why else "")
+        return MathInputError(msg, t.pos)
+
+    def enter(self, t: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise MathInputError(f"the answer is nested more than {MAX_DEPTH} levels deep", t.pos)
+
+    # --- grammar ---
+    def parse(self) -> Node:
+        start = self._skip_label()
+        self.i = start
+        rows = [self.row()]
+        row_tok = self.tok
+        while self.tok.kind == "nl" or self.is_op(";"):
+            if self.is_op(";") and not self.arrays:
+                raise MathInputError("';' separates matrix rows; this answer is a single value",
+                                     self.tok.pos, "type one value")
+            self.advance()
+            if self.tok.kind == "end":
+                break
+            if self.tok.kind == "nl" or self.is_op(";"):
+                continue
+            rows.append(self.row())
+        if self.tok.kind != "end":
+            raise self.unexpected(self.tok)
+        if len(rows) == 1:
+            items = rows[0]
+            return items[0] if len(items) == 1 else ListLit(tuple(items))
+        return self.matrix(rows, row_tok)
+
+    def _skip_label(self) -> int:
+        """Skip a leading `H(X) =` or `y =`: learners write the equation, the value is the answer."""
+        level, last = 0, None
+        for k, t in enumerate(self.toks):
+            if t.kind == "op" and t.value in "([{":
+                level += 1
+            elif t.kind == "op" and t.value in ")]}":
+                level -= 1
+            elif t.kind == "op" and t.value == "=" and level == 0:
+                last = k
+        if last is None:
+            return 0
+        if last == 0 or self.toks[last + 1].kind == "end":
+            raise MathInputError("'=' needs a value after it", self.toks[last].pos,
+                                 "type only the value, e.g. 0.5")
+        for t in self.toks[:last]:
+            if t.kind == "op" and t.value == "=":
+                raise MathInputError("only one '=' is allowed", t.pos)
+        return last + 1
+
+    def matrix(self, rows: list[list[Node]], at: _Tok) -> Node:
+        width = len(rows[0])
+        for r, row in enumerate(rows[1:], start=2):
+            if len(row) != width:
+                raise MathInputError(f"row {r} has {len(row)} entries but row 1 has {width}", at.pos,
+                                     "every row of a matrix needs the same number of entries")
+        return ListLit(tuple(ListLit(tuple(row)) for row in rows))
+
+    def starts_item(self, t: _Tok) -> bool:
+        if t.kind in ("num", "name", "frac", "sqrt", "cbrt"):
+            return True
+        if t.kind == "op" and t.value in "([{":
+            return True
+        if t.kind == "op" and t.value in "+-" and t.space and not self.peek().space:
+            return True
+        return t.kind == "op" and t.value == "|" and self.abs_depth == 0
+
+    def row(self) -> list[Node]:
+        items = [self.expr()]
+        while True:
+            if self.is_op(","):
+                self.advance()
+                items.append(self.expr())
+            elif self.split_ws and self.tok.space and self.starts_item(self.tok):
+                items.append(self.expr())
+            else:
+                return items
+
+    def expr(self) -> Node:
+        node = self.term()
+        while self.is_op("+", "-"):
+            op = self.tok
+            if self.split_ws and op.space and not self.peek().space:
+                break  # MATLAB rule: `1 -2` is two entries, `1 - 2` and `1-2` are one
+            self.advance()
+            node = BinOp(op.value, node, self.term())
+        return node
+
+    def term(self) -> Node:
+        node = self.unary()
+        while True:
+            t = self.tok
+            if self.is_op("*", "/", "@"):
+                self.advance()
+                if self.is_op("*", "/", "@"):
+                    raise self.unexpected(self.tok, "two operators in a row")
+                node = BinOp(t.value, node, self.unary())
+            elif self.implicit(t):
+                if self.split_ws and t.space:
+                    return node
+                prev = self.toks[self.i - 1]
+                if prev.kind == "num" and t.kind == "num":
+                    raise MathInputError("two numbers side by side", t.pos,
+                                         "put an operator between them, or commas for a vector")
+                right = self.power()
+                node = BinOp("@" if self.matrix_product(node, right) else "*", node, right)
+            else:
+                return node
+
+    def matrix_product(self, left: Node, right: Node) -> bool:
+        """Juxtaposed matrices multiply as matrices (`Q Kᵀ`, `A x`, `xᵀ y`); everything else elementwise."""
+        if not self.ndims:
+            return False
+        return (self.rank(left) >= 1 and self.rank(right) >= 1
+                and (self.rank(left) == 2 or self.rank(right) == 2))
+
+    def rank(self, node: Node) -> int:
+        """0 scalar-like, 1 vector-like, 2 matrix-like (a transposed vector counts as a matrix)."""
+        if isinstance(node, Transpose):
+            return 2 if self.rank(node.operand) >= 1 else 0
+        if isinstance(node, Call) and node.func in _REDUCTIONS:
+            return 0
+        best = 0
+        for name in free_names(node):
+            best = max(best, min(self.ndims.get(name, 0), 2))
+        if best and isinstance(node, Call) and node.func in _TRANSPOSES:
+            return 2
+        return best
+
+    def implicit(self, t: _Tok) -> bool:
+        if t.kind in ("num", "name", "frac", "sqrt", "cbrt"):
+            return True
+        if t.kind == "op" and t.value in "({":
+            return True
+        return t.kind == "op" and t.value == "|" and self.abs_depth == 0
+
+    def unary(self) -> Node:
+        if self.is_op("-", "+"):
+            t = self.advance()
+            self.enter(t)
+            operand = self.unary()
+            self.depth -= 1
+            if t.value == "+":
+                return operand
+            if isinstance(operand, Num) and not isinstance(operand.value, bool):
+                return Num(-operand.value)
+            return Unary("-", operand)
+        return self.power()
+
+    def power(self) -> Node:
+        base = self.postfix()
+        if self.is_op("^"):
+            caret = self.advance()
+            if self.tok.kind == "name" and self.tok.value == "T" and not self.is_var("T") or \
+                    self.tok.kind == "transpose":
+                self.advance()
+                return self.postfix_ops(Transpose(base))
+            if self.tok.kind == "end":
+                raise MathInputError("'^' needs an exponent", caret.pos)
+            self.enter(caret)
+            exponent = self.unary()
+            self.depth -= 1
+            if isinstance(base, Name) and base.id == "e" and not self.is_var("e"):
+                return Call("exp", (exponent,))
+            return BinOp("**", base, exponent)
+        return base
+
+    def postfix(self) -> Node:
+        return self.postfix_ops(self.primary())
+
+    def postfix_ops(self, node: Node) -> Node:
+        while True:
+            t = self.tok
+            if t.kind == "sup":
+                self.advance()
+                if isinstance(node, Name) and node.id == "e" and not self.is_var("e"):
+                    node = Call("exp", (Num(t.value),))
+                else:
+                    node = BinOp("**", node, Num(t.value))
+            elif t.kind == "transpose" or self.is_op("'"):
+                self.advance()
+                node = Transpose(node)
+            elif self.is_op(".") and self.peek().kind == "name" and not self.tok.space:
+                attr = self.peek()
+                if attr.value != "T":
+                    raise MathInputError(f"'.{attr.text}' is not allowed", t.pos,
+                                         "only .T (transpose) may follow a name")
+                self.i += 2
+                node = Transpose(node)
+            elif self.is_op("!"):
+                self.advance()
+                node = Call("factorial", (node,))
+            elif self.is_op("%"):
+                if not self.percent:
+                    raise MathInputError("a percent sign is not expected here", t.pos,
+                                         "type the value as a decimal, e.g. 0.25")
+                self.advance()
+                node = _percent(node, self.toks[self.i - 2])
+            elif self.is_op("[") and not t.space and isinstance(node, Name):
+                node = self.index(node)
+            else:
+                return node
+
+    def index(self, node: Node) -> Node:
+        opener = self.advance()
+        self.enter(opener)
+        saved, self.split_ws = self.split_ws, False
+        indices = [self.expr()]
+        while self.is_op(","):
+            self.advance()
+            indices.append(self.expr())
+        self.expect("]", opener)
+        self.split_ws = saved
+        self.depth -= 1
+        return Index(node, tuple(indices))
+
+    def primary(self) -> Node:
+        t = self.tok
+        if t.kind == "num":
+            self.advance()
+            if self.tok.kind == "frac" and not self.tok.space:  # 1½ is a mixed number
+                a, b = self.advance().value
+                return BinOp("+", Num(t.value), BinOp("/", Num(a), Num(b)))
+            return Num(t.value)
+        if t.kind == "frac":
+            self.advance()
+            a, b = t.value
+            return Num(0.5) if (a, b) == (1, 2) else BinOp("/", Num(a), Num(b))
+        if t.kind in ("sqrt", "cbrt"):
+            self.advance()
+            if self.tok.kind == "end":
+                raise MathInputError(f"'{t.text}' needs something to take the root of", t.pos)
+            self.enter(t)
+            operand = self.postfix()
+            self.depth -= 1
+            return Call("sqrt" if t.kind == "sqrt" else "cbrt", (operand,))
+        if t.kind == "name":
+            return self.name()
+        if t.kind == "op" and t.value in "({":
+            return self.group()
+        if t.kind == "op" and t.value == "[":
+            return self.bracket()
+        if t.kind == "op" and t.value == "|":
+            self.advance()
+            self.enter(t)
+            self.abs_depth += 1
+            saved, self.split_ws = self.split_ws, False
+            inner = self.expr()
+            self.split_ws = saved
+            self.abs_depth -= 1
+            if not self.is_op("|"):
+                raise MathInputError("unbalanced '|': an absolute value is never closed", t.pos,
+                                     "add '|'")
+            self.advance()
+            self.depth -= 1
+            return Call("abs", (inner,))
+        if t.kind == "op" and t.value in "*/^@":
+            raise self.unexpected(t, "something is missing before it")
+        if t.kind == "transpose" or t.kind == "sup":
+            raise self.unexpected(t, "it needs something before it")
+        raise self.unexpected(t)
+
+    def group(self) -> Node:
+        opener = self.advance()
+        closer = _OPEN[opener.value]
+        self.enter(opener)
+        if self.is_op(closer):
+            raise MathInputError("empty parentheses", opener.pos)
+        saved, self.split_ws = self.split_ws, False
+        items = [self.expr()]
+        while self.is_op(","):
+            self.advance()
+            items.append(self.expr())
+        self.expect(closer, opener)
+        self.split_ws = saved
+        self.depth -= 1
+        return items[0] if len(items) == 1 else ListLit(tuple(items))
+
+    def bracket(self) -> Node:
+        opener = self.advance()
+        self.enter(opener)
+        if self.is_op("]"):
+            raise MathInputError("empty brackets", opener.pos)
+        saved, self.split_ws = self.split_ws, True
+        rows = [self.row()]
+        while self.is_op(";") or self.tok.kind == "nl":
+            self.advance()
+            if not self.is_op("]"):
+                rows.append(self.row())
+        self.expect("]", opener)
+        self.split_ws = saved
+        self.depth -= 1
+        if len(rows) > 1:
+            return self.matrix(rows, opener)
+        return ListLit(tuple(rows[0]))
+
+    # --- names ---
+    def is_var(self, name: str) -> bool:
+        return self.variables is not None and name in self.variables
+
+    def resolve(self, t: _Tok) -> str:
+        """A Greek letter stands for the first of its names the answer declares."""
+        if isinstance(t.value, tuple):
+            for cand in t.value:
+                if self.is_var(cand):
+                    return cand
+            return t.value[0]
+        return t.value
+
+    def name(self) -> Node:
+        t = self.advance()
+        name = self.resolve(t)
+        if name.startswith("_") or "__" in name:
+            raise MathInputError(f"names starting with '_' are not allowed: {t.text!r}", t.pos)
+        calls = self.is_op("(") and not self.tok.space
+        if self.is_var(name):
+            return Name(name)
+        if name.lower() in NON_ANSWERS:
+            raise MathInputError(f"'{t.text}' is not a finite number", t.pos,
+                                 "an answer must be a finite value")
+        func = self.function_name(name, calls)
+        if func is not None:
+            return self.call(func, t)
+        if name in CONSTANTS and name not in ("True", "False"):
+            return Name(name)
+        if self.variables is not None:
+            parts = _split_name(name, self.variables | {"pi", "e"})
+            if parts:
+                node: Node = Name(parts[0])
+                for p in parts[1:]:
+                    node = BinOp("*", node, Name(p))
+                return node
+        if calls and (self.variables is not None or len(name) > 1):
+            raise MathInputError(f"unknown function {t.text}()", t.pos, self.suggest(t.text))
+        if self.variables is None:
+            return Name(name)
+        raise self.unknown_name(t)
+
+    def function_name(self, name: str, calls: bool) -> str | None:
+        if name in self.functions and name not in CONSTANTS:
+            return name
+        alias = _FUNCTION_ALIASES.get(name)
+        if alias in self.functions and (calls or alias != "sigmoid"):
+            return alias
+        return None
+
+    def unknown_name(self, t: _Tok) -> MathInputError:
+        known = sorted(self.variables or ())
+        if not known:
+            return MathInputError(f"unknown name '{t.text}'", t.pos,
+                                  "this answer is a value: type numbers (pi and e are allowed)")
+        close = difflib.get_close_matches(t.text, known, n=1, cutoff=0.6)
+        uses = ", ".join(known)
+        hint = f"'{t.text}' — did you mean {close[0]}?" if close else None
+        return MathInputError(f"unknown variable '{t.text}' (this formula uses {uses})", t.pos, hint)
+
+    def suggest(self, typed: str) -> str | None:
+        target = _FUNCTION_HINTS.get(typed)
+        if target is None or target not in self.functions:
+            pool = [f for f in self.functions if not f.startswith("_")]
+            close = difflib.get_close_matches(typed.lower(), pool, n=1, cutoff=0.6)
+            target = close[0] if close else None
+        return f"'{typed}' — did you mean {target}?" if target else None
+
+    def call(self, func: str, t: _Tok) -> Node:
+        power = None
+        if self.tok.kind == "sup" and not self.tok.space:  # sin²(x), σ²… means (f(x))²
+            power = self.advance().value
+        if self.is_op("(") or self.is_op("{"):
+            opener = self.advance()
+            closer = _OPEN[opener.value]
+            self.enter(opener)
+            if self.is_op(closer):
+                raise MathInputError(f"{t.text}() needs an argument", opener.pos)
+            saved, self.split_ws = self.split_ws, False
+            args: list[Node] = []
+            kwargs: list[tuple[str, Node]] = []
+            while True:
+                if self.tok.kind == "name" and self.is_op("=", tok=self.peek()):
+                    key = self.advance()
+                    if not isinstance(key.value, str) or key.value.startswith("_"):
+                        raise MathInputError(f"bad argument name {key.text!r}", key.pos)
+                    self.advance()
+                    kwargs.append((key.value, self.expr()))
+                else:
+                    if kwargs:
+                        raise MathInputError("a plain argument cannot follow a named one", self.tok.pos)
+                    args.append(self.expr())
+                if not self.is_op(","):
+                    break
+                self.advance()
+            self.expect(closer, opener)
+            self.split_ws = saved
+            self.depth -= 1
+            if func == "ln" and (len(args) > 1 or kwargs) and "log" in self.functions:
+                func = "log"  # the echo prints log(x, b) as ln(x, b): read it back as a base
+            node: Node = Call(func, tuple(args), tuple(kwargs))
+        elif self.implicit(self.tok) and not self.is_op("|"):
+            # `ln x`, `sin 2`: a function applies to the next factor; `Σ p log p` to the whole product
+            self.enter(t)
+            node = Call(func, (self.term() if func == "sum" else self.power(),))
+            self.depth -= 1
+        else:
+            raise MathInputError(f"{t.text} is a function: it needs an argument, e.g. {t.text}(x)", t.pos)
+        return node if power is None else BinOp("**", node, Num(power))
+
+
+def _percent(node: Node, tok: _Tok) -> Node:
+    if isinstance(node, Num) and tok.kind == "num":
+        try:
+            return Num(float(Decimal(tok.text) / 100))
+        except InvalidOperation:  # pragma: no cover - the tokenizer only yields decimal literals
+            pass
+    return BinOp("/", node, Num(100))
+
+
+def _split_name(name: str, known: set[str]) -> list[str] | None:
+    """Read `xy` as x·y and `2pix` as 2·pi·x when every piece is a known name (longest first)."""
+    if len(name) > 24:
+        return None
+    memo: dict[int, list[str] | None] = {}
+
+    def go(i: int) -> list[str] | None:
+        if i == len(name):
+            return []
+        if i in memo:
+            return memo[i]
+        memo[i] = None
+        for j in range(len(name), i, -1):
+            if name[i:j] in known:
+                rest = go(j)
+                if rest is not None:
+                    memo[i] = [name[i:j], *rest]
+                    break
+        return memo[i]
+
+    parts = go(0)
+    return parts if parts and len(parts) > 1 else None
+
+
+def _default_functions() -> Collection[str]:
+    from trainer.core.solvers import registry
+
+    return registry().keys()
+
+
+def parse_answer(text: str, *, variables: Collection[str] | None = None,
+                 functions: Collection[str] | Mapping[str, Any] | None = None,
+                 percent: bool = False, arrays: bool = False,
+                 ndims: Mapping[str, int] | None = None) -> Node:
+    """Read a typed answer into the safe expression tree.
+
+    Args:
+        text: what the learner typed.
+        variables: the names a formula may use; `()` for a plain value (only pi and e are known);
+            None to accept any name (for echoing and tests).
+        functions: callable names; defaults to the solver registry.
+        percent: whether a trailing `%` is accepted (`33.3%` reads as 0.333).
+        arrays: whether whitespace and `;`/newlines separate entries (`4 7`, `1 2; 3 4`), as for
+            vector, matrix, set and direction answers.
+
+    Returns:
+        The tree; vectors and matrices are (nested) `ListLit`s.
+
+    Raises:
+        MathInputError: the text cannot be read; carries a 0-based position and, when possible, a hint.
+    """
+    if not isinstance(text, str):
+        raise MathInputError(f"expected text, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise MathInputError(f"the answer is {len(text)} characters long; the limit is {MAX_LENGTH}",
+                             MAX_LENGTH, "type a shorter answer")
+    if not text.strip(_SPACES + "\n"):
+        raise MathInputError("the answer is empty", 0, "type a value")
+    fns = _default_functions() if functions is None else functions
+    toks = _rows(_tokenize(text), arrays)
+    return _Parser(text, toks, variables, fns, percent, arrays, ndims).parse()
+
+
+def echo(node: Node) -> str:
+    """The parsed answer in mathematical form, shown to the learner before the verdict."""
+    return to_text(node)
+
+
+# --- plain text the parser reads back (answers shown as typeable text) -------------------------
+
+
+def to_input_text(node: Node) -> str:
+    """Render a tree as ASCII text that `parse_answer` reads back to an equal value.
+
+    Used to type a template's own expected answer in tests and the UI (fully parenthesized).
+
+    Raises:
+        ValueError: the tree uses a construct a learner cannot type (comparisons, conditionals).
+    """
+    match node:
+        case Num(value=v):
+            if isinstance(v, bool):
+                return "1" if v else "0"
+            s = str(v) if isinstance(v, int) else repr(float(v))
+            if not math.isfinite(float(v)):
+                raise ValueError(f"cannot type the non-finite number {v}")
+            return f"({s})" if s.startswith("-") else s
+        case Name(id=n):
+            return n
+        case Unary(op=op, operand=o):
+            return f"({op}{to_input_text(o)})"
+        case BinOp(op=op, left=l, right=r):
+            sym = "^" if op == "**" else op
+            if op in ("//", "%"):
+                raise ValueError(f"'{op}' cannot be typed in an answer")
+            return f"({to_input_text(l)} {sym} {to_input_text(r)})"
+        case Call(func=f, args=args, kwargs=kwargs):
+            inner = [to_input_text(a) for a in args] + [f"{k}={to_input_text(v)}" for k, v in kwargs]
+            return f"{f}({', '.join(inner)})"
+        case ListLit(items=items):
+            return "[" + ", ".join(to_input_text(i) for i in items) + "]"
+        case Transpose(operand=o):
+            return f"transpose({to_input_text(o)})"
+        case Index(value=v, indices=indices):
+            if any(isinstance(i, Slice) for i in indices):
+                raise ValueError("slices cannot be typed in an answer")
+            return f"{to_input_text(v)}[{', '.join(to_input_text(i) for i in indices)}]"
+        case Str(value=v):
+            raise ValueError(f"text {v!r} cannot be typed as an answer")
+    raise ValueError(f"{type(node).__name__} cannot be typed in an answer")

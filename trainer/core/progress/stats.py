@@ -1,0 +1,223 @@
+"""Progress statistics: streaks, heatmap, true retention, forecast, mastery, timing — from aggregates.
+
+Core layer, pure. The storage layer reads small pre-aggregated rows (per template and day, an
+answer-time histogram, mistake counts, the cards); this module turns them into the documented
+`trainer stats --json` payload (keys listed in docs/data.md). `now` is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from trainer.core.scheduling.scheduler import CardState, day_of, iso, retrievability
+
+HEATMAP_DAYS = 365
+FORECAST_DAYS = 30
+#: Width of one answer-time histogram bucket, in milliseconds (medians are exact to this).
+TIME_BUCKET_MS = 100
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """What stats need to know about a bank template."""
+
+    template_id: str
+    equation: str
+    topic: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    """What stats need to know about a stored card."""
+
+    template_id: str
+    equation: str | None
+    topic: str | None
+    card: CardState
+    suspended: bool = False
+
+
+def streaks(active_days: Iterable[str], today: str) -> tuple[int, int]:
+    """Current and longest runs of consecutive days with at least one review.
+
+    The current streak ends today, or yesterday when nothing has been reviewed yet today (the day
+    is not over).
+
+    Args:
+        active_days: 'YYYY-MM-DD' days with reviews, any order.
+        today: the current day.
+
+    Returns:
+        (current, longest).
+    """
+    days = sorted({date.fromisoformat(d) for d in active_days})
+    longest = run = 0
+    prev = None
+    for d in days:
+        run = run + 1 if prev is not None and d - prev == timedelta(days=1) else 1
+        longest = max(longest, run)
+        prev = d
+    current = 0
+    day_set = set(days)
+    cursor = date.fromisoformat(today)
+    if cursor not in day_set:
+        cursor -= timedelta(days=1)
+    while cursor in day_set:
+        current += 1
+        cursor -= timedelta(days=1)
+    return current, longest
+
+
+def heatmap(counts: Mapping[str, int], today: str, days: int = HEATMAP_DAYS) -> dict:
+    """Dense daily review counts for the `days` days ending today.
+
+    Returns:
+        {"start": first day, "end": today, "counts": [int] * days} (counts[i] is start + i days).
+    """
+    end = date.fromisoformat(today)
+    start = end - timedelta(days=days - 1)
+    return {"start": start.isoformat(), "end": end.isoformat(),
+            "counts": [int(counts.get((start + timedelta(days=i)).isoformat(), 0)) for i in range(days)]}
+
+
+def median_ms(hist: Mapping[int, int]) -> float | None:
+    """Median answer time from a histogram of TIME_BUCKET_MS-wide buckets (bucket b = [100b, 100b+100)).
+
+    Returns:
+        The centre of the bucket holding the median answer (the lower middle one for an even count),
+        or None for an empty histogram.
+    """
+    total = sum(hist.values())
+    if total == 0:
+        return None
+    target = (total + 1) // 2
+    seen = 0
+    for bucket in sorted(hist):
+        seen += hist[bucket]
+        if seen >= target:
+            return bucket * TIME_BUCKET_MS + TIME_BUCKET_MS / 2
+    return None  # unreachable: seen reaches total
+
+
+def ratio(part: int, whole: int) -> float | None:
+    """part / whole, or None when whole is 0."""
+    return part / whole if whole else None
+
+
+def forecast(cards: Iterable[CardInfo], now: datetime, days: int = FORECAST_DAYS) -> list[dict]:
+    """Cards falling due on each of the next `days` days (day 0 includes everything overdue).
+
+    Suspended and new cards are not counted.
+
+    Returns:
+        [{"day": 'YYYY-MM-DD', "due": n}, ...] of length `days`.
+    """
+    today = date.fromisoformat(day_of(now))
+    out = [0] * days
+    for info in cards:
+        if info.suspended or info.card.state == "new" or info.card.due is None:
+            continue
+        offset = (date.fromisoformat(day_of(info.card.due)) - today).days
+        if offset < days:
+            out[max(0, offset)] += 1
+    return [{"day": (today + timedelta(days=i)).isoformat(), "due": n} for i, n in enumerate(out)]
+
+
+def mastery(templates: Sequence[TemplateInfo], cards: Mapping[str, CardInfo], now: datetime) -> dict:
+    """Mean current retrievability per equation and per topic, over the bank's templates.
+
+    A template never reviewed counts as 0, so mastery reads "how much of this I currently know".
+
+    Returns:
+        {"equations": [{"equation", "topic", "mastery", "templates", "started"}],
+         "topics": [{"topic", "mastery", "templates", "started"}]}, sorted by topic then equation.
+    """
+    by_eq: dict[tuple[str, str], list[float]] = {}
+    by_topic: dict[str, list[float]] = {}
+    started_eq: dict[tuple[str, str], int] = {}
+    started_topic: dict[str, int] = {}
+    for t in templates:
+        info = cards.get(t.template_id)
+        r = retrievability(info.card, now) if info else 0.0
+        started = int(info is not None and info.card.state != "new")
+        key = (t.topic, t.equation)
+        by_eq.setdefault(key, []).append(r)
+        by_topic.setdefault(t.topic, []).append(r)
+        started_eq[key] = started_eq.get(key, 0) + started
+        started_topic[t.topic] = started_topic.get(t.topic, 0) + started
+    return {
+        "equations": [{"equation": eq, "topic": topic, "mastery": sum(v) / len(v), "templates": len(v),
+                       "started": started_eq[(topic, eq)]} for (topic, eq), v in sorted(by_eq.items())],
+        "topics": [{"topic": topic, "mastery": sum(v) / len(v), "templates": len(v),
+                    "started": started_topic[topic]} for topic, v in sorted(by_topic.items())],
+    }
+
+
+def compute_stats(rows: Mapping, templates: Sequence[TemplateInfo], now: datetime, *,
+                  desired_retention: float) -> dict:
+    """The `trainer stats --json` payload.
+
+    Args:
+        rows: `Store.stats_rows(...)` output, with "cards" as CardInfo-like records (attributes
+            template_id, equation, topic, card, suspended).
+        templates: the bank's templates (orphans are stored ids absent from here).
+        now: the current time.
+        desired_retention: the learner's target, reported beside the measured retention.
+
+    Returns:
+        A JSON-able dict; every key is documented in docs/data.md.
+    """
+    today = day_of(now)
+    cards = {c.template_id: c for c in rows["cards"]}
+    bank_ids = {t.template_id for t in templates}
+    days = rows["days"]
+    current, longest = streaks(rows["active_days"], today)
+    month_ago = (date.fromisoformat(today) - timedelta(days=29)).isoformat()
+    ret_all = [sum(v[0] for v in rows["retention"].values()), sum(v[1] for v in rows["retention"].values())]
+    ret_30 = [0, 0]
+    for day, (n, passed) in rows["retention_days"].items():
+        if day >= month_ago:
+            ret_30[0] += n
+            ret_30[1] += passed
+    total_reviews = sum(v[0] for v in rows["by_template"].values())
+    total_correct = sum(v[1] for v in rows["by_template"].values())
+    topics = []
+    for topic, (n, ok) in sorted(rows["by_topic"].items()):
+        topics.append({"topic": topic, "reviews": n, "accuracy": ratio(ok, n),
+                       "median_ms": median_ms(rows["time_hist"].get(topic, {}))})
+    leeches = [{"template_id": c.template_id, "equation": c.equation, "topic": c.topic,
+                "lapses": c.card.lapses, "suspended": c.suspended}
+               for c in cards.values() if c.card.leech]
+    orphaned = []
+    for tid, (n, _ok, last_day) in sorted(rows["by_template"].items()):
+        if tid not in bank_ids:
+            c = cards.get(tid)
+            orphaned.append({"template_id": tid, "equation": c.equation if c else None,
+                             "topic": c.topic if c else None, "reviews": n, "last_day": last_day})
+    return {
+        "generated_at": iso(now),
+        "today": today,
+        "desired_retention": desired_retention,
+        "totals": {"reviews": total_reviews, "correct": total_correct, "accuracy": ratio(total_correct, total_reviews),
+                   "cards_started": sum(1 for c in cards.values() if c.card.state != "new"),
+                   "templates": len(templates), "days_active": len(rows["active_days"])},
+        "reviewed_today": days.get(today, (0, 0))[0],
+        "streak": {"current": current, "longest": longest},
+        "heatmap": heatmap({d: v[0] for d, v in days.items()}, today),
+        "true_retention": {
+            "desired": desired_retention,
+            "overall": ratio(ret_all[1], ret_all[0]), "overall_count": ret_all[0],
+            "last_30_days": ratio(ret_30[1], ret_30[0]), "last_30_days_count": ret_30[0],
+            "by_month": [{"month": m, "retention": ratio(p, n), "count": n}
+                         for m, (n, p) in sorted(rows["retention"].items())],
+        },
+        "forecast": forecast(cards.values(), now),
+        "mastery": mastery(templates, cards, now),
+        "topics": topics,
+        "mistakes": list(rows["mistakes"]),
+        "leeches": sorted(leeches, key=lambda x: (-x["lapses"], x["template_id"])),
+        "orphaned": orphaned,
+    }

@@ -1,0 +1,306 @@
+"""Instances: a template plus a seed becomes one concrete problem with its answer and slips.
+
+Core layer. `generate(template, seed)` is a pure function of its arguments: the seed makes a
+`numpy.random.Generator` (PCG64, the same stream on every machine), parameters are drawn in order,
+constraints redraw all of them within a fixed budget, and the answer, each mistake, the prompt, hint
+and worked solution are evaluated from the same environment.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from trainer.core.language.expr import EvalError, to_text
+from trainer.core.templates.text import fmt
+from trainer.core.templates.samplers import DrawError, Sampler
+from trainer.core.templates.spec import MAX_TRIES, AnswerSpec, Template
+
+LETTERS = "ABCDEFGH"
+
+
+class GenerationError(ValueError):
+    """A template that cannot produce an instance for this seed; `field` names the culprit."""
+
+    def __init__(self, message: str, field: str | None = None, draws: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.draws = draws
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The expected answer of one instance, with everything the grader needs to check it.
+
+    `value` is a number or array (number, integer, vector, matrix, set, direction), the correct option
+    text (choice), the reference tree (formula) or None (multi: see `parts`). `display` is how the
+    expected answer is shown, in a form the answer parser reads back.
+    """
+
+    type: str
+    value: Any
+    display: str
+    rtol: float
+    atol: float
+    sigfigs: int | None = None
+    percent: bool = False
+    options: tuple[str, ...] = ()
+    correct: int = 0  # 0-based index in the options as shown
+    parts: tuple[Answer, ...] = ()
+    label: str = ""
+    variables: tuple[tuple[str, Sampler], ...] = ()
+    env: Mapping[str, Any] = field(default_factory=dict)
+
+    def sample_points(self, rng: np.random.Generator, count: int) -> list[dict[str, Any]]:
+        """Draw `count` admissible points for a formula answer (each variable from its domain).
+
+        Args:
+            rng: the caller's generator (seed it from the instance for reproducible grading).
+            count: number of points.
+
+        Returns:
+            Environments mapping the instance's parameters and each variable to a value.
+        """
+        points = []
+        for _ in range(count):
+            env = dict(self.env)
+            for name, sampler in self.variables:
+                env[name] = sampler.draw(rng, env)
+            points.append(env)
+        return points
+
+    @property
+    def variable_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.variables)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type, "display": self.display}
+        if self.type == "formula":
+            out["value"] = self.display
+            out["variables"] = list(self.variable_names)
+        elif self.type == "multi":
+            out["parts"] = [p.to_dict() for p in self.parts]
+        elif self.type == "choice":
+            out["value"] = LETTERS[self.correct]
+            out["options"] = list(self.options)
+        else:
+            out["value"] = jsonable(self.value)
+        if self.type in ("number", "vector", "matrix", "set", "direction", "formula"):
+            out["rtol"], out["atol"] = self.rtol, self.atol
+        if self.sigfigs:
+            out["sigfigs"] = self.sigfigs
+        if self.percent:
+            out["percent"] = True
+        if self.label:
+            out["label"] = self.label
+        return out
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One anticipated slip of this instance: what it produces and the message that explains it."""
+
+    id: str
+    message: str
+    value: Any = None  # number/array, or a formula tree
+    option: int | None = None  # 0-based index in the options as shown
+    part: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "message": self.message}
+        if self.option is not None:
+            out["option"] = LETTERS[self.option]
+        elif isinstance(self.value, tuple) or hasattr(self.value, "__dataclass_fields__"):
+            out["value"] = to_text(self.value)
+        else:
+            out["value"] = jsonable(self.value)
+        if self.part is not None:
+            out["part"] = self.part + 1
+        return out
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One concrete problem: a pure function of (template, seed)."""
+
+    template_id: str
+    seed: int
+    title: str
+    topic: str
+    equation: str
+    kind: str
+    params: Mapping[str, Any]
+    prompt: str
+    answer: Answer
+    mistakes: tuple[Mistake, ...]
+    solution: str
+    hint: str | None
+    draws: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form (what `trainer preview --json` prints)."""
+        return {
+            "id": self.template_id, "seed": self.seed, "title": self.title, "topic": self.topic,
+            "equation": self.equation, "kind": self.kind,
+            "params": {k: jsonable(v) for k, v in self.params.items()},
+            "prompt": self.prompt, "answer": self.answer.to_dict(),
+            "mistakes": [m.to_dict() for m in self.mistakes],
+            "hint": self.hint, "solution": self.solution,
+        }
+
+
+def jsonable(value: Any) -> Any:
+    """NumPy values to plain Python for JSON (non-finite floats become strings)."""
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def generate(template: Template, seed: int) -> Instance:
+    """Make the instance of `template` for `seed`.
+
+    Args:
+        template: a loaded template.
+        seed: any non-negative integer; the same seed always gives the same instance.
+
+    Returns:
+        The instance.
+
+    Raises:
+        GenerationError: the constraints were not met within the draw budget, or an expression failed
+        (division by zero is not an error here: it gives a non-finite value that `check` reports).
+    """
+    return generate_with_rng(template, np.random.default_rng(seed), seed)
+
+
+def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 0) -> Instance:
+    """Like `generate`, drawing from a generator the caller passes in (`seed` is only recorded)."""
+    # Template expressions are compiled unguarded; one errstate here covers all of them, so a
+    # division by zero yields inf/nan for `check` to report instead of a warning.
+    template = template.resolve()  # a lazily loaded template compiles here, once
+    with np.errstate(all="ignore"):
+        return _generate(template, rng, seed)
+
+
+def _generate(template: Template, rng: np.random.Generator, seed: int) -> Instance:
+    env, draws = _draw_params(template, rng)
+    answer = _answer(template.answer, env, rng, "answer")
+    text_env = dict(env)
+    text_env["answer"] = answer.display if template.answer.type in ("formula", "multi", "choice") \
+        else answer.value
+    mistakes = tuple(_mistake(m, template, answer, env, text_env) for m in template.mistakes)
+    try:
+        prompt = template.prompt.render(env)
+        solution = template.solution.render(text_env)
+        hint = template.hint.render(env) if template.hint else None
+    except EvalError as exc:
+        raise GenerationError(f"text placeholder: {exc}", "prompt") from None
+    return Instance(
+        template_id=template.id, seed=int(seed), title=template.title, topic=template.topic,
+        equation=template.equation, kind=template.kind, params=env, prompt=prompt, answer=answer,
+        mistakes=mistakes, solution=solution, hint=hint, draws=draws,
+    )
+
+
+def _draw_params(template: Template, rng: np.random.Generator) -> tuple[dict[str, Any], int]:
+    last_error: str | None = None
+    for attempt in range(1, MAX_TRIES + 1):
+        env: dict[str, Any] = {}
+        try:
+            for name, sampler in template.params:
+                current = name
+                env[name] = sampler.draw(rng, env)
+            current = "where"
+            if all(bool(c.run(env)) for c in template.where):
+                return env, attempt
+            last_error = None
+        except (DrawError, EvalError) as exc:
+            last_error = f"{current}: {exc}"
+    detail = f" (last error: {last_error})" if last_error else ""
+    raise GenerationError(f"constraints not satisfied in {MAX_TRIES} draws{detail}", "where", MAX_TRIES)
+
+
+def _answer(spec: AnswerSpec, env: dict[str, Any], rng: np.random.Generator, where: str) -> Answer:
+    common = {"rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs, "percent": spec.percent,
+              "label": spec.label}
+    if spec.type == "multi":
+        parts = tuple(_answer(p, env, rng, f"{where} part {i + 1}") for i, p in enumerate(spec.parts))
+        display = " | ".join(p.display for p in parts)
+        return Answer("multi", None, display, parts=parts, **common)
+    if spec.type == "choice":
+        order = list(range(len(spec.options)))
+        if spec.shuffle:
+            order = [int(i) for i in rng.permutation(len(order))]
+        try:
+            options = tuple(spec.options[i].render(env) for i in order)
+        except EvalError as exc:
+            raise GenerationError(f"option text: {exc}", where) from None
+        correct = order.index(spec.correct)
+        return Answer("choice", options[correct], LETTERS[correct], options=options, correct=correct,
+                      env={"order": tuple(order)}, **common)
+    if spec.type == "formula":
+        return Answer("formula", spec.value.node, to_text(spec.value.node), variables=spec.variables,
+                      env=env, **common)
+    try:
+        value = spec.value.run(env)
+    except EvalError as exc:
+        raise GenerationError(f"{where}: {exc}", where) from None
+    value = _coerce(spec.type, value, where)
+    return Answer(spec.type, value, _display(spec.type, value), **common)
+
+
+def _coerce(atype: str, value: Any, where: str) -> Any:
+    if atype == "integer":
+        if isinstance(value, (np.ndarray, list, str)):
+            raise GenerationError(f"{where}: an integer answer must be one whole number", where)
+        f = float(value)
+        if not math.isfinite(f) or abs(f - round(f)) > 1e-9:
+            raise GenerationError(f"{where}: {value!r} is not a whole number", where)
+        return int(round(f))
+    if atype == "number":
+        if isinstance(value, (np.ndarray, list, str)) and np.ndim(value) != 0:
+            raise GenerationError(f"{where}: a number answer must be one number, got shape "
+                                  f"{np.shape(value)}", where)
+        return float(np.asarray(value, dtype=float))
+    arr = np.asarray(value, dtype=float)
+    want = {"vector": 1, "set": 1, "direction": 1, "matrix": 2}[atype]
+    if arr.ndim != want:
+        raise GenerationError(f"{where}: a {atype} answer must have {want} dimension(s), "
+                              f"got shape {arr.shape}", where)
+    return arr
+
+
+def _display(atype: str, value: Any) -> str:
+    if atype == "set":
+        return "{" + ", ".join(fmt(v) for v in np.sort(value)) + "}"
+    return fmt(value)
+
+
+def _mistake(spec, template: Template, answer: Answer, env: dict[str, Any],
+             text_env: dict[str, Any]) -> Mistake:
+    try:
+        message = spec.message.render(text_env)
+    except EvalError as exc:
+        raise GenerationError(f"mistake '{spec.id}' message: {exc}", f"mistakes.{spec.id}") from None
+    if spec.option is not None:
+        order = answer.env["order"]
+        return Mistake(spec.id, message, option=order.index(spec.option))
+    if template.answer.type == "formula":
+        return Mistake(spec.id, message, value=spec.value.node)
+    atype = template.answer.parts[spec.part].type if spec.part is not None else template.answer.type
+    try:
+        value = _coerce(atype, spec.value.run(env), f"mistake '{spec.id}'")
+    except EvalError as exc:
+        raise GenerationError(f"mistake '{spec.id}': {exc}", f"mistakes.{spec.id}") from None
+    return Mistake(spec.id, message, value=value, part=spec.part)

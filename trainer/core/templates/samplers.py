@@ -1,0 +1,393 @@
+"""Parameter samplers: how a template's random values (and a formula's test points) are drawn.
+
+Core layer. A sampler is built once from its YAML mapping (validated, with errors naming the option)
+and then draws from a `numpy.random.Generator` that the caller owns, so an instance is a pure function
+of (template, seed). Every size is bounded and every rejection loop has a fixed number of tries.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from trainer.core.language.expr import Compiled, ExprError, Node, compile_node, free_names, parse_template
+
+KINDS = ("int", "float", "choice", "simplex", "vector", "matrix", "expr", "value")
+OPTIONS = {
+    "int": {"step", "not"},
+    "float": {"decimals", "step"},
+    "choice": set(),
+    "simplex": {"decimals", "min"},
+    "vector": {"int", "float", "decimals", "nonzero"},
+    "matrix": {"int", "float", "decimals", "property", "max_cond"},
+    "expr": set(),
+    "value": set(),
+}
+PROPERTIES = ("symmetric", "spd", "invertible", "diagonalizable-real", "integer-eigenvalues")
+MAX_LEN = 20
+MAX_CELLS = 100
+PROPERTY_TRIES = 200
+
+
+class SpecError(ValueError):
+    """A sampler mapping that cannot be used. `key` names the offending option when known."""
+
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.key = key
+
+
+class DrawError(ValueError):
+    """A draw that failed for these values (e.g. no matrix with the property in the allowed tries)."""
+
+
+@dataclass(frozen=True)
+class _Num:
+    """A number given literally or as an expression of earlier parameters."""
+
+    run: Compiled
+    names: frozenset[str]
+
+    def __call__(self, env: Mapping[str, Any]) -> Any:
+        return self.run(env)
+
+
+def _num(value: Any, key: str, functions: Mapping[str, Any] | None) -> _Num:
+    if isinstance(value, bool):
+        raise SpecError(f"'{key}' must be a number or an expression, not true/false", key)
+    if isinstance(value, (int, float)):
+        return _Num(lambda env, v=value: v, frozenset())
+    if isinstance(value, str):
+        try:
+            node = parse_template(value)
+        except ExprError as exc:
+            raise SpecError(f"'{key}': {exc.message}", key) from None
+        return _Num(compile_node(node, functions, guard=False), frozenset(free_names(node)))
+    raise SpecError(f"'{key}' must be a number or an expression", key)
+
+
+def _range(value: Any, key: str, functions: Mapping[str, Any] | None) -> tuple[_Num, _Num]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise SpecError(f"'{key}' must be a range [low, high]", key)
+    lo, hi = (_num(v, key, functions) for v in value)
+    if not lo.names and not hi.names and lo({}) > hi({}):
+        raise SpecError(f"'{key}' range [{value[0]}, {value[1]}] is empty (low > high)", key)
+    return lo, hi
+
+
+def _whole(value: Any, what: str, lo: int = 0, hi: int | None = None) -> int:
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        value = int(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise DrawError(f"{what} must be a whole number, got {value!r}")
+    value = int(value)
+    if value < lo or (hi is not None and value > hi):
+        raise DrawError(f"{what} must be from {lo} to {hi}, got {value}")
+    return value
+
+
+class Sampler:
+    """Draws one parameter value. `names` are the parameters it reads."""
+
+    kind = ""
+    names: frozenset[str] = frozenset()
+
+    def draw(self, rng: np.random.Generator, env: Mapping[str, Any]) -> Any:
+        raise NotImplementedError
+
+
+class IntSampler(Sampler):
+    kind = "int"
+
+    def __init__(self, spec: Mapping[str, Any], fns: Mapping[str, Any] | None):
+        self.lo, self.hi = _range(spec["int"], "int", fns)
+        self.step = int(spec.get("step", 1))
+        if self.step < 1:
+            raise SpecError("'step' must be a positive whole number", "step")
+        excluded = spec.get("not", [])
+        if not isinstance(excluded, list):
+            excluded = [excluded]
+        self.excluded = frozenset(excluded)
+        self.names = self.lo.names | self.hi.names
+        if not self.names:
+            self._choices(self.lo({}), self.hi({}))  # raises for an empty set at load time
+
+    def _choices(self, lo: Any, hi: Any) -> np.ndarray:
+        lo, hi = _whole(lo, "int range low", -10**9, 10**9), _whole(hi, "int range high", -10**9, 10**9)
+        if hi - lo > 10**6:
+            values = None
+        else:
+            values = np.array([v for v in range(lo, hi + 1, self.step) if v not in self.excluded])
+            if values.size == 0:
+                raise SpecError(f"int range [{lo}, {hi}] has no allowed value", "int")
+        return values
+
+    def draw(self, rng, env):
+        lo, hi = self.lo(env), self.hi(env)
+        values = self._choices(lo, hi)
+        if values is None:
+            return int(rng.integers(int(lo), int(hi) + 1))
+        return int(values[rng.integers(values.size)])
+
+
+class FloatSampler(Sampler):
+    kind = "float"
+
+    def __init__(self, spec, fns):
+        self.lo, self.hi = _range(spec["float"], "float", fns)
+        self.decimals = spec.get("decimals")
+        self.step = spec.get("step")
+        if self.step is not None and (not isinstance(self.step, (int, float)) or self.step <= 0):
+            raise SpecError("'step' must be a positive number", "step")
+        if self.decimals is None and self.step is None:
+            self.decimals = 2
+        if self.decimals is not None and (not isinstance(self.decimals, int) or not 0 <= self.decimals <= 8):
+            raise SpecError("'decimals' must be a whole number from 0 to 8", "decimals")
+        self.names = self.lo.names | self.hi.names
+
+    def draw(self, rng, env):
+        lo, hi = float(self.lo(env)), float(self.hi(env))
+        if self.step is not None:
+            count = int(math.floor((hi - lo) / self.step + 1e-9)) + 1
+            if count < 1:
+                raise DrawError(f"float range [{lo}, {hi}] is empty")
+            value = lo + self.step * int(rng.integers(count))
+            return round(value, 10)
+        return round(float(rng.uniform(lo, hi)), self.decimals)
+
+
+class ChoiceSampler(Sampler):
+    kind = "choice"
+
+    def __init__(self, spec, fns):
+        values = spec["choice"]
+        if not isinstance(values, list) or not values:
+            raise SpecError("'choice' must be a non-empty list of values", "choice")
+        self.values = [np.asarray(v, dtype=float) if isinstance(v, list) else v for v in values]
+
+    def draw(self, rng, env):
+        return self.values[int(rng.integers(len(self.values)))]
+
+
+class SimplexSampler(Sampler):
+    """A probability vector with `decimals` places, summing to exactly 1 in decimal."""
+
+    kind = "simplex"
+
+    def __init__(self, spec, fns):
+        self.n = _num(spec["simplex"], "simplex", fns)
+        self.decimals = spec.get("decimals", 2)
+        if not isinstance(self.decimals, int) or not 1 <= self.decimals <= 6:
+            raise SpecError("'decimals' must be a whole number from 1 to 6", "decimals")
+        self.min = spec.get("min", 10 ** -self.decimals)
+        if not isinstance(self.min, (int, float)) or not 0 <= self.min < 1:
+            raise SpecError("'min' must be a number in [0, 1)", "min")
+        self.names = self.n.names
+        if not self.names:
+            n = _whole(self.n({}), "simplex length", 1, MAX_LEN)
+            if n * math.ceil(self.min * 10**self.decimals - 1e-9) > 10**self.decimals:
+                raise SpecError(f"{n} entries of at least {self.min} cannot sum to 1", "min")
+
+    def draw(self, rng, env):
+        n = _whole(self.n(env), "simplex length", 1, MAX_LEN)
+        units = 10**self.decimals
+        floor_units = math.ceil(self.min * units - 1e-9)
+        spare = units - n * floor_units
+        if spare < 0:
+            raise DrawError(f"{n} entries of at least {self.min} cannot sum to 1")
+        parts = rng.multinomial(spare, rng.dirichlet(np.ones(n))) + floor_units
+        return np.round(parts / units, self.decimals)
+
+
+def _entries(spec, fns, default=(-5, 5)) -> tuple[str, tuple[_Num, _Num], int | None]:
+    if "int" in spec and "float" in spec:
+        raise SpecError("give either 'int' or 'float' entries, not both", "float")
+    if "float" in spec:
+        decimals = spec.get("decimals", 2)
+        if not isinstance(decimals, int) or not 0 <= decimals <= 8:
+            raise SpecError("'decimals' must be a whole number from 0 to 8", "decimals")
+        return "float", _range(spec["float"], "float", fns), decimals
+    if "int" in spec:
+        return "int", _range(spec["int"], "int", fns), None
+    return "int", (_num(default[0], "int", fns), _num(default[1], "int", fns)), None
+
+
+def _fill(rng, kind, bounds, decimals, shape, env) -> np.ndarray:
+    lo, hi = bounds[0](env), bounds[1](env)
+    if kind == "int":
+        lo, hi = _whole(lo, "entry low", -10**6, 10**6), _whole(hi, "entry high", -10**6, 10**6)
+        if lo > hi:
+            raise DrawError(f"entry range [{lo}, {hi}] is empty")
+        return rng.integers(lo, hi + 1, size=shape).astype(float)
+    return np.round(rng.uniform(float(lo), float(hi), size=shape), decimals)
+
+
+class VectorSampler(Sampler):
+    kind = "vector"
+
+    def __init__(self, spec, fns):
+        self.n = _num(spec["vector"], "vector", fns)
+        self.entry_kind, self.bounds, self.decimals = _entries(spec, fns)
+        self.nonzero = bool(spec.get("nonzero", False))
+        self.names = self.n.names | self.bounds[0].names | self.bounds[1].names
+
+    def draw(self, rng, env):
+        n = _whole(self.n(env), "vector length", 1, MAX_LEN)
+        for _ in range(PROPERTY_TRIES):
+            v = _fill(rng, self.entry_kind, self.bounds, self.decimals, n, env)
+            if not self.nonzero or np.all(v != 0):
+                return v
+        raise DrawError("could not draw a vector without zero entries")
+
+
+class MatrixSampler(Sampler):
+    kind = "matrix"
+
+    def __init__(self, spec, fns):
+        shape = spec["matrix"]
+        if not isinstance(shape, list) or len(shape) != 2:
+            raise SpecError("'matrix' must be a shape [rows, columns]", "matrix")
+        self.shape = [_num(s, "matrix", fns) for s in shape]
+        self.entry_kind, self.bounds, self.decimals = _entries(spec, fns)
+        self.property = spec.get("property")
+        if self.property is not None and self.property not in PROPERTIES:
+            raise SpecError(f"unknown property {self.property!r}; use one of {', '.join(PROPERTIES)}",
+                            "property")
+        self.max_cond = spec.get("max_cond", 1e6 if self.property in ("invertible", "spd") else None)
+        self.names = (self.shape[0].names | self.shape[1].names | self.bounds[0].names
+                      | self.bounds[1].names)
+
+    def draw(self, rng, env):
+        m = _whole(self.shape[0](env), "matrix rows", 1, MAX_LEN)
+        n = _whole(self.shape[1](env), "matrix columns", 1, MAX_LEN)
+        if m * n > MAX_CELLS:
+            raise DrawError(f"a {m}×{n} matrix is larger than {MAX_CELLS} cells")
+        prop = self.property
+        if prop and m != n:
+            raise DrawError(f"property {prop!r} needs a square matrix, got {m}×{n}")
+        if prop == "integer-eigenvalues":
+            return self._integer_eigen(rng, n, env)
+        for _ in range(PROPERTY_TRIES):
+            a = _fill(rng, self.entry_kind, self.bounds, self.decimals, (m, n), env)
+            if prop in ("symmetric", "spd"):
+                a = np.triu(a) + np.triu(a, 1).T
+            if prop == "spd":
+                # Strict diagonal dominance with a positive diagonal guarantees positive definiteness,
+                # so the draw succeeds at once instead of by rare rejection.
+                off = np.abs(a).sum(axis=1) - np.abs(np.diag(a))
+                np.fill_diagonal(a, off + np.abs(np.diag(a)) + 1)
+            if prop is None or self._holds(a, prop):
+                return a
+        raise DrawError(f"no {m}×{n} matrix with property {prop!r} in {PROPERTY_TRIES} tries")
+
+    def _holds(self, a: np.ndarray, prop: str) -> bool:
+        if prop == "symmetric":
+            return True
+        if prop == "spd":
+            w = np.linalg.eigvalsh(a)
+            return w[0] > 1e-9 and (self.max_cond is None or w[-1] / w[0] <= self.max_cond)
+        if prop == "invertible":
+            if abs(np.linalg.det(a)) < 1e-9:
+                return False
+            return self.max_cond is None or np.linalg.cond(a) <= self.max_cond
+        if prop == "diagonalizable-real":
+            w = np.linalg.eigvals(a)
+            if np.max(np.abs(w.imag)) > 1e-9:
+                return False
+            w = np.sort(w.real)
+            return bool(np.all(np.diff(w) > 1e-6))
+        return True
+
+    def _integer_eigen(self, rng, n, env) -> np.ndarray:
+        """P·D·P⁻¹ with distinct integer eigenvalues and a unimodular integer P: integer entries."""
+        lo, hi = self.bounds[0](env), self.bounds[1](env)
+        lo, hi = _whole(lo, "entry low", -100, 100), _whole(hi, "entry high", -100, 100)
+        if hi - lo + 1 < n:
+            raise DrawError(f"need {n} distinct eigenvalues in [{lo}, {hi}]")
+        for _ in range(PROPERTY_TRIES):
+            eig = rng.choice(np.arange(lo, hi + 1), size=n, replace=False).astype(float)
+            p = np.eye(n)
+            for _ in range(2 * n):
+                i, j = rng.choice(n, size=2, replace=False)
+                e = np.eye(n)
+                e[i, j] = rng.choice([-1, 1])
+                p = p @ e
+            a = np.rint(p @ np.diag(eig) @ np.linalg.inv(p))
+            if np.max(np.abs(a)) <= max(abs(lo), abs(hi)) * 2 and np.count_nonzero(a - np.diag(np.diag(a))):
+                return a
+        raise DrawError(f"no {n}×{n} integer matrix with small integer eigenvalues in {PROPERTY_TRIES} tries")
+
+
+class ExprSampler(Sampler):
+    kind = "expr"
+
+    def __init__(self, spec, fns):
+        text = spec["expr"]
+        if not isinstance(text, (str, int, float)) or isinstance(text, bool):
+            raise SpecError("'expr' must be an expression", "expr")
+        try:
+            self.node: Node = parse_template(str(text))
+        except ExprError as exc:
+            raise SpecError(f"'expr': {exc.message}", "expr") from None
+        self.run = compile_node(self.node, fns, guard=False)
+        self.names = frozenset(free_names(self.node))
+
+    def draw(self, rng, env):
+        return self.run(env)
+
+
+class ValueSampler(Sampler):
+    kind = "value"
+
+    def __init__(self, spec, fns):
+        v = spec["value"]
+        self.value = np.asarray(v, dtype=float) if isinstance(v, list) else v
+
+    def draw(self, rng, env):
+        return self.value
+
+
+_CLASSES = {"int": IntSampler, "float": FloatSampler, "choice": ChoiceSampler, "simplex": SimplexSampler,
+            "vector": VectorSampler, "matrix": MatrixSampler, "expr": ExprSampler, "value": ValueSampler}
+
+
+def build_sampler(spec: Any, functions: Mapping[str, Any] | None = None) -> Sampler:
+    """Build a sampler from its YAML mapping (or a bare string, read as `expr`).
+
+    Args:
+        spec: e.g. `{int: [3, 5]}`, `{simplex: k, decimals: 2}`, `"2*k"`.
+        functions: the whitelist expressions may call (defaults to the solver registry).
+
+    Returns:
+        A sampler whose `draw(rng, env)` returns the value.
+
+    Raises:
+        SpecError: not exactly one sampler key, an unknown option, a bad value or an empty range.
+    """
+    if isinstance(spec, str):
+        spec = {"expr": spec}
+    elif isinstance(spec, (int, float)) and not isinstance(spec, bool):
+        spec = {"value": spec}
+    if not isinstance(spec, Mapping):
+        raise SpecError(f"a parameter must be a mapping such as {{int: [1, 5]}}, got {type(spec).__name__}")
+    kinds = [k for k in spec if k in KINDS]
+    if not kinds:
+        raise SpecError(f"no sampler: give one of {', '.join(KINDS)}")
+    kind = kinds[0]
+    if kind in ("vector", "matrix"):
+        kinds = [k for k in kinds if k not in ("int", "float")]
+        kind = kinds[0] if kinds else kind
+    elif len(kinds) > 1:
+        raise SpecError(f"one sampler per parameter, got {', '.join(kinds)}", kinds[1])
+    if len(kinds) > 1:
+        raise SpecError(f"one sampler per parameter, got {', '.join(kinds)}", kinds[1])
+    unknown = [k for k in spec if k != kind and k not in OPTIONS[kind]]
+    if unknown:
+        allowed = ", ".join(sorted(OPTIONS[kind])) or "none"
+        raise SpecError(f"unknown option '{unknown[0]}' for {kind} (allowed: {allowed})", unknown[0])
+    return _CLASSES[kind](spec, functions)

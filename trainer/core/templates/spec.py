@@ -1,0 +1,489 @@
+"""The template model: one YAML file → a validated, compiled `Template` ready to generate instances.
+
+Core layer. The field tables below are the single model of the format: the loader validates against
+them (with the file and line of every error) and `trainer.core.templates.schema` turns the same tables into the
+JSON Schema shipped for editors. Expressions are parsed and compiled here, once per template, so an
+error in any of them is found at load time and generation stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trainer.core.language.expr import (
+    Compiled,
+    ExprError,
+    Node,
+    called_functions,
+    compile_node,
+    free_names,
+    parse_template,
+)
+from trainer.core.templates.text import TextTemplate
+from trainer.core.templates.samplers import Sampler, SpecError, build_sampler
+from trainer.core.templates.safe_yaml import LineDict, LineList, YamlError, load_yaml
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_ID = re.compile(ID_PATTERN)
+KINDS = ("compute", "recall", "concept")
+TOPICS = ("probability", "information", "statistics", "linear-algebra", "calculus", "optimization",
+          "losses", "deep-learning")
+ANSWER_TYPES = ("number", "integer", "vector", "matrix", "set", "direction", "choice", "formula", "multi")
+RESERVED = {"answer", "pi", "e", "True", "False"}
+
+# name: (json type, required, description). "expr" = an expression string (or a plain number).
+TOP_FIELDS: dict[str, tuple[str, bool, str]] = {
+    "id": ("id", True, "Stable kebab-case id, unique in the bank; progress is keyed on it."),
+    "equation": ("id", True, "The equation this template drills (an equation card id)."),
+    "topic": ("string", True, "Topic folder: " + ", ".join(TOPICS) + " (others allowed for user banks)."),
+    "title": ("string", True, "Short human title shown in lists."),
+    "kind": ("kind", True, "compute (numbers), recall (type the formula) or concept (choose)."),
+    "tags": ("strings", False, "Free labels for filtering."),
+    "params": ("params", False, "Ordered mapping name → sampler; later ones may use earlier ones."),
+    "where": ("exprs", False, "Constraints; every parameter is redrawn until all hold (bounded tries)."),
+    "prompt": ("text", True, "The problem text, with {expression} placeholders."),
+    "answer": ("answer", True, "What the learner must produce and how it is checked."),
+    "mistakes": ("mistakes", True, "Anticipated slips, each diagnosed with its own message."),
+    "hint": ("text", False, "A nudge shown on request (caps the rating at Hard)."),
+    "solution": ("text", True, "The worked solution; {answer} is the expected answer."),
+}
+ANSWER_FIELDS: dict[str, tuple[str, str]] = {
+    "type": ("answer-type", "One of " + ", ".join(ANSWER_TYPES) + "."),
+    "value": ("expr", "The expected value as an expression (for formula: the reference formula)."),
+    "rtol": ("number", "Relative tolerance (default 1e-3)."),
+    "atol": ("number", "Absolute tolerance (default 1e-9)."),
+    "sigfigs": ("integer", "Accept answers correct to this many significant figures instead."),
+    "percent": ("boolean", "number: also accept a percentage such as 33.3%."),
+    "options": ("texts", "choice: the options as written (placeholders allowed)."),
+    "correct": ("integer", "choice: 1-based position of the right option as written."),
+    "shuffle": ("boolean", "choice: shuffle options per instance (default true)."),
+    "variables": ("params", "formula: each variable's domain, in sampler syntax."),
+    "parts": ("parts", "multi: the parts, each an answer mapping with a label."),
+    "label": ("string", "multi part: its label."),
+}
+ANSWER_KEYS: dict[str, set[str]] = {
+    "number": {"value", "rtol", "atol", "sigfigs", "percent"},
+    "integer": {"value"},
+    "vector": {"value", "rtol", "atol"},
+    "matrix": {"value", "rtol", "atol"},
+    "set": {"value", "rtol", "atol"},
+    "direction": {"value", "rtol", "atol"},
+    "choice": {"options", "correct", "shuffle"},
+    "formula": {"value", "variables", "rtol", "atol"},
+    "multi": {"parts"},
+}
+MISTAKE_FIELDS: dict[str, tuple[str, bool, str]] = {
+    "id": ("id", True, "Kebab-case id of the slip (reported in statistics)."),
+    "value": ("expr", False, "What the slip produces (a formula string for formula answers)."),
+    "option": ("integer", False, "choice: 1-based option that this slip picks."),
+    "part": ("integer", False, "multi: 1-based part this slip applies to."),
+    "message": ("text", True, "What went wrong and how to fix it."),
+}
+DEFAULT_RTOL = 1e-3
+DEFAULT_ATOL = 1e-9
+MAX_TRIES = 1000
+
+
+class TemplateError(ValueError):
+    """A template file that cannot be used: `path:line: message`."""
+
+    def __init__(self, path: Path | str | None, line: int | None, message: str):
+        self.path = Path(path) if path else None
+        self.line = line
+        self.message = message
+        super().__init__(self.where() + message)
+
+    def where(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+
+
+@dataclass(frozen=True)
+class CompiledExpr:
+    """An expression with its source, compiled closure and the names it reads."""
+
+    source: str
+    node: Node
+    run: Compiled
+    names: frozenset[str]
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    """How a template's answer is computed and checked (see ANSWER_FIELDS)."""
+
+    type: str
+    value: CompiledExpr | None = None
+    rtol: float = DEFAULT_RTOL
+    atol: float = DEFAULT_ATOL
+    sigfigs: int | None = None
+    percent: bool = False
+    options: tuple[TextTemplate, ...] = ()
+    correct: int = 0  # 0-based, as written
+    shuffle: bool = True
+    variables: tuple[tuple[str, Sampler], ...] = ()
+    parts: tuple[AnswerSpec, ...] = ()
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class MistakeSpec:
+    """An anticipated slip: its id, what it produces, and the message that explains it."""
+
+    id: str
+    message: TextTemplate
+    value: CompiledExpr | None = None
+    option: int | None = None  # 0-based, as written
+    part: int | None = None  # 0-based
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Template:
+    """A validated template, ready for `trainer.core.templates.generate.generate`."""
+
+    id: str
+    equation: str
+    topic: str
+    title: str
+    kind: str
+    tags: tuple[str, ...]
+    params: tuple[tuple[str, Sampler], ...]
+    where: tuple[CompiledExpr, ...]
+    prompt: TextTemplate
+    answer: AnswerSpec
+    mistakes: tuple[MistakeSpec, ...]
+    solution: TextTemplate
+    hint: TextTemplate | None = None
+    path: Path | None = None
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def answer_type(self) -> str:
+        return self.answer.type
+
+    def resolve(self) -> Template:
+        """Itself (a `LazyTemplate` returns its compiled template)."""
+        return self
+
+    def summary(self) -> dict[str, Any]:
+        """The fields `trainer list` shows."""
+        return {"id": self.id, "equation": self.equation, "topic": self.topic, "title": self.title,
+                "kind": self.kind, "answer_type": self.answer_type, "tags": list(self.tags),
+                "path": str(self.path) if self.path else None}
+
+
+def load_template(path: Path, functions: Mapping[str, Any] | None = None) -> Template:
+    """Read and validate one template file.
+
+    Args:
+        path: the YAML file.
+        functions: the whitelist expressions may call (defaults to the solver registry).
+
+    Returns:
+        The compiled template.
+
+    Raises:
+        TemplateError: naming the file and line of the first problem found.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TemplateError(path, None, "the file is not UTF-8 text") from None
+    except OSError as exc:
+        raise TemplateError(path, None, f"cannot read the file: {exc.strerror or exc}") from None
+    return parse_template_text(text, path, functions)
+
+
+def parse_template_text(text: str, path: Path | str | None = None,
+                        functions: Mapping[str, Any] | None = None) -> Template:
+    """Validate and compile a template from its YAML text (see `load_template`)."""
+    try:
+        data = load_yaml(text)
+    except YamlError as exc:
+        raise TemplateError(path, exc.line, exc.message) from None
+    return parse_template_data(data, path, functions)
+
+
+def parse_template_data(data: Any, path: Path | str | None = None,
+                        functions: Mapping[str, Any] | None = None) -> Template:
+    """Validate and compile a template from its already-parsed YAML (see `load_template`)."""
+    if not isinstance(data, LineDict):
+        raise TemplateError(path, 1, "a template must be a YAML mapping (key: value lines)")
+    if functions is None:
+        from trainer.core.solvers import registry
+
+        functions = registry()
+    return _Builder(path, functions).build(data)
+
+
+class _Builder:
+    def __init__(self, path: Path | str | None, functions: Mapping[str, Any]):
+        self.path = path
+        self.fns = functions
+
+    def fail(self, line: int | None, message: str) -> TemplateError:
+        return TemplateError(self.path, line, message)
+
+    # --- small validators -------------------------------------------------------------------
+
+    def _keys(self, data: LineDict, allowed: set[str] | Mapping[str, Any], what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                close = _closest(str(key), allowed)
+                hint = f" (did you mean '{close}'?)" if close else ""
+                raise self.fail(data.line_of(key), f"unknown field '{key}' in {what}{hint}")
+
+    def _string(self, data: LineDict, key: str, required: bool, *, where: str = "") -> str | None:
+        if key not in data:
+            if required:
+                raise self.fail(data.line, f"missing required field '{key}'{where}")
+            return None
+        value = data[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(data.line_of(key), f"'{key}' must be non-empty text")
+        return value
+
+    def _id(self, data: LineDict, key: str, *, where: str = "") -> str:
+        value = self._string(data, key, True, where=where)
+        if not _ID.match(value):
+            raise self.fail(data.line_of(key), f"'{key}' must be kebab-case (a-z, 0-9, '-'), got {value!r}")
+        return value
+
+    def expr(self, source: Any, line: int, what: str, known: set[str] | None) -> CompiledExpr:
+        if isinstance(source, bool) or not isinstance(source, (str, int, float)):
+            raise self.fail(line, f"{what} must be an expression")
+        text = str(source)
+        try:
+            node = parse_template(text)
+        except ExprError as exc:
+            at = f" (column {exc.position + 1})" if exc.position is not None else ""
+            raise self.fail(line, f"{what}: {exc.message}{at}") from None
+        unknown_fns = sorted(f for f in called_functions(node) if f not in self.fns)
+        if unknown_fns:
+            close = _closest(unknown_fns[0], self.fns)
+            hint = f" (did you mean {close}()?)" if close else ""
+            raise self.fail(line, f"{what}: unknown function {unknown_fns[0]}(){hint}")
+        names = frozenset(free_names(node))
+        if known is not None:
+            missing = sorted(names - known)
+            if missing:
+                raise self.fail(line, f"{what}: unknown name '{missing[0]}' "
+                                      f"(not a parameter defined before it)")
+        return CompiledExpr(text, node, compile_node(node, self.fns, guard=False), names)
+
+    def text(self, data: LineDict, key: str, known: set[str], required: bool) -> TextTemplate | None:
+        value = self._string(data, key, required)
+        if value is None:
+            return None
+        return self.text_value(value, data.line_of(key), key, known)
+
+    def text_value(self, value: Any, line: int, what: str, known: set[str]) -> TextTemplate:
+        if not isinstance(value, str):
+            raise self.fail(line, f"'{what}' must be text")
+        try:
+            tt = TextTemplate(value, self.fns)
+        except ExprError as exc:
+            offset = value[: exc.position or 0].count("\n") if exc.position is not None else 0
+            first = 1 if isinstance(value, str) and "\n" in value and line else 0
+            raise self.fail(line + offset + first if offset else line, f"'{what}': {exc.message}") from None
+        missing = sorted(tt.names - known)
+        if missing:
+            raise self.fail(line, f"'{what}': unknown name '{missing[0]}' in a {{placeholder}}")
+        return tt
+
+    def samplers(self, data: Any, line: int, what: str, known: set[str]) -> tuple[tuple[str, Sampler], ...]:
+        if data is None:
+            return ()
+        if not isinstance(data, LineDict):
+            raise self.fail(line, f"'{what}' must be a mapping of name: sampler")
+        out = []
+        seen = set(known)
+        for name, spec in data.items():
+            pline = data.line_of(name)
+            if not isinstance(name, str) or not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", name):
+                raise self.fail(pline, f"{what} name {name!r} must be a plain identifier")
+            if name in RESERVED or name in self.fns:
+                raise self.fail(pline, f"{what} name '{name}' is reserved (a constant or function name)")
+            try:
+                sampler = build_sampler(spec, self.fns)
+            except SpecError as exc:
+                at = spec.line_of(exc.key) if isinstance(spec, LineDict) and exc.key else pline
+                raise self.fail(at, f"{what} '{name}': {exc.message}") from None
+            later = sorted(sampler.names - seen)
+            if later:
+                raise self.fail(pline, f"{what} '{name}' uses '{later[0]}', which is not defined before it")
+            seen.add(name)
+            out.append((name, sampler))
+        return tuple(out)
+
+    # --- the whole template ------------------------------------------------------------------
+
+    def build(self, data: LineDict) -> Template:
+        self._keys(data, TOP_FIELDS, "the template")
+        for key, (_, required, _) in TOP_FIELDS.items():
+            if required and key not in data:
+                raise self.fail(data.line or 1, f"missing required field '{key}'")
+        tid = self._id(data, "id")
+        equation = self._id(data, "equation")
+        topic = self._string(data, "topic", True)
+        title = self._string(data, "title", True)
+        kind = self._string(data, "kind", True)
+        if kind not in KINDS:
+            raise self.fail(data.line_of("kind"), f"'kind' must be one of {', '.join(KINDS)}, got {kind!r}")
+        tags = data.get("tags") or []
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise self.fail(data.line_of("tags"), "'tags' must be a list of text labels")
+        params = self.samplers(data.get("params"), data.line_of("params"), "parameter", set())
+        known = {name for name, _ in params}
+        where_raw = data.get("where") or []
+        if isinstance(where_raw, str):
+            where_raw = LineList([where_raw])
+            where_raw.lines = [data.line_of("where")]
+        if not isinstance(where_raw, list):
+            raise self.fail(data.line_of("where"), "'where' must be a list of conditions")
+        where = tuple(self.expr(c, _line(where_raw, i, data.line_of("where")), "constraint", known)
+                      for i, c in enumerate(where_raw))
+        answer = self.answer(data["answer"], data.line_of("answer"), known, top=True)
+        text_names = known | {"answer"}
+        prompt = self.text(data, "prompt", known, True)
+        solution = self.text(data, "solution", text_names, True)
+        hint = self.text(data, "hint", known, False)
+        mistakes = self.mistakes(data["mistakes"], data.line_of("mistakes"), answer, text_names)
+        return Template(
+            id=tid, equation=equation, topic=topic, title=title.strip(), kind=kind, tags=tuple(tags),
+            params=params, where=where, prompt=prompt, answer=answer, mistakes=mistakes,
+            solution=solution, hint=hint, path=Path(self.path) if self.path else None,
+            lines=dict(data.lines),
+        )
+
+    def answer(self, data: Any, line: int, known: set[str], top: bool) -> AnswerSpec:
+        if not isinstance(data, LineDict):
+            raise self.fail(line, "'answer' must be a mapping with at least 'type'")
+        atype = data.get("type")
+        if atype not in ANSWER_TYPES:
+            raise self.fail(data.line_of("type"), f"answer 'type' must be one of {', '.join(ANSWER_TYPES)}, "
+                                                  f"got {atype!r}")
+        allowed = ANSWER_KEYS[atype] | {"type"} | ({"label"} if not top else set())
+        self._keys(data, allowed, f"a {atype} answer")
+        kw: dict[str, Any] = {"type": atype, "label": str(data.get("label", ""))}
+        for key in ("rtol", "atol"):
+            if key in data:
+                v = _number(data[key])
+                if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < 1:
+                    raise self.fail(data.line_of(key), f"'{key}' must be a number in [0, 1)")
+                kw[key] = float(v)
+        if "sigfigs" in data:
+            v = data["sigfigs"]
+            if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 10:
+                raise self.fail(data.line_of("sigfigs"), "'sigfigs' must be a whole number from 1 to 10")
+            kw["sigfigs"] = v
+        for key in ("percent", "shuffle"):
+            if key in data:
+                if not isinstance(data[key], bool):
+                    raise self.fail(data.line_of(key), f"'{key}' must be true or false")
+                kw[key] = data[key]
+        if atype == "multi":
+            parts = data.get("parts")
+            if not isinstance(parts, list) or len(parts) < 2:
+                raise self.fail(data.line_of("parts"), "a multi answer needs 'parts': a list of 2 or more answers")
+            specs = []
+            for i, part in enumerate(parts):
+                spec = self.answer(part, _line(parts, i, data.line_of("parts")), known, top=False)
+                if spec.type in ("multi", "formula", "choice"):
+                    raise self.fail(_line(parts, i, line), f"a multi part cannot be a {spec.type} answer")
+                specs.append(spec)
+            kw["parts"] = tuple(specs)
+            return AnswerSpec(**kw)
+        if atype == "choice":
+            options = data.get("options")
+            if not isinstance(options, list) or len(options) < 2:
+                raise self.fail(data.line_of("options"), "a choice answer needs 'options': 2 or more texts")
+            if len(options) > 8:
+                raise self.fail(data.line_of("options"), "a choice answer takes at most 8 options")
+            kw["options"] = tuple(self.text_value(o, _line(options, i, line), "option", known)
+                                  for i, o in enumerate(options))
+            correct = data.get("correct")
+            if isinstance(correct, bool) or not isinstance(correct, int) or not 1 <= correct <= len(options):
+                raise self.fail(data.line_of("correct"),
+                                f"'correct' must be the 1-based position of the right option (1 to {len(options)})")
+            kw["correct"] = correct - 1
+            return AnswerSpec(**kw)
+        if "value" not in data:
+            raise self.fail(data.line, f"a {atype} answer needs 'value'")
+        if atype == "formula":
+            variables = self.samplers(data.get("variables"), data.line_of("variables"), "variable", known)
+            if not variables:
+                raise self.fail(data.line_of("variables"),
+                                "a formula answer needs 'variables': each variable with its domain")
+            names = known | {n for n, _ in variables}
+            kw["variables"] = variables
+            kw["value"] = self.expr(data["value"], data.line_of("value"), "answer formula", names)
+            return AnswerSpec(**kw)
+        kw["value"] = self.expr(data["value"], data.line_of("value"), "answer value", known)
+        return AnswerSpec(**kw)
+
+    def mistakes(self, data: Any, line: int, answer: AnswerSpec, known: set[str]) -> tuple[MistakeSpec, ...]:
+        if not isinstance(data, list) or not data:
+            raise self.fail(line, "'mistakes' must list at least one anticipated slip")
+        out, seen = [], set()
+        formula_names = known | {n for n, _ in answer.variables}
+        for i, item in enumerate(data):
+            mline = _line(data, i, line)
+            if not isinstance(item, LineDict):
+                raise self.fail(mline, "each mistake is a mapping with id, value and message")
+            self._keys(item, MISTAKE_FIELDS, "a mistake")
+            mid = self._id(item, "id", where=" in a mistake")
+            if mid in seen:
+                raise self.fail(item.line_of("id"), f"mistake id '{mid}' is listed twice")
+            seen.add(mid)
+            message = self.text(item, "message", known, True)
+            part = None
+            if "part" in item:
+                p = item["part"]
+                if answer.type != "multi" or isinstance(p, bool) or not isinstance(p, int) \
+                        or not 1 <= p <= len(answer.parts):
+                    raise self.fail(item.line_of("part"), "'part' is the 1-based part of a multi answer")
+                part = p - 1
+            elif answer.type == "multi":
+                raise self.fail(mline, "a mistake of a multi answer names its 'part'")
+            if answer.type == "choice":
+                opt = item.get("option")
+                if isinstance(opt, bool) or not isinstance(opt, int) or not 1 <= opt <= len(answer.options):
+                    raise self.fail(item.line_of("option"), "a choice mistake needs 'option': a 1-based option")
+                if opt - 1 == answer.correct:
+                    raise self.fail(item.line_of("option"), "a mistake cannot pick the correct option")
+                out.append(MistakeSpec(mid, message, option=opt - 1, line=mline))
+                continue
+            if "value" not in item:
+                raise self.fail(mline, "a mistake needs 'value': what the slip produces")
+            names = formula_names if answer.type == "formula" else known
+            value = self.expr(item["value"], item.line_of("value"), f"mistake '{mid}'", names)
+            out.append(MistakeSpec(mid, message, value=value, part=part, line=mline))
+        return tuple(out)
+
+
+_FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _number(value: Any) -> Any:
+    """YAML 1.1 reads `1e-3` (no dot) as text; accept it as the number the author meant."""
+    if isinstance(value, str) and _FLOAT.match(value.strip()):
+        return float(value)
+    return value
+
+
+def _line(seq: Any, index: int, default: int) -> int:
+    return seq.line_of(index) if isinstance(seq, LineList) else default
+
+
+def _closest(word: str, choices: Any) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.75)
+    return found[0] if found else None

@@ -1,0 +1,204 @@
+"""How numbers, vectors and matrices are written in prompts, solutions and answers.
+
+Core layer. One formatter so a prompt, the expected answer and the worked solution show a value the
+same way, and so what is shown can be typed back and read by the answer parser: `0.3333`,
+`[0.2, 0.3, 0.5]`, `[[1, 2], [3, 4]]`. Placeholders in template text (`{expr}`, `{expr:.3f}`,
+`{A:grid}`) are compiled once per template by `TextTemplate`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from trainer.core.language.expr import Compiled, ExprError, compile_node, parse_template
+
+SIG_DIGITS = 4
+_SPEC = re.compile(r"^(grid|[+ ]?\.\d{1,2}[efg%]|\.\d{1,2}|d|%)$")
+
+
+def fmt_number(v: Any, spec: str | None = None) -> str:
+    """A scalar the way a learner would write it: integers plainly, others to 4 significant digits."""
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v)) if spec is None else format(int(v), spec)
+    v = float(v)
+    if spec is not None:
+        return format(v, spec)
+    if not math.isfinite(v):
+        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+    if v == 0:
+        return "0"
+    mag = math.floor(math.log10(abs(v)))
+    if mag < -6 or mag >= 12:
+        return f"{v:.{SIG_DIGITS - 1}e}"
+    digits = min(max(SIG_DIGITS - 1 - mag, 0), 8)
+    text = f"{v:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt(value: Any, spec: str | None = None) -> str:
+    """Format any value a template can produce.
+
+    Args:
+        value: number, bool, string, list of strings, or a NumPy vector/matrix.
+        spec: None for the default, `grid` for a multi-line aligned matrix, or a numeric format
+            such as `.3f` applied to every entry.
+
+    Returns:
+        The text shown to the learner.
+    """
+    if spec == "grid":
+        return grid(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
+    if isinstance(value, (np.ndarray, list, tuple)):
+        arr = np.asarray(value)
+        if arr.ndim == 0:
+            return fmt_number(arr.item(), spec)
+        return _nested(arr, spec)
+    return fmt_number(value, spec)
+
+
+def _nested(arr: np.ndarray, spec: str | None) -> str:
+    if arr.ndim == 1:
+        return "[" + ", ".join(fmt_number(x.item() if hasattr(x, "item") else x, spec) for x in arr) + "]"
+    return "[" + ", ".join(_nested(row, spec) for row in arr) + "]"
+
+
+def grid(value: Any) -> str:
+    """A vector or matrix as aligned rows in brackets (⎡ ⎤ style), for multi-line display."""
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return fmt(arr.item())
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    cells = [[fmt_number(x.item()) for x in row] for row in arr]
+    widths = [max(len(r[j]) for r in cells) for j in range(arr.shape[1])]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells]
+    if len(lines) == 1:
+        return f"[ {lines[0]} ]"
+    out = []
+    for i, line in enumerate(lines):
+        left, right = ("⎡", "⎤") if i == 0 else (("⎣", "⎦") if i == len(lines) - 1 else ("⎢", "⎥"))
+        out.append(f"{left} {line} {right}")
+    return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class _Hole:
+    source: str
+    run: Compiled
+    spec: str | None
+
+
+class TextTemplate:
+    """Template text with `{expression}` and `{expression:spec}` holes, compiled once.
+
+    `{{` and `}}` stand for literal braces. Raises ExprError at construction for a bad hole, with
+    the character position inside the text, so the loader can point at the line.
+    """
+
+    __slots__ = ("parts", "source", "names")
+
+    def __init__(self, source: str, functions: Mapping[str, Any] | None = None):
+        self.source = source
+        self.parts: list[str | _Hole] = []
+        self.names: set[str] = set()
+        from trainer.core.language.expr import free_names
+
+        i, buf, n = 0, [], len(source)
+        while i < n:
+            ch = source[i]
+            if ch == "{" and source.startswith("{{", i):
+                buf.append("{")
+                i += 2
+            elif ch == "}" and source.startswith("}}", i):
+                buf.append("}")
+                i += 2
+            elif ch == "{":
+                end = _closing_brace(source, i)
+                if end < 0:
+                    raise ExprError("'{' is never closed (write {{ for a literal brace)", i)
+                inner = source[i + 1:end]
+                expr_text, spec = _split_spec(inner)
+                if spec is not None and not _SPEC.match(spec):
+                    raise ExprError(f"unknown format '{spec}' (use e.g. .3f, .2e, d, % or grid)", i)
+                try:
+                    node = parse_template(expr_text)
+                except ExprError as exc:
+                    raise ExprError(f"in {{{inner}}}: {exc.message}",
+                                    i + 1 + (exc.position or 0)) from None
+                if buf:
+                    self.parts.append("".join(buf))
+                    buf = []
+                self.names |= free_names(node)
+                self.parts.append(_Hole(inner, compile_node(node, functions, guard=False), spec))
+                i = end + 1
+            elif ch == "}":
+                raise ExprError("'}' without '{' (write }} for a literal brace)", i)
+            else:
+                buf.append(ch)
+                i += 1
+        if buf:
+            self.parts.append("".join(buf))
+
+    def render(self, env: Mapping[str, Any]) -> str:
+        """Fill every hole from `env` (raises EvalError from the expression language)."""
+        out: list[str] = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            text = fmt(part.run(env), part.spec)
+            if "\n" in text:
+                # A multi-line grid keeps its rows aligned under the column where it starts.
+                line_start = "".join(out).rsplit("\n", 1)[-1]
+                text = text.replace("\n", "\n" + " " * len(line_start))
+            out.append(text)
+        return "".join(out)
+
+
+def _closing_brace(text: str, start: int) -> int:
+    depth = 0
+    quote = None
+    for j in range(start + 1, len(text)):
+        c = text[j]
+        if quote:
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "}":
+            if depth == 0:
+                return j
+            depth -= 1
+    return -1
+
+
+def _split_spec(inner: str) -> tuple[str, str | None]:
+    """Split `expr:spec` on the last top-level colon (slices like x[1:] keep theirs)."""
+    depth = 0
+    for j in range(len(inner) - 1, -1, -1):
+        c = inner[j]
+        if c in ")]}":
+            depth += 1
+        elif c in "([{":
+            depth -= 1
+        elif c == ":" and depth == 0:
+            return inner[:j], inner[j + 1:].strip()
+    return inner, None
