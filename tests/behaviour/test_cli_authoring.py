@@ -19,7 +19,8 @@ def test_list_json_has_the_documented_keys(capsys):
     code, out, _ = run(capsys, "list", "--json")
     rows = json.loads(out)
     assert code == 0 and len(rows) >= 40
-    assert {"id", "equation", "topic", "title", "kind", "answer_type"} <= set(rows[0])
+    assert {"id", "equation", "topic", "title", "kind", "level", "answer_type"} <= set(rows[0])
+    assert {row["level"] for row in rows} <= {1, 2, 3}
 
 
 def test_preview_json_keys_and_determinism(capsys, bank):

@@ -40,6 +40,17 @@ def test_a_good_template_loads(tmp_path):
     assert load_template(write(tmp_path, GOOD)).id == "t"
 
 
+def test_level_defaults_to_1_and_is_read_when_given(tmp_path):
+    assert load_template(write(tmp_path, GOOD)).level == 1
+    assert load_template(write(tmp_path, GOOD.replace("kind: compute", "kind: compute\nlevel: 3"))).level == 3
+
+
+@pytest.mark.parametrize("bad", ["0", "4", "true", "hard"])
+def test_a_level_outside_1_to_3_is_refused_with_its_line(tmp_path, bad):
+    error = refused(tmp_path, GOOD.replace("kind: compute", f"kind: compute\nlevel: {bad}"))
+    assert error.line == 6 and "'level' must be 1, 2 or 3" in str(error)
+
+
 def test_python_object_tag_is_refused_and_never_constructed(tmp_path):
     marker = tmp_path / "pwned"
     err = refused(tmp_path, GOOD + f'evil: !!python/object/apply:os.system ["touch {marker}"]\n')

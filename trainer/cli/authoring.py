@@ -68,7 +68,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        cols = ("id", "equation", "topic", "kind", "answer_type", "title")
+        cols = ("id", "equation", "topic", "kind", "level", "answer_type", "title")
         widths = {c: max([len(c)] + [len(str(r[c])) for r in rows]) for c in cols[:-1]}
         print("  ".join(c.upper().ljust(widths.get(c, 0)) for c in cols))
         for r in rows:

@@ -41,18 +41,20 @@ class LoadError:
 
 
 class LazyTemplate:
-    """A template's header now (id, equation, topic, title, kind, tags, answer_type, path), the
+    """A template's header now (id, equation, topic, title, kind, level, tags, answer_type, path), the
     compiled template on first use of anything else.
 
     Raises (on first use of a non-header attribute):
         TemplateError: the file does not validate; the bank then lists it in `errors`.
     """
 
-    __slots__ = ("id", "equation", "topic", "title", "kind", "tags", "answer_type", "path", "lines",
+    __slots__ = ("id", "equation", "topic", "title", "kind", "level", "tags", "answer_type", "path", "lines",
                  "_data", "_bank", "_template")
 
     def __init__(self, data: LineDict, path: Path, bank: Bank):
         self.id, self.equation, self.topic, self.title, self.kind = (str(data[k]).strip() for k in HEADER)
+        level = data.get("level", 1)
+        self.level = level if level in (1, 2, 3) and not isinstance(level, bool) else 1
         tags = data.get("tags")
         self.tags = tuple(tags) if isinstance(tags, list) else ()
         answer = data.get("answer")

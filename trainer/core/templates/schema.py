@@ -58,6 +58,7 @@ _TYPES: dict[str, Any] = {
     "string": {"type": "string", "minLength": 1},
     "text": {"type": "string", "minLength": 1},
     "kind": {"enum": list(model.KINDS)},
+    "level": {"enum": list(model.LEVELS)},
     "strings": {"type": "array", "items": {"type": "string"}},
     "texts": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 8},
     "exprs": {"type": "array", "items": _expr()},

@@ -30,6 +30,7 @@ from trainer.core.templates.safe_yaml import LineDict, LineList, YamlError, load
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID = re.compile(ID_PATTERN)
 KINDS = ("compute", "recall", "concept")
+LEVELS = (1, 2, 3)
 TOPICS = ("probability", "information", "statistics", "linear-algebra", "calculus", "optimization",
           "losses", "deep-learning")
 ANSWER_TYPES = ("number", "integer", "vector", "matrix", "set", "direction", "choice", "formula", "multi")
@@ -42,6 +43,7 @@ TOP_FIELDS: dict[str, tuple[str, bool, str]] = {
     "topic": ("string", True, "Topic folder: " + ", ".join(TOPICS) + " (others allowed for user banks)."),
     "title": ("string", True, "Short human title shown in lists."),
     "kind": ("kind", True, "compute (numbers), recall (type the formula) or concept (choose)."),
+    "level": ("level", False, "Difficulty: 1 (first contact), 2 (fluent use) or 3 (stretch); default 1."),
     "tags": ("strings", False, "Free labels for filtering."),
     "params": ("params", False, "Ordered mapping name → sampler; later ones may use earlier ones."),
     "where": ("exprs", False, "Constraints; every parameter is redrawn until all hold (bounded tries)."),
@@ -152,6 +154,7 @@ class Template:
     topic: str
     title: str
     kind: str
+    level: int
     tags: tuple[str, ...]
     params: tuple[tuple[str, Sampler], ...]
     where: tuple[CompiledExpr, ...]
@@ -174,7 +177,7 @@ class Template:
     def summary(self) -> dict[str, Any]:
         """The fields `trainer list` shows."""
         return {"id": self.id, "equation": self.equation, "topic": self.topic, "title": self.title,
-                "kind": self.kind, "answer_type": self.answer_type, "tags": list(self.tags),
+                "kind": self.kind, "level": self.level, "answer_type": self.answer_type, "tags": list(self.tags),
                 "path": str(self.path) if self.path else None}
 
 
@@ -336,6 +339,9 @@ class _Builder:
         kind = self._string(data, "kind", True)
         if kind not in KINDS:
             raise self.fail(data.line_of("kind"), f"'kind' must be one of {', '.join(KINDS)}, got {kind!r}")
+        level = data.get("level", 1)
+        if isinstance(level, bool) or level not in LEVELS:
+            raise self.fail(data.line_of("level"), f"'level' must be 1, 2 or 3, got {level!r}")
         tags = data.get("tags") or []
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             raise self.fail(data.line_of("tags"), "'tags' must be a list of text labels")
@@ -356,7 +362,7 @@ class _Builder:
         hint = self.text(data, "hint", known, False)
         mistakes = self.mistakes(data["mistakes"], data.line_of("mistakes"), answer, text_names)
         return Template(
-            id=tid, equation=equation, topic=topic, title=title.strip(), kind=kind, tags=tuple(tags),
+            id=tid, equation=equation, topic=topic, title=title.strip(), kind=kind, level=level, tags=tuple(tags),
             params=params, where=where, prompt=prompt, answer=answer, mistakes=mistakes,
             solution=solution, hint=hint, path=Path(self.path) if self.path else None,
             lines=dict(data.lines),
