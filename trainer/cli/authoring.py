@@ -111,7 +111,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def _mistake_display(inst, mistake) -> str:
     """A mistake's value as the learner would see it (option letter, formula or formatted value)."""
-    from trainer.core.language.expr import to_text
+    from trainer.core.language.printing import to_text
     from trainer.core.templates.text import fmt
 
     if mistake.option is not None:

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.language.expr import EvalError, compile_node
+from trainer.core.language.evaluate import compile_node
+from trainer.core.language.nodes import EvalError
 from trainer.core.templates.generate import GenerationError, Instance, generate
 from trainer.core.templates.spec import Template
 

@@ -20,19 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.language.expr import (
-    BinOp,
-    Call,
-    EvalError,
-    ListLit,
-    Name,
-    Node,
-    Num,
-    Transpose,
-    Unary,
-    compile_node,
-    free_names,
-)
+from trainer.core.language.evaluate import compile_node
+from trainer.core.language.names import free_names
+from trainer.core.language.nodes import BinOp, Call, EvalError, ListLit, Name, Node, Num, Transpose, Unary
 
 POINTS = 10  # test points per formula
 MAX_DRAWS = 40  # draws tried to find POINTS points where the reference is finite

@@ -21,8 +21,13 @@ from typing import Any
 import numpy as np
 
 from trainer.core.grading import equivalence as fm
-from trainer.core.language.expr import EvalError, Node, compile_node, free_names, to_text
-from trainer.core.language.mathinput import MathInputError, echo, parse_answer, to_input_text
+from trainer.core.language.evaluate import compile_node
+from trainer.core.language.names import free_names
+from trainer.core.language.nodes import EvalError, Node
+from trainer.core.language.printing import to_text
+from trainer.core.language.answer_syntax import parse_answer
+from trainer.core.language.nodes import MathInputError
+from trainer.core.language.printing import echo, to_input_text
 from trainer.core.grading.slips import SLIPS, SWAPPED, instance_ints, slip_candidates
 
 LETTERS = "ABCDEFGH"
@@ -489,7 +494,7 @@ def _refuse_solver_shortcuts(node: Any, text: str, ans: Any, mistakes: Sequence[
     Allowed: the elementary functions, and whatever the reference or a listed mistake itself calls
     (so `softmax(...)` stays available where the expected formula is written with it).
     """
-    from trainer.core.language.expr import called_functions
+    from trainer.core.language.names import called_functions
     from trainer.core.solvers import elementary
 
     allowed = set(elementary.__all__) | set(elementary.ALIASES) | called_functions(ans.value)

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.language.expr import EvalError, to_text
+from trainer.core.language.nodes import EvalError
+from trainer.core.language.printing import to_text
 from trainer.core.templates.text import fmt
 from trainer.core.templates.samplers import DrawError, Sampler
 from trainer.core.templates.spec import MAX_TRIES, AnswerSpec, Template

@@ -14,7 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.language.expr import Compiled, ExprError, Node, compile_node, free_names, parse_template
+from trainer.core.language.evaluate import Compiled, compile_node
+from trainer.core.language.names import free_names
+from trainer.core.language.nodes import ExprError, Node
+from trainer.core.language.template_syntax import parse_template
 
 KINDS = ("int", "float", "choice", "simplex", "vector", "matrix", "expr", "value")
 OPTIONS = {

@@ -14,15 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trainer.core.language.expr import (
-    Compiled,
-    ExprError,
-    Node,
-    called_functions,
-    compile_node,
-    free_names,
-    parse_template,
-)
+from trainer.core.language.evaluate import Compiled, compile_node
+from trainer.core.language.names import called_functions, free_names
+from trainer.core.language.nodes import ExprError, Node
+from trainer.core.language.template_syntax import parse_template
 from trainer.core.templates.text import TextTemplate
 from trainer.core.templates.samplers import Sampler, SpecError, build_sampler
 from trainer.core.templates.safe_yaml import LineDict, LineList, YamlError, load_yaml
