@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from trainer.core.templates.generate import generate
-from trainer.core.grading.grade import Verdict, grade
+from trainer.core.grading.grade import grade
+from trainer.core.grading.verdict import Verdict
 from trainer.core.language.answer_syntax import parse_answer
 from trainer.core.language.nodes import MathInputError
 from trainer.core.templates.spec import parse_template_text

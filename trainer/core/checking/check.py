@@ -8,7 +8,6 @@ diagnosed as itself. Constraints accepted on fewer than 1% of draws are an autho
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,14 +209,6 @@ def _formula_findings(template: Template, inst: Instance) -> Iterable[tuple[str,
         if all(v.shape == r.shape and np.allclose(v, r, rtol=ans.rtol, atol=max(ans.atol, 1e-12))
                for v, r in zip(values, ref_values)):
             yield "mistake-equals-answer", f"mistake '{mistake.id}' is the same formula as the answer", spec.line
-
-
-def finite(value: Any) -> bool:
-    """Whether every entry of a value is a finite number."""
-    try:
-        return bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
-    except (TypeError, ValueError):
-        return isinstance(value, str) or (isinstance(value, float) and math.isfinite(value))
 
 
 def grading_hook() -> Grader | None:

@@ -11,7 +11,6 @@ is used by the benchmark's symbolic baseline only.
 
 from __future__ import annotations
 
-import math
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -298,12 +297,3 @@ def to_sympy(node: Node, symbols: Mapping[str, Any] | None = None) -> Any:
         raise ValueError(f"{type(n).__name__} has no sympy form here")
 
     return go(node)
-
-
-def finite_float(value: Any) -> float | None:
-    """A scalar as a finite float, or None."""
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
