@@ -127,3 +127,67 @@ def test_every_command_has_help(command, capsys):
         main([command, "--help"])
     assert exc.value.code == 0
     assert len(capsys.readouterr().out) > 100
+
+
+@pytest.fixture
+def read_only_db(home, tmp_path, monkeypatch):
+    """The home database with three reviews, seen as being in a read-only folder (the tests run as
+    root, for whom permissions do not apply, so the operating system's answer is simulated)."""
+    from trainer.storage import ReadOnlyDatabaseError
+    from trainer.storage import store as store_module
+
+    db = home / "trainer.db"
+    seed_reviews(db)
+    monkeypatch.setattr(store_module, "unwritable",
+                        lambda file: ReadOnlyDatabaseError(f"{file}: its folder {file.parent} is read-only"))
+    return db
+
+
+def test_read_only_database_reads_and_refuses_writes_with_the_reason(read_only_db, capsys, tmp_path):
+    before = read_only_db.read_bytes()
+    assert main(["stats", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["totals"]["reviews"] == 3
+    assert "reading only" in captured.err and "read-only" in captured.err
+    out = tmp_path / "log.csv"
+    assert main(["export", "--format", "csv", "-o", str(out)]) == 0
+    assert len(out.read_text().splitlines()) == 4  # header + 3 reviews
+    assert main(["config", "new_per_day", "5"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot save" in err and "read-only" in err and "Traceback" not in err
+    assert "restore" not in err  # a read-only file is not damaged
+    assert main(["config", "new_per_day"]) == 0
+    assert capsys.readouterr().out.strip() == "new_per_day = 10"  # the default: nothing was written
+    assert read_only_db.read_bytes() == before
+
+
+def test_full_disk_database_reads_and_says_why_writes_fail(home, capsys, monkeypatch):
+    import shutil
+
+    db = home / "trainer.db"
+    seed_reviews(db)
+    usage = shutil.disk_usage(home)
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage._replace(free=0))
+    assert main(["stats"]) == 0
+    assert "disk is full" in capsys.readouterr().err
+    assert main(["config", "new_per_day", "5"]) == 1
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "Free some disk space" in err and "Traceback" not in err
+
+
+def test_another_programs_database_is_refused_and_untouched(home, capsys, tmp_path):
+    import sqlite3
+
+    theirs = tmp_path / "theirs.db"
+    conn = sqlite3.connect(theirs)
+    conn.execute("CREATE VIEW v AS SELECT 1")
+    conn.execute("PRAGMA user_version = 5")
+    conn.commit()
+    conn.close()
+    before = (theirs.read_bytes(), theirs.stat().st_mtime_ns)
+    for command in (["stats"], ["config", "new_per_day", "5"], ["backup", str(tmp_path / "copy.db")]):
+        assert main(["--db", str(theirs), *command]) == 1
+    err = capsys.readouterr().err
+    assert "not a trainer progress database" in err and "Traceback" not in err
+    assert (theirs.read_bytes(), theirs.stat().st_mtime_ns) == before
+    assert not (tmp_path / "theirs.db-wal").exists() and not (tmp_path / "copy.db").exists()
