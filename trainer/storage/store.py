@@ -43,8 +43,6 @@ from trainer.storage.errors import (
     CannotOpenDatabaseError,
     ConflictError,
     CorruptDatabaseError,
-    DatabaseLockedError,
-    DiskError,
     DiskFullError,
     NewerSchemaError,
     NotADatabaseError,
@@ -201,6 +199,7 @@ class Store:
         self._db = None
         self._unwritable = unwritable
         self._migrate_on_reopen = True
+        self._may_regain = True  # False when reading only was asked for, not found
 
     @property
     def read_only(self) -> bool:
@@ -287,6 +286,7 @@ class Store:
             conn.close()
             raise classify(exc, file, "open the database") from None
         store._migrate_on_reopen = migrate
+        store._may_regain = not read_only
         return store
 
     @classmethod
@@ -340,7 +340,7 @@ class Store:
 
     def _regain_write(self) -> None:
         """Reopen for writing if the cause of read-only has gone (space freed, permissions fixed)."""
-        if self.path is None or self._unwritable is None or self.read_only_reason.endswith("reading only"):
+        if self.path is None or self._unwritable is None or not self._may_regain:
             return
         if unwritable(self.path) is not None:
             return
@@ -928,7 +928,8 @@ def restore(source: str | os.PathLike, target: str | os.PathLike) -> int:
         finally:
             dest.close()
     except sqlite3.Error as exc:
-        raise StoreError(f"{target}: restore failed ({exc})") from None
+        error = classify(exc, target, "restore the backup")
+        raise type(error)(f"{target}: restore failed ({exc})") from None
     finally:
         src.close()
     Store.open(target).close()  # bring an older backup's schema up to date
