@@ -3,7 +3,11 @@
 import csv
 import io
 import json
+import os
+import shutil
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -191,3 +195,41 @@ def test_another_programs_database_is_refused_and_untouched(home, capsys, tmp_pa
     assert "not a trainer progress database" in err and "Traceback" not in err
     assert (theirs.read_bytes(), theirs.stat().st_mtime_ns) == before
     assert not (tmp_path / "theirs.db-wal").exists() and not (tmp_path / "copy.db").exists()
+
+
+NOBODY = 65534
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
+                    reason="needs root and setpriv to run a step as an unprivileged user")
+def test_read_only_folder_for_a_real_unprivileged_user(tmp_path):
+    """Without simulation: the database in a folder nobody may write, read by user `nobody`."""
+    import subprocess
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="trainer-ro-"))
+    try:
+        base.chmod(0o755)
+        data = base / "data"
+        data.mkdir()
+        db = data / "p.db"
+        seed_reviews(db)  # closed cleanly: no -wal/-shm left, so reading must not need to create them
+        os.chown(db, NOBODY, NOBODY)
+        db.chmod(0o644)
+        data.chmod(0o555)  # root-owned, read-only for everyone else
+        before = db.read_bytes()
+        script = ("import sys; from trainer.cli import main; "
+                  f"sys.exit(10 * main(['--db', {str(db)!r}, 'stats', '--json']) + "
+                  f"main(['--db', {str(db)!r}, 'config', 'new_per_day', '4']))")
+        env = dict(os.environ, TRAINER_HOME=str(base / "home"), HOME=str(base))
+        result = subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                                 sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                                cwd=Path(__file__).resolve().parents[2], timeout=120)
+        assert result.returncode == 1, result.stderr  # stats 0, config 1
+        assert json.loads(result.stdout)["totals"]["reviews"] == 3
+        assert "folder" in result.stderr and "read-only" in result.stderr and "cannot save" in result.stderr
+        assert "Traceback" not in result.stderr and "restore" not in result.stderr
+        assert db.read_bytes() == before and sorted(p.name for p in data.iterdir()) == ["p.db"]
+    finally:
+        (base / "data").chmod(0o755)
+        shutil.rmtree(base)
