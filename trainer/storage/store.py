@@ -1,10 +1,11 @@
 """The progress store: one SQLite file holding cards, reviews and settings, written one review at a time.
 
 Storage layer. Opens a path (or `:memory:`) through sqlite-utils, refuses a file that is not a
-healthy trainer database without touching it, applies migrations, and runs every write in a
-`BEGIN IMMEDIATE` transaction on a WAL database with `synchronous=FULL`, so an acknowledged review
-survives a crash and a second trainer on the same file waits (busy timeout) instead of failing.
-It never decides where the file lives and never reads the clock: times come in as arguments.
+healthy trainer database without touching it, opens a file it cannot write (read-only file, folder
+or mount; full disk) for reading, applies migrations, and runs every write in a `BEGIN IMMEDIATE`
+transaction on a WAL database with `synchronous=FULL`, so an acknowledged review survives a crash
+and a second trainer on the same file waits (busy timeout) instead of failing. Failures are raised
+as the classes of `trainer.storage.errors` (re-exported here). It never decides where the file lives and never reads the clock: times come in as arguments.
 """
 
 from __future__ import annotations
