@@ -5,7 +5,8 @@ healthy trainer database without touching it, opens a file it cannot write (read
 or mount; full disk) for reading, applies migrations, and runs every write in a `BEGIN IMMEDIATE`
 transaction on a WAL database with `synchronous=FULL`, so an acknowledged review survives a crash
 and a second trainer on the same file waits (busy timeout) instead of failing. Failures are raised
-as the classes of `trainer.storage.errors` (re-exported here). It never decides where the file lives and never reads the clock: times come in as arguments.
+as the classes of `trainer.storage.errors` (re-exported here). It never decides where the file
+lives and never reads the clock: times come in as arguments.
 """
 
 from __future__ import annotations
