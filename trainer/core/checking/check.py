@@ -146,7 +146,7 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
             if exc.draws and report.draws >= limit:
                 stopped = True
                 if report.generated == 0:
-                    add("constraints", f"no draw succeeded in the first {report.draws}: checking stopped",
+                    add("constraints", f"no draw succeeded in the first {report.draws} draws: checking stopped",
                         line=line)
                 else:
                     add("constraints", f"{report.draws} draws for {report.generated} instance(s): acceptance "
