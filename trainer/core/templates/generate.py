@@ -272,11 +272,11 @@ def _draw_params(template: Template, rng: np.random.Generator,
                     env[name] = sampler.draw(rng, env)
                 except DrawError as exc:
                     if exc.fixed and (sampler.names <= fixed):
-                        raise _constant(f"parameter '{name}': {exc}", name, attempt) from None
+                        raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
                     raise
                 except EvalError as exc:
                     if not sampler.random and sampler.names <= fixed:
-                        raise _constant(f"parameter '{name}': {exc}", name, attempt) from None
+                        raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
                     raise
                 except (ArithmeticError, TypeError, ValueError) as exc:
                     raise DrawError(f"{type(exc).__name__}: {exc}", fixed=False) from None
