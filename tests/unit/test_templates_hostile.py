@@ -406,3 +406,17 @@ def test_check_lists_templates_that_generate_nothing(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "1 template(s) generated no instance (cannot be served): never" in out
     assert f"{tmp_path / 'never.yaml'}:8: error: [generate]" in out and "'x > 10'" in out
+
+
+def test_a_costly_template_stops_at_the_work_budget(tmp_path, monkeypatch):
+    from trainer.core.checking import check
+
+    monkeypatch.setattr(check, "WORK_BUDGET", 30_000)
+    params = "".join(f"  p{i}: {{int: [1, 50]}}\n" for i in range(63))
+    text = GOOD.replace("  x: {int: [1, 5]}\n", "  x: {int: [1, 5]}\n" + params) \
+        .replace("prompt:", "where: [p0 == 1]\nprompt:")
+    report = check_template(load_template(write(tmp_path, text)), seeds=200)
+    # 64 scalar parameters and one constraint: 65 units a draw, so at most 30,000 // 65 = 461 draws,
+    # where the 2% acceptance of `p0 == 1` would need about 200 * 50 = 10,000.
+    assert report.draws <= 461 and 0 < report.generated < 200
+    assert any(f.kind == "budget" and "65 units" in f.message for f in report.findings)

@@ -157,9 +157,10 @@ class IntSampler(Sampler):
         # Only whole numbers can be drawn, so a fractional `not` value excludes nothing.
         self.excluded = tuple(sorted({int(v) for v in excluded if math.isfinite(v) and float(v).is_integer()}))
         self.names = self.lo.names | self.hi.names
+        self._static: tuple[int, int, list[int]] | None = None
         if not self.names:
             try:
-                self._grid(self.lo({}), self.hi({}))
+                self._static = self._grid(self.lo({}), self.hi({}))
             except DrawError as exc:
                 raise SpecError(str(exc), "int") from None
 
@@ -176,7 +177,7 @@ class IntSampler(Sampler):
         return lo, count, holes
 
     def draw(self, rng, env):
-        lo, count, holes = self._grid(self.lo(env), self.hi(env))
+        lo, count, holes = self._static or self._grid(self.lo(env), self.hi(env))
         k = int(rng.integers(count - len(holes)))
         for hole in holes:  # sorted: step over every excluded index at or below the k-th allowed one
             if hole <= k:
