@@ -168,3 +168,29 @@ def test_a_constraint_that_is_not_true_or_false_is_an_error_not_a_crash():
     t = with_where("  k: {int: [1, 5]}\n  v: {vector: 3}", "v > 0")
     with pytest.raises(GenerationError, match="constraint .v > 0.: .*all"):
         generate(t, 0)
+
+
+def test_a_matrix_property_that_can_never_hold_gives_up_within_the_work_budget():
+    # The zero matrix has one eigenvalue repeated n times, so it is never "diagonalizable-real" with
+    # distinct eigenvalues. Each failed draw spends at most MAX_DRAW_WORK units, so generation gives
+    # up after about MAX_WORK / MAX_DRAW_WORK draws instead of 1000 draws of 200 tries each.
+    from trainer.core.templates.samplers import MAX_DRAW_WORK
+
+    t = with_where("  k: {int: [1, 5]}\n  A: {matrix: [10, 10], int: [0, 0], property: diagonalizable-real}",
+                   "k > 0")
+    with pytest.raises(GenerationError, match="diagonalizable-real") as info:
+        generate(t, 0)
+    assert info.value.field == "A" and info.value.draws <= -(-MAX_WORK // (MAX_DRAW_WORK // 2))
+
+
+def test_every_try_of_a_retried_draw_is_counted():
+    from trainer.core.templates.samplers import DrawError
+
+    sampler = build_sampler({"vector": 3, "int": [0, 0], "nonzero": True})
+    with pytest.raises(DrawError) as info:
+        sampler.measured_draw(np.random.default_rng(0), {})
+    tries = int(str(info.value).split(" in ")[1].split()[0])
+    assert tries > 1 and info.value.work >= tries
+    value, work = build_sampler({"vector": 3, "int": [1, 2], "nonzero": True}).measured_draw(
+        np.random.default_rng(0), {})
+    assert set(value) <= {1.0, 2.0} and work >= 1  # entries 1..2 are never zero: succeeds at once

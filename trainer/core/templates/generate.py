@@ -23,7 +23,9 @@ from trainer.core.templates.spec import MAX_TRIES, AnswerSpec, Template
 LETTERS = "ABCDEFGH"
 
 
-MAX_WORK = 20_000  # sampler draws (weighted by cost) and constraint tests per instance
+# Scalar-draw units (a retried matrix counts every try) plus constraint tests per instance: about
+# 0.2 s of work at most, so a thread generating for the TUI always finishes promptly.
+MAX_WORK = 20_000
 
 
 class GenerationError(ValueError):
@@ -267,18 +269,23 @@ def _draw_params(template: Template, rng: np.random.Generator,
             for name, sampler in template.params:
                 current = field = name
                 line = template.lines.get(f"params.{name}", template.lines.get("params"))
-                work += sampler.cost
+                if work >= MAX_WORK:  # one try of many costly parameters must not overrun the budget
+                    raise DrawError("the work budget ran out during this draw", fixed=False)
                 try:
-                    env[name] = sampler.draw(rng, env)
+                    env[name], used = sampler.measured_draw(rng, env)
+                    work += used
                 except DrawError as exc:
+                    work += exc.work
                     if exc.fixed and (sampler.names <= fixed):
                         raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
                     raise
                 except EvalError as exc:
+                    work += sampler.cost
                     if not sampler.random and sampler.names <= fixed:
                         raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
                     raise
                 except (ArithmeticError, TypeError, ValueError) as exc:
+                    work += sampler.cost
                     raise DrawError(f"{type(exc).__name__}: {exc}", fixed=False) from None
             for i, constraint in enumerate(template.where):
                 current, field = f"constraint '{constraint.source}'", "where"

@@ -34,6 +34,14 @@ PROPERTY_TRIES = 200
 INT_LIMIT = 10**15  # integers stay exact as floats (2**53 ≈ 9e15) wherever an expression uses them
 MAX_EXCLUDED = 1000
 MAX_FLOAT_STEPS = 2**62  # rng.integers takes an int64 bound
+# Work units approximate one scalar draw (~10 µs). A single draw may spend at most MAX_DRAW_WORK of
+# them, so a retried matrix property gives up in milliseconds rather than seconds.
+MAX_DRAW_WORK = 2000
+
+
+def _tries(unit: int) -> int:
+    """How many tries a retrying draw gets when each costs `unit` work units."""
+    return max(1, min(PROPERTY_TRIES, MAX_DRAW_WORK // unit))
 
 
 class SpecError(ValueError):
@@ -52,9 +60,10 @@ class DrawError(ValueError):
     too large), so drawing again with the same inputs cannot succeed; false when it was bad luck.
     """
 
-    def __init__(self, message: str, fixed: bool = True):
+    def __init__(self, message: str, fixed: bool = True, work: int = 1):
         super().__init__(message)
         self.fixed = fixed
+        self.work = work  # what the failed draw cost, in scalar-draw units (see Sampler.measured_draw)
 
 
 @dataclass(frozen=True)
@@ -119,13 +128,28 @@ class Sampler:
 
     kind = ""
     names: frozenset[str] = frozenset()
-    # Rough work of one draw, in units of a scalar draw: generation spends a bounded budget of these.
+    # Typical work of one draw, in units of a scalar draw (`check` budgets with it).
     cost = 1
     # Whether a draw consumes randomness (expr and value samplers are functions of their inputs).
     random = True
 
     def draw(self, rng: np.random.Generator, env: Mapping[str, Any]) -> Any:
         raise NotImplementedError
+
+    def measured_draw(self, rng: np.random.Generator, env: Mapping[str, Any]) -> tuple[Any, int]:
+        """Draw, and say what it cost in scalar-draw units; generation spends a bounded budget of them.
+
+        Args:
+            rng: the caller's generator.
+            env: earlier parameters.
+
+        Returns:
+            (value, work); samplers that retry (a matrix with a property) count every try.
+
+        Raises:
+            DrawError: as `draw`, with `work` set to what the failed draw cost.
+        """
+        return self.draw(rng, env), self.cost
 
 
 class IntSampler(Sampler):
@@ -157,6 +181,7 @@ class IntSampler(Sampler):
         # Only whole numbers can be drawn, so a fractional `not` value excludes nothing.
         self.excluded = tuple(sorted({int(v) for v in excluded if math.isfinite(v) and float(v).is_integer()}))
         self.names = self.lo.names | self.hi.names
+        self.cost = 3 if self.names else 1  # bounds computed from earlier parameters on every draw
         self._static: tuple[int, int, list[int]] | None = None
         if not self.names:
             try:
@@ -303,12 +328,18 @@ class VectorSampler(Sampler):
                 raise SpecError(str(exc), "vector") from None
 
     def draw(self, rng, env):
+        return self.measured_draw(rng, env)[0]
+
+    def measured_draw(self, rng, env):
         n = _whole(self.n(env), "vector length", 1, MAX_LEN)
-        for _ in range(PROPERTY_TRIES):
+        unit = 3 + n // 10
+        limit = _tries(unit)
+        for tries in range(1, limit + 1):
             v = _fill(rng, self.entry_kind, self.bounds, self.decimals, n, env)
             if not self.nonzero or np.all(v != 0):
-                return v
-        raise DrawError("could not draw a vector without zero entries", fixed=False)
+                return v, tries * unit
+        raise DrawError(f"could not draw a vector without zero entries in {limit} tries", fixed=False,
+                        work=limit * unit)
 
 
 class MatrixSampler(Sampler):
@@ -344,11 +375,17 @@ class MatrixSampler(Sampler):
         return m, n
 
     def draw(self, rng, env):
+        return self.measured_draw(rng, env)[0]
+
+    def measured_draw(self, rng, env):
         m, n = self._shape(env)
         prop = self.property
         if prop == "integer-eigenvalues":
             return self._integer_eigen(rng, n, env)
-        for _ in range(PROPERTY_TRIES):
+        # An eigen-decomposition costs far more than a scalar draw, and more with the size.
+        unit = 3 + m * n // 50 if prop is None else 5 + m * n // 2
+        limit = _tries(unit)
+        for tries in range(1, limit + 1):
             a = _fill(rng, self.entry_kind, self.bounds, self.decimals, (m, n), env)
             if prop in ("symmetric", "spd"):
                 a = np.triu(a) + np.triu(a, 1).T
@@ -358,8 +395,9 @@ class MatrixSampler(Sampler):
                 off = np.abs(a).sum(axis=1) - np.abs(np.diag(a))
                 np.fill_diagonal(a, off + np.abs(np.diag(a)) + 1)
             if prop is None or self._holds(a, prop):
-                return a
-        raise DrawError(f"no {m}×{n} matrix with property {prop!r} in {PROPERTY_TRIES} tries", fixed=False)
+                return a, tries * unit
+        raise DrawError(f"no {m}×{n} matrix with property {prop!r} in {limit} tries", fixed=False,
+                        work=limit * unit)
 
     def _holds(self, a: np.ndarray, prop: str) -> bool:
         if prop == "symmetric":
@@ -379,13 +417,15 @@ class MatrixSampler(Sampler):
             return bool(np.all(np.diff(w) > 1e-6))
         return True
 
-    def _integer_eigen(self, rng, n, env) -> np.ndarray:
+    def _integer_eigen(self, rng, n, env) -> tuple[np.ndarray, int]:
         """P·D·P⁻¹ with distinct integer eigenvalues and a unimodular integer P: integer entries."""
         lo, hi = self.bounds[0](env), self.bounds[1](env)
         lo, hi = _whole(lo, "entry low", -100, 100), _whole(hi, "entry high", -100, 100)
         if hi - lo + 1 < n:
             raise DrawError(f"need {n} distinct eigenvalues in [{lo}, {hi}]")
-        for _ in range(PROPERTY_TRIES):
+        unit = 10 + 40 * n  # 2n random picks and matrix products, and an inverse, per try
+        limit = _tries(unit)
+        for tries in range(1, limit + 1):
             eig = rng.choice(np.arange(lo, hi + 1), size=n, replace=False).astype(float)
             p = np.eye(n)
             for _ in range(2 * n):
@@ -395,9 +435,9 @@ class MatrixSampler(Sampler):
                 p = p @ e
             a = np.rint(p @ np.diag(eig) @ np.linalg.inv(p))
             if np.max(np.abs(a)) <= max(abs(lo), abs(hi)) * 2 and np.count_nonzero(a - np.diag(np.diag(a))):
-                return a
-        raise DrawError(f"no {n}×{n} integer matrix with small integer eigenvalues in {PROPERTY_TRIES} tries",
-                        fixed=False)
+                return a, tries * unit
+        raise DrawError(f"no {n}×{n} integer matrix with small integer eigenvalues in {limit} tries",
+                        fixed=False, work=limit * unit)
 
 
 class ExprSampler(Sampler):
