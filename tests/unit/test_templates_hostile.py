@@ -420,3 +420,25 @@ def test_a_costly_template_stops_at_the_work_budget(tmp_path, monkeypatch):
     # where the 2% acceptance of `p0 == 1` would need about 200 * 50 = 10,000.
     assert report.draws <= 461 and 0 < report.generated < 200
     assert any(f.kind == "budget" and "65 units" in f.message for f in report.findings)
+
+
+def test_the_session_the_tui_runs_on_opens_beside_a_broken_file_and_names_it(tmp_path):
+    from datetime import datetime, timezone
+
+    import numpy as np
+
+    from trainer.session import Session
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    write(folder, "# \f\n" + GOOD.replace("id: t", "id: broken"), "broken.yaml")
+    with open(folder / "huge.yaml", "wb") as f:
+        f.truncate(2 * 1024**3)
+    write(folder, GOOD.replace("id: t", "id: mine"), "good.yaml")
+    session = Session.open(tmp_path / "t.db", bank_paths=[folder],
+                           clock=lambda: datetime(2026, 1, 5, 9, tzinfo=timezone.utc),
+                           rng=np.random.default_rng(0))
+    assert list(session.bank.templates) == ["mine"]
+    assert sorted((e.path.name, e.line) for e in session.bank.errors) == [("broken.yaml", 1), ("huge.yaml", None)]
+    item = session.next_item()
+    assert item.instance.template_id == "mine" and item.instance.answer.value == 2 * item.instance.params["x"]

@@ -182,6 +182,9 @@ def add_files(bank: Bank, files: Iterable[Path], functions: Mapping[str, Any] | 
         except TemplateError as exc:
             bank.errors.append(LoadError(path, exc.line, exc.message))
             continue
+        except Exception as exc:  # one file must never stop the rest of the bank from loading
+            bank.errors.append(LoadError(path, None, f"could not be loaded ({type(exc).__name__}: {exc})"))
+            continue
         if template.id in bank.templates:
             first = bank.templates[template.id].path
             bank.errors.append(LoadError(path, template.lines.get("id"),
