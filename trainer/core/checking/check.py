@@ -34,7 +34,7 @@ DRAWS_PER_SEED = round(1 / MIN_ACCEPTANCE)  # beyond this average the acceptance
 # Sampler draws (weighted by cost) plus constraint tests over all seeds: a template with many
 # parameters and a rare constraint costs that many times more per accepted instance, for the learner too.
 WORK_BUDGET = 300_000
-TIME_BUDGET = 30.0  # seconds per template, when the caller passes a clock
+TIME_BUDGET = 60.0  # seconds per template, when the caller passes a clock (a safety net under load)
 FORMULA_POINTS = 24  # enough that a variable drawn from {choice: [0, 1]} takes both values  # a template without parameters is the same problem on every seed
 
 
