@@ -108,7 +108,16 @@ def _gauss_mle(p):
     return [m, sum((v - m) ** 2 for v in x) / len(x)]
 
 
-MULTI_ROWS = [("bernoulli-mle-click-rate", _mle_click), ("gaussian-mle-fit", _gauss_mle)]
+def _bernoulli_spread(p):
+    q = p["p"]
+    return [q * (1 - q), math.sqrt(q * (1 - q))]
+
+
+MULTI_ROWS = [
+    ("bernoulli-mle-click-rate", _mle_click),
+    ("gaussian-mle-fit", _gauss_mle),
+    ("bernoulli-mean-variance", _bernoulli_spread),
+]
 
 
 @pytest.mark.parametrize("template_id, hand", MULTI_ROWS, ids=[r[0] for r in MULTI_ROWS])
@@ -224,3 +233,38 @@ def test_chain_rule_solution_brackets_negative_logs():
     for seed in range(40):
         solution = _inst("chain-rule-language-model", seed).solution
         assert "+ −" not in solution and "+ -" not in solution, seed
+
+
+# ---------------------------------------------------------------------------------------------
+# nothing on the front of the card gives the answer away
+# ---------------------------------------------------------------------------------------------
+
+MY_FOLDERS = ("probability", "statistics", "information", "losses")
+
+
+def _front_params(inst) -> dict:
+    """The parameters a reviewer sees: those whose name occurs as a word in the prompt."""
+    import re
+
+    words = set(re.findall(r"[^\W\d]\w*", inst.prompt))
+    return {k: v for k, v in inst.params.items() if k in words}
+
+
+@pytest.mark.parametrize("folder", MY_FOLDERS)
+def test_no_shown_parameter_equals_the_answer(folder):
+    for path in sorted((PROBLEMS / folder).glob("*.yaml")):
+        template = load_template(path)
+        for seed in SEEDS:
+            inst = generate(template, seed)
+            parts = inst.answer.parts if inst.answer.type == "multi" else (inst.answer,)
+            for part in parts:
+                if part.type in ("choice", "formula"):
+                    continue
+                expected = np.asarray(part.value, dtype=float)
+                for name, value in _front_params(inst).items():
+                    try:
+                        shown = np.asarray(value, dtype=float)
+                    except (TypeError, ValueError):
+                        continue
+                    if shown.shape == expected.shape:
+                        assert not np.allclose(shown, expected, rtol=1e-3), (template.id, seed, name)
