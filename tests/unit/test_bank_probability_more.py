@@ -78,7 +78,15 @@ def _nb_log_odds(p):
     return spam - ham
 
 
+def _two_alerts(p):
+    # both alerts at once: the likelihood of two independent alerts is the square of one
+    drift = p["l1"] ** 2 * p["prior"]
+    healthy = p["l0"] ** 2 * (1 - p["prior"])
+    return drift / (drift + healthy)
+
+
 NUMBER_ROWS = [
+    ("bayes-sequential-update", _two_alerts),
     ("binomial-pmf-correct-predictions", _binomial),
     ("bernoulli-log-likelihood-batch", _batch_loglik),
     ("gaussian-threshold-apply", _threshold),
@@ -165,7 +173,16 @@ def test_conditional_area_keyed_option_divides_by_b(seed):
 # formula answers: a hand-typed formula grades correct, a typical slip does not
 # ---------------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_bernoulli_variance_keys_the_rate_nearer_one_half(seed):
+    inst = _inst("bernoulli-variance-concept", seed)
+    pa, pb = inst.params["pa"], inst.params["pb"]
+    nearer = "A" if pa * (1 - pa) > pb * (1 - pb) else "B"
+    assert _keyed(inst).startswith(f"Slot {nearer}: p(1 − p) peaks at p = 0.5")
+
+
 FORMULA_ROWS = [
+    ("naive-bayes-recall", "1 / (1 + (1 - s)*b1*b2 / (s*a1*a2))", "a1*a2 / (a1*a2 + b1*b2)"),
     ("gaussian-cdf-recall", "(1 + erf((x - mu) / (sigma * sqrt(2)))) / 2", "(1 + erf((x - mu) / sigma)) / 2"),
     ("marginal-probability-recall", "b*a + c - c*a", "a*b"),
 ]

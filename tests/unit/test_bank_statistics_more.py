@@ -120,3 +120,9 @@ def test_variance_recall_square_of_mean_message_names_that_slip():
     slip = next(m for m in inst.mistakes if m.id == "square-of-mean")
     assert "n·x̄²" in slip.message  # the slip subtracts x̄² once instead of n times
     assert grade(inst, "(sum(x**2) - mean(x)**2) / (len(x) - 1)").diagnosis.id == "square-of-mean"
+
+
+def test_z_statistic_recall_accepts_the_hand_formula():
+    inst = _inst("z-statistic-recall", 3)
+    assert grade(inst, "sqrt(n)*(xbar - mu0)/sigma").correct
+    assert not grade(inst, "(xbar - mu0)/sigma").correct
