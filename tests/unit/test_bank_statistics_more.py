@@ -126,3 +126,11 @@ def test_z_statistic_recall_accepts_the_hand_formula():
     inst = _inst("z-statistic-recall", 3)
     assert grade(inst, "sqrt(n)*(xbar - mu0)/sigma").correct
     assert not grade(inst, "(xbar - mu0)/sigma").correct
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_t_or_z_keys_the_paired_t_test_with_the_table_cutoff(seed):
+    inst = _inst("t-or-z-test-apply", seed)
+    n = inst.params["n"]
+    assert _keyed(inst) == (f"A paired t-test on the {n} differences A − B: {n - 1} degrees of freedom, "
+                            f"cutoff {T_975[n - 1]}.")
