@@ -134,3 +134,10 @@ def test_t_or_z_keys_the_paired_t_test_with_the_table_cutoff(seed):
     n = inst.params["n"]
     assert _keyed(inst) == (f"A paired t-test on the {n} differences A − B: {n - 1} degrees of freedom, "
                             f"cutoff {T_975[n - 1]}.")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_skew_concept_keys_the_right_tail(seed):
+    inst = _inst("mean-median-skew-concept", seed)
+    assert inst.params["gap"] > 0  # mean above median: a right tail
+    assert _keyed(inst).startswith("A long right tail pulls the mean up")
