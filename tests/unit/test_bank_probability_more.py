@@ -287,3 +287,12 @@ def test_no_shown_parameter_equals_the_answer(folder):
                         continue
                     if shown.shape == expected.shape:
                         assert not np.allclose(shown, expected, rtol=1e-3), (template.id, seed, name)
+
+
+def test_threshold_accepts_either_rounding_of_a_half_tenth():
+    for seed in range(200):
+        inst = _inst("gaussian-threshold-apply", seed)
+        exact = _threshold(inst.params)
+        for rounded in (math.floor(exact * 10) / 10, math.ceil(exact * 10) / 10):
+            if abs(rounded - exact) <= 0.05 + 1e-9:  # a correct answer "to 0.1 ms"
+                assert grade(inst, f"{rounded:.1f}").correct, (seed, exact, rounded)
