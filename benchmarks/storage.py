@@ -24,7 +24,7 @@ def _populate(path: Path, rows: int) -> None:
     import numpy as np
     from sqlite_utils import Database
 
-    from trainer.core.scheduling.scheduler import iso
+    from trainer.core.scheduling import iso
     from trainer.storage import Store
     from trainer.storage.schema import migrations
 
@@ -104,8 +104,8 @@ def figures(quick: bool) -> list[dict]:
     """
     import numpy as np
 
-    from trainer.core.scheduling import scheduler as sched
-    from trainer.core.scheduling.scheduler import CardState, iso
+    from trainer.core import scheduling as sched
+    from trainer.core.scheduling import CardState, iso
     from trainer.core.progress.stats import TemplateInfo, compute_stats
     from trainer.storage import Store
 

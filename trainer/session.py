@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.scheduling import scheduler as sched
-from trainer.core.scheduling.scheduler import CardState
+from trainer.core import scheduling as sched
+from trainer.core.scheduling import CardState
 from trainer.core.progress.stats import HEATMAP_DAYS, TemplateInfo, compute_stats, streaks
 from trainer.storage.store import CardRecord, ConflictError, Store
 

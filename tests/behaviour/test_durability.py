@@ -18,7 +18,7 @@ from tests.support.paths import ROOT
 WRITER = textwrap.dedent("""
     import json, sys
     from datetime import datetime, timedelta, timezone
-    from trainer.core.scheduling.scheduler import CardState, iso
+    from trainer.core.scheduling import CardState, iso
     from trainer.storage import Store
 
     path, tag, count = sys.argv[1], sys.argv[2], int(sys.argv[3])

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from trainer.cli import main
-from trainer.core.scheduling.scheduler import CardState, iso
+from trainer.core.scheduling import CardState, iso
 from trainer.storage import Store
 
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc)

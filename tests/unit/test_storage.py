@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from trainer.core.scheduling.scheduler import CardState, iso
+from trainer.core.scheduling import CardState, iso
 from trainer.storage import (
     ConflictError,
     CorruptDatabaseError,

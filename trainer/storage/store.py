@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 
-from trainer.core.scheduling.scheduler import (
+from trainer.core.scheduling import (
     DEFAULT_SETTINGS,
     STATE_CODES,
     CardState,
@@ -435,11 +435,6 @@ class Store:
                 "lapses = :lapses, leech = :leech WHERE template_id = :tid",
                 dict(_card_values(before), tid=row["template_id"]))
             return str(row["template_id"])
-
-    def latest_review_id(self) -> int | None:
-        """Id of the most recently written review."""
-        row = self.conn.execute("SELECT max(id) FROM reviews").fetchone()
-        return row[0]
 
     def recent(self, template_id: str, limit: int = 20) -> list[dict]:
         """The latest reviews of a template, newest first: seed, correct, response_ms, hint_used."""

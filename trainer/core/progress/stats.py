@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 from datetime import date, datetime, timedelta
 
-from trainer.core.scheduling.scheduler import CardState, day_of, iso, retrievability
+from trainer.core.scheduling import CardState, day_of, iso, retrievability
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
@@ -29,15 +30,19 @@ class TemplateInfo:
     title: str = ""
 
 
-@dataclass(frozen=True)
-class CardInfo:
-    """What stats need to know about a stored card."""
+class StoredCard(Protocol):
+    """What stats read of a stored card (storage's `CardRecord` has these attributes)."""
 
-    template_id: str
-    equation: str | None
-    topic: str | None
-    card: CardState
-    suspended: bool = False
+    @property
+    def template_id(self) -> str: ...
+    @property
+    def equation(self) -> str | None: ...
+    @property
+    def topic(self) -> str | None: ...
+    @property
+    def card(self) -> CardState: ...
+    @property
+    def suspended(self) -> bool: ...
 
 
 def streaks(active_days: Iterable[str], today: str) -> tuple[int, int]:
@@ -107,7 +112,7 @@ def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def forecast(cards: Iterable[CardInfo], now: datetime, days: int = FORECAST_DAYS) -> list[dict]:
+def forecast(cards: Iterable[StoredCard], now: datetime, days: int = FORECAST_DAYS) -> list[dict]:
     """Cards falling due on each of the next `days` days (day 0 includes everything overdue).
 
     Suspended and new cards are not counted.
@@ -126,7 +131,7 @@ def forecast(cards: Iterable[CardInfo], now: datetime, days: int = FORECAST_DAYS
     return [{"day": (today + timedelta(days=i)).isoformat(), "due": n} for i, n in enumerate(out)]
 
 
-def mastery(templates: Sequence[TemplateInfo], cards: Mapping[str, CardInfo], now: datetime) -> dict:
+def mastery(templates: Sequence[TemplateInfo], cards: Mapping[str, StoredCard], now: datetime) -> dict:
     """Mean current retrievability per equation and per topic, over the bank's templates.
 
     A template never reviewed counts as 0, so mastery reads "how much of this I currently know".
@@ -161,7 +166,7 @@ def compute_stats(rows: Mapping, templates: Sequence[TemplateInfo], now: datetim
     """The `trainer stats --json` payload.
 
     Args:
-        rows: `Store.stats_rows(...)` output, with "cards" as CardInfo-like records (attributes
+        rows: `Store.stats_rows(...)` output, with "cards" as StoredCard records (attributes
             template_id, equation, topic, card, suspended).
         templates: the bank's templates (orphans are stored ids absent from here).
         now: the current time.
