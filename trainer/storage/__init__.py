@@ -3,8 +3,8 @@
 Storage layer: takes a path (or `:memory:`), never decides where the file lives, never reads the clock.
 """
 
+from trainer.storage.records import CardRecord, ReviewRecord
 from trainer.storage.store import (
-    CardRecord,
     ConflictError,
     CorruptDatabaseError,
     NewerSchemaError,
@@ -17,6 +17,6 @@ from trainer.storage.store import (
 )
 
 __all__ = [
-    "CardRecord", "ConflictError", "CorruptDatabaseError", "NewerSchemaError", "NotADatabaseError", "Store",
+    "CardRecord", "ConflictError", "CorruptDatabaseError", "NewerSchemaError", "NotADatabaseError", "ReviewRecord", "Store",
     "StoreError", "check_file", "list_backups", "restore",
 ]
