@@ -158,6 +158,7 @@ class Session:
         self._last_equation: str | None = None
         self._history: list[int] = []
         self.generation_errors: list[GenerationFailure] = []
+        self._reported_failures = 0
 
     @classmethod
     def open(cls, db_path: str | os.PathLike, *, bank_paths: Sequence[os.PathLike],
@@ -200,6 +201,12 @@ class Session:
     def bank_errors(self) -> list:
         """Templates that failed to load (each with path, line, message)."""
         return list(self.bank.errors)
+
+    def unreported_generation_errors(self) -> list[GenerationFailure]:
+        """Templates skipped because they failed to generate since the last call (for a notice)."""
+        new = self.generation_errors[self._reported_failures:]
+        self._reported_failures = len(self.generation_errors)
+        return new
 
     def reload(self) -> None:
         """Re-read the template folders (progress is keyed on template ids, so it carries over)."""
