@@ -15,12 +15,12 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
 from trainer.core import scheduling as sched
-from trainer.core.progress.stats import HEATMAP_DAYS, TemplateInfo, compute_stats, streaks
+from trainer.core.progress.stats import HEATMAP_DAYS, Stats, TemplateInfo, compute_stats, streaks
 from trainer.core.scheduling import CardState
 from trainer.storage import ConflictError, ReviewRecord, Store
 
@@ -74,6 +74,17 @@ class Outcome:
     auto_rating: int | None = None
     template_id: str | None = None
     response_ms: int | None = None
+
+
+class Summary(TypedDict):
+    """The home screen's numbers (see `Session.summary`)."""
+
+    due_now: int
+    new_left_today: int
+    reviewed_today: int
+    streak: int
+    desired_retention: float
+    next_due: datetime | None
 
 
 @dataclass(frozen=True)
@@ -294,7 +305,7 @@ class Session:
         future = [t for t in times if t is not None]
         return min(future) if future else None
 
-    def summary(self) -> dict:
+    def summary(self) -> Summary:
         """Home-screen numbers.
 
         Returns:
@@ -308,9 +319,9 @@ class Session:
         new_available = sum(1 for c in queue if c.card.state == "new")
         active = self.store.active_days(limit=HEATMAP_DAYS * 10)
         current, _ = streaks(active, sched.day_of(now))
-        return {"due_now": due_now, "new_left_today": new_available, "reviewed_today": limits["reviewed_today"],
-                "streak": current, "desired_retention": float(self.settings["desired_retention"]),
-                "next_due": self.next_due()}
+        return Summary(due_now=due_now, new_left_today=new_available, reviewed_today=limits["reviewed_today"],
+                       streak=current, desired_retention=float(self.settings["desired_retention"]),
+                       next_due=self.next_due())
 
     # ------------------------------------------------------------------ answering
     def submit(self, item: Item, text: str, *, hint_used: bool = False) -> Outcome:
@@ -486,7 +497,7 @@ class Session:
             row["mastery"] /= row["templates"]
         return [rows[k] for k in sorted(rows)]
 
-    def stats(self) -> dict:
+    def stats(self) -> Stats:
         """The `trainer stats --json` payload (keys documented in docs/data.md)."""
         now = self._now()
         since = (now - timedelta(days=HEATMAP_DAYS - 1)).date().isoformat()

@@ -5,6 +5,8 @@ UI layer; the app's base screen. Data comes from `session.summary()` and `sessio
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -13,6 +15,9 @@ from textual.widgets import DataTable, Header, Static
 
 from trainer.ui.widgets.mastery_bar import mastery_bar
 from trainer.ui.widgets.trainer_footer import TrainerFooter
+
+if TYPE_CHECKING:
+    from trainer.session import Summary
 
 
 class HomeScreen(Screen[None]):
@@ -58,7 +63,7 @@ class HomeScreen(Screen[None]):
             return
         self._show(summary, overview)
 
-    def _show(self, summary: dict, overview: list[dict]) -> None:
+    def _show(self, summary: Summary, overview: list[dict]) -> None:
         def tile(key: str, value: str, label: str) -> None:
             self.query_one(f"#tile-{key}", Static).update(f"[b]{value}[/b]\n{label}")
 

@@ -8,7 +8,7 @@ tolerantly so that a missing section shows as empty rather than failing.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +20,10 @@ from trainer.ui.widgets.heatmap import Heatmap
 from trainer.ui.widgets.mastery_bar import mastery_bar
 from trainer.ui.widgets.trainer_footer import TrainerFooter
 
+if TYPE_CHECKING:
+    from trainer.core.progress import Stats
+    from trainer.session import Summary
+
 
 def _day(value: Any) -> date | None:
     if isinstance(value, date):
@@ -30,7 +34,7 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def daily_counts(stats: dict) -> dict[date, int]:
+def daily_counts(stats: Stats) -> dict[date, int]:
     """`{day: reviews}` from the stats heatmap `{"start", "end", "counts": [...]}`."""
     raw = stats.get("heatmap") or {}
     start = _day(raw.get("start")) if isinstance(raw, dict) else None
@@ -104,7 +108,7 @@ class ProgressScreen(Screen[None]):
             return
         self.show_stats(stats, summary)
 
-    def show_stats(self, stats: dict, summary: dict) -> None:
+    def show_stats(self, stats: Stats, summary: Summary) -> None:
         counts = daily_counts(stats)
         total = int((stats.get("totals") or {}).get("reviews", 0) or sum(counts.values()))
         today = _day(stats.get("today")) or _day((stats.get("heatmap") or {}).get("end")) or date.today()
