@@ -17,6 +17,6 @@ from trainer.storage.store import (
 )
 
 __all__ = [
-    "CardRecord", "ConflictError", "CorruptDatabaseError", "NewerSchemaError", "NotADatabaseError", "ReviewRecord", "Store",
-    "StoreError", "check_file", "list_backups", "restore",
+    "CardRecord", "ConflictError", "CorruptDatabaseError", "NewerSchemaError", "NotADatabaseError", "ReviewRecord",
+    "Store", "StoreError", "check_file", "list_backups", "restore",
 ]

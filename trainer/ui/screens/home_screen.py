@@ -43,8 +43,9 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#overview", DataTable)
-        table.add_column("topic", key="topic")
-        # Fixed widths keep all five columns on an 80-column terminal; long names are cut.
+        # Fixed widths keep all five columns on an 80-column terminal; long names are cut. Fixed, the
+        # topic column (the longest bundled topic is "linear-algebra") never waits on a measurement.
+        table.add_column("topic", key="topic", width=14)
         table.add_column("equation", key="equation", width=28)
         table.add_column("mastery", key="mastery", width=13)
         table.add_column("due", key="due")
