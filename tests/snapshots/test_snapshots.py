@@ -56,6 +56,9 @@ def shows(app, selector: str, text: str) -> bool:
 async def ready(pilot) -> None:
     app = pilot.app
     await settle(pilot, app, lambda: app.problems_shown >= 1 or getattr(app.screen, "state", "") == "empty")
+    # Once a problem is shown the app compiles the rest of the bank on the session thread; while that
+    # runs, a table's idle-time column measurement may lag behind a screenshot.
+    await settle(pilot, app, lambda: not any(w.group == "warm-up" and w.is_running for w in app.workers))
 
 
 def test_review(snap_compare, app_factory):

@@ -93,8 +93,9 @@ class ProgressScreen(Screen[None]):
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
         table = self.query_one("#mastery-table", DataTable)
-        for name in ("topic", "equation", "mastery", "started"):
-            table.add_column(name, key=name)
+        # Fixed widths (as on Home): an auto width is measured on the table's idle, after the first frame.
+        for name, width in (("topic", 14), ("equation", 28), ("mastery", 15), ("started", 7)):
+            table.add_column(name, key=name, width=width)
         self.action_reload()
 
     def action_reload(self) -> None:
