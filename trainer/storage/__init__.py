@@ -3,20 +3,29 @@
 Storage layer: takes a path (or `:memory:`), never decides where the file lives, never reads the clock.
 """
 
-from trainer.storage.records import CardRecord, ReviewRecord
-from trainer.storage.store import (
+from trainer.storage.errors import (
+    CannotOpenDatabaseError,
     ConflictError,
     CorruptDatabaseError,
+    DatabaseLockedError,
+    DiskError,
+    DiskFullError,
     NewerSchemaError,
     NotADatabaseError,
-    Store,
+    NotTrainerDatabaseError,
+    ReadOnlyDatabaseError,
     StoreError,
+)
+from trainer.storage.records import CardRecord, ReviewRecord
+from trainer.storage.store import (
+    Store,
     check_file,
     list_backups,
     restore,
 )
 
 __all__ = [
-    "CardRecord", "ConflictError", "CorruptDatabaseError", "NewerSchemaError", "NotADatabaseError", "ReviewRecord",
-    "Store", "StoreError", "check_file", "list_backups", "restore",
+    "CannotOpenDatabaseError", "CardRecord", "ConflictError", "CorruptDatabaseError", "DatabaseLockedError",
+    "DiskError", "DiskFullError", "NewerSchemaError", "NotADatabaseError", "NotTrainerDatabaseError",
+    "ReadOnlyDatabaseError", "ReviewRecord", "Store", "StoreError", "check_file", "list_backups", "restore",
 ]
