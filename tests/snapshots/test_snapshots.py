@@ -20,7 +20,12 @@ SIZE = (100, 32)
 
 
 @pytest.fixture
-def app_factory(tmp_path: Path):
+def app_factory(tmp_path: Path, monkeypatch):
+    from textual.widgets import Input
+
+    # Freeze the cursor blink (as harlequin's functional tests do): the cursor stays drawn, so a
+    # screenshot never depends on which half of a blink it lands in.
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     bank = write_bank(tmp_path / "bank", matrix=True)
 
     def build(history: bool = False):
