@@ -135,7 +135,6 @@ def write_bank(folder: Path, matrix: bool = False) -> Path:
 
 def make_app(db: Path, folders: list[Path], seed: int = 1, clock=None, before=None):
     """The app as the CLI builds it, with a fixed clock; `before(session)` runs first (history)."""
-    import numpy as np
 
     from trainer.ui.app import TrainerApp
 
@@ -143,7 +142,7 @@ def make_app(db: Path, folders: list[Path], seed: int = 1, clock=None, before=No
         from trainer.session import Session
 
         session = Session.open(db, bank_paths=folders, clock=clock or (lambda: NOW),
-                               rng=np.random.default_rng(seed))
+                               seed=seed)
         if before is not None:
             before(session)
         return session

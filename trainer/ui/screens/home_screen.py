@@ -5,6 +5,8 @@ UI layer; the app's base screen. Data comes from `session.summary()` and `sessio
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -13,6 +15,9 @@ from textual.widgets import DataTable, Header, Static
 
 from trainer.ui.widgets.mastery_bar import mastery_bar
 from trainer.ui.widgets.trainer_footer import TrainerFooter
+
+if TYPE_CHECKING:
+    from trainer.session import Summary
 
 
 class HomeScreen(Screen[None]):
@@ -38,8 +43,9 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#overview", DataTable)
-        table.add_column("topic", key="topic")
-        # Fixed widths keep all five columns on an 80-column terminal; long names are cut.
+        # Fixed widths keep all five columns on an 80-column terminal; long names are cut. Fixed, the
+        # topic column (the longest bundled topic is "linear-algebra") never waits on a measurement.
+        table.add_column("topic", key="topic", width=14)
         table.add_column("equation", key="equation", width=28)
         table.add_column("mastery", key="mastery", width=13)
         table.add_column("due", key="due")
@@ -58,7 +64,7 @@ class HomeScreen(Screen[None]):
             return
         self._show(summary, overview)
 
-    def _show(self, summary: dict, overview: list[dict]) -> None:
+    def _show(self, summary: Summary, overview: list[dict]) -> None:
         def tile(key: str, value: str, label: str) -> None:
             self.query_one(f"#tile-{key}", Static).update(f"[b]{value}[/b]\n{label}")
 

@@ -8,7 +8,7 @@ tolerantly so that a missing section shows as empty rather than failing.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +20,10 @@ from trainer.ui.widgets.heatmap import Heatmap
 from trainer.ui.widgets.mastery_bar import mastery_bar
 from trainer.ui.widgets.trainer_footer import TrainerFooter
 
+if TYPE_CHECKING:
+    from trainer.core.progress import Stats
+    from trainer.session import Summary
+
 
 def _day(value: Any) -> date | None:
     if isinstance(value, date):
@@ -30,7 +34,7 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def daily_counts(stats: dict) -> dict[date, int]:
+def daily_counts(stats: Stats) -> dict[date, int]:
     """`{day: reviews}` from the stats heatmap `{"start", "end", "counts": [...]}`."""
     raw = stats.get("heatmap") or {}
     start = _day(raw.get("start")) if isinstance(raw, dict) else None
@@ -89,8 +93,9 @@ class ProgressScreen(Screen[None]):
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
         table = self.query_one("#mastery-table", DataTable)
-        for name in ("topic", "equation", "mastery", "started"):
-            table.add_column(name, key=name)
+        # Fixed widths (as on Home): an auto width is measured on the table's idle, after the first frame.
+        for name, width in (("topic", 14), ("equation", 28), ("mastery", 15), ("started", 7)):
+            table.add_column(name, key=name, width=width)
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -104,7 +109,7 @@ class ProgressScreen(Screen[None]):
             return
         self.show_stats(stats, summary)
 
-    def show_stats(self, stats: dict, summary: dict) -> None:
+    def show_stats(self, stats: Stats, summary: Summary) -> None:
         counts = daily_counts(stats)
         total = int((stats.get("totals") or {}).get("reviews", 0) or sum(counts.values()))
         today = _day(stats.get("today")) or _day((stats.get("heatmap") or {}).get("end")) or date.today()

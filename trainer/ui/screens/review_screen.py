@@ -8,7 +8,7 @@ UI layer. Every session call runs on the session thread (`app.runner`); the resu
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from textual import on
@@ -25,6 +25,11 @@ from trainer.ui.widgets.equation_card import EquationCard
 from trainer.ui.widgets.feedback_panel import FeedbackPanel
 from trainer.ui.widgets.param_grid import ParamGrid
 from trainer.ui.widgets.trainer_footer import TrainerFooter
+
+if TYPE_CHECKING:
+    from trainer.core.grading import Verdict
+    from trainer.core.templates import Answer, Instance
+    from trainer.session import Item, Outcome
 
 ANSWERING, GRADING, FEEDBACK, EMPTY, LOADING = "answering", "grading", "feedback", "empty", "loading"
 
@@ -50,15 +55,14 @@ def interval_text(due: Any, shown_at: Any) -> str:
     return f"in {days} day{'s' if days != 1 else ''}" if days < 60 else f"in {round(days / 30)} months"
 
 
-def shown_params(instance: Any) -> dict:
+def shown_params(instance: Instance) -> dict:
     """The parameters the prompt talks about, in template order.
 
     A template may derive helper values (residuals, intermediate sums) that would give the answer
     away; only names that occur as words in the prompt are laid out.
     """
-    prompt = getattr(instance, "prompt", "") or ""
-    words = set(re.findall(r"[^\W\d]\w*", prompt))
-    return {k: v for k, v in (getattr(instance, "params", None) or {}).items()
+    words = set(re.findall(r"[^\W\d]\w*", instance.prompt))
+    return {k: v for k, v in instance.params.items()
             if not k.startswith("_") and k in words}
 
 
@@ -72,14 +76,14 @@ def choice_table(options: Any) -> Table:
     return table
 
 
-def answer_placeholder(answer: Any) -> str:
+def answer_placeholder(answer: Answer) -> str:
     """What to type, by answer type: the learner sees the expected form before typing."""
-    atype = getattr(answer, "type", "number")
+    atype = answer.type
     if atype == "multi":
-        labels = [getattr(p, "label", "") or f"part {i + 1}" for i, p in enumerate(getattr(answer, "parts", ()))]
+        labels = [p.label or f"part {i + 1}" for i, p in enumerate(answer.parts)]
         return " | ".join(labels) + "   (parts separated by |)"
     if atype == "formula":
-        names = ", ".join(getattr(answer, "variable_names", ()) or ())
+        names = ", ".join(answer.variable_names)
         return f"a formula in {names}" if names else "a formula"
     return {
         "matrix": "a matrix: 1 2; 3 4   (ctrl+g fills a grid)",
@@ -113,9 +117,9 @@ class ReviewScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.item: Any = None
-        self.outcome: Any = None
-        self.verdict: Any = None
+        self.item: Item | None = None
+        self.outcome: Outcome | None = None
+        self.verdict: Verdict | None = None
         self.hint_used = False
         self.overridden = False
         self.state = LOADING
@@ -144,15 +148,15 @@ class ReviewScreen(Screen[None]):
         self.load_next()
 
     # -- sources (the quiz overrides these three) ----------------------------------------------
-    async def fetch(self) -> tuple[Any, dict | None]:
+    async def fetch(self) -> tuple[Item | None, dict | None]:
         """The next item, and the summary for the status line (None: fetched after the item)."""
         return await self.app.runner.call(lambda s: s.next_item()), None
 
     async def fetch_summary(self) -> dict:
         return await self.app.runner.call(lambda s: s.summary())
 
-    async def grade(self, item: Any, text: str, hint_used: bool) -> tuple[Any, Any]:
-        """(verdict, outcome) for the text typed."""
+    async def grade(self, item: Item, text: str, hint_used: bool) -> tuple[Verdict, Outcome | None]:
+        """(verdict, outcome) for the text typed (outcome None when nothing is recorded)."""
         outcome = await self.app.runner.call(lambda s: s.submit(item, text, hint_used=hint_used))
         return outcome.verdict, outcome
 
@@ -181,12 +185,24 @@ class ReviewScreen(Screen[None]):
             self.post_message(SessionFailed(str(exc)))
             return
         self.post_message(ItemLoaded(item, summary))
+        await self._report_generation_failures()
         if summary is None:  # the problem is on screen first; the counts follow
             try:
                 summary = await self.fetch_summary()
             except Exception:
                 return
             self.query_one("#status-line", Static).update(self.status_text(summary))
+
+    async def _report_generation_failures(self) -> None:
+        """A notice for each template skipped because it could not generate a problem."""
+        try:
+            failures = await self.app.runner.call(lambda s: s.unreported_generation_errors())
+        except Exception:  # a notice is a nicety; the problem on screen matters more
+            return
+        for failure in failures:
+            # markup=False: the message quotes template text, which must never be read as markup.
+            self.notify(f"{failure.template_id} could not generate a problem and was skipped: {failure.message}",
+                        title="Template skipped", severity="warning", timeout=10, markup=False)
 
     def on_item_loaded(self, message: ItemLoaded) -> None:
         if message.summary is not None:
@@ -204,7 +220,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#prompt", Static).update(instance.prompt.strip())
         self.query_one(ParamGrid).show_params(shown_params(instance))
         choices = self.query_one("#choices", Static)
-        options = getattr(instance.answer, "options", ()) if instance.answer.type == "choice" else ()
+        options = instance.answer.options if instance.answer.type == "choice" else ()
         choices.update(choice_table(options))
         self._has_choices = bool(options)
         hint = self.query_one("#hint", Static)
@@ -244,7 +260,7 @@ class ReviewScreen(Screen[None]):
         self._set_state(GRADING)
         self.run_worker(self._grade(self.item, event.value, self.hint_used), exclusive=True, group="grade")
 
-    async def _grade(self, item: Any, text: str, hint_used: bool) -> None:
+    async def _grade(self, item: Item, text: str, hint_used: bool) -> None:
         try:
             verdict, outcome = await self.grade(item, text, hint_used)
         except Exception as exc:
@@ -252,22 +268,19 @@ class ReviewScreen(Screen[None]):
             retry = " — your answer is kept: press Enter to try again" if getattr(exc, "retryable", False) else ""
             self.post_message(SessionFailed(f"{exc}{retry}" if retry else f"could not grade: {exc}"))
             return
-        self.post_message(AnswerGraded(outcome if outcome is not None else verdict))
+        self.post_message(AnswerGraded(verdict, outcome))
 
     def on_answer_graded(self, message: AnswerGraded) -> None:
-        outcome = message.outcome
-        verdict = getattr(outcome, "verdict", outcome)
-        error = getattr(verdict, "error", None)
-        if error is not None or (outcome is not verdict and not outcome.recorded and verdict.error):
+        verdict = message.verdict
+        error = verdict.error
+        if error is not None:
             text = self.query_one("#answer", Input).value
-            self.query_one(AnswerEcho).show_error(
-                text, getattr(error, "message", str(error)), getattr(error, "position", None),
-                getattr(error, "hint", None))
+            self.query_one(AnswerEcho).show_error(text, error.message, error.position, error.hint)
             self._set_state(ANSWERING)
             self.query_one("#answer", Input).focus()
             return
         self.verdict = verdict
-        self.outcome = outcome if outcome is not verdict else None
+        self.outcome = message.outcome
         self._show_feedback()
         self._set_state(FEEDBACK)
         panel = self.query_one(FeedbackPanel)
@@ -275,8 +288,9 @@ class ReviewScreen(Screen[None]):
         self.call_after_refresh(panel.scroll_visible, animate=False, top=True)
 
     def _show_feedback(self) -> None:
-        rating = getattr(self.outcome, "rating", None) if self.scheduled else None
-        due = getattr(self.outcome, "next_due", None)
+        outcome = self.outcome
+        rating = outcome.rating if self.scheduled and outcome is not None else None
+        due = outcome.next_due if outcome is not None else None
         self.query_one(FeedbackPanel).show_verdict(
             self.verdict, rating=rating, overridden=self.overridden,
             next_due=interval_text(due, self.item.shown_at) if due else None, hint_used=self.hint_used)
@@ -308,7 +322,7 @@ class ReviewScreen(Screen[None]):
         if action == "next":
             return self.state == FEEDBACK
         if action in ("hint",):
-            return self.state == ANSWERING and bool(getattr(self.item.instance, "hint", None))
+            return self.state == ANSWERING and self.item is not None and bool(self.item.instance.hint)
         if action == "grid":
             return self.state == ANSWERING and self._matrix_shape() is not None
         if action in ("bury", "suspend"):
@@ -342,11 +356,10 @@ class ReviewScreen(Screen[None]):
         self.refresh_bindings()
 
     def _matrix_shape(self) -> tuple[int, int] | None:
-        answer = getattr(getattr(self.item, "instance", None), "answer", None)
-        if getattr(answer, "type", None) != "matrix":
+        if self.item is None or self.item.instance.answer.type != "matrix":
             return None
-        value = getattr(answer, "value", None)
-        value = value.tolist() if hasattr(value, "tolist") else value
+        value = self.item.instance.answer.value
+        value = value.tolist() if hasattr(value, "tolist") else value  # an ndarray, or nested lists
         try:
             return len(value), len(value[0])
         except (TypeError, IndexError):
@@ -407,5 +420,5 @@ class ReviewScreen(Screen[None]):
             if self.item is not None:
                 yield SystemCommand("Skip (bury)", "Bury this template until tomorrow", self.action_bury)
                 yield SystemCommand("Suspend", "Stop scheduling this template", self.action_suspend)
-        if self.state == ANSWERING and getattr(self.item.instance, "hint", None):
+        if self.state == ANSWERING and self.item is not None and self.item.instance.hint:
             yield SystemCommand("Hint", "Show the hint (rating Hard at best)", self.action_hint)
