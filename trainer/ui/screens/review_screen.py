@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,6 +25,7 @@ from trainer.ui.widgets.answer_echo import AnswerEcho
 from trainer.ui.widgets.equation_card import EquationCard
 from trainer.ui.widgets.feedback_panel import FeedbackPanel
 from trainer.ui.widgets.param_grid import ParamGrid
+from trainer.ui.widgets.plain_text import plain
 from trainer.ui.widgets.trainer_footer import TrainerFooter
 
 ANSWERING, GRADING, FEEDBACK, EMPTY, LOADING = "answering", "grading", "feedback", "empty", "loading"
@@ -68,7 +70,8 @@ def choice_table(options: Any) -> Table:
     table.add_column(justify="right", style="bold")
     table.add_column()
     for i, option in enumerate(options or ()):
-        table.add_row(f"({'abcdefghijklmnopqrstuvwxyz'[i]})", str(option))
+        # A str cell would be read as markup: an option "E[X]" must stay E[X].
+        table.add_row(f"({'abcdefghijklmnopqrstuvwxyz'[i]})", plain(option))
     return table
 
 
@@ -124,19 +127,19 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="status-line")
+        yield Static("", id="status-line", markup=False)
         with VerticalScroll(id="review-body"):
-            yield EquationCard(id="equation-card")
-            yield Static("", id="prompt")
-            yield ParamGrid(id="params")
-            yield Static("", id="choices")
-            yield Static("", id="hint")
-            yield FeedbackPanel(id="feedback")
-            yield Static("Loading problems…", id="empty-state")
+            yield EquationCard(id="equation-card", markup=False)
+            yield Static("", id="prompt", markup=False)
+            yield ParamGrid(id="params", markup=False)
+            yield Static("", id="choices", markup=False)
+            yield Static("", id="hint", markup=False)
+            yield FeedbackPanel(id="feedback", markup=False)
+            yield Static("Loading problems…", id="empty-state", markup=False)
         # Outside the scrolling problem so the answer is always in view, even at 80×24.
         with Vertical(id="answer-bar"):
             yield Input(placeholder="your answer — Enter submits", id="answer")
-            yield AnswerEcho(id="echo")
+            yield AnswerEcho(id="echo", markup=False)
         yield TrainerFooter()
 
     def on_mount(self) -> None:
@@ -186,22 +189,22 @@ class ReviewScreen(Screen[None]):
                 summary = await self.fetch_summary()
             except Exception:
                 return
-            self.query_one("#status-line", Static).update(self.status_text(summary))
+            self.query_one("#status-line", Static).update(plain(self.status_text(summary)))
 
     def on_item_loaded(self, message: ItemLoaded) -> None:
         if message.summary is not None:
-            self.query_one("#status-line", Static).update(self.status_text(message.summary))
+            self.query_one("#status-line", Static).update(plain(self.status_text(message.summary)))
         self.item, self.outcome, self.verdict = message.item, None, None
         self.hint_used = self.overridden = False
         if message.item is None:
-            self.query_one("#empty-state", Static).update(self.empty_text(message.summary))
+            self.query_one("#empty-state", Static).update(plain(self.empty_text(message.summary)))
             self._set_state(EMPTY)
             return
         instance = message.item.instance
         self.query_one(EquationCard).show_equation(equation_card(instance.equation), instance.equation)
         title = f"{instance.title}  ·  {instance.topic}"
-        self.query_one("#review-body").border_title = title
-        self.query_one("#prompt", Static).update(instance.prompt.strip())
+        self.query_one("#review-body").border_title = plain(title)
+        self.query_one("#prompt", Static).update(plain(instance.prompt.strip()))
         self.query_one(ParamGrid).show_params(shown_params(instance))
         choices = self.query_one("#choices", Static)
         options = getattr(instance.answer, "options", ()) if instance.answer.type == "choice" else ()
@@ -220,7 +223,7 @@ class ReviewScreen(Screen[None]):
         self.app.problem_ready()
 
     def on_session_failed(self, message: SessionFailed) -> None:
-        self.notify(message.error, title="Session error", severity="error", timeout=8)
+        self.notify(message.error, title="Session error", severity="error", timeout=8, markup=False)
         if self.state in (GRADING, LOADING):
             self._set_state(ANSWERING if self.item is not None else EMPTY)
 
@@ -228,8 +231,12 @@ class ReviewScreen(Screen[None]):
     def echo(self, event: Input.Changed) -> None:
         if self.item is None:
             return
-        reading = read_answer(event.value, self.item.instance)
         echo = self.query_one(AnswerEcho)
+        try:
+            reading = read_answer(event.value, self.item.instance)
+        except Exception:  # the live echo is a courtesy: whatever it trips on, Enter still grades
+            echo.show_note("no live reading for this text; Enter grades it")
+            return
         if reading.ok:
             echo.show_reading(reading.shown)
         else:
@@ -325,14 +332,14 @@ class ReviewScreen(Screen[None]):
         try:
             self.outcome = await self.app.runner.call(lambda s: s.override(outcome, rating))
         except Exception as exc:
-            self.notify(f"could not change the rating: {exc}", severity="error")
+            self.notify(f"could not change the rating: {exc}", severity="error", markup=False)
             return
         self.overridden = True
         self._show_feedback()
 
     def action_hint(self) -> None:
         hint = self.query_one("#hint", Static)
-        hint.update(f"Hint: {self.item.instance.hint}  (the rating will be Hard at best)")
+        hint.update(Text.assemble("Hint: ", plain(self.item.instance.hint), "  (the rating will be Hard at best)"))
         hint.display = True
         self.hint_used = True
         self.refresh_bindings()
@@ -372,25 +379,25 @@ class ReviewScreen(Screen[None]):
     async def action_bury(self) -> None:
         template_id = self.item.instance.template_id
         await self.app.runner.call(lambda s: s.bury(template_id))
-        self.notify(f"{template_id} skipped until tomorrow")
+        self.notify(f"{template_id} skipped until tomorrow", markup=False)
         self.action_next()
 
     async def action_suspend(self) -> None:
         template_id = self.item.instance.template_id
         await self.app.runner.call(lambda s: s.suspend(template_id))
-        self.notify(f"{template_id} suspended (unsuspend it from the bank)")
+        self.notify(f"{template_id} suspended (unsuspend it from the bank)", markup=False)
         self.action_next()
 
     async def action_undo(self) -> None:
         try:
             undone = await self.app.runner.call(lambda s: s.undo())
         except Exception as exc:
-            self.notify(f"could not undo: {exc}", severity="error")
+            self.notify(f"could not undo: {exc}", severity="error", markup=False)
             return
         if undone is None:
             self.notify("Nothing to undo")
             return
-        self.notify(f"Undid the last review ({undone})")
+        self.notify(f"Undid the last review ({undone})", markup=False)
         self.action_next()
 
     def screen_commands(self):
