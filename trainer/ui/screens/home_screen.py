@@ -40,8 +40,10 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#overview", DataTable)
-        table.add_column("topic", key="topic")
-        # Fixed widths keep all five columns on an 80-column terminal; long names are cut.
+        # Fixed widths keep all five columns on an 80-column terminal (long names are cut) and keep
+        # the header in step with the rows (a column widened after the first paint can leave a stale
+        # header in Textual 8.2.8).
+        table.add_column("topic", key="topic", width=14)
         table.add_column("equation", key="equation", width=28)
         table.add_column("mastery", key="mastery", width=13)
         table.add_column("due", key="due")
