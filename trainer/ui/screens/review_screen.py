@@ -25,7 +25,7 @@ from trainer.ui.widgets.answer_echo import AnswerEcho
 from trainer.ui.widgets.equation_card import EquationCard
 from trainer.ui.widgets.feedback_panel import FeedbackPanel
 from trainer.ui.widgets.param_grid import ParamGrid
-from trainer.ui.widgets.plain_text import plain
+from trainer.ui.widgets.plain_text import plain, visible
 from trainer.ui.widgets.trainer_footer import TrainerFooter
 
 ANSWERING, GRADING, FEEDBACK, EMPTY, LOADING = "answering", "grading", "feedback", "empty", "loading"
@@ -215,7 +215,7 @@ class ReviewScreen(Screen[None]):
         hint.display = False
         answer = self.query_one("#answer", Input)
         answer.value = ""
-        answer.placeholder = answer_placeholder(instance.answer)
+        answer.placeholder = visible(answer_placeholder(instance.answer))
         self.query_one(AnswerEcho).clear()
         self._set_state(ANSWERING)
         self.query_one("#review-body").scroll_home(animate=False)
