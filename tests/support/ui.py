@@ -24,16 +24,18 @@ def run_async(test):
     return wrapper
 
 
-async def settle(pilot, app, predicate=None, timeout: float = 20.0) -> None:
+async def settle(pilot, app, predicate=None, timeout: float = 120.0) -> None:
     """Let the session thread and the message queue drain, then until `predicate()` holds.
 
     Waiting on a state (not a duration) keeps the tests free of timing assumptions; the timeout only
-    turns a hang into a failure.
+    turns a hang into a failure, and is generous because a loaded 2-core CI machine is slow, not wrong.
     """
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while True:
         await pilot.pause()
+        # A poll interval, not a wait for time to pass: the session runs on its own thread, and
+        # yielding for a moment (rather than spinning on pause()) leaves it the CPU to finish.
         await asyncio.sleep(0.01)
         await pilot.pause()
         if predicate is None or predicate():
