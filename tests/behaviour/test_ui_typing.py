@@ -70,6 +70,8 @@ async def type_and_submit(kind: str, texts: list[str], root: Path) -> None:
             answer.value = text
             await settle(pilot, app)
             assert app.is_running and screen.state == "answering"
+            assert not any((ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F
+                           or 0xD800 <= ord(c) < 0xE000 for c in answer.value), "a control would reach the terminal"
         await pilot.press("enter")
         if texts[-1].strip():
             # Graded (feedback) or refused with a reason under the input; nothing else is acceptable.

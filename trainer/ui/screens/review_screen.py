@@ -231,6 +231,13 @@ class ReviewScreen(Screen[None]):
     def echo(self, event: Input.Changed) -> None:
         if self.item is None:
             return
+        shown = visible(event.value)
+        if shown != event.value:
+            # A paste can carry ESC or C1 controls, which would reach the terminal as the input is
+            # drawn, and lone surrogates; they become visible stand-ins (the reader reports them),
+            # and the Changed event this assignment posts runs the echo.
+            event.input.value = shown
+            return
         echo = self.query_one(AnswerEcho)
         try:
             reading = read_answer(event.value, self.item.instance)
