@@ -10,7 +10,7 @@ import sys
 import time
 from importlib import import_module
 
-MODULES = ("engine", "grading", "storage", "startup")
+MODULES = ("engine", "grading", "storage", "startup", "hostile")
 
 
 def machine() -> dict:

@@ -33,7 +33,7 @@ def _wrong_text(instance) -> str | None:
     if ans.type == "integer":
         return str(int(ans.value) + 7)
     if ans.type == "formula":
-        from trainer.core.language.mathinput import to_input_text
+        from trainer.core.language.printing import to_input_text
 
         return f"{to_input_text(ans.value)} * 1.37 + 0.11"
     return None
@@ -73,9 +73,9 @@ def _sympy_verdict(reference: str, typed: str, names: tuple[str, ...]) -> str:
     """'correct', 'wrong' or 'unsupported', by sympy.simplify(a - b) == 0 (runs in a worker)."""
     import sympy
 
-    from trainer.core.language.expr import parse_template
+    from trainer.core.language.template_syntax import parse_template
     from trainer.core.grading.equivalence import to_sympy
-    from trainer.core.language.mathinput import parse_answer
+    from trainer.core.language.answer_syntax import parse_answer
 
     try:
         symbols = {n: sympy.Symbol(n, real=True) for n in names}

@@ -20,6 +20,7 @@ import numpy as np
 from trainer.core.scheduling import scheduler as sched
 from trainer.core.scheduling.scheduler import CardState
 from trainer.core.progress.stats import HEATMAP_DAYS, TemplateInfo, compute_stats, streaks
+from trainer.storage.errors import StoreError
 from trainer.storage.store import CardRecord, ConflictError, Store
 
 
@@ -131,12 +132,18 @@ class Session:
         self._last_equation: str | None = None
         self._history: list[int] = []
         self.generation_errors: list[tuple[str, str]] = []
+        #: Things the learner should know from the start (a read-only database, a skipped backup).
+        self.notices: list[str] = []
 
     @classmethod
     def open(cls, db_path: str | os.PathLike, *, bank_paths: Sequence[os.PathLike],
              clock: Callable[[], datetime], rng: np.random.Generator, backups_dir: os.PathLike | None = None,
              settings: dict | None = None) -> Session:
         """Open the store at `db_path`, load the bank from `bank_paths`, take today's backup.
+
+        A database that can only be read (read-only file or folder, full disk) still opens: the
+        session then lists why in `notices`, and each answer raises the storage error when saved.
+        A daily backup that fails (full disk, a failed integrity check) is a notice too, not a failure.
 
         Raises:
             trainer.storage.StoreError: the database cannot be used (message says why).
@@ -150,8 +157,14 @@ class Session:
             return load_bank([os.fspath(p) for p in bank_paths], lazy=True)
 
         session = cls(loader(), store, clock=clock, rng=rng, settings=settings, loader=loader)
+        if store.read_only:
+            session.notices.append(f"Read only — answers will not be saved: {store.read_only_reason}. "
+                                   "Your progress is intact; once the cause is fixed, answers are saved again.")
         if backups_dir is not None:
-            store.auto_backup(backups_dir, sched.day_of(clock()), int(session.settings["backups_keep"]))
+            try:
+                store.auto_backup(backups_dir, sched.day_of(clock()), int(session.settings["backups_keep"]))
+            except StoreError as exc:
+                session.notices.append(f"Today's backup was not taken: {exc}")
         return session
 
     # ------------------------------------------------------------------ basics

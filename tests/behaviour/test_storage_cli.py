@@ -3,7 +3,11 @@
 import csv
 import io
 import json
+import os
+import shutil
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +131,105 @@ def test_every_command_has_help(command, capsys):
         main([command, "--help"])
     assert exc.value.code == 0
     assert len(capsys.readouterr().out) > 100
+
+
+@pytest.fixture
+def read_only_db(home, tmp_path, monkeypatch):
+    """The home database with three reviews, seen as being in a read-only folder (the tests run as
+    root, for whom permissions do not apply, so the operating system's answer is simulated)."""
+    from trainer.storage import ReadOnlyDatabaseError
+    from trainer.storage import store as store_module
+
+    db = home / "trainer.db"
+    seed_reviews(db)
+    monkeypatch.setattr(store_module, "unwritable",
+                        lambda file: ReadOnlyDatabaseError(f"{file}: its folder {file.parent} is read-only"))
+    return db
+
+
+def test_read_only_database_reads_and_refuses_writes_with_the_reason(read_only_db, capsys, tmp_path):
+    before = read_only_db.read_bytes()
+    assert main(["stats", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["totals"]["reviews"] == 3
+    assert "reading only" in captured.err and "read-only" in captured.err
+    out = tmp_path / "log.csv"
+    assert main(["export", "--format", "csv", "-o", str(out)]) == 0
+    assert len(out.read_text().splitlines()) == 4  # header + 3 reviews
+    assert main(["config", "new_per_day", "5"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot save" in err and "read-only" in err and "Traceback" not in err
+    assert "restore" not in err  # a read-only file is not damaged
+    assert main(["config", "new_per_day"]) == 0
+    assert capsys.readouterr().out.strip() == "new_per_day = 10"  # the default: nothing was written
+    assert read_only_db.read_bytes() == before
+
+
+def test_full_disk_database_reads_and_says_why_writes_fail(home, capsys, monkeypatch):
+    import shutil
+
+    db = home / "trainer.db"
+    seed_reviews(db)
+    usage = shutil.disk_usage(home)
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage._replace(free=0))
+    assert main(["stats"]) == 0
+    assert "disk is full" in capsys.readouterr().err
+    assert main(["config", "new_per_day", "5"]) == 1
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "Free some disk space" in err and "Traceback" not in err
+
+
+def test_another_programs_database_is_refused_and_untouched(home, capsys, tmp_path):
+    import sqlite3
+
+    theirs = tmp_path / "theirs.db"
+    conn = sqlite3.connect(theirs)
+    conn.execute("CREATE VIEW v AS SELECT 1")
+    conn.execute("PRAGMA user_version = 5")
+    conn.commit()
+    conn.close()
+    before = (theirs.read_bytes(), theirs.stat().st_mtime_ns)
+    for command in (["stats"], ["config", "new_per_day", "5"], ["backup", str(tmp_path / "copy.db")]):
+        assert main(["--db", str(theirs), *command]) == 1
+    err = capsys.readouterr().err
+    assert "not a trainer progress database" in err and "Traceback" not in err
+    assert (theirs.read_bytes(), theirs.stat().st_mtime_ns) == before
+    assert not (tmp_path / "theirs.db-wal").exists() and not (tmp_path / "copy.db").exists()
+
+
+NOBODY = 65534
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
+                    reason="needs root and setpriv to run a step as an unprivileged user")
+def test_read_only_folder_for_a_real_unprivileged_user(tmp_path):
+    """Without simulation: the database in a folder nobody may write, read by user `nobody`."""
+    import subprocess
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="trainer-ro-"))
+    try:
+        base.chmod(0o755)
+        data = base / "data"
+        data.mkdir()
+        db = data / "p.db"
+        seed_reviews(db)  # closed cleanly: no -wal/-shm left, so reading must not need to create them
+        os.chown(db, NOBODY, NOBODY)
+        db.chmod(0o644)
+        data.chmod(0o555)  # root-owned, read-only for everyone else
+        before = db.read_bytes()
+        script = ("import sys; from trainer.cli import main; "
+                  f"sys.exit(10 * main(['--db', {str(db)!r}, 'stats', '--json']) + "
+                  f"main(['--db', {str(db)!r}, 'config', 'new_per_day', '4']))")
+        env = dict(os.environ, TRAINER_HOME=str(base / "home"), HOME=str(base))
+        result = subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                                 sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                                cwd=Path(__file__).resolve().parents[2], timeout=120)
+        assert result.returncode == 1, result.stderr  # stats 0, config 1
+        assert json.loads(result.stdout)["totals"]["reviews"] == 3
+        assert "folder" in result.stderr and "read-only" in result.stderr and "cannot save" in result.stderr
+        assert "Traceback" not in result.stderr and "restore" not in result.stderr
+        assert db.read_bytes() == before and sorted(p.name for p in data.iterdir()) == ["p.db"]
+    finally:
+        (base / "data").chmod(0o755)
+        shutil.rmtree(base)

@@ -5,7 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from trainer.core.language.expr import EvalError, ExprError, compile_node, parse_template, to_text
+from trainer.core.language.evaluate import compile_node
+from trainer.core.language.nodes import EvalError, ExprError
+from trainer.core.language.printing import to_text
+from trainer.core.language.template_syntax import parse_template
 
 
 def ev(text, **env):

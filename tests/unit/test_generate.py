@@ -122,3 +122,75 @@ solution: "{answer}"
     assert inst.answer.display == "σ(x)·(1 − σ(x))"
     points = inst.answer.sample_points(np.random.default_rng(0), 20)
     assert all(-3 <= pt["x"] <= 3 and pt["p"].sum() == pytest.approx(1) for pt in points)
+
+
+# --- bounded generation -----------------------------------------------------------------------
+
+from trainer.core.templates.generate import MAX_WORK, GenerationError  # noqa: E402
+from trainer.core.templates.spec import MAX_TRIES  # noqa: E402
+
+
+def with_where(params, where):
+    text = BASE.format(params=params, answer="{type: number, value: k}", mistake="k + 1", prompt="{k}")
+    return parse_template_text(text.replace("prompt:", f"where: [{where}]\nprompt:"))
+
+
+def test_giving_up_names_the_constraint_that_rejected_most_draws_and_its_line():
+    # k is 1..10: `k > 0` never rejects, `k > 5` rejects about half, `k > 50` rejects the rest.
+    t = with_where("  k: {int: [1, 10]}", "k > 0, k > 5, k > 50")
+    with pytest.raises(GenerationError) as info:
+        generate(t, 0)
+    exc = info.value
+    assert exc.field == "where" and exc.line == 8 and exc.draws == MAX_TRIES
+    assert "'k > 50'" in exc.message and "'k > 5'" not in exc.message.replace("'k > 50'", "")
+
+
+def test_an_instance_found_within_fewer_tries_does_not_depend_on_the_bound():
+    t = with_where("  k: {int: [1, 100]}", "k % 7 == 0")
+    for seed in range(20):
+        inst = generate(t, seed)
+        assert generate(t, seed, max_tries=inst.draws).to_dict() == inst.to_dict()
+        if inst.draws > 1:
+            with pytest.raises(GenerationError):
+                generate(t, seed, max_tries=inst.draws - 1)
+
+
+def test_work_per_generation_is_bounded_with_many_parameters():
+    params = "\n".join(f"  p{i}: {{int: [1, 1000000000000]}}" for i in range(63)) + "\n  k: {int: [1, 5]}"
+    t = with_where(params, "k > 10")
+    with pytest.raises(GenerationError) as info:
+        generate(t, 0)
+    # 64 scalar draws and one test per try: the budget allows MAX_WORK // 65 tries, not MAX_TRIES.
+    assert info.value.draws == -(-MAX_WORK // 65) < MAX_TRIES
+
+
+def test_a_constraint_that_is_not_true_or_false_is_an_error_not_a_crash():
+    t = with_where("  k: {int: [1, 5]}\n  v: {vector: 3}", "v > 0")
+    with pytest.raises(GenerationError, match="constraint .v > 0.: .*all"):
+        generate(t, 0)
+
+
+def test_a_matrix_property_that_can_never_hold_gives_up_within_the_work_budget():
+    # The zero matrix has one eigenvalue repeated n times, so it is never "diagonalizable-real" with
+    # distinct eigenvalues. Each failed draw spends at most MAX_DRAW_WORK units, so generation gives
+    # up after about MAX_WORK / MAX_DRAW_WORK draws instead of 1000 draws of 200 tries each.
+    from trainer.core.templates.samplers import MAX_DRAW_WORK
+
+    t = with_where("  k: {int: [1, 5]}\n  A: {matrix: [10, 10], int: [0, 0], property: diagonalizable-real}",
+                   "k > 0")
+    with pytest.raises(GenerationError, match="diagonalizable-real") as info:
+        generate(t, 0)
+    assert info.value.field == "A" and info.value.draws <= -(-MAX_WORK // (MAX_DRAW_WORK // 2))
+
+
+def test_every_try_of_a_retried_draw_is_counted():
+    from trainer.core.templates.samplers import DrawError
+
+    sampler = build_sampler({"vector": 3, "int": [0, 0], "nonzero": True})
+    with pytest.raises(DrawError) as info:
+        sampler.measured_draw(np.random.default_rng(0), {})
+    tries = int(str(info.value).split(" in ")[1].split()[0])
+    assert tries > 1 and info.value.work >= tries
+    value, work = build_sampler({"vector": 3, "int": [1, 2], "nonzero": True}).measured_draw(
+        np.random.default_rng(0), {})
+    assert set(value) <= {1.0, 2.0} and work >= 1  # entries 1..2 are never zero: succeeds at once

@@ -113,7 +113,9 @@ TABLE = [
     (NUMBER, "1/6", "half", 0),
     (NUMBER, "33.33", "percent-vs-fraction", 0),
     (NUMBER, "33.3%", "error", 0),  # percent not allowed here
-    (NUMBER, "0,33", "error", 0),
+    (NUMBER, "0,33", "wrong", 0),  # a decimal comma reads as 0.33: 1% off 1/3, beyond rtol 1e-3
+    (NUMBER, "0,3333", "correct", 1),  # 0.3333 is within 1e-3 of 1/3
+    (NUMBER, "1,333", "error", 0),  # 1.333 or 1333? ambiguous, refused
     (NUMBER, "[1/3]", "correct", 1),
     (NUMBER, "[1, 3]", "wrong", 0),
     (PERCENT, "33.33%", "correct", 1),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import pytest
 
+from trainer.core.grading import equivalence
 from trainer.core.templates.generate import generate
 from trainer.core.grading.grade import grade
 from trainer.core.templates.spec import parse_template_text
@@ -192,6 +194,15 @@ def test_unknown_variable_is_named():
 
 
 def test_same_formula_same_verdict_every_time():
-    inst = formula_instance(SIG, X)
-    first = [grade(inst, t).to_dict() for t in ("1/(1+exp(x))", "σ(x)", "2σ(x)")]
-    assert first == [grade(inst, t).to_dict() for t in ("1/(1+exp(x))", "σ(x)", "2σ(x)")]
+    # Two separately generated instances (not the cached one): each builds its own grading
+    # reference, so equal verdicts mean the test points come from the seed, not from a cache.
+    typed = ("1/(1+exp(x))", "σ(x)", "2σ(x)")
+    one, two = formula_instance.__wrapped__(SIG, X), formula_instance.__wrapped__(SIG, X)
+    assert one is not two and one.answer is not two.answer
+    first = [grade(one, t).to_dict() for t in typed]
+    assert first == [grade(two, t).to_dict() for t in typed]
+    assert [v["correct"] for v in first] == [False, True, False]  # σ(x) = 1/(1+exp(−x))
+    ref_one = equivalence.reference(one.answer, one.seed)
+    ref_two = equivalence.reference(two.answer, two.seed)
+    assert ref_one is not ref_two
+    assert all(np.array_equal(a["x"], b["x"]) for a, b in zip(ref_one.points, ref_two.points))

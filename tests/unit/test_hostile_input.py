@@ -1,20 +1,24 @@
 """Hostile answers: each gives a clear error or "incorrect", never "correct", never an exception, and
-nothing typed is executed. The 1-second bound is a generous safety property (no hang), not a benchmark.
+nothing typed is executed. No hang: oversized input is refused by the size, depth, digit and exponent
+limits it exceeds (the message names the limit), and grading any hostile text stays within a fixed
+budget of function calls, counted with a profiler hook, never timed on a wall clock.
 """
 
 from __future__ import annotations
 
 import builtins
 import functools
-import time
+import sys
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from trainer.core.templates.generate import generate
-from trainer.core.grading.grade import Verdict, grade
-from trainer.core.language.mathinput import MathInputError, parse_answer
+from trainer.core.grading.grade import grade
+from trainer.core.grading.verdict import Verdict
+from trainer.core.language.answer_syntax import parse_answer
+from trainer.core.language.nodes import MathInputError
 from trainer.core.templates.spec import parse_template_text
 
 HOSTILE = [
@@ -112,20 +116,67 @@ def no_execution(monkeypatch):
     monkeypatch.setattr(sympy, "parse_expr", refuse, raising=False)
 
 
+# Python and C function calls for grading one text. The worst hostile input here needs about 22 000
+# (a 999-deep power refused at depth 50); without the limits the deep ones need millions.
+WORK_BUDGET = 50_000
+
+
+def graded_with_call_count(inst, text: str) -> tuple[Verdict, int]:
+    """Grade, counting every Python and C function call made meanwhile (a measure of work)."""
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    previous = sys.getprofile()
+    sys.setprofile(count)
+    try:
+        verdict = grade(inst, text)
+    finally:
+        sys.setprofile(previous)
+    return verdict, calls
+
+
 @pytest.mark.parametrize("kind", sorted(ANSWERS))
 @pytest.mark.parametrize("text", HOSTILE, ids=[repr(h[:24]) for h in HOSTILE])
-def test_hostile_answer_is_refused_quickly(kind, text, no_execution):
+def test_hostile_answer_is_refused_within_bounded_work(kind, text, no_execution):
     inst = instance(kind)
-    start = time.perf_counter()
-    verdict = grade(inst, text)
-    elapsed = time.perf_counter() - start
+    verdict, calls = graded_with_call_count(inst, text)
     assert isinstance(verdict, Verdict)
     assert not verdict.correct
     if verdict.error is not None:
         assert verdict.error.message and verdict.diagnosis is None and verdict.score == 0
     else:
         assert verdict.feedback
-    assert elapsed < 1.0, f"{text[:30]!r} took {elapsed:.2f}s"
+    assert calls < WORK_BUDGET, f"{text[:30]!r} made {calls} calls"
+
+
+# Each oversized input is refused by the limit it exceeds, before any work proportional to its size.
+LIMITED = [
+    ("(" * 10_000 + "1" + ")" * 10_000, "the limit is 2000"),  # characters
+    ("9" * 1_000_000, "the limit is 2000"),
+    ("(" * 900 + "1" + ")" * 900, "nested more than 50 levels"),  # depth
+    ("-" * 1999 + "1", "nested more than 50 levels"),
+    ("2^" * 999 + "2", "nested more than 50 levels"),
+    ("[" * 60 + "]" * 60, "nested more than 50 levels"),
+    ("|" * 101, "nested more than 50 levels"),
+    ("1" * 41, "more than 40 digits"),  # digits in one literal
+    ("1e308 * 1e308", "out of range (±300)"),  # literal exponents
+    ("9**9**9**9", "not a finite number"),  # integer powers beyond 256 bits fall back to float: inf
+    ("factorial(10**8)", "from 0 to 170"),  # the solver functions bound their arguments
+    ("comb(10**6, 5)", "from 0 to 1000"),
+    ("eye(10**9)", "from 0 to 100"),
+    ("zeros(10**9)", "from 0 to 100"),
+]
+
+
+@pytest.mark.parametrize(("text", "limit"), LIMITED, ids=[repr(t[:16]) for t, _ in LIMITED])
+def test_oversized_answer_is_refused_by_the_limit_it_exceeds(text, limit):
+    verdict = grade(instance("number"), text)
+    assert verdict.error is not None and not verdict.correct
+    assert limit in verdict.error.message
 
 
 def test_hostile_parse_errors_name_a_position():

@@ -7,8 +7,12 @@ import math
 import numpy as np
 import pytest
 
-from trainer.core.language.expr import BinOp, Call, ListLit, Name, Num, Transpose, Unary, compile_node, to_text
-from trainer.core.language.mathinput import MAX_DEPTH, MathInputError, echo, parse_answer, to_input_text
+from trainer.core.language.evaluate import compile_node
+from trainer.core.language.nodes import BinOp, Call, ListLit, Name, Num, Transpose, Unary
+from trainer.core.language.printing import to_text
+from trainer.core.language.answer_syntax import MAX_DEPTH, parse_answer
+from trainer.core.language.nodes import MathInputError
+from trainer.core.language.printing import echo, to_input_text
 
 S = 1 / (1 + math.exp(-0.5))  # sigmoid(0.5), by hand
 
@@ -212,7 +216,7 @@ ROUND_TRIP = [
 @pytest.mark.parametrize(("source", "env"), ROUND_TRIP, ids=[r[0] for r in ROUND_TRIP])
 def test_printed_forms_read_back(source, env):
     """Both the plain form and the Unicode echo of a template tree parse back to the same value."""
-    from trainer.core.language.expr import parse_template
+    from trainer.core.language.template_syntax import parse_template
 
     node = parse_template(source)
     want = compile_node(node)(env)

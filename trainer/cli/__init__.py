@@ -98,6 +98,15 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"trainer: {exc}", file=sys.stderr)
         return exc.code
+    except Exception as exc:
+        # A storage error escaping a command (a save refused on a read-only or full disk) is a
+        # message with its advice, never a traceback. errors.py is standard library only.
+        from trainer.storage.errors import StoreError
+
+        if not isinstance(exc, StoreError):
+            raise
+        print(f"trainer: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `trainer list | head`: the reader left; exit quietly, as Unix tools do

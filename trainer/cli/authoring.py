@@ -117,7 +117,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def _mistake_display(inst, mistake) -> str:
     """A mistake's value as the learner would see it (option letter, formula or formatted value)."""
-    from trainer.core.language.expr import to_text
+    from trainer.core.language.printing import to_text
     from trainer.core.templates.text import fmt
 
     if mistake.option is not None:
@@ -128,20 +128,33 @@ def _mistake_display(inst, mistake) -> str:
     return part + fmt(mistake.value)
 
 
-def _check_one(path: str, seeds: int) -> dict:
-    """Worker: load one file and check it (runs in a child process)."""
+def _check_one(path: str, seeds: int, template_id: str = "") -> dict:
+    """Worker: load one file and check it (runs in a child process); never raises."""
     from trainer.core.checking.check import check_template, grading_hook
     from trainer.core.solvers.equations import equations
-    from trainer.core.templates.spec import load_template
+    from trainer.core.templates.spec import TemplateError, load_template
 
-    template = load_template(Path(path))
-    return check_template(template, seeds, grader=grading_hook(),
-                          known_equations=set(equations())).to_dict()
+    try:
+        template = load_template(Path(path))
+        return check_template(template, seeds, grader=grading_hook(), known_equations=set(equations()),
+                              clock=time.monotonic).to_dict()
+    except TemplateError as exc:  # the file changed since the bank was loaded
+        return _crashed(template_id, path, seeds, "load", exc.message, exc.line)
+    except Exception as exc:  # a checker bug must cost one template's report, not the whole run
+        return _crashed(template_id, path, seeds, "check", f"checking failed: {type(exc).__name__}: {exc}")
+
+
+def _crashed(template_id: str, path: str, seeds: int, kind: str, message: str, line: int | None = None) -> dict:
+    """The report of a template whose check could not run to the end."""
+    return {"id": template_id, "seeds": seeds, "generated": 0, "acceptance": 0.0, "ok": False,
+            "findings": [{"id": template_id, "path": path, "line": line, "kind": kind, "message": message,
+                          "seed": None, "severity": "error"}]}
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    from trainer.core.checking.check import duplicate_ids
     from trainer.core.templates.bank import load_bank as load_folders
 
     if args.seeds < 1:
@@ -157,19 +170,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     bank = load_folders(folders)
     findings = [{"id": None, "path": str(e.path), "line": e.line, "kind": "load", "message": e.message,
                  "seed": None, "severity": "error"} for e in bank.errors]
+    if args.paths:
+        # An id is unique across every folder in use, not only among the files named here.
+        whole = load_folders(problem_folders(args), lazy=True)
+        findings.extend(f.to_dict() for f in duplicate_ids(bank.templates, whole.templates))
     templates = list(bank.templates.values())
     jobs = args.jobs or min(len(templates), os.cpu_count() or 1) or 1
     reports: list[dict] = []
     bar = _Progress(len(templates), enabled=not args.json)
     if jobs > 1 and len(templates) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_check_one, str(t.path), args.seeds) for t in templates]
+            futures = {pool.submit(_check_one, str(t.path), args.seeds, t.id): t for t in templates}
             for fut in as_completed(futures):
-                reports.append(fut.result())
+                try:
+                    reports.append(fut.result())
+                except Exception as exc:  # a worker that died (out of memory, killed)
+                    t = futures[fut]
+                    reports.append(_crashed(t.id, str(t.path), args.seeds, "check",
+                                            f"the checking process failed: {type(exc).__name__}: {exc}"))
                 bar.step()
     else:
         for t in templates:
-            reports.append(_check_one(str(t.path), args.seeds))
+            reports.append(_check_one(str(t.path), args.seeds, t.id))
             bar.step()
     bar.done()
     reports.sort(key=lambda r: r["id"])
@@ -177,10 +199,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         findings.extend(r["findings"])
     elapsed = time.perf_counter() - start
     errors = [f for f in findings if f["severity"] == "error"]
+    not_generated = [r["id"] for r in reports if r["generated"] == 0]
     if args.json:
         print(json.dumps({"templates": len(templates), "seeds": args.seeds, "seconds": round(elapsed, 2),
                           "errors": len(errors), "load_errors": [e.to_dict() for e in bank.errors],
-                          "reports": reports}, indent=2, ensure_ascii=False))
+                          "not_generated": not_generated, "reports": reports}, indent=2, ensure_ascii=False))
         return 1 if errors else 0
     for f in findings:
         where = f"{f['path']}:{f['line']}" if f.get("line") else (f["path"] or f["id"])
@@ -189,6 +212,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if findings:
         print()
     _summary_table(reports, args.seeds)
+    if not_generated:
+        print(f"\n{len(not_generated)} template(s) generated no instance (cannot be served): "
+              f"{', '.join(not_generated)}")
     status = "FAILED" if errors else "ok"
     print(f"\n{status}: {len(templates)} templates × {args.seeds} seeds, {len(errors)} finding(s), "
           f"{len(bank.errors)} file(s) not loaded, {elapsed:.1f} s")

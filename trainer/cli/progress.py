@@ -80,9 +80,12 @@ def _open(args):
 
     path = _db(args)
     try:
-        return Store.open(path)
+        store = Store.open(path)
     except StoreError as exc:
         raise UserError(str(exc)) from None
+    if store.read_only:  # said up front; a command that then writes fails with the same cause
+        print(f"trainer: note: reading only, nothing can be saved: {store.read_only_reason}", file=sys.stderr)
+    return store
 
 
 def _paths(args) -> dict:

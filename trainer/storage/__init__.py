@@ -3,20 +3,29 @@
 Storage layer: takes a path (or `:memory:`), never decides where the file lives, never reads the clock.
 """
 
-from trainer.storage.store import (
-    CardRecord,
+from trainer.storage.errors import (
+    CannotOpenDatabaseError,
     ConflictError,
     CorruptDatabaseError,
+    DatabaseLockedError,
+    DiskError,
+    DiskFullError,
     NewerSchemaError,
     NotADatabaseError,
-    Store,
+    NotTrainerDatabaseError,
+    ReadOnlyDatabaseError,
     StoreError,
+)
+from trainer.storage.store import (
+    CardRecord,
+    Store,
     check_file,
     list_backups,
     restore,
 )
 
 __all__ = [
-    "CardRecord", "ConflictError", "CorruptDatabaseError", "NewerSchemaError", "NotADatabaseError", "Store",
-    "StoreError", "check_file", "list_backups", "restore",
+    "CannotOpenDatabaseError", "CardRecord", "ConflictError", "CorruptDatabaseError", "DatabaseLockedError",
+    "DiskError", "DiskFullError", "NewerSchemaError", "NotADatabaseError", "NotTrainerDatabaseError",
+    "ReadOnlyDatabaseError", "Store", "StoreError", "check_file", "list_backups", "restore",
 ]

@@ -248,3 +248,44 @@ def applied_names(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
                         (MIGRATION_SET,))
     return [r[0] for r in rows]
+
+
+#: `PRAGMA application_id` of every trainer database ("trnr"): set on creation and on migration, so
+#: that file(1) and trainer itself can tell a trainer file from any other SQLite file.
+APPLICATION_ID = int.from_bytes(b"trnr", "big")
+
+
+def identify(conn: sqlite3.Connection) -> str | None:
+    """Whether an SQLite database is trainer's, read without writing anything.
+
+    A file is trainer's when it carries trainer's application id, or (files from before the id was
+    set) when trainer's own migration set is recorded with its first step and its tables exist. The
+    mere presence of sqlite-utils' `_sqlite_migrations` table proves nothing: other programs use it.
+
+    Args:
+        conn: a connection to the database (read access is enough).
+
+    Returns:
+        None when the database is trainer's or entirely empty (no schema objects, no user_version,
+        no application id: a new file trainer may claim), else a short reason it is not trainer's.
+    """
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id == APPLICATION_ID:
+        return None
+    if app_id != 0:
+        return f"it belongs to another program (application id {app_id:#010x})"
+    objects = {(row[0], row[1]) for row in conn.execute("SELECT type, name FROM sqlite_master")}
+    user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if not objects:
+        return None if user_version == 0 else f"it is marked by another program (user_version {user_version})"
+    tables = {name for kind, name in objects if kind == "table"}
+    if MIGRATIONS_TABLE not in tables:
+        return "it has none of trainer's migrations"
+    applied = applied_names(conn)
+    if not applied or applied[0] != KNOWN[0]:
+        sets = [row[0] for row in conn.execute(f"SELECT DISTINCT migration_set FROM {MIGRATIONS_TABLE}")]
+        shown = ", ".join(repr(s) for s in sets[:3]) or "none"
+        return f"its migrations belong to another program (migration sets: {shown})"
+    if not {"cards", "reviews", "settings"} <= tables:
+        return "trainer's migrations are recorded but its tables are missing"
+    return None

@@ -1,17 +1,21 @@
 """The progress store: one SQLite file holding cards, reviews and settings, written one review at a time.
 
 Storage layer. Opens a path (or `:memory:`) through sqlite-utils, refuses a file that is not a
-healthy trainer database without touching it, applies migrations, and runs every write in a
-`BEGIN IMMEDIATE` transaction on a WAL database with `synchronous=FULL`, so an acknowledged review
-survives a crash and a second trainer on the same file waits (busy timeout) instead of failing.
-It never decides where the file lives and never reads the clock: times come in as arguments.
+healthy trainer database without touching it, opens a file it cannot write (read-only file, folder
+or mount; full disk) for reading, applies migrations, and runs every write in a `BEGIN IMMEDIATE`
+transaction on a WAL database with `synchronous=FULL`, so an acknowledged review survives a crash
+and a second trainer on the same file waits (busy timeout) instead of failing. Failures are raised
+as the classes of `trainer.storage.errors` (re-exported here). It never decides where the file
+lives and never reads the clock: times come in as arguments.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,7 +33,28 @@ from trainer.core.scheduling.scheduler import (
     parse_time,
     validate_setting,
 )
-from trainer.storage.schema import KNOWN, MIGRATION_SET, SCHEMA_VERSION, applied_names, migrations
+from trainer.storage.errors import (
+    SQLITE_BUSY,
+    SQLITE_CANTOPEN,
+    SQLITE_CORRUPT,
+    SQLITE_FULL,
+    SQLITE_IOERR,
+    SQLITE_LOCKED,
+    SQLITE_NOTADB,
+    SQLITE_READONLY,
+    CannotOpenDatabaseError,
+    ConflictError,
+    CorruptDatabaseError,
+    DiskFullError,
+    NewerSchemaError,
+    NotADatabaseError,
+    NotTrainerDatabaseError,
+    ReadOnlyDatabaseError,
+    StoreError,
+    classify,
+    result_code,
+)
+from trainer.storage.schema import APPLICATION_ID, KNOWN, SCHEMA_VERSION, applied_names, identify, migrations
 
 BUSY_TIMEOUT_S = 5.0
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -41,26 +66,6 @@ _CARD_COLUMNS = ("template_id", "card_id", "equation", "topic", "state", "step",
 _REVIEW_COLUMNS = ("uid", "template_id", "seed", "params", "answer", "verdict", "correct", "score",
                    "diagnosis_id", "rating", "auto_rating", "decided", "hint_used", "response_ms",
                    "reviewed_at", "day", "review_state", "state_before", "state_after", "topic")
-
-
-class StoreError(Exception):
-    """The database cannot be used; the message says why and names the file."""
-
-
-class NotADatabaseError(StoreError):
-    """The file exists but is not an SQLite database (or not a trainer one)."""
-
-
-class CorruptDatabaseError(StoreError):
-    """The file is an SQLite database that fails its integrity check."""
-
-
-class NewerSchemaError(StoreError):
-    """The file was written by a newer trainer whose migrations this version does not know."""
-
-
-class ConflictError(StoreError):
-    """A write would act on stale state (e.g. undoing a review the card has moved past)."""
 
 
 @dataclass(frozen=True)
@@ -112,20 +117,101 @@ def _check_header(path: Path) -> None:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise StoreError(f"{path}: cannot read the progress database ({exc.strerror or exc})") from None
+        raise CannotOpenDatabaseError(f"{path}: cannot read the progress database ({exc.strerror or exc})") from None
     if head and head != SQLITE_HEADER:
         raise NotADatabaseError(f"{path}: not an SQLite database (left untouched); "
                                 "point --db or TRAINER_DB at a trainer database or a new file")
 
 
-class Store:
-    """The progress database. Use `Store.open(path)`; close it with `close()` or a `with` block."""
+#: Below this much free space the database is opened for reading: a review's WAL frames, the
+#: checkpoint and the daily backup all need room, and a write that fails half way helps no one.
+MIN_FREE_BYTES = 1 << 20
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
+#: The SQLite result codes that say something about the file or the disk (the rest, e.g. a
+#: constraint violation, are a caller's bug and keep their own type).
+_STORAGE_CODES = {SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL,
+                  SQLITE_CANTOPEN, SQLITE_NOTADB}
+
+
+def unwritable(file: Path) -> StoreError | None:
+    """Why an existing database file cannot be written, found without writing to it.
+
+    Checks, in order, that the file opens for writing (an `open(O_RDWR)` probe: unlike `os.access`
+    it also catches read-only mounts and immutable files for root), that its folder takes new files
+    (the write-ahead log and its index live beside it), and that the disk has `MIN_FREE_BYTES` free.
+
+    Args:
+        file: the database file (it exists).
+
+    Returns:
+        A ReadOnlyDatabaseError or DiskFullError (not raised) saying why, or None when writable.
+    """
+    try:
+        os.close(os.open(file, os.O_RDWR))
+    except OSError as exc:
+        return ReadOnlyDatabaseError(f"{file}: the file is read-only ({exc.strerror or exc})")
+    folder = file.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return ReadOnlyDatabaseError(f"{file}: its folder {folder} is read-only (SQLite keeps its "
+                                     "write-ahead log beside the file)")
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if free < MIN_FREE_BYTES:
+        return DiskFullError(f"{file}: the disk is full ({free // 1024} KiB free)")
+    return None
+
+
+def _connect_read_only(file: Path) -> sqlite3.Connection:
+    """A read-only connection; `immutable=1` when even reading needs a file SQLite cannot create.
+
+    A WAL database read without its `-shm` index needs to create one; in a read-only folder or on a
+    full disk it cannot, so the file is then read as immutable (no locks, no index). Nobody can be
+    writing it in that case: a writer would need the same index.
+    """
+    uri = file.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                           check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.Error as exc:
+        conn.close()
+        if result_code(exc) not in (SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL):
+            raise
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                           check_same_thread=False)
+
+
+class Store:
+    """The progress database. Use `Store.open(path)`; close it with `close()` or a `with` block.
+
+    Attributes:
+        path: the file (None for `:memory:`).
+        read_only: True when the store was opened for reading only.
+        read_only_reason: why ("…: the disk is full", "…: the file is read-only"), or None.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None, *,
+                 unwritable: StoreError | None = None):
         self.conn = conn
         self.conn.row_factory = sqlite3.Row
         self.path = path
         self._db = None
+        self._unwritable = unwritable
+        self._migrate_on_reopen = True
+        self._may_regain = True  # False when reading only was asked for, not found
+
+    @property
+    def read_only(self) -> bool:
+        """True when writes are refused (see `read_only_reason`)."""
+        return self._unwritable is not None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why the store is read-only (the file, its folder or the disk), or None when writable."""
+        return None if self._unwritable is None else self._unwritable.reason
 
     @property
     def db(self):
@@ -138,82 +224,137 @@ class Store:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | os.PathLike = ":memory:", *, migrate: bool = True) -> Store:
+    def open(cls, path: str | os.PathLike = ":memory:", *, migrate: bool = True,
+             read_only: bool = False) -> Store:
         """Open (creating if absent) a progress database and bring its schema up to date.
+
+        A file that cannot be written (read-only file, folder or mount; a full disk) is opened for
+        reading: `read_only` is then True, `read_only_reason` says why, and every write raises
+        ReadOnlyDatabaseError or DiskFullError before touching the file.
 
         Args:
             path: a file path, or ":memory:" for a throwaway database (tests).
             migrate: apply pending migrations (False only for inspecting old fixtures).
+            read_only: open for reading only even if the file could be written.
 
         Returns:
             An open Store.
 
         Raises:
-            NotADatabaseError: the file is not SQLite, or is SQLite without trainer's tables.
+            NotADatabaseError: the file is not SQLite.
+            NotTrainerDatabaseError: an SQLite database of another program (left untouched).
             CorruptDatabaseError: `PRAGMA quick_check` fails.
             NewerSchemaError: the file has migrations this version does not know.
+            ReadOnlyDatabaseError, DiskFullError: the file needs an upgrade (or creating) and cannot be written.
+            DatabaseLockedError: another program holds the file locked past the busy timeout.
             StoreError: the file or its folder cannot be created or read.
         """
         memory = str(path) == ":memory:"
         file = None if memory else Path(path)
+        blocked: StoreError | None = None
         if file is not None:
             if file.is_dir():
-                raise StoreError(f"{file}: is a folder, not a database file")
+                raise CannotOpenDatabaseError(f"{file}: is a folder, not a database file",
+                                              "Point --db or TRAINER_DB at a file.")
             if file.exists():
                 _check_header(file)
+                blocked = (ReadOnlyDatabaseError(f"{file}: opened for reading only")
+                           if read_only else unwritable(file))
+            elif read_only:
+                raise CannotOpenDatabaseError(f"{file}: no such file")
             else:
                 try:
                     file.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    raise StoreError(f"{file.parent}: cannot create the data folder ({exc.strerror})") from None
+                    raise CannotOpenDatabaseError(f"{file.parent}: cannot create the data folder "
+                                                  f"({exc.strerror or exc})") from None
+                if not os.access(file.parent, os.W_OK | os.X_OK):
+                    raise ReadOnlyDatabaseError(f"{file}: cannot create the database: its folder "
+                                                f"{file.parent} is read-only")
         try:
-            conn = sqlite3.connect(":memory:" if memory else str(file), timeout=BUSY_TIMEOUT_S,
-                                   isolation_level=None, check_same_thread=False)
+            if blocked is not None:
+                conn = _connect_read_only(file)
+            else:
+                conn = sqlite3.connect(":memory:" if memory else str(file), timeout=BUSY_TIMEOUT_S,
+                                       isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
-            raise StoreError(f"{file}: cannot open the database ({exc})") from None
+            raise classify(exc, file, "open the database") from None
         try:
-            store = cls._configure(conn, file, migrate)
+            store = cls._configure(conn, file, migrate, blocked)
         except StoreError:
             conn.close()
             raise
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise CorruptDatabaseError(f"{file}: damaged or not a database ({exc}); left untouched. "
-                                       "Restore a backup with `trainer restore`.") from None
+            raise classify(exc, file, "open the database") from None
+        store._migrate_on_reopen = migrate
+        store._may_regain = not read_only
         return store
 
     @classmethod
-    def _configure(cls, conn: sqlite3.Connection, file: Path | None, migrate: bool) -> Store:
+    def _configure(cls, conn: sqlite3.Connection, file: Path | None, migrate: bool,
+                   blocked: StoreError | None) -> Store:
         label = file or ":memory:"
+        # Everything up to the identity check only reads: a file that is not ours is never written.
         result = [row[0] for row in conn.execute("PRAGMA quick_check")]
         if result != ["ok"]:
-            raise CorruptDatabaseError(f"{label}: failed its integrity check ({'; '.join(map(str, result[:3]))}); "
-                                       "left untouched. Restore a backup with `trainer restore`.")
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if tables and "_sqlite_migrations" not in tables:
-            raise NotADatabaseError(f"{label}: an SQLite database, but not a trainer progress database "
-                                    "(left untouched)")
+            raise CorruptDatabaseError(f"{label}: failed its integrity check ({'; '.join(map(str, result[:3]))})")
+        not_ours = identify(conn)
+        if not_ours is not None:
+            raise NotTrainerDatabaseError(f"{label}: an SQLite database, but not a trainer progress database: "
+                                          f"{not_ours}")
+        applied = applied_names(conn)
+        unknown = [name for name in applied if name not in KNOWN]
+        if unknown:
+            raise NewerSchemaError(f"{label}: written by a newer trainer (schema step {unknown[-1]!r}); "
+                                   "upgrade trainer to use it")
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        store = cls(conn, file, unwritable=blocked)
+        pending = migrate and len(applied) < SCHEMA_VERSION
+        if blocked is not None:
+            if pending:
+                raise type(blocked)(f"{blocked.reason}; it needs a one-time upgrade to be read by this trainer")
+            return store
         if file is not None:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 raise StoreError(f"{label}: could not switch to write-ahead logging (got {mode})")
         conn.execute("PRAGMA synchronous = FULL")
-        store = cls(conn, file)
-        applied = applied_names(conn) if tables else []
-        unknown = [name for name in applied if name not in KNOWN]
-        if unknown:
-            raise NewerSchemaError(f"{label}: written by a newer trainer (schema step {unknown[-1]!r}); "
-                                   "upgrade trainer to use it")
-        if migrate and len(applied) < SCHEMA_VERSION:
-            store._migrate()
+        unmarked = conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID
+        if migrate and (pending or unmarked):
+            try:
+                store._migrate(pending)
+            except (ReadOnlyDatabaseError, DiskFullError) as exc:
+                if pending or file is None:
+                    raise
+                # Only the id could not be written: the file is fine to read, so it is opened for that.
+                conn.close()
+                return cls(_connect_read_only(file), file, unwritable=exc)
         return store
 
-    def _migrate(self) -> None:
+    def _migrate(self, pending: bool = True) -> None:
         # Under one immediate transaction, so two trainers opening an old file at once migrate it
         # once: the second waits, then finds nothing pending (each step becomes a savepoint).
-        with self.write():
-            migrations().apply(self.db)
+        with self.write() as conn:
+            if pending:
+                migrations().apply(self.db)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def _regain_write(self) -> None:
+        """Reopen for writing if the cause of read-only has gone (space freed, permissions fixed)."""
+        if self.path is None or self._unwritable is None or not self._may_regain:
+            return
+        if unwritable(self.path) is not None:
+            return
+        try:
+            fresh = Store.open(self.path, migrate=self._migrate_on_reopen)
+        except StoreError:
+            return
+        if fresh.read_only:
+            fresh.close()
+            return
+        self.conn.close()
+        self.conn, self._db, self._unwritable = fresh.conn, None, None
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite on the last close)."""
@@ -244,14 +385,36 @@ class Store:
 
         Yields:
             The connection, inside BEGIN IMMEDIATE; committed on success, rolled back on error.
+
+        Raises:
+            ReadOnlyDatabaseError, DiskFullError: the store was opened read-only (raised before any
+                write), or SQLite reported it; nothing was written.
+            DatabaseLockedError: another program kept the file locked past the busy timeout.
+            CorruptDatabaseError, DiskError, StoreError: other failures of the file or the disk.
         """
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self._unwritable is not None:
+            self._regain_write()
+            if self._unwritable is not None:
+                raise type(self._unwritable)(f"cannot save: {self._unwritable.reason}")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._storage_error(exc) from exc
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:  # SQLite itself rolls back on some errors (a full disk)
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            if isinstance(exc, sqlite3.Error) and result_code(exc) in _STORAGE_CODES:
+                raise self._storage_error(exc) from exc
             raise
-        self.conn.execute("COMMIT")
+
+    def _storage_error(self, exc: sqlite3.Error) -> StoreError:
+        return classify(exc, self.path, "save")
 
     # ------------------------------------------------------------------ settings
     def settings(self) -> dict[str, Any]:
@@ -602,15 +765,21 @@ class Store:
                                  (key, json.dumps(validate_setting(key, value))))
         return {"reviews_added": added, "reviews_skipped": skipped, "cards_updated": updated}
 
-    def backup_to(self, target: str | os.PathLike) -> Path:
+    def backup_to(self, target: str | os.PathLike, *, verify: bool = False) -> Path:
         """Copy the database to `target` through SQLite's online backup API (consistent even while
         another trainer writes), via a temporary file renamed into place.
+
+        Args:
+            target: the backup file (replaced if it exists).
+            verify: run `PRAGMA integrity_check` on the copy before it replaces anything; a copy that
+                fails is deleted, so `target` (e.g. an earlier good backup) is never replaced by it.
 
         Returns:
             The target path.
 
         Raises:
-            StoreError: the target cannot be written.
+            CorruptDatabaseError: `verify` found the copy damaged (the database itself is).
+            DiskFullError, ReadOnlyDatabaseError, StoreError: the target cannot be written.
         """
         target = Path(target)
         tmp = target.with_name(target.name + ".part")
@@ -621,15 +790,34 @@ class Store:
             dest = sqlite3.connect(str(tmp))
             try:
                 self.conn.backup(dest)
+                damage = ([str(r[0]) for r in dest.execute("PRAGMA integrity_check")] if verify else ["ok"])
             finally:
                 dest.close()
+            if damage != ["ok"]:
+                tmp.unlink()
+                raise CorruptDatabaseError(
+                    f"{self.path or ':memory:'}: failed the full integrity check ({'; '.join(damage[:3])}); "
+                    f"no backup was taken today, so the earlier good backups are kept")
             os.replace(tmp, target)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"{target}: backup failed ({exc})") from None
+        except OSError as exc:
+            _discard(tmp)
+            if exc.errno == errno.ENOSPC:
+                raise DiskFullError(f"{target}: backup failed: the disk is full") from None
+            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise ReadOnlyDatabaseError(f"{target}: backup failed: cannot write there ({exc.strerror})",
+                                            "Make the backups folder writable.") from None
+            raise StoreError(f"{target}: backup failed ({exc.strerror or exc})") from None
+        except sqlite3.Error as exc:
+            _discard(tmp)
+            error = classify(exc, target, "write the backup")
+            raise type(error)(f"{target}: backup failed ({exc})") from None
         return target
 
     def auto_backup(self, folder: str | os.PathLike, day: str, keep: int) -> Path | None:
         """The daily backup: `<folder>/trainer-<day>.db` unless it exists; keeps the newest `keep`.
+
+        The copy must pass `PRAGMA integrity_check` (which, unlike the `quick_check` at open, reads
+        every page); one that fails is thrown away and no older backup is pruned.
 
         Args:
             folder: the backups folder.
@@ -638,18 +826,29 @@ class Store:
 
         Returns:
             The new backup's path, or None when today's already existed.
+
+        Raises:
+            CorruptDatabaseError: the database failed the full check (the earlier backups are kept).
+            DiskFullError, ReadOnlyDatabaseError, StoreError: the backup could not be written.
         """
         folder = Path(folder)
         target = folder / f"{BACKUP_PREFIX}{day}.db"
         made = None
         if not target.exists():
-            made = self.backup_to(target)
+            made = self.backup_to(target, verify=True)
         for old in list_backups(folder)[keep:]:
             try:
                 old.unlink()
             except OSError:
                 pass
         return made
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
 
 
 def list_backups(folder: str | os.PathLike) -> list[Path]:
@@ -668,36 +867,43 @@ def _review_dict(row: sqlite3.Row) -> dict:
     return out
 
 
-def check_file(path: str | os.PathLike) -> int:
+def check_file(path: str | os.PathLike, *, full: bool = False) -> int:
     """Check that a file is a healthy trainer database without changing it.
+
+    Args:
+        path: the file.
+        full: run `PRAGMA integrity_check` (reads every page) instead of `quick_check`, which
+            misses some damage, such as a truncated end of file.
 
     Returns:
         Its number of reviews.
 
     Raises:
-        NotADatabaseError, CorruptDatabaseError, NewerSchemaError: as for `Store.open`.
+        NotADatabaseError, NotTrainerDatabaseError, CorruptDatabaseError, NewerSchemaError: as for `Store.open`.
     """
     path = Path(path)
     if not path.is_file():
-        raise StoreError(f"{path}: no such file")
+        raise CannotOpenDatabaseError(f"{path}: no such file")
     _check_header(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = _connect_read_only(path)
     except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open ({exc})") from None
+        raise classify(exc, path, "open the database") from None
     try:
-        if [r[0] for r in conn.execute("PRAGMA quick_check")] != ["ok"]:
-            raise CorruptDatabaseError(f"{path}: failed its integrity check")
+        result = [str(r[0]) for r in conn.execute(f"PRAGMA {'integrity_check' if full else 'quick_check'}")]
+        if result != ["ok"]:
+            raise CorruptDatabaseError(f"{path}: failed its integrity check ({'; '.join(result[:3])})")
+        not_ours = identify(conn)
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not {"_sqlite_migrations", "reviews", "cards"} <= tables:
-            raise NotADatabaseError(f"{path}: not a trainer progress database")
-        names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
-                                            (MIGRATION_SET,))]
-        if any(n not in KNOWN for n in names):
+        if not_ours is None and not {"reviews", "cards"} <= tables:
+            not_ours = "it has no trainer tables"
+        if not_ours is not None:
+            raise NotTrainerDatabaseError(f"{path}: not a trainer progress database: {not_ours}")
+        if any(n not in KNOWN for n in applied_names(conn)):
             raise NewerSchemaError(f"{path}: written by a newer trainer")
         return int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
     except sqlite3.DatabaseError as exc:
-        raise CorruptDatabaseError(f"{path}: damaged or not a database ({exc})") from None
+        raise classify(exc, path, "read the database") from None
     finally:
         conn.close()
 
@@ -724,7 +930,8 @@ def restore(source: str | os.PathLike, target: str | os.PathLike) -> int:
         finally:
             dest.close()
     except sqlite3.Error as exc:
-        raise StoreError(f"{target}: restore failed ({exc})") from None
+        error = classify(exc, target, "restore the backup")
+        raise type(error)(f"{target}: restore failed ({exc})") from None
     finally:
         src.close()
     Store.open(target).close()  # bring an older backup's schema up to date

@@ -21,7 +21,7 @@ from trainer.ui.runner import SessionRunner
 def _warm_up(session: Any) -> None:
     """After the first problem is on screen: compile the rest of the bank, import the grader."""
     import trainer.core.grading.grade  # noqa: F401
-    import trainer.core.language.mathinput  # noqa: F401
+    import trainer.core.language.answer_syntax  # noqa: F401
 
     build_all = getattr(session.bank, "build_all", None)
     if build_all is not None:
@@ -98,11 +98,14 @@ class TrainerApp(App[None]):
         if self.start_with_review:
             await self.action_review()
         try:
-            await self.runner.opened()
+            session = await self.runner.opened()
         except Exception as exc:  # the factory failed: corrupt database, unreadable folder...
             # Reported by the caller once the terminal is restored (Textual would wrap it).
             self.failure = exc
             self.exit(return_code=1)
+            return
+        for notice in getattr(session, "notices", ()):  # read-only database, skipped backup
+            self.notify(notice, title="Progress database", severity="warning", timeout=15)
 
     async def on_unmount(self) -> None:
         self.runner.shutdown()

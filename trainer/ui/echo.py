@@ -1,7 +1,8 @@
-"""Live echo of a typed answer: how the learner-input parser reads it, or where it stops reading.
+"""Live echo of a typed answer: how the grader will read it, or where it stops reading.
 
-UI layer adapter over `trainer.core.language.mathinput` (the grading helper's parser, pure core). Called on
-every keystroke on the UI thread, so it only parses (microseconds), never grades.
+UI layer adapter over `trainer.core.grading.reading.read_answer`, the one reader the grader grades
+with, so what the learner sees while typing is exactly what gets graded. Called on every keystroke
+on the UI thread: reading parses and evaluates a typed value (bounded, microseconds), never grades.
 """
 
 from __future__ import annotations
@@ -9,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-MAX_ECHO = 2000  # longer text is not echoed live (grading still bounds and reports it)
-
 
 @dataclass(frozen=True)
 class Reading:
-    """What the parser made of the text: `shown` on success, else `message` at `position`."""
+    """What the reader made of the text: `shown` on success, else `message` at `position`."""
 
     shown: str = ""
     message: str = ""
@@ -26,54 +25,26 @@ class Reading:
         return not self.message
 
 
-ARRAY_TYPES = ("vector", "matrix", "set", "direction")
-
-
 def read_answer(text: str, instance: Any) -> Reading:
-    """Parse `text` as an answer to `instance` for display only (never graded here).
+    """Read `text` as an answer to `instance` for display (the grader's own reading).
 
-    Multi-part answers are read part by part (separated by `|`), positions staying those of the
-    whole text; a choice is echoed as the option it names.
+    Args:
+        text: what is in the answer box.
+        instance: the instance being answered.
+
+    Returns:
+        The printed reading or the refusal with its position and hint; an empty reading for blank
+        text, and for anything the reader did not expect (an echo must never crash the screen;
+        grading reports properly).
     """
-    if not text.strip() or len(text) > MAX_ECHO:
+    if not text.strip():
         return Reading()
     try:
-        from trainer.core.language import mathinput
-    except ImportError:  # the parser is not there: echo nothing rather than fail
-        return Reading(shown=text.strip())
-    answer = getattr(instance, "answer", None)
-    if getattr(answer, "type", None) == "multi" and getattr(answer, "parts", ()):
-        shown, offset = [], 0
-        for i, chunk in enumerate(text.split("|")):
-            part = answer.parts[min(i, len(answer.parts) - 1)]
-            reading = _read_one(mathinput, chunk, part)
-            if not reading.ok:
-                pos = None if reading.position is None else reading.position + offset
-                return Reading(message=reading.message, position=pos, hint=reading.hint)
-            shown.append(reading.shown)
-            offset += len(chunk) + 1
-        return Reading(shown="  |  ".join(shown))
-    return _read_one(mathinput, text, answer)
+        from trainer.core.grading.reading import read_instance_answer
 
-
-def _read_one(mathinput: Any, text: str, answer: Any) -> Reading:
-    atype = getattr(answer, "type", "number")
-    if atype == "choice":
-        options = getattr(answer, "options", ()) or ()
-        key = text.strip().lower()
-        letters = "abcdefghijklmnopqrstuvwxyz"
-        index = letters.index(key) if len(key) == 1 and key in letters else (
-            int(key) - 1 if key.isdigit() else -1)
-        if 0 <= index < len(options):
-            return Reading(shown=f"({letters[index]}) {options[index]}")
-        return Reading(message=f"choose one of a–{letters[max(0, len(options) - 1)]}", position=0)
-    variables = tuple(getattr(answer, "variable_names", ())) if atype == "formula" else ()
-    try:
-        node = mathinput.parse_answer(text, variables=variables, percent=bool(getattr(answer, "percent", False)),
-                                      arrays=atype in ARRAY_TYPES)
-        return Reading(shown=mathinput.echo(node))
-    except ValueError as exc:  # MathInputError carries message, position and hint
-        return Reading(message=getattr(exc, "message", None) or str(exc),
-                       position=getattr(exc, "position", None), hint=getattr(exc, "hint", None))
-    except Exception:  # an echo must never crash the screen; grading reports properly
-        return Reading(shown=text.strip())
+        reading = read_instance_answer(instance, text)
+    except Exception:  # noqa: BLE001 - the echo is a courtesy; the grader still reports the answer
+        return Reading()
+    if reading.error is not None:
+        return Reading(message=reading.error.message, position=reading.error.position, hint=reading.error.hint)
+    return Reading(shown=reading.shown or "")

@@ -4,25 +4,37 @@ Core layer. For each seed the template must generate; its answer must be finite 
 no listed mistake may coincide with the answer; the same seed must give the same instance; and, when
 the grader is available, the typed form of the answer must grade correct and each mistake must be
 diagnosed as itself. Constraints accepted on fewer than 1% of draws are an authoring error.
+
+Checking one template is bounded: it stops at once on a failure no seed can escape (a size error of
+constant inputs, a constraint of constants), after the first draws when none was accepted, once the
+draws spent prove acceptance is under 1%, and (when a clock is passed in) after a time budget.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from trainer.core.language.expr import EvalError, compile_node
+from trainer.core.language.evaluate import compile_node
+from trainer.core.language.nodes import EvalError
 from trainer.core.templates.generate import GenerationError, Instance, generate
-from trainer.core.templates.spec import Template
+from trainer.core.templates.spec import MAX_TRIES, Template
 
 MIN_ACCEPTANCE = 0.01
 MAX_FINDINGS_PER_KIND = 3  # one broken solver should not print 200 lines
 STATIC_GRADED_SEEDS = 20
+# No accepted draw among the first EARLY_DRAWS means the constraints are plainly unsatisfiable; at an
+# acceptance of 2% the chance of a false alarm is 0.98**300 ≈ 0.2%.
+EARLY_DRAWS = 300
+DRAWS_PER_SEED = round(1 / MIN_ACCEPTANCE)  # beyond this average the acceptance is already too low
+# Sampler draws (weighted by cost) plus constraint tests over all seeds: a template with many
+# parameters and a rare constraint costs that many times more per accepted instance, for the learner too.
+WORK_BUDGET = 300_000
+TIME_BUDGET = 60.0  # seconds per template, when the caller passes a clock (a safety net under load)
 FORMULA_POINTS = 24  # enough that a variable drawn from {choice: [0, 1]} takes both values  # a template without parameters is the same problem on every seed
 
 
@@ -80,7 +92,8 @@ Grader = Callable[[Instance], Iterable[tuple[str, str, int | None]]]
 
 
 def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
-                   grader: Grader | None = None, known_equations: set[str] | None = None) -> Report:
+                   grader: Grader | None = None, known_equations: set[str] | None = None,
+                   clock: Callable[[], float] | None = None, time_budget: float = TIME_BUDGET) -> Report:
     """Generate `seeds` instances of `template` and report every problem found.
 
     Args:
@@ -89,6 +102,9 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         grader: optional self-grading hook: given an instance, yields (kind, message, line) findings
             (used to grade the answer and every mistake through the real grader).
         known_equations: equation ids with a reference card; others get a warning.
+        clock: seconds from any origin (e.g. `time.monotonic`); with it, checking stops after
+            `time_budget` seconds with a finding. Without it only the draw budget applies.
+        time_budget: see `clock`.
 
     Returns:
         The report for this template.
@@ -105,13 +121,45 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
     if known_equations is not None and template.equation not in known_equations:
         add("equation", f"no reference card for equation '{template.equation}'",
             line=template.lines.get("equation"), severity="warning")
+    deadline = clock() + time_budget if clock is not None else None
+    draw_budget = max(EARLY_DRAWS, DRAWS_PER_SEED * seeds)
+    per_draw = sum(sampler.cost for _, sampler in template.params) + len(template.where) or 1
+    draw_budget = min(draw_budget, max(EARLY_DRAWS, WORK_BUDGET // per_draw))
+    stopped = False
     for seed in range(first_seed, first_seed + seeds):
+        if deadline is not None and clock() > deadline:
+            add("budget", f"checking stopped after {time_budget:g} s at seed {seed}, with "
+                          f"{seed - first_seed} of {seeds} seeds done: generating and grading are too slow",
+                seed)
+            break
+        # Until a draw has been accepted, spend only the early budget; afterwards never more than the
+        # budget beyond which the acceptance is known to be too low.
+        limit = EARLY_DRAWS if report.generated == 0 else draw_budget
+        tries = max(1, min(MAX_TRIES, limit - report.draws))
         try:
-            inst = generate(template, seed)
+            inst = generate(template, seed, max_tries=tries)
         except GenerationError as exc:
-            line = template.lines.get("where" if exc.field == "where" else "answer")
             report.draws += exc.draws or 1
-            add("generate", exc.message, seed, line)
+            line = exc.line or template.lines.get("where" if exc.field == "where" else "answer")
+            add(exc.kind, exc.message, seed, line)
+            if exc.constant:
+                stopped = True
+                if exc.field == "where":
+                    add("constraints", "a constraint reads no random parameter and is false: "
+                                       "checking stopped", line=line)
+                break
+            if exc.draws and report.draws >= limit:
+                stopped = True
+                if report.generated == 0:
+                    add("constraints", f"no draw succeeded in the first {report.draws} draws: checking stopped",
+                        line=line)
+                elif report.draws >= DRAWS_PER_SEED * seeds:
+                    add("constraints", f"{report.draws} draws for {report.generated} instance(s): acceptance "
+                                       f"is under {MIN_ACCEPTANCE:.0%}; checking stopped", line=line)
+                else:
+                    add("budget", f"{report.draws} draws of {per_draw} units each for {report.generated} "
+                                  f"instance(s): generation costs too much work; checking stopped", line=line)
+                break
             continue
         report.generated += 1
         report.draws += inst.draws
@@ -125,7 +173,7 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         if grader is not None and thorough:
             for kind, message, line in grader(inst):
                 add(kind, message, seed, line)
-    if report.draws and report.acceptance < MIN_ACCEPTANCE:
+    if not stopped and report.draws and report.acceptance < MIN_ACCEPTANCE:
         add("constraints", f"constraints accepted only {report.acceptance:.2%} of draws "
                            f"(at least {MIN_ACCEPTANCE:.0%} needed)", line=template.lines.get("where"))
     for kind, n in counts.items():
@@ -133,6 +181,28 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
             report.findings.append(Finding(template.id, template.path, None, kind,
                                            f"… and {n - MAX_FINDINGS_PER_KIND} more like this", None))
     return report
+
+
+def duplicate_ids(checked: Mapping[str, Any], whole: Mapping[str, Any]) -> list[Finding]:
+    """Templates being checked whose id another file of the whole bank already uses.
+
+    Args:
+        checked: id → template for the files named on the command line.
+        whole: id → template for every folder in use (bundled, user, `--problems`).
+
+    Returns:
+        One "duplicate-id" finding per clash, at the checked file's `id` line.
+    """
+    out = []
+    for tid, template in checked.items():
+        other = whole.get(tid)
+        if other is None or other.path is None or template.path is None:
+            continue
+        if Path(other.path).resolve() != Path(template.path).resolve():
+            out.append(Finding(tid, template.path, template.lines.get("id"), "duplicate-id",
+                               f"id '{tid}' is already used by {other.path}; progress is keyed on the id, "
+                               "so give this template its own"))
+    return out
 
 
 def _instance_findings(template: Template, inst: Instance,
@@ -209,14 +279,6 @@ def _formula_findings(template: Template, inst: Instance) -> Iterable[tuple[str,
         if all(v.shape == r.shape and np.allclose(v, r, rtol=ans.rtol, atol=max(ans.atol, 1e-12))
                for v, r in zip(values, ref_values)):
             yield "mistake-equals-answer", f"mistake '{mistake.id}' is the same formula as the answer", spec.line
-
-
-def finite(value: Any) -> bool:
-    """Whether every entry of a value is a finite number."""
-    try:
-        return bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
-    except (TypeError, ValueError):
-        return isinstance(value, str) or (isinstance(value, float) and math.isfinite(value))
 
 
 def grading_hook() -> Grader | None:

@@ -11,7 +11,6 @@ is used by the benchmark's symbolic baseline only.
 
 from __future__ import annotations
 
-import math
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -20,19 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.language.expr import (
-    BinOp,
-    Call,
-    EvalError,
-    ListLit,
-    Name,
-    Node,
-    Num,
-    Transpose,
-    Unary,
-    compile_node,
-    free_names,
-)
+from trainer.core.language.evaluate import compile_node
+from trainer.core.language.names import free_names
+from trainer.core.language.nodes import BinOp, Call, EvalError, ListLit, Name, Node, Num, Transpose, Unary
 
 POINTS = 10  # test points per formula
 MAX_DRAWS = 40  # draws tried to find POINTS points where the reference is finite
@@ -308,12 +297,3 @@ def to_sympy(node: Node, symbols: Mapping[str, Any] | None = None) -> Any:
         raise ValueError(f"{type(n).__name__} has no sympy form here")
 
     return go(node)
-
-
-def finite_float(value: Any) -> float | None:
-    """A scalar as a finite float, or None."""
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from trainer.core.templates.generate import Instance, generate
-from trainer.core.templates.spec import Template, TemplateError, load_template, parse_template_data
+from trainer.core.templates.spec import (
+    Template,
+    TemplateError,
+    load_template,
+    parse_template_data,
+    read_template_text,
+)
 from trainer.core.templates.safe_yaml import LineDict, YamlError, load_yaml
 
 HEADER = ("id", "equation", "topic", "title", "kind")
@@ -157,11 +163,9 @@ def load_bank(folders: Sequence[Path | str], functions: Mapping[str, Any] | None
 
 def _lazy(bank: Bank, path: Path) -> Template | LazyTemplate:
     """Read the YAML now; compile later if the header is sound (otherwise now, for the error)."""
+    text = read_template_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
         data = load_yaml(text)
-    except (OSError, UnicodeDecodeError):
-        return load_template(path, bank.functions)  # raises with the proper message
     except YamlError as exc:
         raise TemplateError(path, exc.line, exc.message) from None
     if isinstance(data, LineDict) and all(isinstance(data.get(k), str) and data[k].strip() for k in HEADER):
@@ -177,6 +181,9 @@ def add_files(bank: Bank, files: Iterable[Path], functions: Mapping[str, Any] | 
             template = _lazy(bank, path) if lazy else load_template(path, functions)
         except TemplateError as exc:
             bank.errors.append(LoadError(path, exc.line, exc.message))
+            continue
+        except Exception as exc:  # one file must never stop the rest of the bank from loading
+            bank.errors.append(LoadError(path, None, f"could not be loaded ({type(exc).__name__}: {exc})"))
             continue
         if template.id in bank.templates:
             first = bank.templates[template.id].path

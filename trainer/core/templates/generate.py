@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.language.expr import EvalError, to_text
+from trainer.core.language.nodes import EvalError
+from trainer.core.language.printing import to_text
 from trainer.core.templates.text import fmt
 from trainer.core.templates.samplers import DrawError, Sampler
 from trainer.core.templates.spec import MAX_TRIES, AnswerSpec, Template
@@ -23,14 +24,29 @@ from trainer.core.templates.spec import MAX_TRIES, AnswerSpec, Template
 LETTERS = "ABCDEFGH"
 
 
-class GenerationError(ValueError):
-    """A template that cannot produce an instance for this seed; `field` names the culprit."""
+# Scalar-draw units (a retried matrix counts every try) plus constraint tests per instance: about
+# 0.2 s of work at most, so a thread generating for the TUI always finishes promptly.
+MAX_WORK = 20_000
 
-    def __init__(self, message: str, field: str | None = None, draws: int = 0):
+
+class GenerationError(ValueError):
+    """A template that cannot produce an instance for this seed.
+
+    `field` names the culprit ("where", a parameter, "answer", ...), `line` its line when known,
+    `draws` how many tries were spent, `kind` the finding `check` files it under ("generate" or
+    "non-finite"), and `constant` says that every seed fails the same way (the failure
+    depends on no random draw), so trying other seeds is pointless.
+    """
+
+    def __init__(self, message: str, field: str | None = None, draws: int = 0, *, line: int | None = None,
+                 kind: str = "generate", constant: bool = False):
         super().__init__(message)
         self.message = message
         self.field = field
         self.draws = draws
+        self.line = line
+        self.kind = kind
+        self.constant = constant
 
 
 @dataclass(frozen=True)
@@ -167,34 +183,44 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def generate(template: Template, seed: int) -> Instance:
+def generate(template: Template, seed: int, *, max_tries: int = MAX_TRIES) -> Instance:
     """Make the instance of `template` for `seed`.
 
     Args:
         template: a loaded template.
         seed: any non-negative integer; the same seed always gives the same instance.
+        max_tries: how many full draws of the parameters to try before giving up (an instance found
+            within fewer tries is the same whatever this bound is).
 
     Returns:
         The instance.
 
     Raises:
-        GenerationError: the constraints were not met within the draw budget, or an expression failed
-        (division by zero is not an error here: it gives a non-finite value that `check` reports).
+        GenerationError: the constraints were not met within the draw budget (naming the constraint
+            that rejected most draws), a parameter cannot be drawn, an expression failed, or the answer
+            is not finite (such an instance is never served).
     """
-    return generate_with_rng(template, np.random.default_rng(seed), seed)
+    return generate_with_rng(template, np.random.default_rng(seed), seed, max_tries=max_tries)
 
 
-def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 0) -> Instance:
+def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 0, *,
+                      max_tries: int = MAX_TRIES) -> Instance:
     """Like `generate`, drawing from a generator the caller passes in (`seed` is only recorded)."""
     # Template expressions are compiled unguarded; one errstate here covers all of them, so a
-    # division by zero yields inf/nan for `check` to report instead of a warning.
+    # division by zero yields inf/nan, refused below with its field instead of a warning.
     template = template.resolve()  # a lazily loaded template compiles here, once
     with np.errstate(all="ignore"):
-        return _generate(template, rng, seed)
+        try:
+            return _generate(template, rng, seed, max_tries)
+        except GenerationError:
+            raise
+        except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+            # An expression the validator could not foresee failing: one refused instance, not a crash.
+            raise GenerationError(f"{type(exc).__name__}: {exc}", "answer") from None
 
 
-def _generate(template: Template, rng: np.random.Generator, seed: int) -> Instance:
-    env, draws = _draw_params(template, rng)
+def _generate(template: Template, rng: np.random.Generator, seed: int, max_tries: int) -> Instance:
+    env, draws = _draw_params(template, rng, max_tries)
     answer = _answer(template.answer, env, rng, "answer")
     text_env = dict(env)
     text_env["answer"] = answer.display if template.answer.type in ("formula", "multi", "choice") \
@@ -213,22 +239,94 @@ def _generate(template: Template, rng: np.random.Generator, seed: int) -> Instan
     )
 
 
-def _draw_params(template: Template, rng: np.random.Generator) -> tuple[dict[str, Any], int]:
-    last_error: str | None = None
-    for attempt in range(1, MAX_TRIES + 1):
+def fixed_names(template: Template) -> frozenset[str]:
+    """Parameters whose value is the same on every draw (constants and expressions of constants)."""
+    fixed: set[str] = set()
+    for name, sampler in template.params:
+        if not sampler.random and sampler.names <= fixed:
+            fixed.add(name)
+    return frozenset(fixed)
+
+
+def _truth(value: Any) -> bool:
+    try:
+        return bool(value)
+    except (TypeError, ValueError):
+        raise EvalError(f"a constraint must be true or false, got a value of shape {np.shape(value)}") from None
+
+
+def _draw_params(template: Template, rng: np.random.Generator,
+                 max_tries: int = MAX_TRIES) -> tuple[dict[str, Any], int]:
+    fixed = fixed_names(template)
+    rejected = [0] * len(template.where)
+    last_error: tuple[str, int | None, str] | None = None
+    work = attempt = 0
+    while attempt < max_tries and work < MAX_WORK:
+        attempt += 1
         env: dict[str, Any] = {}
+        current = field = ""
+        line: int | None = None
         try:
             for name, sampler in template.params:
-                current = name
-                env[name] = sampler.draw(rng, env)
-            current = "where"
-            if all(bool(c.run(env)) for c in template.where):
+                current = field = name
+                line = template.lines.get(f"params.{name}", template.lines.get("params"))
+                if work >= MAX_WORK:  # one try of many costly parameters must not overrun the budget
+                    raise DrawError("the work budget ran out during this draw", fixed=False)
+                try:
+                    env[name], used = sampler.measured_draw(rng, env)
+                    work += used
+                except DrawError as exc:
+                    work += exc.work
+                    if exc.fixed and (sampler.names <= fixed):
+                        raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
+                    raise
+                except EvalError as exc:
+                    work += sampler.cost
+                    if not sampler.random and sampler.names <= fixed:
+                        raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
+                    raise
+                except (ArithmeticError, TypeError, ValueError) as exc:
+                    work += sampler.cost
+                    raise DrawError(f"{type(exc).__name__}: {exc}", fixed=False) from None
+            for i, constraint in enumerate(template.where):
+                current, field = f"constraint '{constraint.source}'", "where"
+                line = constraint.line or None
+                work += 1
+                try:
+                    holds = _truth(constraint.run(env))
+                except EvalError as exc:
+                    if constraint.names <= fixed:
+                        raise _constant(f"constraint '{constraint.source}': {exc}", "where", attempt,
+                                        line) from None
+                    raise
+                except (ArithmeticError, TypeError, ValueError) as exc:
+                    raise EvalError(f"{type(exc).__name__}: {exc}") from None
+                if not holds:
+                    rejected[i] += 1
+                    if constraint.names <= fixed:
+                        raise _constant(f"constraint '{constraint.source}' is false for every draw "
+                                        "(it reads no random parameter)", "where", attempt, line)
+                    break
+            else:
                 return env, attempt
-            last_error = None
         except (DrawError, EvalError) as exc:
-            last_error = f"{current}: {exc}"
-    detail = f" (last error: {last_error})" if last_error else ""
-    raise GenerationError(f"constraints not satisfied in {MAX_TRIES} draws{detail}", "where", MAX_TRIES)
+            last_error = (f"{current}: {exc}", line, field)
+    if any(rejected):
+        worst = max(range(len(rejected)), key=rejected.__getitem__)
+        c = template.where[worst]
+        at = f" (line {c.line})" if c.line else ""
+        detail = f"; last error: {last_error[0]}" if last_error else ""
+        raise GenerationError(f"constraints not satisfied in {attempt} draws: '{c.source}'{at} rejected "
+                              f"{rejected[worst]} of them{detail}", "where", attempt,
+                              line=c.line or template.lines.get("where"))
+    if last_error:
+        raise GenerationError(f"no draw succeeded in {attempt} tries; last error: {last_error[0]}",
+                              last_error[2], attempt, line=last_error[1])
+    raise GenerationError(f"no draw in {attempt} tries", "where", attempt, line=template.lines.get("where"))
+
+
+def _constant(message: str, field: str, attempt: int, line: int | None = None) -> GenerationError:
+    return GenerationError(f"{message}; no seed can succeed", field, attempt, line=line, constant=True)
 
 
 def _answer(spec: AnswerSpec, env: dict[str, Any], rng: np.random.Generator, where: str) -> Answer:
@@ -257,7 +355,11 @@ def _answer(spec: AnswerSpec, env: dict[str, Any], rng: np.random.Generator, whe
     except EvalError as exc:
         raise GenerationError(f"{where}: {exc}", where) from None
     value = _coerce(spec.type, value, where)
-    return Answer(spec.type, value, _display(spec.type, value), **common)
+    display = _display(spec.type, value)
+    if not np.all(np.isfinite(value)):
+        # A learner could never type it and the grader could never accept it: refuse the instance.
+        raise GenerationError(f"{where} is not finite: {display}", where, kind="non-finite")
+    return Answer(spec.type, value, display, **common)
 
 
 def _coerce(atype: str, value: Any, where: str) -> Any:

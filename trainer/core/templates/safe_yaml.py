@@ -8,7 +8,9 @@ on which line each key's value starts, so the template validator can say "file.y
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -95,6 +97,64 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 
 
+def read_yaml_file(path: str | os.PathLike[str]) -> str:
+    """Read a template file as UTF-8 text, refusing one larger than MAX_BYTES before reading it.
+
+    Args:
+        path: the file.
+
+    Returns:
+        Its text.
+
+    Raises:
+        YamlError: the file is larger than MAX_BYTES or is not UTF-8 (with the line of the bad byte).
+        OSError: the file cannot be opened or read.
+    """
+    with open(path, "rb") as fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+        except OSError:
+            size = 0
+        if size > MAX_BYTES:
+            raise YamlError(_too_large(size))
+        # stat can be wrong (a pipe, a file growing while read), so never read more than the limit.
+        data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise YamlError(_too_large(None))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlError(f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                        data[: exc.start].count(b"\n") + 1) from None
+
+
+def _too_large(size: int | None) -> str:
+    shown = f" ({size:,} bytes)" if size is not None else ""
+    return f"the file is larger than {MAX_BYTES // 1024} KiB{shown}: a template is a page of text"
+
+
+_CONTROL_NAMES = {"\t": "tab", "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape", "\x7f": "delete",
+                  "\x08": "backspace", "\x07": "bell"}
+
+
+def _character_error(text: str, exc: yaml.reader.ReaderError) -> YamlError:
+    """A reader error located by finding the refused character (C and Python readers count differently)."""
+    char = chr(exc.character) if isinstance(exc.character, int) else None
+    if char is None or char not in text:
+        return YamlError(f"YAML reader error: {exc.reason}")
+    index = text.index(char)
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "control character")
+    return YamlError(f"the file contains the character U+{ord(char):04X} ({name.lower()}) at column {column}, "
+                     "which YAML does not allow; delete it", line)
+
+
+def _surrogate_error(text: str) -> YamlError:
+    index = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), 0)
+    return YamlError("the text contains a lone surrogate (not valid Unicode)", text.count("\n", 0, index) + 1)
+
+
 def _refuse_aliases(text: str) -> None:
     """Scan the event stream (in C when available) for aliases before anything is built."""
     try:
@@ -106,7 +166,11 @@ def _refuse_aliases(text: str) -> None:
                     and event.anchor:
                 raise YamlError("YAML anchors (&name) are not allowed in templates",
                                 event.start_mark.line + 1)
-    except yaml.MarkedYAMLError:
+    except yaml.reader.ReaderError as exc:
+        raise _character_error(text, exc) from None
+    except UnicodeEncodeError:
+        raise _surrogate_error(text) from None
+    except yaml.YAMLError:
         return  # reported with its position by the real load below
 
 
@@ -120,18 +184,24 @@ def load_yaml(text: str) -> Any:
         Plain data with mappings as `LineDict` and sequences as `LineList`.
 
     Raises:
-        YamlError: the text is too large, malformed, uses aliases, or asks for a Python object.
+        YamlError: the text is too large, malformed (including a character YAML refuses, such as a
+            form feed or ESC), uses aliases, or asks for a Python object; never another YAML exception.
     """
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise YamlError(f"the file is larger than {MAX_BYTES // 1024} KiB")
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise YamlError(_too_large(None))
     if "\x00" in text:
         raise YamlError("the file contains a NUL byte", text[: text.index("\x00")].count("\n") + 1)
     _refuse_aliases(text)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except UnicodeEncodeError:
+        raise _surrogate_error(text) from None
     try:
         return loader.get_single_data()
     except YamlError:
         raise
+    except yaml.reader.ReaderError as exc:
+        raise _character_error(text, exc) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
         found = re.search(r"'([^']+)'", exc.problem or "")
@@ -151,5 +221,8 @@ def load_yaml(text: str) -> Any:
         raise YamlError(f"YAML error: {exc}") from None
     except RecursionError:
         raise YamlError("the file is nested too deeply") from None
+    except (UnicodeError, ValueError, TypeError) as exc:
+        # PyYAML's constructors can raise plain errors for odd scalars (e.g. a timestamp out of range).
+        raise YamlError(f"YAML value error: {exc}") from None
     finally:
         loader.dispose()

@@ -14,7 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.language.expr import Compiled, ExprError, Node, compile_node, free_names, parse_template
+from trainer.core.language.evaluate import Compiled, compile_node
+from trainer.core.language.names import free_names
+from trainer.core.language.nodes import ExprError, Node
+from trainer.core.language.template_syntax import parse_template
 
 KINDS = ("int", "float", "choice", "simplex", "vector", "matrix", "expr", "value")
 OPTIONS = {
@@ -31,6 +34,17 @@ PROPERTIES = ("symmetric", "spd", "invertible", "diagonalizable-real", "integer-
 MAX_LEN = 20
 MAX_CELLS = 100
 PROPERTY_TRIES = 200
+INT_LIMIT = 10**15  # integers stay exact as floats (2**53 ≈ 9e15) wherever an expression uses them
+MAX_EXCLUDED = 1000
+MAX_FLOAT_STEPS = 2**62  # rng.integers takes an int64 bound
+# Work units approximate one scalar draw (~10 µs). A single draw may spend at most MAX_DRAW_WORK of
+# them, so a retried matrix property gives up in milliseconds rather than seconds.
+MAX_DRAW_WORK = 2000
+
+
+def _tries(unit: int) -> int:
+    """How many tries a retrying draw gets when each costs `unit` work units."""
+    return max(1, min(PROPERTY_TRIES, MAX_DRAW_WORK // unit))
 
 
 class SpecError(ValueError):
@@ -43,7 +57,16 @@ class SpecError(ValueError):
 
 
 class DrawError(ValueError):
-    """A draw that failed for these values (e.g. no matrix with the property in the allowed tries)."""
+    """A draw that failed for these values (e.g. no matrix with the property in the allowed tries).
+
+    `fixed` is true when the failure follows from the sampler's inputs alone (an empty range, a shape
+    too large), so drawing again with the same inputs cannot succeed; false when it was bad luck.
+    """
+
+    def __init__(self, message: str, fixed: bool = True, work: int = 1):
+        super().__init__(message)
+        self.fixed = fixed
+        self.work = work  # what the failed draw cost, in scalar-draw units (see Sampler.measured_draw)
 
 
 @dataclass(frozen=True)
@@ -91,48 +114,105 @@ def _whole(value: Any, what: str, lo: int = 0, hi: int | None = None) -> int:
     return value
 
 
+def _real(value: Any, what: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
+        raise DrawError(f"{what} must be one number, got {value!r}")
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise DrawError(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(out):
+        raise DrawError(f"{what} must be finite, got {out}")
+    return out
+
+
 class Sampler:
     """Draws one parameter value. `names` are the parameters it reads."""
 
     kind = ""
     names: frozenset[str] = frozenset()
+    # Typical work of one draw, in units of a scalar draw (`check` budgets with it).
+    cost = 1
+    # Whether a draw consumes randomness (expr and value samplers are functions of their inputs).
+    random = True
 
     def draw(self, rng: np.random.Generator, env: Mapping[str, Any]) -> Any:
         raise NotImplementedError
 
+    def measured_draw(self, rng: np.random.Generator, env: Mapping[str, Any]) -> tuple[Any, int]:
+        """Draw, and say what it cost in scalar-draw units; generation spends a bounded budget of them.
+
+        Args:
+            rng: the caller's generator.
+            env: earlier parameters.
+
+        Returns:
+            (value, work); samplers that retry (a matrix with a property) count every try.
+
+        Raises:
+            DrawError: as `draw`, with `work` set to what the failed draw cost.
+        """
+        return self.draw(rng, env), self.cost
+
 
 class IntSampler(Sampler):
+    """Whole numbers lo, lo+step, ... up to hi, minus the `not` values, drawn in O(|not|) at any width.
+
+    The k-th allowed value is computed instead of listed, so a range a trillion wide costs what [1, 5]
+    costs; the draw is `rng.integers(count)` mapped to the k-th allowed value, the same stream the
+    earlier list-based sampler consumed, so instances of existing templates are unchanged.
+    """
+
     kind = "int"
 
     def __init__(self, spec: Mapping[str, Any], fns: Mapping[str, Any] | None):
         self.lo, self.hi = _range(spec["int"], "int", fns)
-        self.step = int(spec.get("step", 1))
-        if self.step < 1:
+        step = spec.get("step", 1)
+        if isinstance(step, float) and step.is_integer():
+            step = int(step)
+        if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= INT_LIMIT:
             raise SpecError("'step' must be a positive whole number", "step")
+        self.step = step
         excluded = spec.get("not", [])
         if not isinstance(excluded, list):
             excluded = [excluded]
-        self.excluded = frozenset(excluded)
+        if len(excluded) > MAX_EXCLUDED:
+            raise SpecError(f"'not' lists more than {MAX_EXCLUDED} values", "not")
+        for value in excluded:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise SpecError(f"'not' values must be numbers, got {value!r}", "not")
+        # Only whole numbers can be drawn, so a fractional `not` value excludes nothing.
+        self.excluded = tuple(sorted({int(v) for v in excluded if math.isfinite(v) and float(v).is_integer()}))
         self.names = self.lo.names | self.hi.names
+        self.cost = 3 if self.names else 1  # bounds computed from earlier parameters on every draw
+        self._static: tuple[int, int, list[int]] | None = None
         if not self.names:
-            self._choices(self.lo({}), self.hi({}))  # raises for an empty set at load time
+            try:
+                self._static = self._grid(self.lo({}), self.hi({}))
+            except DrawError as exc:
+                raise SpecError(str(exc), "int") from None
 
-    def _choices(self, lo: Any, hi: Any) -> np.ndarray:
-        lo, hi = _whole(lo, "int range low", -10**9, 10**9), _whole(hi, "int range high", -10**9, 10**9)
-        if hi - lo > 10**6:
-            values = None
-        else:
-            values = np.array([v for v in range(lo, hi + 1, self.step) if v not in self.excluded])
-            if values.size == 0:
-                raise SpecError(f"int range [{lo}, {hi}] has no allowed value", "int")
-        return values
+    def _grid(self, lo: Any, hi: Any) -> tuple[int, int, list[int]]:
+        """(lo, count on the grid, sorted grid indices of excluded values), refusing an empty set."""
+        lo = _whole(lo, "int range low", -INT_LIMIT, INT_LIMIT)
+        hi = _whole(hi, "int range high", -INT_LIMIT, INT_LIMIT)
+        if lo > hi:
+            raise DrawError(f"int range [{lo}, {hi}] is empty (low > high)")
+        count = (hi - lo) // self.step + 1
+        holes = [(v - lo) // self.step for v in self.excluded if lo <= v <= hi and (v - lo) % self.step == 0]
+        if count == len(holes):
+            raise DrawError(f"int range [{lo}, {hi}] has no allowed value")
+        return lo, count, holes
 
     def draw(self, rng, env):
-        lo, hi = self.lo(env), self.hi(env)
-        values = self._choices(lo, hi)
-        if values is None:
-            return int(rng.integers(int(lo), int(hi) + 1))
-        return int(values[rng.integers(values.size)])
+        lo, count, holes = self._static or self._grid(self.lo(env), self.hi(env))
+        k = int(rng.integers(count - len(holes)))
+        for hole in holes:  # sorted: step over every excluded index at or below the k-th allowed one
+            if hole <= k:
+                k += 1
+            else:
+                break
+        return lo + k * self.step
 
 
 class FloatSampler(Sampler):
@@ -142,7 +222,8 @@ class FloatSampler(Sampler):
         self.lo, self.hi = _range(spec["float"], "float", fns)
         self.decimals = spec.get("decimals")
         self.step = spec.get("step")
-        if self.step is not None and (not isinstance(self.step, (int, float)) or self.step <= 0):
+        if self.step is not None and (isinstance(self.step, bool) or not isinstance(self.step, (int, float))
+                                      or not 0 < self.step < math.inf):
             raise SpecError("'step' must be a positive number", "step")
         if self.decimals is None and self.step is None:
             self.decimals = 2
@@ -151,13 +232,18 @@ class FloatSampler(Sampler):
         self.names = self.lo.names | self.hi.names
 
     def draw(self, rng, env):
-        lo, hi = float(self.lo(env)), float(self.hi(env))
+        lo, hi = _real(self.lo(env), "float range low"), _real(self.hi(env), "float range high")
+        if lo > hi:
+            raise DrawError(f"float range [{lo}, {hi}] is empty (low > high)")
         if self.step is not None:
-            count = int(math.floor((hi - lo) / self.step + 1e-9)) + 1
-            if count < 1:
-                raise DrawError(f"float range [{lo}, {hi}] is empty")
+            steps = (hi - lo) / self.step + 1e-9
+            if not steps < MAX_FLOAT_STEPS:
+                raise DrawError(f"float range [{lo}, {hi}] has more than 2**62 steps of {self.step}")
+            count = int(math.floor(steps)) + 1
             value = lo + self.step * int(rng.integers(count))
             return round(value, 10)
+        if not math.isfinite(hi - lo):
+            raise DrawError(f"float range [{lo}, {hi}] is too wide")
         return round(float(rng.uniform(lo, hi)), self.decimals)
 
 
@@ -224,7 +310,10 @@ def _fill(rng, kind, bounds, decimals, shape, env) -> np.ndarray:
         if lo > hi:
             raise DrawError(f"entry range [{lo}, {hi}] is empty")
         return rng.integers(lo, hi + 1, size=shape).astype(float)
-    return np.round(rng.uniform(float(lo), float(hi), size=shape), decimals)
+    lo, hi = _real(lo, "entry low"), _real(hi, "entry high")
+    if lo > hi or not math.isfinite(hi - lo):
+        raise DrawError(f"entry range [{lo}, {hi}] is empty or too wide")
+    return np.round(rng.uniform(lo, hi, size=shape), decimals)
 
 
 class VectorSampler(Sampler):
@@ -235,14 +324,25 @@ class VectorSampler(Sampler):
         self.entry_kind, self.bounds, self.decimals = _entries(spec, fns)
         self.nonzero = bool(spec.get("nonzero", False))
         self.names = self.n.names | self.bounds[0].names | self.bounds[1].names
+        if not self.n.names:
+            try:
+                _whole(self.n({}), "vector length", 1, MAX_LEN)
+            except DrawError as exc:
+                raise SpecError(str(exc), "vector") from None
 
     def draw(self, rng, env):
+        return self.measured_draw(rng, env)[0]
+
+    def measured_draw(self, rng, env):
         n = _whole(self.n(env), "vector length", 1, MAX_LEN)
-        for _ in range(PROPERTY_TRIES):
+        unit = 3 + n // 10
+        limit = _tries(unit)
+        for tries in range(1, limit + 1):
             v = _fill(rng, self.entry_kind, self.bounds, self.decimals, n, env)
             if not self.nonzero or np.all(v != 0):
-                return v
-        raise DrawError("could not draw a vector without zero entries")
+                return v, tries * unit
+        raise DrawError(f"could not draw a vector without zero entries in {limit} tries", fixed=False,
+                        work=limit * unit)
 
 
 class MatrixSampler(Sampler):
@@ -261,18 +361,34 @@ class MatrixSampler(Sampler):
         self.max_cond = spec.get("max_cond", 1e6 if self.property in ("invertible", "spd") else None)
         self.names = (self.shape[0].names | self.shape[1].names | self.bounds[0].names
                       | self.bounds[1].names)
+        self.cost = 1 if self.property is None else 20  # property draws test eigenvalues, often retried
+        if not self.shape[0].names and not self.shape[1].names:
+            try:
+                self._shape({})
+            except DrawError as exc:
+                raise SpecError(str(exc), "matrix") from None
 
-    def draw(self, rng, env):
+    def _shape(self, env: Mapping[str, Any]) -> tuple[int, int]:
         m = _whole(self.shape[0](env), "matrix rows", 1, MAX_LEN)
         n = _whole(self.shape[1](env), "matrix columns", 1, MAX_LEN)
         if m * n > MAX_CELLS:
             raise DrawError(f"a {m}×{n} matrix is larger than {MAX_CELLS} cells")
+        if self.property and m != n:
+            raise DrawError(f"property {self.property!r} needs a square matrix, got {m}×{n}")
+        return m, n
+
+    def draw(self, rng, env):
+        return self.measured_draw(rng, env)[0]
+
+    def measured_draw(self, rng, env):
+        m, n = self._shape(env)
         prop = self.property
-        if prop and m != n:
-            raise DrawError(f"property {prop!r} needs a square matrix, got {m}×{n}")
         if prop == "integer-eigenvalues":
             return self._integer_eigen(rng, n, env)
-        for _ in range(PROPERTY_TRIES):
+        # An eigen-decomposition costs far more than a scalar draw, and more with the size.
+        unit = 3 + m * n // 50 if prop is None else 5 + m * n // 2
+        limit = _tries(unit)
+        for tries in range(1, limit + 1):
             a = _fill(rng, self.entry_kind, self.bounds, self.decimals, (m, n), env)
             if prop in ("symmetric", "spd"):
                 a = np.triu(a) + np.triu(a, 1).T
@@ -282,8 +398,9 @@ class MatrixSampler(Sampler):
                 off = np.abs(a).sum(axis=1) - np.abs(np.diag(a))
                 np.fill_diagonal(a, off + np.abs(np.diag(a)) + 1)
             if prop is None or self._holds(a, prop):
-                return a
-        raise DrawError(f"no {m}×{n} matrix with property {prop!r} in {PROPERTY_TRIES} tries")
+                return a, tries * unit
+        raise DrawError(f"no {m}×{n} matrix with property {prop!r} in {limit} tries", fixed=False,
+                        work=limit * unit)
 
     def _holds(self, a: np.ndarray, prop: str) -> bool:
         if prop == "symmetric":
@@ -303,13 +420,15 @@ class MatrixSampler(Sampler):
             return bool(np.all(np.diff(w) > 1e-6))
         return True
 
-    def _integer_eigen(self, rng, n, env) -> np.ndarray:
+    def _integer_eigen(self, rng, n, env) -> tuple[np.ndarray, int]:
         """P·D·P⁻¹ with distinct integer eigenvalues and a unimodular integer P: integer entries."""
         lo, hi = self.bounds[0](env), self.bounds[1](env)
         lo, hi = _whole(lo, "entry low", -100, 100), _whole(hi, "entry high", -100, 100)
         if hi - lo + 1 < n:
             raise DrawError(f"need {n} distinct eigenvalues in [{lo}, {hi}]")
-        for _ in range(PROPERTY_TRIES):
+        unit = 10 + 40 * n  # 2n random picks and matrix products, and an inverse, per try
+        limit = _tries(unit)
+        for tries in range(1, limit + 1):
             eig = rng.choice(np.arange(lo, hi + 1), size=n, replace=False).astype(float)
             p = np.eye(n)
             for _ in range(2 * n):
@@ -319,12 +438,14 @@ class MatrixSampler(Sampler):
                 p = p @ e
             a = np.rint(p @ np.diag(eig) @ np.linalg.inv(p))
             if np.max(np.abs(a)) <= max(abs(lo), abs(hi)) * 2 and np.count_nonzero(a - np.diag(np.diag(a))):
-                return a
-        raise DrawError(f"no {n}×{n} integer matrix with small integer eigenvalues in {PROPERTY_TRIES} tries")
+                return a, tries * unit
+        raise DrawError(f"no {n}×{n} integer matrix with small integer eigenvalues in {limit} tries",
+                        fixed=False, work=limit * unit)
 
 
 class ExprSampler(Sampler):
     kind = "expr"
+    random = False
 
     def __init__(self, spec, fns):
         text = spec["expr"]
@@ -343,6 +464,7 @@ class ExprSampler(Sampler):
 
 class ValueSampler(Sampler):
     kind = "value"
+    random = False
 
     def __init__(self, spec, fns):
         v = spec["value"]

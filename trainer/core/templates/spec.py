@@ -14,18 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trainer.core.language.expr import (
-    Compiled,
-    ExprError,
-    Node,
-    called_functions,
-    compile_node,
-    free_names,
-    parse_template,
-)
+from trainer.core.language.evaluate import Compiled, compile_node
+from trainer.core.language.names import called_functions, free_names
+from trainer.core.language.nodes import ExprError, Node
+from trainer.core.language.template_syntax import parse_template
 from trainer.core.templates.text import TextTemplate
 from trainer.core.templates.samplers import Sampler, SpecError, build_sampler
-from trainer.core.templates.safe_yaml import LineDict, LineList, YamlError, load_yaml
+from trainer.core.templates.safe_yaml import LineDict, LineList, YamlError, load_yaml, read_yaml_file
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID = re.compile(ID_PATTERN)
@@ -88,6 +83,8 @@ MISTAKE_FIELDS: dict[str, tuple[str, bool, str]] = {
 DEFAULT_RTOL = 1e-3
 DEFAULT_ATOL = 1e-9
 MAX_TRIES = 1000
+MAX_PARAMS = 64  # parameters (or formula variables) per template: every draw redraws all of them
+MAX_CONSTRAINTS = 64
 
 
 class TemplateError(ValueError):
@@ -113,6 +110,7 @@ class CompiledExpr:
     node: Node
     run: Compiled
     names: frozenset[str]
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -194,13 +192,28 @@ def load_template(path: Path, functions: Mapping[str, Any] | None = None) -> Tem
     Raises:
         TemplateError: naming the file and line of the first problem found.
     """
+    return parse_template_text(read_template_text(path), path, functions)
+
+
+def read_template_text(path: Path | str) -> str:
+    """A template file's text, read without ever holding more than the size limit.
+
+    Args:
+        path: the YAML file.
+
+    Returns:
+        Its UTF-8 text.
+
+    Raises:
+        TemplateError: the file cannot be read, is too large or is not UTF-8 (with the file, and the
+            line where known).
+    """
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise TemplateError(path, None, "the file is not UTF-8 text") from None
+        return read_yaml_file(path)
+    except YamlError as exc:
+        raise TemplateError(path, exc.line, exc.message) from None
     except OSError as exc:
         raise TemplateError(path, None, f"cannot read the file: {exc.strerror or exc}") from None
-    return parse_template_text(text, path, functions)
 
 
 def parse_template_text(text: str, path: Path | str | None = None,
@@ -222,7 +235,14 @@ def parse_template_data(data: Any, path: Path | str | None = None,
         from trainer.core.solvers import registry
 
         functions = registry()
-    return _Builder(path, functions).build(data)
+    try:
+        return _Builder(path, functions).build(data)
+    except TemplateError:
+        raise
+    except RecursionError:
+        raise TemplateError(path, None, "the template is nested too deeply") from None
+    except Exception as exc:  # a validator gap must cost one file, never the whole bank
+        raise TemplateError(path, None, f"the template could not be read ({type(exc).__name__}: {exc})") from None
 
 
 class _Builder:
@@ -278,7 +298,7 @@ class _Builder:
             if missing:
                 raise self.fail(line, f"{what}: unknown name '{missing[0]}' "
                                       f"(not a parameter defined before it)")
-        return CompiledExpr(text, node, compile_node(node, self.fns, guard=False), names)
+        return CompiledExpr(text, node, compile_node(node, self.fns, guard=False), names, line)
 
     def text(self, data: LineDict, key: str, known: set[str], required: bool) -> TextTemplate | None:
         value = self._string(data, key, required)
@@ -305,6 +325,10 @@ class _Builder:
             return ()
         if not isinstance(data, LineDict):
             raise self.fail(line, f"'{what}' must be a mapping of name: sampler")
+        if len(data) > MAX_PARAMS:
+            extra = list(data)[MAX_PARAMS]
+            raise self.fail(data.line_of(extra), f"more than {MAX_PARAMS} {what}s: a template draws every one "
+                                                 f"of them on every try, so keep it to the ones the problem needs")
         out = []
         seen = set(known)
         for name, spec in data.items():
@@ -353,6 +377,9 @@ class _Builder:
             where_raw.lines = [data.line_of("where")]
         if not isinstance(where_raw, list):
             raise self.fail(data.line_of("where"), "'where' must be a list of conditions")
+        if len(where_raw) > MAX_CONSTRAINTS:
+            raise self.fail(_line(where_raw, MAX_CONSTRAINTS, data.line_of("where")),
+                            f"more than {MAX_CONSTRAINTS} constraints in 'where'")
         where = tuple(self.expr(c, _line(where_raw, i, data.line_of("where")), "constraint", known)
                       for i, c in enumerate(where_raw))
         answer = self.answer(data["answer"], data.line_of("answer"), known, top=True)
@@ -365,7 +392,7 @@ class _Builder:
             id=tid, equation=equation, topic=topic, title=title.strip(), kind=kind, level=level, tags=tuple(tags),
             params=params, where=where, prompt=prompt, answer=answer, mistakes=mistakes,
             solution=solution, hint=hint, path=Path(self.path) if self.path else None,
-            lines=dict(data.lines),
+            lines={**data.lines, **_param_lines(data.get("params"))},
         )
 
     def answer(self, data: Any, line: int, known: set[str], top: bool) -> AnswerSpec:
@@ -482,6 +509,13 @@ def _number(value: Any) -> Any:
     if isinstance(value, str) and _FLOAT.match(value.strip()):
         return float(value)
     return value
+
+
+def _param_lines(params: Any) -> dict[str, int]:
+    """`params.NAME` → the line of each parameter, for errors found while drawing it."""
+    if not isinstance(params, LineDict):
+        return {}
+    return {f"params.{name}": params.line_of(name) for name in params}
 
 
 def _line(seq: Any, index: int, default: int) -> int:

@@ -16,7 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.language.expr import Compiled, ExprError, compile_node, parse_template
+from trainer.core.language.evaluate import Compiled, compile_node
+from trainer.core.language.nodes import ExprError
+from trainer.core.language.template_syntax import parse_template
 
 SIG_DIGITS = 4
 _SPEC = re.compile(r"^(grid|[+ ]?\.\d{1,2}[efg%]|\.\d{1,2}|d|%)$")
@@ -115,7 +117,7 @@ class TextTemplate:
         self.source = source
         self.parts: list[str | _Hole] = []
         self.names: set[str] = set()
-        from trainer.core.language.expr import free_names
+        from trainer.core.language.names import free_names
 
         i, buf, n = 0, [], len(source)
         while i < n:

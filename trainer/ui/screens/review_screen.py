@@ -226,6 +226,8 @@ class ReviewScreen(Screen[None]):
         self.notify(message.error, title="Session error", severity="error", timeout=8, markup=False)
         if self.state in (GRADING, LOADING):
             self._set_state(ANSWERING if self.item is not None else EMPTY)
+            if self.state == ANSWERING:  # the input was disabled while grading, which took its focus
+                self.query_one("#answer", Input).focus()
 
     @on(Input.Changed, "#answer")
     def echo(self, event: Input.Changed) -> None:
@@ -260,7 +262,9 @@ class ReviewScreen(Screen[None]):
         try:
             verdict, outcome = await self.grade(item, text, hint_used)
         except Exception as exc:
-            self.post_message(SessionFailed(f"could not grade: {exc}"))
+            # A save that failed for a reason that can pass (full disk, lock) keeps the answer to retry.
+            retry = " — your answer is kept: press Enter to try again" if getattr(exc, "retryable", False) else ""
+            self.post_message(SessionFailed(f"{exc}{retry}" if retry else f"could not grade: {exc}"))
             return
         self.post_message(AnswerGraded(outcome if outcome is not None else verdict))
 

@@ -1,47 +1,38 @@
-"""The learner-input parser: reads what people type for an answer into the safe expression tree.
+"""The reader of typed answers: a recursive-descent parser from tokens to the safe tree.
 
-Core layer. A hand-written tokenizer and recursive-descent (precedence-climbing) parser builds the
-nodes of `trainer.core.language.expr` from typed text: numbers, fractions, percents, the Unicode that people
-paste (`−`, `×`, `·`, `π`, `√`, `x²`, `½`, Greek letters), implicit multiplication, `^`/`**` powers,
-calls of whitelisted functions, vectors, matrices (also MATLAB style `1 2; 3 4`) and transposes
-(`Kᵀ`, `K^T`, `K.T`, `K'`). Nothing typed is ever handed to `eval`, `exec` or sympy's parsers: the
-only things the text can produce are tree nodes. Length, nesting, digits and exponents are bounded,
-so every input is parsed (or refused with a position and a hint) in time linear in its length.
+Core layer, expression language. Builds the nodes of `trainer.core.language.nodes` from what a
+learner types: numbers, fractions, percents, implicit multiplication, `^`/`**` powers, calls of
+whitelisted functions, vectors, matrices (also MATLAB style `1 2; 3 4`) and transposes (`Kᵀ`, `K^T`,
+`K.T`, `K'`). Nothing typed is ever handed to `eval`, `exec` or sympy's parsers: the only things the
+text can produce are tree nodes. Length, nesting, digits and exponents are bounded, so every input
+is parsed (or refused with a position and a hint) in time linear in its length.
 """
 
 from __future__ import annotations
 
 import difflib
-import math
-import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from trainer.core.language.expr import (
+from trainer.core.language.answer_tokens import SPACES, Token, split_rows, tokenize
+from trainer.core.language.nodes import (
     CONSTANTS,
-    free_names,
     BinOp,
     Call,
-    ExprError,
     Index,
     ListLit,
+    MathInputError,
     Name,
     Node,
     Num,
-    Slice,
-    Str,
     Transpose,
     Unary,
-    to_text,
 )
+from trainer.core.language.names import free_names
 
 MAX_LENGTH = 2000  # characters in one typed answer
 MAX_DEPTH = 50  # nesting of brackets, unary signs and powers
-MAX_DIGITS = 40  # digits in one number literal
-MAX_EXPONENT = 300  # |n| in a literal like 1e-n (beyond, floats under/overflow)
-
 NON_ANSWERS = {"nan", "inf", "infinity", "oo", "zoo", "undefined"}
 
 # Hints for slips that difflib would not find (case and look-alike letters).
@@ -50,205 +41,19 @@ _FUNCTION_HINTS = {
     "lb": "log2", "ld": "log2", "Exp": "exp", "EXP": "exp", "Sqrt": "sqrt", "root": "sqrt",
     "sig": "sigmoid", "logistic": "sigmoid", "Sigmoid": "sigmoid", "Tanh": "tanh", "arcsin": "asin",
 }
+
 # Typed function names that mean a registry function under another name.
 _FUNCTION_ALIASES = {"sigma": "sigmoid", "Sigma": "sum", "Phi": "Phi", "sqr": "sqrt"}
-
 _REDUCTIONS = {"sum", "mean", "prod", "det", "trace", "norm", "len", "max", "min", "dot", "argmax",
                "argmin"}
 _TRANSPOSES = {"T", "transpose"}
-_MINUS = "−–—‐‑﹣－"
-_TIMES = "×·⋅∙•✕∗"
-_DIVIDE = "÷∕⁄"
 _OPEN = {"(": ")", "[": "]", "{": "}"}
-_SUP_DIGITS = {c: i for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}
-_SUB_DIGITS = {c: str(i) for i, c in enumerate("₀₁₂₃₄₅₆₇₈₉")}
-_FRACTIONS = {
-    "½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
-    "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8),
-    "⅞": (7, 8), "⅐": (1, 7), "⅑": (1, 9), "⅒": (1, 10),
-}
-# Each letter maps to the names it may stand for; the first one the answer declares wins.
-_GREEK = {
-    "α": ("alpha",), "β": ("beta",), "γ": ("gamma",), "δ": ("delta",), "ε": ("eps", "epsilon"),
-    "ϵ": ("eps", "epsilon"), "ζ": ("zeta",), "η": ("eta",), "θ": ("theta",), "ϑ": ("theta",),
-    "ι": ("iota",), "κ": ("kappa",), "λ": ("lam", "lambda_", "lmbda"), "μ": ("mu",), "µ": ("mu",),
-    "ν": ("nu",), "ξ": ("xi",), "π": ("pi",), "ρ": ("rho",), "σ": ("sigma",), "τ": ("tau",),
-    "υ": ("upsilon",), "φ": ("phi",), "ϕ": ("phi",), "χ": ("chi",), "ψ": ("psi",), "ω": ("omega",),
-    "Γ": ("Gamma",), "Δ": ("Delta",), "Θ": ("Theta",), "Λ": ("Lambda",), "Ξ": ("Xi",), "Π": ("Pi",),
-    "Σ": ("Sigma",), "Φ": ("Phi",), "Ψ": ("Psi",), "Ω": ("Omega",), "ŷ": ("yhat", "y_hat"),
-    "∞": ("inf",),
-}
-_COMBINING = {"\u0302": "hat", "\u0304": "bar", "\u0305": "bar", "\u0303": "tilde"}  # x̂ x̄ x̃
-_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_EXP_TAIL = re.compile(r"[eE][+-]?\d")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_DIGITS = "0123456789"  # str.isdigit() also accepts ² and other digits the regex does not
-_SPACES = " \t\r\u00a0\u2009\u202f\u2002\u2003\u200b\ufeff"
-
-
-class MathInputError(ExprError):
-    """A typed answer that cannot be read.
-
-    Attributes:
-        message: what is wrong, e.g. "unknown function In()".
-        position: 0-based character offset in the typed text, when known.
-        hint: a suggestion the learner can act on, e.g. "'In' — did you mean ln?", or None.
-    """
-
-    def __init__(self, message: str, position: int | None = None, hint: str | None = None):
-        super().__init__(message, position)
-        self.hint = hint
-
-
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    kind: str  # num name op sup sub frac sqrt cbrt transpose nl end
-    value: Any
-    pos: int
-    end: int
-    space: bool  # whitespace (or start of text) just before it
-    text: str = ""
-
-
-def _tokenize(text: str) -> list[_Tok]:
-    toks: list[_Tok] = []
-    i, n = 0, len(text)
-    space = True
-    while i < n:
-        c = text[i]
-        if c in _SPACES:
-            i += 1
-            space = True
-            continue
-        start = i
-        if c == "\n":
-            toks.append(_Tok("nl", None, i, i + 1, True))
-            i += 1
-            space = True
-            continue
-        if c in _DIGITS or (c == "." and i + 1 < n and text[i + 1] in _DIGITS):
-            m = _NUMBER.match(text, i)
-            assert m is not None
-            toks.append(_Tok("num", _number(m.group(0), i), i, m.end(), space, m.group(0)))
-            i = m.end()
-        elif c.isascii() and (c.isalpha() or c == "_"):
-            m = _NAME.match(text, i)
-            assert m is not None
-            name, i = m.group(0), m.end()
-            sub = ""
-            while i < n and (text[i] in _SUB_DIGITS or text[i] in _COMBINING):
-                sub += _SUB_DIGITS.get(text[i]) or _COMBINING[text[i]]
-                i += 1
-            toks.append(_Tok("name", name + sub, start, i, space, text[start:i]))
-        elif c in _GREEK:
-            i += 1
-            toks.append(_Tok("name", _GREEK[c], start, i, space, c))
-        elif c in _SUP_DIGITS or c in "⁻⁺":
-            sign = 1
-            if c in "⁻⁺":
-                sign = -1 if c == "⁻" else 1
-                i += 1
-            digits = ""
-            while i < n and text[i] in _SUP_DIGITS:
-                digits += str(_SUP_DIGITS[text[i]])
-                i += 1
-            if not digits:
-                raise MathInputError("a superscript sign needs digits after it", start)
-            if len(digits) > 4:
-                raise MathInputError("exponent is too large", start)
-            toks.append(_Tok("sup", sign * int(digits), start, i, space, text[start:i]))
-        elif c in "ᵀ⊤":
-            i += 1
-            toks.append(_Tok("transpose", None, start, i, space, c))
-        elif c in _FRACTIONS:
-            i += 1
-            toks.append(_Tok("frac", _FRACTIONS[c], start, i, space, c))
-        elif c in "√∛":
-            i += 1
-            toks.append(_Tok("sqrt" if c == "√" else "cbrt", None, start, i, space, c))
-        elif c == "*" and text.startswith("**", i):
-            i += 2
-            toks.append(_Tok("op", "^", start, i, space, "**"))
-        elif c in "+-*/^@()[]{},;|'.!=%":
-            i += 1
-            toks.append(_Tok("op", c, start, i, space, c))
-        elif c in _MINUS or c in "＋+":
-            i += 1
-            toks.append(_Tok("op", "-" if c in _MINUS else "+", start, i, space, c))
-        elif c in _TIMES:
-            i += 1
-            toks.append(_Tok("op", "*", start, i, space, c))
-        elif c in _DIVIDE:
-            i += 1
-            toks.append(_Tok("op", "/", start, i, space, c))
-        elif c in "’′ʹ`":
-            i += 1
-            toks.append(_Tok("op", "'", start, i, space, c))
-        elif c in "（）":
-            i += 1
-            toks.append(_Tok("op", "(" if c == "（" else ")", start, i, space, c))
-        else:
-            raise _bad_char(c, i)
-        space = False
-    toks.append(_Tok("end", None, n, n, True))
-    return toks
-
-
-def _bad_char(c: str, i: int) -> MathInputError:
-    if c in "\"":
-        return MathInputError("text in quotes is not an answer", i, "type numbers and formulas only")
-    if c == ":":
-        return MathInputError("':' is not allowed in an answer", i)
-    if c == "#":
-        return MathInputError("'#' is not allowed in an answer", i)
-    if ord(c) < 32 or ord(c) == 127:
-        return MathInputError(f"control character {c!r} in the answer", i)
-    if c == "<" or c == ">" or c == "≤" or c == "≥":
-        return MathInputError(f"comparison '{c}' is not an answer", i, "type the value itself")
-    return MathInputError(f"unexpected character {c!r}", i)
-
-
-def _rows(toks: list[_Tok], arrays: bool) -> list[_Tok]:
-    """Newlines separate matrix rows in an array answer (outside parentheses); elsewhere they are spaces."""
-    out: list[_Tok] = []
-    stack: list[str] = []
-    for k, t in enumerate(toks):
-        if t.kind == "op" and t.value in "([{":
-            stack.append(t.value)
-        elif t.kind == "op" and t.value in ")]}" and stack:
-            stack.pop()
-        if t.kind != "nl":
-            if out and out[-1].kind == "nl":
-                out.pop()
-                t = _Tok(t.kind, t.value, t.pos, t.end, True, t.text)
-                if ((arrays and not stack) or (stack and stack[-1] == "[")) and out and not (
-                        out[-1].kind == "op" and out[-1].value in "[;,") and not (
-                        t.kind in ("op", "end") and t.value in ("]", ";", None)):
-                    out.append(_Tok("op", ";", t.pos - 1, t.pos, True, "\\n"))
-            out.append(t)
-        elif not out or out[-1].kind != "nl":
-            out.append(t)
-    return out
-
-
-def _number(text: str, pos: int) -> int | float:
-    mantissa = text.split("e")[0].split("E")[0]
-    if sum(ch.isdigit() for ch in mantissa) > MAX_DIGITS:
-        raise MathInputError(f"number has more than {MAX_DIGITS} digits", pos)
-    if "e" in text or "E" in text:
-        exponent = int(re.split("[eE]", text)[1])
-        if abs(exponent) > MAX_EXPONENT:
-            raise MathInputError(f"exponent {exponent} is out of range (±{MAX_EXPONENT})", pos)
-    if "." in text or "e" in text or "E" in text:
-        return float(text)
-    return int(text)
 
 
 class _Parser:
-    def __init__(self, text: str, toks: list[_Tok], variables: Collection[str] | None,
+    def __init__(self, toks: list[Token], variables: Collection[str] | None,
                  functions: Collection[str], percent: bool, arrays: bool,
                  ndims: Mapping[str, int] | None = None):
-        self.text = text
         self.toks = toks
         self.i = 0
         self.variables = None if variables is None else set(variables)
@@ -262,22 +67,22 @@ class _Parser:
 
     # --- token helpers ---
     @property
-    def tok(self) -> _Tok:
+    def tok(self) -> Token:
         return self.toks[self.i]
 
-    def peek(self, k: int = 1) -> _Tok:
+    def peek(self, k: int = 1) -> Token:
         return self.toks[min(self.i + k, len(self.toks) - 1)]
 
-    def is_op(self, *ops: str, tok: _Tok | None = None) -> bool:
+    def is_op(self, *ops: str, tok: Token | None = None) -> bool:
         t = tok or self.tok
         return t.kind == "op" and t.value in ops
 
-    def advance(self) -> _Tok:
+    def advance(self) -> Token:
         t = self.tok
         self.i += 1
         return t
 
-    def expect(self, op: str, opener: _Tok) -> _Tok:
+    def expect(self, op: str, opener: Token) -> Token:
         if self.is_op(op):
             return self.advance()
         t = self.tok
@@ -287,7 +92,7 @@ class _Parser:
                                  f"add '{op}'")
         raise self.unexpected(t, f"expected '{op}'")
 
-    def unexpected(self, t: _Tok, why: str | None = None) -> MathInputError:
+    def unexpected(self, t: Token, why: str | None = None) -> MathInputError:
         if t.kind == "end":
             return MathInputError("the answer ends too early" if why is None else f"{why} at the end",
                                   t.pos, "something is missing at the end")
@@ -297,7 +102,7 @@ class _Parser:
         msg = f"unexpected '{label}'" + (f" ({why})" if why else "")
         return MathInputError(msg, t.pos)
 
-    def enter(self, t: _Tok) -> None:
+    def enter(self, t: Token) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise MathInputError(f"the answer is nested more than {MAX_DEPTH} levels deep", t.pos)
@@ -345,7 +150,7 @@ class _Parser:
                 raise MathInputError("only one '=' is allowed", t.pos)
         return last + 1
 
-    def matrix(self, rows: list[list[Node]], at: _Tok) -> Node:
+    def matrix(self, rows: list[list[Node]], at: Token) -> Node:
         width = len(rows[0])
         for r, row in enumerate(rows[1:], start=2):
             if len(row) != width:
@@ -353,7 +158,7 @@ class _Parser:
                                      "every row of a matrix needs the same number of entries")
         return ListLit(tuple(ListLit(tuple(row)) for row in rows))
 
-    def starts_item(self, t: _Tok) -> bool:
+    def starts_item(self, t: Token) -> bool:
         if t.kind in ("num", "name", "frac", "sqrt", "cbrt"):
             return True
         if t.kind == "op" and t.value in "([{":
@@ -424,7 +229,7 @@ class _Parser:
             return 2
         return best
 
-    def implicit(self, t: _Tok) -> bool:
+    def implicit(self, t: Token) -> bool:
         if t.kind in ("num", "name", "frac", "sqrt", "cbrt"):
             return True
         if t.kind == "op" and t.value in "({":
@@ -595,7 +400,7 @@ class _Parser:
     def is_var(self, name: str) -> bool:
         return self.variables is not None and name in self.variables
 
-    def resolve(self, t: _Tok) -> str:
+    def resolve(self, t: Token) -> str:
         """A Greek letter stands for the first of its names the answer declares."""
         if isinstance(t.value, tuple):
             for cand in t.value:
@@ -641,7 +446,7 @@ class _Parser:
             return alias
         return None
 
-    def unknown_name(self, t: _Tok) -> MathInputError:
+    def unknown_name(self, t: Token) -> MathInputError:
         known = sorted(self.variables or ())
         if not known:
             return MathInputError(f"unknown name '{t.text}'", t.pos,
@@ -659,7 +464,7 @@ class _Parser:
             target = close[0] if close else None
         return f"'{typed}' — did you mean {target}?" if target else None
 
-    def call(self, func: str, t: _Tok) -> Node:
+    def call(self, func: str, t: Token) -> Node:
         power = None
         if self.tok.kind == "sup" and not self.tok.space:  # sin²(x), σ²… means (f(x))²
             power = self.advance().value
@@ -702,7 +507,7 @@ class _Parser:
         return node if power is None else BinOp("**", node, Num(power))
 
 
-def _percent(node: Node, tok: _Tok) -> Node:
+def _percent(node: Node, tok: Token) -> Node:
     if isinstance(node, Num) and tok.kind == "num":
         try:
             return Num(float(Decimal(tok.text) / 100))
@@ -767,57 +572,8 @@ def parse_answer(text: str, *, variables: Collection[str] | None = None,
     if len(text) > MAX_LENGTH:
         raise MathInputError(f"the answer is {len(text)} characters long; the limit is {MAX_LENGTH}",
                              MAX_LENGTH, "type a shorter answer")
-    if not text.strip(_SPACES + "\n"):
+    if not text.strip(SPACES + "\n"):
         raise MathInputError("the answer is empty", 0, "type a value")
     fns = _default_functions() if functions is None else functions
-    toks = _rows(_tokenize(text), arrays)
-    return _Parser(text, toks, variables, fns, percent, arrays, ndims).parse()
-
-
-def echo(node: Node) -> str:
-    """The parsed answer in mathematical form, shown to the learner before the verdict."""
-    return to_text(node)
-
-
-# --- plain text the parser reads back (answers shown as typeable text) -------------------------
-
-
-def to_input_text(node: Node) -> str:
-    """Render a tree as ASCII text that `parse_answer` reads back to an equal value.
-
-    Used to type a template's own expected answer in tests and the UI (fully parenthesized).
-
-    Raises:
-        ValueError: the tree uses a construct a learner cannot type (comparisons, conditionals).
-    """
-    match node:
-        case Num(value=v):
-            if isinstance(v, bool):
-                return "1" if v else "0"
-            s = str(v) if isinstance(v, int) else repr(float(v))
-            if not math.isfinite(float(v)):
-                raise ValueError(f"cannot type the non-finite number {v}")
-            return f"({s})" if s.startswith("-") else s
-        case Name(id=n):
-            return n
-        case Unary(op=op, operand=o):
-            return f"({op}{to_input_text(o)})"
-        case BinOp(op=op, left=l, right=r):
-            sym = "^" if op == "**" else op
-            if op in ("//", "%"):
-                raise ValueError(f"'{op}' cannot be typed in an answer")
-            return f"({to_input_text(l)} {sym} {to_input_text(r)})"
-        case Call(func=f, args=args, kwargs=kwargs):
-            inner = [to_input_text(a) for a in args] + [f"{k}={to_input_text(v)}" for k, v in kwargs]
-            return f"{f}({', '.join(inner)})"
-        case ListLit(items=items):
-            return "[" + ", ".join(to_input_text(i) for i in items) + "]"
-        case Transpose(operand=o):
-            return f"transpose({to_input_text(o)})"
-        case Index(value=v, indices=indices):
-            if any(isinstance(i, Slice) for i in indices):
-                raise ValueError("slices cannot be typed in an answer")
-            return f"{to_input_text(v)}[{', '.join(to_input_text(i) for i in indices)}]"
-        case Str(value=v):
-            raise ValueError(f"text {v!r} cannot be typed as an answer")
-    raise ValueError(f"{type(node).__name__} cannot be typed in an answer")
+    toks = split_rows(tokenize(text), arrays)
+    return _Parser(toks, variables, fns, percent, arrays, ndims).parse()

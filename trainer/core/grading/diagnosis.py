@@ -1,0 +1,92 @@
+"""Naming the mistake: the template's own anticipated mistakes first, then the generic slips.
+
+Core layer, grading. A wrong value is compared with each mistake the template lists for this part and
+then with the candidates of `trainer.core.grading.slips` (sign, reciprocal, transposed, n − 1, …);
+a wrong formula with the same slips at every test point and with two variables swapped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from trainer.core.grading import equivalence as fm
+from trainer.core.grading.checks import check_value
+from trainer.core.grading.measure import KIND, as_vector
+from trainer.core.grading.slips import SLIPS, SWAPPED, instance_ints, slip_candidates
+from trainer.core.grading.verdict import Diagnosis
+
+
+def own_mistakes(mistakes: Sequence[Any], part: int | None) -> list[Any]:
+    """The template's mistakes that belong to `part` (None: a single-part answer)."""
+    return [m for m in mistakes if getattr(m, "part", None) == part]
+
+
+def diagnose_value(instance: Any, ans: Any, typed: np.ndarray, part: int | None) -> Diagnosis | None:
+    """The named mistake a wrong typed value is, or None.
+
+    Args:
+        instance: the instance (its `mistakes` and `params` are read).
+        ans: the answer or part being graded.
+        typed: the typed value.
+        part: the part index, or None.
+
+    Returns:
+        The template's own mistake if the value matches one, else a generic slip that explains it
+        (and does not also explain the right answer), else None.
+    """
+    for m in own_mistakes(getattr(instance, "mistakes", ()), part):
+        if getattr(m, "option", None) is not None or m.value is None:
+            continue
+        if check_value(ans.type, ans, m.value, typed).correct:
+            return Diagnosis(m.id, m.message)
+    kind = KIND[ans.type]
+    if kind == "direction":
+        return None
+    exp = np.asarray(ans.value, dtype=float)
+    ints = instance_ints(getattr(instance, "params", {}))
+    for slip, cand, fields in slip_candidates(kind, exp, as_vector(typed) if kind != "matrix" else typed,
+                                              ints):
+        if not np.all(np.isfinite(cand)):
+            continue
+        if check_value(ans.type, ans, cand, typed).correct and not check_value(ans.type, ans, cand, exp).correct:
+            return Diagnosis(slip.id, slip.message.format(**fields))
+    return None
+
+
+def formula_slip(instance: Any, ref: fm.Reference, vals: Sequence[np.ndarray]) -> Diagnosis | None:
+    """The generic slip a wrong formula's values show at every test point, or None.
+
+    Args:
+        instance: the instance (its `params` are read for integer slips such as n − 1).
+        ref: the formula's grading reference.
+        vals: the typed formula's values at the reference's points.
+
+    Returns:
+        A slip that turns the reference's values into the typed ones at every point (and not into
+        the reference's own), or the swapped-arguments slip, or None.
+    """
+    shape = ref.values[0].shape
+    if any(v.shape != shape for v in vals):
+        return None
+    kind = {0: "scalar", 1: "vector", 2: "matrix"}.get(len(shape))
+    ints = instance_ints(getattr(instance, "params", {})) + instance_ints(
+        {k: ref.points[0][k] for k in ref.variables})
+    if kind is not None:
+        for slip in SLIPS:
+            if kind not in slip.kinds:
+                continue
+            per_point = [list(slip.candidates(r, t, ints)) for r, t in zip(ref.values, vals)]
+            width = len(per_point[0])
+            if width == 0 or any(len(c) != width for c in per_point):
+                continue
+            for j in range(width):
+                cands = [np.asarray(c[j][0], dtype=float) for c in per_point]
+                if fm.matches(ref, vals, cands) and not fm.matches(ref, ref.values, cands):
+                    return Diagnosis(slip.id, slip.message.format(**per_point[0][j][1]))
+    for a, b, svals in ref.swapped():
+        if fm.matches(ref, vals, svals):
+            return Diagnosis(SWAPPED.id, SWAPPED.message.format(a=a, b=b))
+    return None

@@ -1,0 +1,252 @@
+"""The one reader of typed answers: what the learner typed, as the grader will grade it.
+
+Core layer, grading. `read_answer` turns text into a `Reading`: per part, the parsed tree (and the
+evaluated value, for value answers; the option, for a choice; the grading reference, for a formula)
+plus the printed form the learner sees, or one refusal with message, position and hint. The live
+echo in the UI shows `Reading.shown` or the refusal while the learner types; `grade` grades exactly
+the parts of the same reading, so the two can never disagree. Nothing typed is ever executed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from trainer.core.grading import equivalence as fm
+from trainer.core.grading.measure import ARRAY_TYPES, KIND
+from trainer.core.grading.verdict import InputError
+from trainer.core.language.answer_syntax import parse_answer
+from trainer.core.language.evaluate import compile_node
+from trainer.core.language.names import called_functions
+from trainer.core.language.nodes import EvalError, MathInputError, Node
+from trainer.core.language.printing import echo
+
+LETTERS = "ABCDEFGH"
+_CHOICE = re.compile(r"^[(\[]?\s*([A-Za-z]|[0-9]{1,2})\s*[)\].:]?$")
+_DECIMAL_COMMA = re.compile(r"^\s*[-−]?(\d+),(\d+)\s*$")
+COMMA_NOTE = "the comma read as a decimal point"
+
+
+@dataclass(frozen=True)
+class PartReading:
+    """One part of an answer as read.
+
+    Attributes:
+        type: the answer type of the part.
+        shown: the printed form the learner sees (e.g. `2·x·(1 − x)`, `B: ridge`).
+        node: the parsed tree (value and formula answers).
+        value: the typed value evaluated (value answers).
+        choice: the 0-based option index as shown (choice answers).
+        reference: the grading reference (formula answers): its points decide equivalence.
+    """
+
+    type: str
+    shown: str
+    node: Node | None = None
+    value: np.ndarray | None = field(default=None, compare=False)
+    choice: int | None = None
+    reference: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a typed text reads as: its parts, or the reason it cannot be read.
+
+    Attributes:
+        parts: one reading per part (a single one unless the answer is multi-part); empty on error.
+        error: set when the text cannot be read (then nothing is graded).
+    """
+
+    parts: tuple[PartReading, ...] = ()
+    error: InputError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def shown(self) -> str | None:
+        """The printed form of the whole answer (parts joined by ` | `), None when unreadable."""
+        if self.error is not None:
+            return None
+        return " | ".join(p.shown for p in self.parts)
+
+
+def read_answer(answer: Any, text: str, *, seed: int = 0, mistakes: Sequence[Any] = ()) -> Reading:
+    """Read a typed answer the way the grader grades it.
+
+    Args:
+        answer: the instance's `Answer` (its type, options, parts, percent flag, formula variables).
+        text: what the learner typed, any text at all.
+        seed: the instance seed (a formula's grading points, whose shapes decide `Q K` products).
+        mistakes: the instance's mistakes (a formula may call what a listed mistake calls).
+
+    Returns:
+        The reading; never raises for any text.
+    """
+    try:
+        if not isinstance(text, str):
+            raise MathInputError(f"expected text, got {type(text).__name__}")
+        if answer.type == "multi":
+            parts = _read_multi(answer, text, seed, mistakes)
+        else:
+            parts = (_read_part(answer, text, None, 0, seed, mistakes),)
+    except MathInputError as exc:
+        return Reading(error=InputError(exc.message, exc.position, exc.hint))
+    except (RecursionError, MemoryError):  # defence in depth: the parser bounds depth and size
+        return Reading(error=InputError("the answer is too complex to read"))
+    return Reading(parts)
+
+
+def read_instance_answer(instance: Any, text: str) -> Reading:
+    """`read_answer` for an instance: its answer, seed and mistakes.
+
+    Args:
+        instance: a generated instance.
+        text: what the learner typed.
+
+    Returns:
+        The reading; never raises for any text.
+    """
+    return read_answer(instance.answer, text, seed=getattr(instance, "seed", 0),
+                       mistakes=getattr(instance, "mistakes", ()))
+
+
+def _shifted(exc: MathInputError, offset: int) -> MathInputError:
+    pos = None if exc.position is None else exc.position + offset
+    return MathInputError(exc.message, pos, exc.hint)
+
+
+def _read_multi(answer: Any, text: str, seed: int, mistakes: Sequence[Any]) -> tuple[PartReading, ...]:
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    for k, ch in enumerate(text + "|"):
+        if ch == "|":
+            pieces.append((start, text[start:k]))
+            start = k + 1
+    n = len(answer.parts)
+    hint = "e.g. " + " | ".join(["…"] * n)
+    if len(pieces) < n:
+        missing = answer.parts[len(pieces)]
+        label = f" ({missing.label})" if getattr(missing, "label", "") else ""
+        raise MathInputError(f"this answer has {n} parts separated by '|'; part {len(pieces) + 1}{label} "
+                             "is missing", len(text), hint)
+    if len(pieces) > n:
+        raise MathInputError(f"this answer has {n} parts separated by '|'; got {len(pieces)}", None, hint)
+    out = []
+    for i, ((offset, piece), part) in enumerate(zip(pieces, answer.parts)):
+        if not piece.strip():
+            raise MathInputError(f"part {i + 1} is empty", offset, "type a value for every part")
+        out.append(_read_part(part, piece, i, offset, seed, mistakes))
+    return tuple(out)
+
+
+def _read_part(ans: Any, text: str, part: int | None, offset: int, seed: int,
+               mistakes: Sequence[Any]) -> PartReading:
+    try:
+        if ans.type == "choice":
+            idx = choice_index(ans, text)
+            return PartReading("choice", f"{LETTERS[idx]}: {ans.options[idx]}", choice=idx)
+        if ans.type == "formula":
+            return _read_formula(ans, text, part, seed, mistakes)
+        if ans.type not in KIND:
+            raise MathInputError(f"answers of type {ans.type!r} cannot be graded")
+        note = ""
+        if KIND[ans.type] == "scalar":
+            text, note = _decimal_comma(text)
+        node = parse_answer(text, variables=(), percent=bool(getattr(ans, "percent", False)),
+                            arrays=ans.type in ARRAY_TYPES)
+        value = _typed_value(node)
+    except MathInputError as exc:
+        raise _shifted(exc, offset) from None
+    return PartReading(ans.type, echo(node) + note, node=node, value=value)
+
+
+def _decimal_comma(text: str) -> tuple[str, str]:
+    """`0,33` for a single number is a decimal comma; `1,234` could be a thousands separator."""
+    m = _DECIMAL_COMMA.match(text)
+    if m is None:
+        return text, ""
+    whole, frac = m.groups()
+    if len(frac) == 3 and whole.lstrip("0"):
+        raise MathInputError("a comma separates values", text.index(","),
+                             f"write a decimal with a point, e.g. {whole}.{frac} (or {whole}{frac} without a comma)")
+    # Same length, so every position in the text stays where the learner typed it.
+    return text.replace(",", "."), f"  ({COMMA_NOTE})"
+
+
+def _typed_value(node: Node) -> np.ndarray:
+    try:
+        value = fm.evaluate(compile_node(node), {})
+    except EvalError as exc:
+        raise MathInputError(f"cannot evaluate the answer: {exc}") from None
+    if value.dtype == object or not np.all(np.isfinite(value)):
+        raise MathInputError("the answer is not a finite number", None, "an answer must be finite")
+    return value
+
+
+def choice_index(ans: Any, text: str) -> int:
+    """The option a typed text names: a letter as shown (`b`, `(b)`, `b.`), its number, or its text.
+
+    Args:
+        ans: the choice answer (its `options`, in the order shown).
+        text: the typed text.
+
+    Returns:
+        The 0-based option index.
+
+    Raises:
+        MathInputError: the text names no option.
+    """
+    n = len(ans.options)
+    s = text.strip()
+    m = _CHOICE.match(s)
+    if m and m.group(1).isalpha():
+        idx = LETTERS.index(m.group(1).upper()) if m.group(1).upper() in LETTERS else n
+    elif m:
+        idx = int(m.group(1)) - 1
+    else:
+        norm = " ".join(s.lower().split())
+        found = [i for i, o in enumerate(ans.options) if " ".join(str(o).lower().split()) == norm]
+        if not found:
+            raise MathInputError(f"type the letter of an option, A to {LETTERS[n - 1]}", 0,
+                                 f"for example {LETTERS[0]}")
+        idx = found[0]
+    if not 0 <= idx < n:
+        raise MathInputError(f"there are only {n} options, A to {LETTERS[n - 1]}", 0)
+    return idx
+
+
+def _read_formula(ans: Any, text: str, part: int | None, seed: int, mistakes: Sequence[Any]) -> PartReading:
+    try:
+        ref = fm.reference(ans, seed)
+    except EvalError as exc:  # a template defect, not the learner's: say so, grade nothing
+        raise MathInputError(f"this problem's reference formula cannot be checked: {exc}") from None
+    node = parse_answer(text, variables=ref.names, ndims=ref.ndims)
+    own = [m for m in mistakes if getattr(m, "part", None) == part and m.value is not None]
+    _refuse_solver_shortcuts(node, text, ans, own)
+    return PartReading("formula", echo(node), node=node, reference=ref)
+
+
+def _refuse_solver_shortcuts(node: Node, text: str, ans: Any, mistakes: Sequence[Any]) -> None:
+    """A recall answer must write the formula out: `dsigmoid(x)` may not answer "what is σ′(x)?".
+
+    Allowed: the elementary functions, and whatever the reference or a listed mistake itself calls
+    (so `softmax(...)` stays available where the expected formula is written with it).
+    """
+    from trainer.core.solvers import elementary
+
+    allowed = set(elementary.__all__) | set(elementary.ALIASES) | called_functions(ans.value)
+    for m in mistakes:
+        allowed |= called_functions(m.value)
+    extra = sorted(called_functions(node) - allowed)
+    if extra:
+        name = extra[0]
+        at = text.find(name)
+        raise MathInputError(f"{name}() is the formula this question asks you to write out",
+                             at if at >= 0 else None,
+                             "use elementary functions: exp, log, sum, sqrt, sigmoid, …")

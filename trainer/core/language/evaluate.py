@@ -1,0 +1,345 @@
+"""Evaluation: a tree compiled to closures over NumPy that call only whitelisted functions.
+
+Core layer, expression language. `compile_node` turns a tree into `f(env) -> value`; the only
+functions it can call are those of `trainer.core.solvers.registry()` (or a mapping passed in).
+Array sizes and integer sizes are bounded so no expression can hang or exhaust memory; division by
+zero and overflow give inf/nan, never warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from trainer.core.language.nodes import (
+    CONSTANTS,
+    MAX_INT_BITS,
+    BinOp,
+    BoolOp,
+    Call,
+    Compare,
+    EvalError,
+    IfExp,
+    Index,
+    ListLit,
+    Name,
+    Node,
+    Not,
+    Num,
+    Slice,
+    Str,
+    Transpose,
+    Unary,
+)
+
+MAX_ELEMENTS = 10_000  # elements in any array an expression builds
+
+Env = Mapping[str, Any]
+Compiled = Callable[[Env], Any]
+
+
+def _check_size(value: Any) -> Any:
+    if isinstance(value, np.ndarray) and value.size > MAX_ELEMENTS:
+        raise EvalError(f"an intermediate array has {value.size} elements; the limit is {MAX_ELEMENTS}")
+    return value
+
+
+def _int_result(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
+        return float(value)
+    return value
+
+
+def _power(a: Any, b: Any) -> Any:
+    if isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool):
+        if b < 0 or (abs(a) > 1 and b * max(abs(a).bit_length(), 1) > MAX_INT_BITS):
+            return _float_power(a, b)
+        return a**b
+    return _float_power(a, b)
+
+
+def _float_power(a: Any, b: Any) -> Any:
+    return np.power(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[()]
+
+
+def _div(a: Any, b: Any) -> Any:
+    if type(a) is float and type(b) is float and b != 0.0:  # the common scalar case, without NumPy
+        return a / b
+    return np.true_divide(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[()]
+
+
+def _floordiv(a: Any, b: Any) -> Any:
+    if isinstance(a, int) and isinstance(b, int) and b != 0:
+        return a // b
+    return np.floor_divide(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[()]
+
+
+def _mod(a: Any, b: Any) -> Any:
+    if isinstance(a, int) and isinstance(b, int) and b != 0:
+        return a % b
+    return np.mod(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[()]
+
+
+def _arith(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def op(a: Any, b: Any) -> Any:
+        if isinstance(a, str) or isinstance(b, str):
+            raise EvalError("arithmetic on text is not allowed")
+        if isinstance(a, list) or isinstance(b, list):
+            a, b = _as_array(a), _as_array(b)
+        try:
+            return _check_size(_int_result(fn(a, b)))
+        except ValueError as exc:  # numpy shape mismatch
+            raise EvalError(_shape_message(a, b, exc)) from None
+        except (OverflowError, ZeroDivisionError):
+            return _float_fallback(fn, a, b)
+
+    return op
+
+
+def _float_fallback(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
+    """Python floats raise on overflow and x/0 where NumPy gives inf/nan: retry in NumPy."""
+    return _check_size(fn(np.float64(a), np.float64(b)))
+
+
+def _shape_message(a: Any, b: Any, exc: Exception) -> str:
+    sa, sb = np.shape(a), np.shape(b)
+    return f"shapes {_shape_text(sa)} and {_shape_text(sb)} do not fit together"
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return "scalar" if not shape else "×".join(str(n) for n in shape)
+
+
+def _matmul(a: Any, b: Any) -> Any:
+    a, b = _as_array(a), _as_array(b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise EvalError("@ needs vectors or matrices on both sides")
+    try:
+        return _check_size(a @ b)
+    except ValueError:
+        raise EvalError(f"cannot multiply {_shape_text(a.shape)} by {_shape_text(b.shape)}") from None
+
+
+def _as_array(value: Any) -> np.ndarray:
+    if isinstance(value, np.ndarray):
+        return value
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (ValueError, TypeError):
+        raise EvalError("rows of a matrix must all have the same length") from None
+    return _check_size(arr)
+
+
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": _arith(lambda a, b: a + b),
+    "-": _arith(lambda a, b: a - b),
+    "*": _arith(lambda a, b: a * b),
+    "/": _arith(_div),
+    "//": _arith(_floordiv),
+    "%": _arith(_mod),
+    "**": _arith(_power),
+    "@": _matmul,
+}
+
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b, "==": lambda a, b: np.array_equal(a, b) if _is_arr(a, b) else a == b,
+    "!=": lambda a, b: not np.array_equal(a, b) if _is_arr(a, b) else a != b,
+}
+
+
+def _is_arr(a: Any, b: Any) -> bool:
+    return isinstance(a, np.ndarray) or isinstance(b, np.ndarray)
+
+
+def _truth(value: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        if value.size != 1:
+            raise EvalError("a condition on a whole array is ambiguous: use all(...) or any(...)")
+        return bool(value.reshape(-1)[0])
+    return bool(value)
+
+
+def compile_node(node: Node, functions: Mapping[str, Callable[..., Any]] | None = None, *,
+                 guard: bool = True) -> Compiled:
+    """Compile a tree to a closure that evaluates it against an environment of names.
+
+    Args:
+        node: a tree from `parse_template` or the learner-input parser.
+        functions: the callable whitelist; defaults to the solver registry.
+
+    Returns:
+        `f(env) -> value` where env maps names (parameters, variables) to numbers, strings or arrays.
+        Calling it raises `EvalError` for unknown names or functions, bad shapes and exceeded bounds.
+        With `guard=False` the caller must already be inside `np.errstate(all="ignore")` (generation
+        enters it once for all of an instance's expressions).
+    """
+    if functions is None:
+        from trainer.core.solvers import registry
+
+        functions = registry()
+    inner = _compile(node, functions)
+    if not guard:
+        return inner
+
+    def run(env: Env) -> Any:
+        # One errstate for the whole evaluation: division by zero and overflow give inf/nan (which
+        # callers check), never warnings; entering it per operation cost more than the arithmetic.
+        with np.errstate(all="ignore"):
+            return inner(env)
+
+    return run
+
+
+def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
+    match node:
+        case Num(value=v):
+            return lambda env: v
+        case Str(value=v):
+            return lambda env: v
+        case Name(id=name):
+            if name in CONSTANTS:
+                const = CONSTANTS[name]
+
+                def constant_or_param(env: Env) -> Any:
+                    return env[name] if name in env else const
+
+                return constant_or_param
+
+            def lookup(env: Env) -> Any:
+                try:
+                    return env[name]
+                except KeyError:
+                    raise EvalError(f"unknown name {name!r}") from None
+
+            return lookup
+        case Unary(op=op, operand=o):
+            inner = _compile(o, fns)
+            if op == "+":
+                return inner
+
+            def negate(env: Env) -> Any:
+                v = inner(env)
+                if isinstance(v, str):
+                    raise EvalError("cannot negate text")
+                return -_as_array(v) if isinstance(v, list) else -v
+
+            return negate
+        case BinOp(op=op, left=l, right=r):
+            fn, left, right = _BINARY[op], _compile(l, fns), _compile(r, fns)
+            return lambda env: fn(left(env), right(env))
+        case Compare(ops=ops, operands=operands):
+            parts = [_compile(o, fns) for o in operands]
+            cmps = [_COMPARE[o] for o in ops]
+
+            def compare(env: Env) -> bool:
+                left = parts[0](env)
+                for cmp, part in zip(cmps, parts[1:]):
+                    right = part(env)
+                    if not _truth(cmp(left, right)):
+                        return False
+                    left = right
+                return True
+
+            return compare
+        case BoolOp(op=op, values=values):
+            parts = [_compile(v, fns) for v in values]
+            if op == "and":
+                return lambda env: all(_truth(p(env)) for p in parts)
+            return lambda env: any(_truth(p(env)) for p in parts)
+        case Not(operand=o):
+            inner = _compile(o, fns)
+            return lambda env: not _truth(inner(env))
+        case IfExp(test=t, body=b, orelse=o):
+            test, body, orelse = _compile(t, fns), _compile(b, fns), _compile(o, fns)
+            return lambda env: body(env) if _truth(test(env)) else orelse(env)
+        case ListLit(items=items):
+            parts = [_compile(i, fns) for i in items]
+            return lambda env: _list_value([p(env) for p in parts])
+        case Transpose(operand=o):
+            inner = _compile(o, fns)
+            return lambda env: _transpose(inner(env))
+        case Index(value=v, indices=indices):
+            return _compile_index(_compile(v, fns), indices, fns)
+        case Call(func=name, args=args, kwargs=kwargs):
+            if name not in fns:
+                raise EvalError(f"unknown function {name}()")
+            fn = fns[name]
+            pos = [_compile(a, fns) for a in args]
+            kw = [(k, _compile(v, fns)) for k, v in kwargs]
+
+            def call(env: Env) -> Any:
+                a = [p(env) for p in pos]
+                k = {key: p(env) for key, p in kw}
+                try:
+                    return _check_size(fn(*a, **k))
+                except EvalError:
+                    raise
+                except TypeError as exc:
+                    raise EvalError(f"{name}(): {_type_message(exc)}") from None
+                except (ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError) as exc:
+                    raise EvalError(f"{name}(): {exc}") from None
+
+            return call
+        case Slice():
+            raise EvalError("a slice can only appear inside [ ]")
+    raise EvalError(f"cannot evaluate {type(node).__name__}")
+
+
+def _type_message(exc: TypeError) -> str:
+    text = str(exc)
+    # "f() got an unexpected keyword argument 'x'" → keep the part after the function name
+    return text.split(") ", 1)[1] if ") " in text else text
+
+
+def _list_value(values: list[Any]) -> Any:
+    if values and all(isinstance(v, str) for v in values):
+        return list(values)
+    return _as_array(values)
+
+
+def _transpose(value: Any) -> Any:
+    arr = _as_array(value)
+    if arr.ndim == 1:  # a vector's transpose is itself: learners write x^T y
+        return arr
+    return arr.T
+
+
+def _compile_index(value: Compiled, indices: tuple[Node, ...], fns: Mapping[str, Callable]) -> Compiled:
+    parts: list[Callable[[Env], Any]] = []
+    for idx in indices:
+        if isinstance(idx, Slice):
+            lo = None if idx.lower is None else _compile(idx.lower, fns)
+            hi = None if idx.upper is None else _compile(idx.upper, fns)
+            parts.append(lambda env, lo=lo, hi=hi: slice(
+                None if lo is None else _as_index(lo(env)), None if hi is None else _as_index(hi(env))))
+        else:
+            c = _compile(idx, fns)
+            parts.append(lambda env, c=c: _as_index(c(env)))
+
+    def index(env: Env) -> Any:
+        v = value(env)
+        key = tuple(p(env) for p in parts)
+        try:
+            if isinstance(v, (list, str)):
+                if len(key) != 1:
+                    raise EvalError("only one index applies to a list")
+                return v[key[0]]
+            out = _as_array(v)[key]
+        except IndexError:
+            raise EvalError(f"index {key if len(key) > 1 else key[0]} is out of range") from None
+        return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
+
+    return index
+
+
+def _as_index(value: Any) -> int:
+    if isinstance(value, (bool, np.bool_)):
+        raise EvalError("an index must be a whole number")
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return int(value)
+    raise EvalError("an index must be a whole number")
