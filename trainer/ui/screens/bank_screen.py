@@ -66,10 +66,10 @@ class BankScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#bank-table", DataTable)
-        # Fixed widths (the longest bundled id, topic and equation): a column that widens once its
-        # rows are measured can leave the header drawn at the old width (Textual 8.2.8 caches the
+        # Fixed widths (room for the longest bundled id, topic and equation): a column that widens
+        # once its rows are measured can leave the header drawn at the old width (Textual 8.2.8 caches the
         # header row across that change). Longer names are cut; the preview shows them whole.
-        for name, width in (("id", 30), ("topic", 14), ("equation", 29), ("kind", 7)):
+        for name, width in (("id", 40), ("topic", 14), ("equation", 29), ("kind", 7)):
             table.add_column(name, key=name, width=width)
         self.query_one("#bank-preview").border_title = "preview"
         self.run_worker(self._load(), exclusive=True, group="bank")
