@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from trainer.cli import main
-from trainer.core.scheduling import CardState, iso
+from trainer.core.scheduling import CardState
 from trainer.storage import ReviewRecord, Store
 
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc)

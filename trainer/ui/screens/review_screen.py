@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,6 +25,7 @@ from trainer.ui.widgets.answer_echo import AnswerEcho
 from trainer.ui.widgets.equation_card import EquationCard
 from trainer.ui.widgets.feedback_panel import FeedbackPanel
 from trainer.ui.widgets.param_grid import ParamGrid
+from trainer.ui.widgets.plain_text import plain, visible
 from trainer.ui.widgets.trainer_footer import TrainerFooter
 
 if TYPE_CHECKING:
@@ -72,7 +74,8 @@ def choice_table(options: Any) -> Table:
     table.add_column(justify="right", style="bold")
     table.add_column()
     for i, option in enumerate(options or ()):
-        table.add_row(f"({'abcdefghijklmnopqrstuvwxyz'[i]})", str(option))
+        # A str cell would be read as markup: an option "E[X]" must stay E[X].
+        table.add_row(f"({'abcdefghijklmnopqrstuvwxyz'[i]})", plain(option))
     return table
 
 
@@ -128,19 +131,19 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="status-line")
+        yield Static("", id="status-line", markup=False)
         with VerticalScroll(id="review-body"):
-            yield EquationCard(id="equation-card")
-            yield Static("", id="prompt")
-            yield ParamGrid(id="params")
-            yield Static("", id="choices")
-            yield Static("", id="hint")
-            yield FeedbackPanel(id="feedback")
-            yield Static("Loading problems…", id="empty-state")
+            yield EquationCard(id="equation-card", markup=False)
+            yield Static("", id="prompt", markup=False)
+            yield ParamGrid(id="params", markup=False)
+            yield Static("", id="choices", markup=False)
+            yield Static("", id="hint", markup=False)
+            yield FeedbackPanel(id="feedback", markup=False)
+            yield Static("Loading problems…", id="empty-state", markup=False)
         # Outside the scrolling problem so the answer is always in view, even at 80×24.
         with Vertical(id="answer-bar"):
             yield Input(placeholder="your answer — Enter submits", id="answer")
-            yield AnswerEcho(id="echo")
+            yield AnswerEcho(id="echo", markup=False)
         yield TrainerFooter()
 
     def on_mount(self) -> None:
@@ -191,7 +194,7 @@ class ReviewScreen(Screen[None]):
                 summary = await self.fetch_summary()
             except Exception:
                 return
-            self.query_one("#status-line", Static).update(self.status_text(summary))
+            self.query_one("#status-line", Static).update(plain(self.status_text(summary)))
 
     async def _report_generation_failures(self) -> None:
         """A notice for each template skipped because it could not generate a problem."""
@@ -206,18 +209,18 @@ class ReviewScreen(Screen[None]):
 
     def on_item_loaded(self, message: ItemLoaded) -> None:
         if message.summary is not None:
-            self.query_one("#status-line", Static).update(self.status_text(message.summary))
+            self.query_one("#status-line", Static).update(plain(self.status_text(message.summary)))
         self.item, self.outcome, self.verdict = message.item, None, None
         self.hint_used = self.overridden = False
         if message.item is None:
-            self.query_one("#empty-state", Static).update(self.empty_text(message.summary))
+            self.query_one("#empty-state", Static).update(plain(self.empty_text(message.summary)))
             self._set_state(EMPTY)
             return
         instance = message.item.instance
         self.query_one(EquationCard).show_equation(equation_card(instance.equation), instance.equation)
         title = f"{instance.title}  ·  {instance.topic}"
-        self.query_one("#review-body").border_title = title
-        self.query_one("#prompt", Static).update(instance.prompt.strip())
+        self.query_one("#review-body").border_title = plain(title)
+        self.query_one("#prompt", Static).update(plain(instance.prompt.strip()))
         self.query_one(ParamGrid).show_params(shown_params(instance))
         choices = self.query_one("#choices", Static)
         options = instance.answer.options if instance.answer.type == "choice" else ()
@@ -228,7 +231,7 @@ class ReviewScreen(Screen[None]):
         hint.display = False
         answer = self.query_one("#answer", Input)
         answer.value = ""
-        answer.placeholder = answer_placeholder(instance.answer)
+        answer.placeholder = visible(answer_placeholder(instance.answer))
         self.query_one(AnswerEcho).clear()
         self._set_state(ANSWERING)
         self.query_one("#review-body").scroll_home(animate=False)
@@ -236,7 +239,7 @@ class ReviewScreen(Screen[None]):
         self.app.problem_ready()
 
     def on_session_failed(self, message: SessionFailed) -> None:
-        self.notify(message.error, title="Session error", severity="error", timeout=8)
+        self.notify(message.error, title="Session error", severity="error", timeout=8, markup=False)
         if self.state in (GRADING, LOADING):
             self._set_state(ANSWERING if self.item is not None else EMPTY)
             if self.state == ANSWERING:  # the input was disabled while grading, which took its focus
@@ -246,8 +249,19 @@ class ReviewScreen(Screen[None]):
     def echo(self, event: Input.Changed) -> None:
         if self.item is None:
             return
-        reading = read_answer(event.value, self.item.instance)
+        shown = visible(event.value)
+        if shown != event.value:
+            # A paste can carry ESC or C1 controls, which would reach the terminal as the input is
+            # drawn, and lone surrogates; they become visible stand-ins (the reader reports them),
+            # and the Changed event this assignment posts runs the echo.
+            event.input.value = shown
+            return
         echo = self.query_one(AnswerEcho)
+        try:
+            reading = read_answer(event.value, self.item.instance)
+        except Exception:  # the live echo is a courtesy: whatever it trips on, Enter still grades
+            echo.show_note("no live reading for this text; Enter grades it")
+            return
         if reading.ok:
             echo.show_reading(reading.shown)
         else:
@@ -343,14 +357,14 @@ class ReviewScreen(Screen[None]):
         try:
             self.outcome = await self.app.runner.call(lambda s: s.override(outcome, rating))
         except Exception as exc:
-            self.notify(f"could not change the rating: {exc}", severity="error")
+            self.notify(f"could not change the rating: {exc}", severity="error", markup=False)
             return
         self.overridden = True
         self._show_feedback()
 
     def action_hint(self) -> None:
         hint = self.query_one("#hint", Static)
-        hint.update(f"Hint: {self.item.instance.hint}  (the rating will be Hard at best)")
+        hint.update(Text.assemble("Hint: ", plain(self.item.instance.hint), "  (the rating will be Hard at best)"))
         hint.display = True
         self.hint_used = True
         self.refresh_bindings()
@@ -389,25 +403,25 @@ class ReviewScreen(Screen[None]):
     async def action_bury(self) -> None:
         template_id = self.item.instance.template_id
         await self.app.runner.call(lambda s: s.bury(template_id))
-        self.notify(f"{template_id} skipped until tomorrow")
+        self.notify(f"{template_id} skipped until tomorrow", markup=False)
         self.action_next()
 
     async def action_suspend(self) -> None:
         template_id = self.item.instance.template_id
         await self.app.runner.call(lambda s: s.suspend(template_id))
-        self.notify(f"{template_id} suspended (unsuspend it from the bank)")
+        self.notify(f"{template_id} suspended (unsuspend it from the bank)", markup=False)
         self.action_next()
 
     async def action_undo(self) -> None:
         try:
             undone = await self.app.runner.call(lambda s: s.undo())
         except Exception as exc:
-            self.notify(f"could not undo: {exc}", severity="error")
+            self.notify(f"could not undo: {exc}", severity="error", markup=False)
             return
         if undone is None:
             self.notify("Nothing to undo")
             return
-        self.notify(f"Undid the last review ({undone})")
+        self.notify(f"Undid the last review ({undone})", markup=False)
         self.action_next()
 
     def screen_commands(self):
