@@ -478,9 +478,59 @@ class Session:
     def _infos(self) -> list[TemplateInfo]:
         return [TemplateInfo(t.id, t.equation, t.topic, t.title) for t in self.templates]
 
+    def card_history(self, template_id: str) -> dict:
+        """Everything about one template's card, for the card-info panel and `trainer card`.
+
+        Returns:
+            `card_info(template_id)` plus "title", "equation", "topic" (None for an orphan) and
+            "history": one dict per review, oldest first: {"review_id", "reviewed_at" (datetime),
+            "seed", "answer", "correct", "score", "verdict" ("right", "wrong" or "partial"),
+            "diagnosis_id", "rating", "rating_name", "decided" ("auto" or "overridden"),
+            "response_ms", "due" (datetime the review scheduled), "interval_days" (due − reviewed_at,
+            in days), "stability", "difficulty" (after the review)}.
+        """
+        info = self.card_info(template_id)
+        template = self.bank.templates.get(template_id)
+        rows = []
+        for r in self.store.history(template_id):
+            after = CardState.from_dict(r["state_after"])
+            at = sched.parse_time(r["reviewed_at"])
+            score = r.get("score")
+            verdict = ("right" if r["correct"] else
+                       "partial" if isinstance(score, (int, float)) and 0 < score < 1 else "wrong")
+            rows.append({
+                "review_id": r["id"], "reviewed_at": at, "seed": r["seed"], "answer": r["answer"],
+                "correct": bool(r["correct"]), "score": score, "verdict": verdict,
+                "diagnosis_id": r.get("diagnosis_id"), "rating": r["rating"],
+                "rating_name": sched.RATING_NAMES.get(r["rating"], str(r["rating"])), "decided": r["decided"],
+                "response_ms": r.get("response_ms"), "due": after.due,
+                "interval_days": (after.due - at).total_seconds() / 86400 if after.due and at else None,
+                "stability": after.stability, "difficulty": after.difficulty})
+        return {**info, "title": template.title if template is not None else None,
+                "equation": template.equation if template is not None else None,
+                "topic": template.topic if template is not None else None, "history": rows}
+
+    def set_setting(self, key: str, value: object) -> object:
+        """Validate and store one setting (this session uses it at once).
+
+        Returns:
+            The stored, normalised value.
+
+        Raises:
+            ValueError: unknown key or a value out of range (the message names both).
+            trainer.storage.StoreError: the database cannot be written.
+        """
+        stored = self.store.set_setting(key, value)
+        self._overrides.pop(key, None)
+        return stored
+
     def overview(self) -> list[dict]:
-        """Per equation: {"topic", "equation", "title", "mastery" 0..1, "due", "reviews", "templates"},
-        sorted by topic then equation."""
+        """Per equation, sorted by topic then equation: {"topic", "equation", "title", "templates",
+        "new", "learning", "young", "mature" (template counts by card class), "classes" (one class
+        per template, in bank order), "recall_now" (mean predicted recall over started templates, or
+        None), "due", "reviews"}."""
+        from trainer.core.progress.cards import card_class
+
         now = self._now()
         cards = {c.template_id: c for c in self.store.cards()}
         reviews = self.store.reviews_by_template()
@@ -492,21 +542,26 @@ class Session:
         except Exception:  # equation cards are a nicety; a broken solver module must not hide progress
             titles = {}
         rows: dict[tuple[str, str], dict] = {}
+        recalls: dict[tuple[str, str], list[float]] = {}
         for t in self.templates:
-            row = rows.setdefault((t.topic, t.equation), {"topic": t.topic, "equation": t.equation,
-                                                           "title": titles.get(t.equation, t.equation),
-                                                           "mastery": 0.0, "due": 0, "reviews": 0,
-                                                           "templates": 0})
+            key = (t.topic, t.equation)
+            row = rows.setdefault(key, {"topic": t.topic, "equation": t.equation,
+                                        "title": titles.get(t.equation, t.equation), "templates": 0,
+                                        "new": 0, "learning": 0, "young": 0, "mature": 0, "classes": [],
+                                        "recall_now": None, "due": 0, "reviews": 0})
             rec = cards.get(t.id)
+            cls = card_class(rec.card if rec is not None else None)
             row["templates"] += 1
+            row[cls] += 1
+            row["classes"].append(cls)
             row["reviews"] += reviews.get(t.id, 0)
-            if rec is not None:
-                row["mastery"] += sched.retrievability(rec.card, now)
-                if (not rec.suspended and rec.card.state != "new" and rec.card.due is not None
-                        and rec.card.due <= now):
-                    row["due"] += 1
-        for row in rows.values():
-            row["mastery"] /= row["templates"]
+            if cls != "new":
+                recalls.setdefault(key, []).append(sched.retrievability(rec.card, now))
+            if (rec is not None and not rec.suspended and rec.card.state != "new" and rec.card.due is not None
+                    and rec.card.due <= now):
+                row["due"] += 1
+        for key, values in recalls.items():
+            rows[key]["recall_now"] = sum(values) / len(values)
         return [rows[k] for k in sorted(rows)]
 
     def stats(self) -> Stats:

@@ -203,7 +203,7 @@ def test_stats_values():
     # the four learning cards were due 10 min after review: overdue now, counted on day 0
     assert stats["forecast"][0]["due"] == 4
     assert stats["true_retention"]["overall"] is None  # no review-state card yet
-    assert {t["topic"] for t in stats["mastery"]["topics"]} == {"probability", "losses"}
+    assert {t["topic"] for t in stats["cards"]["topics"]} == {"probability", "losses"}
 
 
 def test_stats_timing_and_orphans():
@@ -260,7 +260,8 @@ def test_overview_per_equation():
     rows = session.overview()
     assert [(r["topic"], r["equation"], r["templates"]) for r in rows] == [
         ("losses", "cross-entropy", 1), ("probability", "bayes", 2), ("probability", "variance", 1)]
-    assert all(r["mastery"] == 0 and r["reviews"] == 0 for r in rows)
+    # nothing reviewed yet: no predicted recall, every template new
+    assert all(r["recall_now"] is None and r["new"] == r["templates"] and r["reviews"] == 0 for r in rows)
 
 
 def test_end_to_end_with_the_real_bank(tmp_path):

@@ -25,7 +25,8 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=run_where)
 
     p = subparsers.add_parser("stats", parents=[common], help="show review statistics",
-                              description="Reviews, streak, true retention, forecast, mastery, timing, "
+                              description="Reviews, streak, true retention, forecast, card states (new, learning, young, "
+                              "mature), recall now, time per day, timing, "
                               "frequent mistakes and leeches (JSON keys are documented in docs/data.md).")
     p.add_argument("--json", action="store_true", help="print the full statistics as JSON")
     p.set_defaults(handler=run_stats)
@@ -60,7 +61,7 @@ def register(subparsers, common) -> None:
     p = subparsers.add_parser("config", parents=[common], help="show or change settings",
                               description="Without arguments, list settings; with KEY, show one; with KEY VALUE, "
                               "set it. Keys: desired_retention, new_per_day, reviews_per_day, "
-                              "leech_threshold, leech_action (tag|suspend), backups_keep.")
+                              "leech_threshold, leech_action (tag|suspend), backups_keep, theme.")
     p.add_argument("key", nargs="?", help="setting name")
     p.add_argument("value", nargs="?", help="new value")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -161,11 +162,22 @@ def _print_stats(s: dict) -> None:
         for row in s["topics"]:
             med = "–" if row["median_ms"] is None else f"{row['median_ms'] / 1000:.1f} s"
             print(f"  {row['topic']:<20} {row['reviews']:>8}  {_pct(row['accuracy']):>8}  {med:>11}")
-    if s["mastery"]["topics"]:
-        print("\nMastery:")
-        for row in s["mastery"]["topics"]:
-            bar = "█" * round(row["mastery"] * 20)
-            print(f"  {row['topic']:<20} {bar:<20} {row['mastery']:.0%} ({row['started']}/{row['templates']} started)")
+    cards = s["cards"]
+    c = cards["counts"]
+    print(f"Cards: {c['new']} new · {c['learning']} learning · {c['young']} young · {c['mature']} mature "
+          f"(stability ≥ {cards['mature_days']:.0f} days)" + (f" · {c['suspended']} suspended" if c["suspended"] else ""))
+    if cards["recall_now"] is not None:
+        print(f"Recall now: {cards['recall_now']:.0%} predicted, over the {sum(c[k] for k in ('learning', 'young', 'mature'))}"
+              " started cards (right after any review it is near 100%)")
+    last7 = s["time_per_day"][-7:]
+    print(f"Time answering: {sum(d['seconds'] for d in last7) / 60:.0f} min in the last 7 days, "
+          f"{s['time_per_day'][-1]['seconds'] / 60:.0f} min today")
+    if cards["topics"]:
+        print("\nCards by topic:          new  learn  young  mature  recall now")
+        for row in cards["topics"]:
+            recall = "–" if row["recall_now"] is None else f"{row['recall_now']:.0%}"
+            print(f"  {row['topic']:<20} {row['new']:>5} {row['learning']:>6} {row['young']:>6} {row['mature']:>7}"
+                  f"  {recall:>9}")
     if s["mistakes"]:
         print("\nMost frequent mistakes:")
         for m in s["mistakes"]:

@@ -595,6 +595,11 @@ class Store:
             "SELECT seed, correct, response_ms, hint_used FROM reviews WHERE template_id = ? "
             "ORDER BY id DESC LIMIT ?", (template_id, limit))]
 
+    def history(self, template_id: str) -> list[dict]:
+        """Every review of a template, oldest first (commit order), JSON columns decoded."""
+        return [_review_dict(r) for r in self.conn.execute(
+            "SELECT * FROM reviews WHERE template_id = ? ORDER BY id", (template_id,))]
+
     def correct_times(self, template_id: str, limit: int = 20) -> list[int]:
         """Response times of the latest correct, unhinted answers on a template, oldest first."""
         rows = self.conn.execute(
@@ -629,7 +634,8 @@ class Store:
             with reviews, newest first), retention (month → (count, passed) of first-of-day reviews of
             review-state cards), retention_days (day → (count, passed), since since_day), by_topic
             (topic → (reviews, correct)), time_hist (topic → {bucket: count}), by_template
-            (template → (reviews, correct, last day)), mistakes (top rows), cards (every CardRecord).
+            (template → (reviews, correct, last day)), mistakes (top rows), time_days (day → answer
+            time in ms, since since_day), cards (every CardRecord).
         """
         q = self.conn.execute
         days = {r[0]: (r[1], r[2]) for r in q(
@@ -652,9 +658,11 @@ class Store:
         mistakes = [dict(r) for r in q(
             "SELECT template_id, diagnosis_id, reviews AS count, message FROM review_mistakes "
             "ORDER BY reviews DESC, template_id, diagnosis_id LIMIT 10")]
+        time_days = {r[0]: r[1] for r in q(
+            "SELECT day, sum(time_ms) FROM review_days WHERE day >= ? GROUP BY day", (since_day,))}
         return {"days": days, "active_days": active, "retention": retention, "retention_days": retention_days,
                 "by_topic": by_topic, "time_hist": time_hist, "by_template": by_template,
-                "mistakes": mistakes, "cards": self.cards()}
+                "mistakes": mistakes, "time_days": time_days, "cards": self.cards()}
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""

@@ -1,4 +1,4 @@
-"""Progress statistics: streaks, heatmap, true retention, forecast, mastery, timing — from aggregates.
+"""Progress statistics: streaks, heatmap, true retention, forecast, card states, timing — from aggregates.
 
 Core layer, pure. The storage layer reads small pre-aggregated rows (per template and day, an
 answer-time histogram, mistake counts, the cards); this module turns them into the documented
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypedDict
 from datetime import date, datetime, timedelta
 
-from trainer.core.scheduling import CardState, day_of, iso, retrievability
+from trainer.core.progress.cards import card_summary, time_per_day, weekly_retention
+from trainer.core.scheduling import CardState, day_of, iso
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
@@ -67,9 +68,14 @@ class TrueRetention(TypedDict):
     by_month: list[dict[str, Any]]
 
 
-class Mastery(TypedDict):
-    """Mean current retrievability per equation and per topic (rows as documented in docs/data.md)."""
+class Cards(TypedDict):
+    """Card states, stability/retrievability distributions and predicted recall (see `cards.card_summary`)."""
 
+    counts: dict[str, int]
+    mature_days: float
+    recall_now: float | None
+    stability: list[dict[str, Any]]
+    retrievability: list[dict[str, Any]]
     equations: list[dict[str, Any]]
     topics: list[dict[str, Any]]
 
@@ -86,7 +92,9 @@ class Stats(TypedDict):
     heatmap: Heatmap
     true_retention: TrueRetention
     forecast: list[dict[str, Any]]
-    mastery: Mastery
+    cards: Cards
+    retention_by_week: list[dict[str, Any]]
+    time_per_day: list[dict[str, Any]]
     topics: list[dict[str, Any]]
     mistakes: list[dict[str, Any]]
     leeches: list[dict[str, Any]]
@@ -194,36 +202,6 @@ def forecast(cards: Iterable[StoredCard], now: datetime, days: int = FORECAST_DA
     return [{"day": (today + timedelta(days=i)).isoformat(), "due": n} for i, n in enumerate(out)]
 
 
-def mastery(templates: Sequence[TemplateInfo], cards: Mapping[str, StoredCard], now: datetime) -> Mastery:
-    """Mean current retrievability per equation and per topic, over the bank's templates.
-
-    A template never reviewed counts as 0, so mastery reads "how much of this I currently know".
-
-    Returns:
-        {"equations": [{"equation", "topic", "mastery", "templates", "started"}],
-         "topics": [{"topic", "mastery", "templates", "started"}]}, sorted by topic then equation.
-    """
-    by_eq: dict[tuple[str, str], list[float]] = {}
-    by_topic: dict[str, list[float]] = {}
-    started_eq: dict[tuple[str, str], int] = {}
-    started_topic: dict[str, int] = {}
-    for t in templates:
-        info = cards.get(t.template_id)
-        r = retrievability(info.card, now) if info else 0.0
-        started = int(info is not None and info.card.state != "new")
-        key = (t.topic, t.equation)
-        by_eq.setdefault(key, []).append(r)
-        by_topic.setdefault(t.topic, []).append(r)
-        started_eq[key] = started_eq.get(key, 0) + started
-        started_topic[t.topic] = started_topic.get(t.topic, 0) + started
-    return {
-        "equations": [{"equation": eq, "topic": topic, "mastery": sum(v) / len(v), "templates": len(v),
-                       "started": started_eq[(topic, eq)]} for (topic, eq), v in sorted(by_eq.items())],
-        "topics": [{"topic": topic, "mastery": sum(v) / len(v), "templates": len(v),
-                    "started": started_topic[topic]} for topic, v in sorted(by_topic.items())],
-    }
-
-
 def compute_stats(rows: Mapping, templates: Sequence[TemplateInfo], now: datetime, *,
                   desired_retention: float) -> Stats:
     """The `trainer stats --json` payload.
@@ -283,7 +261,9 @@ def compute_stats(rows: Mapping, templates: Sequence[TemplateInfo], now: datetim
                          for m, (n, p) in sorted(rows["retention"].items())],
         },
         "forecast": forecast(cards.values(), now),
-        "mastery": mastery(templates, cards, now),
+        "cards": card_summary(templates, cards, now),
+        "retention_by_week": weekly_retention(rows["retention_days"], today),
+        "time_per_day": time_per_day(rows.get("time_days", {}), today),
         "topics": topics,
         "mistakes": list(rows["mistakes"]),
         "leeches": sorted(leeches, key=lambda x: (-x["lapses"], x["template_id"])),

@@ -13,7 +13,11 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "leech_threshold": 8,
     "leech_action": "tag",
     "backups_keep": 14,
+    "theme": "textual-dark",
 }
+
+#: What a theme name may look like; whether the theme exists is the UI's to check (the core knows none).
+_THEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 def validate_setting(key: str, value: object) -> object:
@@ -40,6 +44,12 @@ def validate_setting(key: str, value: object) -> object:
             out = str(value)
             if out not in ("tag", "suspend"):
                 raise ValueError
+        elif key == "theme":
+            if not isinstance(value, str):
+                raise ValueError
+            out = value.strip()
+            if not 1 <= len(out) <= 40 or not set(out) <= _THEME_CHARS:
+                raise ValueError
         else:
             if isinstance(value, float) and not value.is_integer():
                 raise ValueError
@@ -51,6 +61,7 @@ def validate_setting(key: str, value: object) -> object:
         allowed = {
             "desired_retention": "a number between 0.70 and 0.99",
             "leech_action": "'tag' or 'suspend'",
+            "theme": "a theme name such as 'textual-dark' (lower-case letters, digits, '-')",
         }.get(key, "a whole number ≥ 1" if key in ("leech_threshold", "backups_keep") else "a whole number ≥ 0")
         raise ValueError(f"setting {key!r} must be {allowed}, got {value!r}") from None
     return out
