@@ -527,7 +527,7 @@ class Session:
     def overview(self) -> list[dict]:
         """Per equation, sorted by topic then equation: {"topic", "equation", "title", "templates",
         "new", "learning", "young", "mature" (template counts by card class), "classes" (one class
-        per template, in bank order), "recall_now" (mean predicted recall over started templates, or
+        per template, in bank order), "template_ids" (in the same order), "recall_now" (mean predicted recall over started templates, or
         None), "due", "reviews"}."""
         from trainer.core.progress.cards import card_class
 
@@ -548,12 +548,14 @@ class Session:
             row = rows.setdefault(key, {"topic": t.topic, "equation": t.equation,
                                         "title": titles.get(t.equation, t.equation), "templates": 0,
                                         "new": 0, "learning": 0, "young": 0, "mature": 0, "classes": [],
+                                        "template_ids": [],
                                         "recall_now": None, "due": 0, "reviews": 0})
             rec = cards.get(t.id)
             cls = card_class(rec.card if rec is not None else None)
             row["templates"] += 1
             row[cls] += 1
             row["classes"].append(cls)
+            row["template_ids"].append(t.id)
             row["reviews"] += reviews.get(t.id, 0)
             if cls != "new":
                 recalls.setdefault(key, []).append(sched.retrievability(rec.card, now))

@@ -56,6 +56,8 @@ class TrainerApp(App[None]):
         self.tz = tz
         self.problems_shown = 0
         self.failure: Exception | None = None
+        # Theme changes are saved only once the stored theme has been applied at start.
+        self._theme_restored = False
 
     def get_driver_class(self):
         """Textual's driver for this platform; on Linux/macOS one that survives non-UTF-8 input."""
@@ -106,6 +108,28 @@ class TrainerApp(App[None]):
             return
         for notice in getattr(session, "notices", ()):  # read-only database, skipped backup
             self.notify(notice, title="Progress database", severity="warning", timeout=15)
+        await self._restore_theme()
+
+    async def _restore_theme(self) -> None:
+        """Apply the stored theme (a name this Textual does not know is left alone)."""
+        try:
+            stored = await self.runner.call(lambda s: s.settings.get("theme"))
+        except Exception:  # the theme is a nicety; a failed read leaves the default
+            stored = None
+        if isinstance(stored, str) and stored in self.available_themes and stored != self.theme:
+            self.theme = stored
+        self._theme_restored = True
+
+    def watch_theme(self, theme: str) -> None:
+        """Store a theme picked anywhere (settings screen, command palette) so the next start uses it."""
+        if getattr(self, "_theme_restored", False):
+            self.run_worker(self._save_theme(theme), group="theme", exclusive=True)
+
+    async def _save_theme(self, theme: str) -> None:
+        try:
+            await self.runner.call(lambda s: s.set_setting("theme", theme))
+        except Exception as exc:  # a read-only database: the theme applies to this run only
+            self.notify(f"The theme is not kept: {exc}", severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
         self.runner.shutdown()
@@ -137,6 +161,11 @@ class TrainerApp(App[None]):
 
         await self._switch_to(BankScreen())
 
+    async def action_settings(self) -> None:
+        from trainer.ui.screens.settings_screen import SettingsScreen
+
+        await self._switch_to(SettingsScreen())
+
     def action_open_help(self) -> None:
         from trainer.ui.screens.help_screen import HelpScreen
 
@@ -165,8 +194,11 @@ class TrainerApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Review", "Review the problems that are due", self.action_review)
         yield SystemCommand("Quiz", "A self-check run that leaves the schedule alone", self.action_quiz)
-        yield SystemCommand("Progress", "Heatmap, retention, forecast, mastery, mistakes", self.action_progress)
+        yield SystemCommand("Progress", "Cards by state, retention, forecast, time per day, mistakes",
+                            self.action_progress)
         yield SystemCommand("Bank", "Browse, preview and reload the problem templates", self.action_bank)
+        yield SystemCommand("Settings", "Daily limits, desired retention, leeches, backups, theme",
+                            self.action_settings)
         yield SystemCommand("Home", "Back to the overview", self.action_home)
         yield SystemCommand("Help", "Every key, and how to type answers", self.action_open_help)
         yield from getattr(screen, "screen_commands", lambda: ())()

@@ -43,6 +43,7 @@ class BankScreen(Screen[None]):
         Binding("slash", "filter", "Filter"),
         Binding("n", "reroll", "Re-roll"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend"),
+        Binding("i", "card_info", "Card info"),
         Binding("ctrl+l", "reload", "Reload"),
     ]
 
@@ -143,6 +144,12 @@ class BankScreen(Screen[None]):
         self.notify(f"{template_id} {'back in the queue' if suspended else 'suspended'}", markup=False)
         self.show_preview()
 
+    def action_card_info(self) -> None:
+        from trainer.ui.screens.card_info_modal import CardInfoModal
+
+        if self.selected is not None:
+            self.app.push_screen(CardInfoModal([self.selected]))
+
     def action_filter(self) -> None:
         self.query_one("#bank-filter", Input).focus()
 
@@ -154,7 +161,7 @@ class BankScreen(Screen[None]):
         self.run_worker(self._load(reload=True), exclusive=True, group="bank")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("reroll", "toggle_suspend") and self.query_one("#bank-filter", Input).has_focus:
+        if action in ("reroll", "toggle_suspend", "card_info") and self.query_one("#bank-filter", Input).has_focus:
             return False  # letters belong to the filter box while it has focus
         return True
 

@@ -1,4 +1,4 @@
-"""`HomeScreen`: what is due, today's numbers, and mastery per topic and equation.
+"""`HomeScreen`: what is due, today's numbers, and the cards of each topic and equation by state.
 
 UI layer; the app's base screen. Data comes from `session.summary()` and `session.overview()`.
 """
@@ -14,7 +14,6 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from trainer.ui.widgets.mastery_bar import mastery_bar
 from trainer.ui.widgets.plain_text import plain
 from trainer.ui.widgets.trainer_footer import TrainerFooter
 
@@ -30,8 +29,15 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quiz", "Quiz"),
         Binding("p", "app.progress", "Progress"),
         Binding("b", "app.bank", "Bank"),
+        Binding("i", "card_info", "Info"),
+        Binding("s", "app.settings", "Settings"),
         Binding("question_mark", "app.open_help", "Help"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict] = []
+        self._table_width = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,15 +50,40 @@ class HomeScreen(Screen[None]):
         yield TrainerFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#overview").border_subtitle = "cards: · new  ○ learning  ◐ young  ● mature"
+        self._fill_table()
+
+    def on_resize(self) -> None:
+        if self._available() != self._table_width:
+            self._fill_table()
+
+    def _available(self) -> int:
+        # Margins, border and a vertical scrollbar: what the columns (each padded by 2) can use.
+        return (self.size.width or self.app.size.width) - 8
+
+    def _fill_table(self) -> None:
+        """Columns sized to the screen, then the rows (fixed widths: a column widened after its first
+        paint can leave a stale header in Textual 8.2.8; recomputed when the terminal is resized)."""
         table = self.query_one("#overview", DataTable)
-        # Fixed widths keep all five columns on an 80-column terminal (long names are cut) and keep
-        # the header in step with the rows (a column widened after the first paint can leave a stale
-        # header in Textual 8.2.8).
-        table.add_column("topic", key="topic", width=14)
-        table.add_column("equation", key="equation", width=28)
-        table.add_column("mastery", key="mastery", width=13)
-        table.add_column("due", key="due")
-        table.add_column("reviews", key="reviews")
+        self._table_width = available = self._available()
+        fixed = {"cards": 9, "mature": 6, "due": 3, "reviews": 7}
+        spare = max(26, available - sum(fixed.values()) - 2 * 6)
+        topic_w = min(16, max(10, spare * 2 // 5))
+        table.clear(columns=True)
+        for name, width in (("topic", topic_w), ("equation", spare - topic_w), *fixed.items()):
+            table.add_column(name, key=name, width=width)
+        self._add_rows()
+
+    def action_card_info(self) -> None:
+        """The card info of the highlighted equation's templates."""
+        from trainer.ui.screens.card_info_modal import CardInfoModal
+
+        table = self.query_one("#overview", DataTable)
+        if not self.rows or table.cursor_row is None or not 0 <= table.cursor_row < len(self.rows):
+            return
+        ids = self.rows[table.cursor_row].get("template_ids") or []
+        if ids:
+            self.app.push_screen(CardInfoModal(list(ids)))
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -83,18 +114,41 @@ class HomeScreen(Screen[None]):
         elif when is not None:
             line += f" · nothing due — next review at {when:%H:%M} ({when:%a %d %b})"
         self.query_one("#next-due", Static).update(plain(line))
+        self.rows = sorted(overview, key=lambda r: (r.get("topic", ""), r.get("title") or r.get("equation", "")))
+        self._add_rows()
+
+    def _add_rows(self) -> None:
         table = self.query_one("#overview", DataTable)
         table.clear()
         last_topic = None
-        for row in sorted(overview, key=lambda r: (r.get("topic", ""), r.get("title") or r.get("equation", ""))):
+        for row in self.rows:
             topic = row.get("topic", "")
-            reviews = row.get("reviews", 0)
-            mastery = row.get("mastery") if reviews else None
             table.add_row(  # Text cells: titles come from template files and must not be markup
                 plain(topic if topic != last_topic else ""),
                 plain(row.get("title") or row.get("equation", "")),
-                mastery_bar(mastery, width=8),
+                class_glyphs(row),
+                mature_share(row),
                 str(row.get("due", 0) or ""),
-                str(reviews),
+                str(row.get("reviews", 0)),
             )
             last_topic = topic
+
+
+def mature_share(row: dict) -> Text:
+    """The share of an equation's templates that are mature, right-aligned ("–" before any review)."""
+    n = row.get("templates", 0) or 0
+    if not n or not row.get("reviews"):
+        return Text("–".rjust(6), style="dim")
+    share = (row.get("mature", 0) or 0) / n
+    return Text(f"{share:.0%}".rjust(6), style="green" if share >= 0.5 else "")
+
+
+GLYPHS = (("mature", "●", "green"), ("young", "◐", "cyan"), ("learning", "○", "yellow"), ("new", "·", "dim"))
+
+
+def class_glyphs(row: dict) -> Text:
+    """One glyph per template of an equation, strongest first: ● mature ◐ young ○ learning · new."""
+    out = Text()
+    for key, glyph, style in GLYPHS:
+        out.append(glyph * int(row.get(key, 0) or 0), style=style)
+    return out

@@ -114,6 +114,7 @@ class ReviewScreen(Screen[None]):
         Binding("ctrl+b", "bury", "Skip"),
         Binding("ctrl+s", "suspend", "Suspend"),
         Binding("ctrl+z", "undo", "Undo"),
+        Binding("ctrl+o", "card_info", "Info"),
     ]
 
     scheduled = True
@@ -213,6 +214,9 @@ class ReviewScreen(Screen[None]):
         self.item, self.outcome, self.verdict = message.item, None, None
         self.hint_used = self.overridden = False
         if message.item is None:
+            # The last problem's title must not stay over the summary.
+            self.query_one("#review-body").border_title = "Nothing due" if self.scheduled else "Quiz finished"
+            self.sub_title = self.query_one("#review-body").border_title
             self.query_one("#empty-state", Static).update(plain(self.empty_text(message.summary)))
             self._set_state(EMPTY)
             return
@@ -220,6 +224,7 @@ class ReviewScreen(Screen[None]):
         self.query_one(EquationCard).show_equation(equation_card(instance.equation), instance.equation)
         title = f"{instance.title}  ·  {instance.topic}"
         self.query_one("#review-body").border_title = plain(title)
+        self.sub_title = "Review" if self.scheduled else "Quiz"
         self.query_one("#prompt", Static).update(plain(instance.prompt.strip()))
         self.query_one(ParamGrid).show_params(shown_params(instance))
         choices = self.query_one("#choices", Static)
@@ -299,7 +304,8 @@ class ReviewScreen(Screen[None]):
         self._set_state(FEEDBACK)
         panel = self.query_one(FeedbackPanel)
         panel.focus()
-        self.call_after_refresh(panel.scroll_visible, animate=False, top=True)
+        # Twice: the first refresh lays the panel's new text out, the second scrolls to its final place.
+        self.call_after_refresh(self.call_after_refresh, panel.scroll_visible, animate=False, top=True)
 
     def _show_feedback(self) -> None:
         outcome = self.outcome
@@ -343,7 +349,7 @@ class ReviewScreen(Screen[None]):
             return self.scheduled and self.item is not None and self.state == ANSWERING
         if action == "undo":
             return self.scheduled and self.state in (ANSWERING, FEEDBACK, EMPTY)
-        if action == "reference":
+        if action in ("reference", "card_info"):
             return self.item is not None and self.state in (ANSWERING, FEEDBACK)
         return True
 
@@ -400,6 +406,11 @@ class ReviewScreen(Screen[None]):
         instance = self.item.instance
         self.app.push_screen(ReferenceModal(equation_card(instance.equation), instance.equation))
 
+    def action_card_info(self) -> None:
+        from trainer.ui.screens.card_info_modal import CardInfoModal
+
+        self.app.push_screen(CardInfoModal([self.item.instance.template_id]))
+
     async def action_bury(self) -> None:
         template_id = self.item.instance.template_id
         await self.app.runner.call(lambda s: s.bury(template_id))
@@ -429,6 +440,7 @@ class ReviewScreen(Screen[None]):
 
         if self.item is not None and self.state in (ANSWERING, FEEDBACK):
             yield SystemCommand("Reference card", "The equation of this problem", self.action_reference)
+            yield SystemCommand("Card info", "This template's schedule and every review of it", self.action_card_info)
         if self.scheduled:
             yield SystemCommand("Undo last review", "Take back the last recorded answer", self.action_undo)
             if self.item is not None:

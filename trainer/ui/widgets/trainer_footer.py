@@ -1,4 +1,4 @@
-"""`TrainerFooter`: Textual's Footer with two fixes for long sessions and a fast start (Textual 8.2.8).
+"""`TrainerFooter`: Textual's Footer, compact, with two fixes for long sessions and a fast start (Textual 8.2.8).
 
 UI layer.
 - Footer recomposes all its keys after *every* bindings change; a review changes bindings several
@@ -16,7 +16,11 @@ from textual.widgets import Footer
 
 
 class TrainerFooter(Footer):
-    """The app's footer (same look and behaviour as Footer)."""
+    """The app's footer: Footer in its compact style, so every key of a screen fits in 80 columns."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__(*args, **kwargs)
 
     _recompose_pending = False
 
