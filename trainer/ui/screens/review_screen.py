@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from trainer.session import Item, Outcome
 
 ANSWERING, GRADING, FEEDBACK, EMPTY, LOADING = "answering", "grading", "feedback", "empty", "loading"
+RATE_KEYS = Binding.Group("Rate", compact=True)
 
 
 def equation_card(equation_id: str) -> Any | None:
@@ -104,10 +105,11 @@ class ReviewScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.home", "Home"),
         Binding("enter,n,space", "next", "Next", show=True),
-        Binding("1", "rate(1)", "Again"),
-        Binding("2", "rate(2)", "Hard"),
-        Binding("3", "rate(3)", "Good"),
-        Binding("4", "rate(4)", "Easy"),
+        # One footer entry "1234 Rate" (the feedback panel names each rating), so ^q Quit fits in 80 columns.
+        Binding("1", "rate(1)", "Again", group=RATE_KEYS),
+        Binding("2", "rate(2)", "Hard", group=RATE_KEYS),
+        Binding("3", "rate(3)", "Good", group=RATE_KEYS),
+        Binding("4", "rate(4)", "Easy", group=RATE_KEYS),
         Binding("ctrl+t", "hint", "Hint"),
         Binding("ctrl+g", "grid", "Grid"),
         Binding("ctrl+r", "reference", "Card"),
