@@ -38,6 +38,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.rows: list[dict] = []
         self._table_width = 0
+        self._wide = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,10 +68,13 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#overview", DataTable)
         self._table_width = available = self._available()
         fixed = {"cards": 9, "mature": 6, "due": 3, "reviews": 7}
-        spare = max(26, available - sum(fixed.values()) - 2 * 6)
+        if available >= 110:  # room for predicted recall too
+            fixed = {"cards": 9, "mature": 6, "recall now": 10, "due": 3, "reviews": 7}
+        spare = max(26, available - sum(fixed.values()) - 2 * (len(fixed) + 2))
         topic_w = min(16, max(10, spare * 2 // 5))
+        self._wide = "recall now" in fixed
         table.clear(columns=True)
-        for name, width in (("topic", topic_w), ("equation", spare - topic_w), *fixed.items()):
+        for name, width in (("topic", topic_w), ("equation", min(48, spare - topic_w)), *fixed.items()):
             table.add_column(name, key=name, width=width)
         self._add_rows()
 
@@ -128,6 +132,7 @@ class HomeScreen(Screen[None]):
                 plain(row.get("title") or row.get("equation", "")),
                 class_glyphs(row),
                 mature_share(row),
+                *([recall_cell(row.get("recall_now"))] if self._wide else []),
                 str(row.get("due", 0) or ""),
                 str(row.get("reviews", 0)),
             )
@@ -141,6 +146,11 @@ def mature_share(row: dict) -> Text:
         return Text("–".rjust(6), style="dim")
     share = (row.get("mature", 0) or 0) / n
     return Text(f"{share:.0%}".rjust(6), style="green" if share >= 0.5 else "")
+
+
+def recall_cell(recall: float | None) -> Text:
+    """Predicted recall now, right-aligned ("–" before any review)."""
+    return Text("–".rjust(10) if recall is None else f"{recall:.0%}".rjust(10), style="dim" if recall is None else "")
 
 
 GLYPHS = (("mature", "●", "green"), ("young", "◐", "cyan"), ("learning", "○", "yellow"), ("new", "·", "dim"))
