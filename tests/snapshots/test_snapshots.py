@@ -106,8 +106,8 @@ def test_progress(snap_compare, app_factory):
         app = pilot.app
         await settle(pilot, app, lambda: shows(app, "#heatmap-numbers", "reviews on"))
         # DataTable sizes its columns on a later refresh: wait until it has.
-        await settle(pilot, app, lambda: app.screen.query_one("#mastery-table").columns["equation"].content_width
-                     >= len("linear-transformation"))
+        await settle(pilot, app, lambda: app.screen.query_one("#equations-table").row_count == 3
+                     and app.screen.charts_drawn > 0)
 
     assert snap_compare(app_factory(history=True), terminal_size=SIZE, run_before=progress)
 

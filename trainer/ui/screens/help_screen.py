@@ -19,7 +19,8 @@ KEYS = """\
   ctrl+q   quit                                           esc  back / home
 
 [b]Home[/b]
-  r review   q quiz   p progress   b bank   ? help   ↑↓ move in the table
+  r review   q quiz   p progress   b bank   s settings   ? help
+  i card info of the highlighted equation (every review of its templates)   ↑↓ move
 
 [b]Review[/b]
   enter    submit (an answer that cannot be read is shown, not counted)
@@ -29,6 +30,7 @@ KEYS = """\
   ctrl+b   skip: bury this template until tomorrow
   ctrl+s   suspend this template
   ctrl+z   undo the last review
+  ctrl+o   card info: difficulty, stability, recall now and every review of this template
   then     1 Again  2 Hard  3 Good  4 Easy: change the rating · enter next
 
 [b]Quiz[/b]
@@ -36,7 +38,7 @@ KEYS = """\
 
 [b]Bank[/b]
   /  filter (id, title, topic, equation, tags)   ↑↓ preview   n re-roll
-  s  suspend / unsuspend   ctrl+l  reload the templates from disk
+  s  suspend / unsuspend   i  card info   ctrl+l  reload the templates from disk
 """
 
 ANSWERS = """\

@@ -84,6 +84,8 @@ class ProgressScreen(Screen[None]):
         self.stats: Stats | None = None
         self.summary: Summary | None = None
         self._table_width = 0
+        #: How many times the charts were drawn (tests wait on it).
+        self.charts_drawn = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -165,8 +167,9 @@ class ProgressScreen(Screen[None]):
             f"(longest {streak.get('longest', 0)}) · best day {max(counts.values(), default=0)} · "
             f"today {stats.get('reviewed_today', 0)}")
         self._show_cards(stats.get("cards") or {})
-        self._draw_charts()
         self._fill_table()
+        # After the layout: bar widths follow the panels' widths.
+        self.call_after_refresh(self._draw_charts)
         mistakes = stats.get("frequent_mistakes") or stats.get("mistakes") or []
         lines = [f"{m.get('count', ''):>4}× {m.get('diagnosis_id') or m.get('id')} ({m.get('template_id', '')})"
                  + (f"\n      {m['message']}" if m.get("message") else "") for m in mistakes[:6] if isinstance(m, dict)]
@@ -219,6 +222,7 @@ class ProgressScreen(Screen[None]):
         stats, summary = self.stats, self.summary or {}
         if stats is None:
             return
+        self.charts_drawn += 1
         today = _day(stats.get("today")) or date.today()
         target = float(stats.get("desired_retention", summary.get("desired_retention", 0.9)) or 0.9)
 
@@ -289,7 +293,7 @@ class ProgressScreen(Screen[None]):
         fixed = {"cards": 9, "mature": 12, "recall now": 10, "started": 7}
         spare = max(24, available - sum(fixed.values()) - 2 * 6)
         topic_w = min(16, max(10, spare // 3))
-        eq_w = max(14, spare - topic_w)
+        eq_w = max(14, min(40, spare - topic_w))
         table.clear(columns=True)
         for name, width in (("topic", topic_w), ("equation", eq_w), *fixed.items()):
             table.add_column(name, key=name, width=width)

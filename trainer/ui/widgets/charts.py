@@ -55,6 +55,8 @@ def column_chart(values: Sequence[float | None], *, height: int = 5, width: int 
         middle = target is None and height >= 4 and level == (height + 1) // 2
         label = (scale(peak) if level == height else scale(target) if level == target_row
                  else scale(floor + level * per_row) if middle else "")
+        if middle and label in (scale(peak), scale(floor)):  # a small peak: "1" twice would mislead
+            label = ""
         out.append(f"{label:>{AXIS - 2}} │", style="dim")
         for v in values:
             block = " " if v is None else _cell(v - floor, level, per_row)

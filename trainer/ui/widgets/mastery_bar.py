@@ -1,4 +1,5 @@
-"""`mastery_bar`: a mastery fraction as a short bar of block characters, for table cells.
+"""`mastery_bar`: a fraction (say, the share of an equation's cards that are mature) as a short bar of
+block characters, for table cells.
 
 UI layer; a renderable helper rather than a widget because DataTable cells take renderables.
 """
