@@ -46,7 +46,7 @@ mistakes:
 VARIANCE = inst("variance", """
 params:
   x: {choice: [[2, 4, 4, 4, 5, 5, 7, 9]]}
-answer: {type: number, value: "sum((x - mean(x))**2)/(len(x) - 1)"}
+answer: {type: number, value: "sum((x - mean(x))**2)/(len(x) - 1)", sample_size: len(x)}
 mistakes:
   - {id: own-square, value: "-1", message: never}
 """)
