@@ -108,7 +108,7 @@ def formula_slip(instance: Any, ref: fm.Reference, vals: Sequence[np.ndarray]) -
         the reference's own), or the swapped-arguments slip, or None.
     """
     shape = ref.values[0].shape
-    if any(v.shape != shape for v in vals):
+    if len(vals) != len(ref.values) or any(v.shape != r.shape for v, r in zip(vals, ref.values)):
         return None
     kind = {0: "scalar", 1: "vector", 2: "matrix"}.get(len(shape))
     # A formula's sample size is the length of its vector variables at each point (not whatever whole

@@ -467,6 +467,10 @@ class _Parser:
             base, idx = name.rsplit("_", 1)
             if self.is_var(base) and idx in _INDICES and self.ndims.get(base, 0) >= 1:
                 return Name(base)  # x_i under a sum: the entries of the vector x
+        if name.endswith("bar") and self.variables and "mean" in self.functions:
+            base = name[:-3].rstrip("_")
+            if self.is_var(base) and self.ndims.get(base, 0) == 1:
+                return Call("mean", (Name(base),))  # x̄, \bar{x}: the mean of the vector x
         if name in CONSTANTS and name not in ("True", "False"):
             return Name(name)
         if self.variables is not None:
