@@ -24,7 +24,7 @@ _SLACK = 1e-9
 # In a vector or matrix, an entry tiny next to the largest (numerical noise around 0) is judged at
 # this share of the largest entry's magnitude, so its significant figures never decide.
 SIG_FLOOR = 1e-2
-REL_FLOOR = 0.1
+REL_FLOOR = 1e-2
 
 
 @dataclass(frozen=True)
