@@ -104,7 +104,7 @@ def test_a_real_slip_is_never_blamed_on_rounding():
     verdict = grade(slip, "0.1011")
     assert verdict.diagnosis is not None and verdict.diagnosis.id == "forgot-false-positives"
     assert "close" not in verdict.feedback
-    # a generic slip too: 2/3 of 1/3 is … no: 1/6 is half of 1/3
+    # a generic slip too: 0.1667 is 1/6, half of 1/3, not a rounding of 1/3
     assert grade(THIRD, "0.1667").diagnosis.id == "half"
 
 
@@ -178,8 +178,9 @@ def test_direction_tolerance_from_precision(instance, typed, correct):
 
 
 def test_a_wrong_eigenvector_is_rejected():
-    # A = [[2, 1], [1, 2]] has eigenvector (1, 1) for λ = 3. v = (1, 1.16): ‖Av − 3v‖/‖3v‖ = 0.16/…,
-    # 4.25° off (atan(1.16) − 45°); v = (1, 1.05): 1.4° off. Both were within the old 2.56°… the first not.
+    # A = [[2, 1], [1, 2]] has eigenvector (1, 1) for λ = 3. v = (1, 1.05) is atan(1.05) − 45° = 1.4°
+    # off, inside the old 1 − cos ≤ 1e-3 (2.56°); v = (1, 1.16) is 4.2° off. (0.707, 0.707) is the unit
+    # eigenvector to 3 significant figures.
     eig = inst("eig", '{type: direction, value: "[1, 1]"}', NEVER2)
     assert not grade(eig, "[1, 1.05]").correct
     assert not grade(eig, "[1, 1.16]").correct
