@@ -312,3 +312,50 @@ def test_cli_text_output(capsys, problem_dir):
 def test_cli_unknown_id_is_usage_error(capsys, problem_dir):
     code, _, err = run_cli(capsys, "grade", "unit-clj", "--answer", "1", "--problems", str(problem_dir))
     assert code == 2 and "unit-cli" in err
+
+
+# --- issue 9: generic slips only where they mean something; vector feedback names entries right ----
+
+Z_SCORE = inst("z-score", """
+params:
+  mu: {choice: [200]}
+  x: {choice: [170]}
+  sd: {choice: [10]}
+answer: {type: number, value: (x - mu)/sd}
+mistakes:
+  - {id: flipped, value: (mu - x)/sd * 7, message: never}
+""")
+TRIPLE = inst("triple", """
+answer: {type: vector, value: "[1, 2, 3]"}
+mistakes:
+  - {id: own, value: "[1, 2, 4]", message: own slip}
+""")
+
+
+def test_n_vs_n_minus_1_needs_a_declared_sample_size():
+    # (170 − 200)/10 = −3; −3 · 200/199 = −3.01508 and −3 · 170/169 = −3.01775 are not n/(n − 1)
+    # slips here: μ = 200 and x = 170 are no sample sizes.
+    for typed in ("-3.01508", "-3.01775", "-2.985"):
+        assert grade(Z_SCORE, typed).diagnosis is None
+    # with a declared sample size (VARIANCE: len(x) = 8) the slip is named: 32/8 = 4 for 32/7
+    assert grade(VARIANCE, "4").diagnosis.id == "n-vs-n-minus-1"
+
+
+def test_factor_of_two_names_the_problem_not_a_squared_loss():
+    v = grade(Z_SCORE, "-6")
+    assert v.diagnosis.id == "factor-of-two"
+    assert "Unit z-score" in v.feedback and "squared loss" not in v.feedback
+
+
+def test_vector_feedback_names_the_wrong_entry():
+    v = grade(TRIPLE, "[1, 5, 3]")
+    assert not v.correct and v.score == pytest.approx(2 / 3)
+    assert "2 of 3 entries are right; entry 2 is wrong." == v.feedback
+    v = grade(TRIPLE, "[9, 5, 3]")
+    assert "entries 1 and 2 are wrong" in v.feedback
+
+
+def test_right_values_in_the_wrong_order_are_named():
+    v = grade(TRIPLE, "[3, 1, 2]")
+    assert not v.correct and v.diagnosis is not None and v.diagnosis.id == "permuted"
+    assert "wrong order" in v.feedback
