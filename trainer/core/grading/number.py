@@ -58,5 +58,5 @@ def close_message(precision: str, off: float, what: str = "") -> str:
     """
     subject = f"{what[:1].upper()}{what[1:]} is" if what else "Your answer is"
     at = precision if precision.startswith("to ") else f"to {precision}"
-    return (f"{subject} close, but not right {at} (off by {magnitude_text(off)}): keep more "
-            "digits in the intermediate steps and round only at the end.")
+    return (f"{subject} close, but not right {at} (off by {magnitude_text(off)}): if you rounded "
+            "along the way, keep more digits and round only at the end; if not, check the method.")
