@@ -185,3 +185,44 @@ def test_a_wrong_eigenvector_is_rejected():
     assert not grade(eig, "[1, 1.05]").correct
     assert not grade(eig, "[1, 1.16]").correct
     assert grade(eig, "[0.707, 0.707]").correct
+
+
+# --- every bundled answer, honestly rounded, is right ----------------------------------------------
+
+
+def _rounded(part) -> str:
+    """The answer as a learner rounds it at the stated precision (Python's own formatting)."""
+    import numpy as np
+
+    def one(x: float) -> str:
+        if part.decimals is not None:
+            return f"{x:.{part.decimals}f}"
+        return repr(float(f"{x:.{part.sigfigs or 3}g}"))
+
+    if part.type == "integer":
+        return str(int(part.value))
+    v = np.asarray(part.value, dtype=float)
+    if v.ndim == 0:
+        return one(float(v))
+    if v.ndim == 1:
+        return "[" + ", ".join(one(x) for x in v) + "]"
+    return "[" + ", ".join("[" + ", ".join(one(x) for x in row) + "]" for row in v) + "]"
+
+
+def test_every_bundled_answer_rounded_to_its_precision_is_right():
+    # Issue 9: 29% of number instances rejected a correctly rounded 3-significant-figure answer.
+    from tests.support.paths import PROBLEMS
+    from trainer.core.templates.bank import load_bank
+
+    bank = load_bank([PROBLEMS])
+    wrong = []
+    for tid, template in sorted(bank.templates.items()):
+        if template.answer.type in ("choice", "formula"):
+            continue
+        for seed in range(20):
+            instance = generate(template, seed)
+            a = instance.answer
+            typed = " | ".join(_rounded(p) for p in a.parts) if a.type == "multi" else _rounded(a)
+            if not grade(instance, typed).correct:
+                wrong.append(f"{tid} seed {seed}: {typed}")
+    assert not wrong, "\n".join(wrong[:10])
