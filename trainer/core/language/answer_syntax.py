@@ -65,6 +65,7 @@ class _Parser:
         self.split_ws = arrays  # whitespace separates items (top level of an array answer, [ ])
         self.abs_depth = 0
         self.ndims = dict(ndims or {})
+        self._names: dict[int, tuple[Node, frozenset[str]]] = {}
 
     # --- token helpers ---
     @property
@@ -226,11 +227,26 @@ class _Parser:
         if isinstance(node, Call) and node.func in _REDUCTIONS:
             return 0
         best = 0
-        for name in free_names(node):
+        for name in self.names_in(node):
             best = max(best, min(self.ndims.get(name, 0), 2))
         if best and isinstance(node, Call) and node.func in _TRANSPOSES:
             return 2
         return best
+
+    def names_in(self, node: Node) -> frozenset[str]:
+        """`free_names`, remembered per node: a long product asks about its growing left side at every
+        factor, which would otherwise walk the whole product each time (quadratic in the length)."""
+        hit = self._names.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        if isinstance(node, BinOp):
+            names = self.names_in(node.left) | self.names_in(node.right)
+        elif isinstance(node, Unary):
+            names = self.names_in(node.operand)
+        else:
+            names = frozenset(free_names(node))
+        self._names[id(node)] = (node, names)
+        return names
 
     def implicit(self, t: Token) -> bool:
         if t.kind in ("num", "name", "frac", "sqrt", "cbrt"):
