@@ -5,6 +5,10 @@ evaluated value, for value answers; the option, for a choice; the grading refere
 plus the printed form the learner sees, or one refusal with message, position and hint. The live
 echo in the UI shows `Reading.shown` or the refusal while the learner types; `grade` grades exactly
 the parts of the same reading, so the two can never disagree. Nothing typed is ever executed.
+Beyond the expression language it reads what depends on the answer: a unit after a value where the
+answer has one (`0.33 nats`), a decimal comma in a single number, multi parts named by their labels
+(`x = -1, y = -4`), and a choice as its letter, number, text or `option b`; the echo notes readings
+worth saying aloud (`\\log` is the natural log).
 """
 
 from __future__ import annotations
