@@ -220,6 +220,7 @@ def test_readings_are_shown_in_mathematical_form():
     assert echo.read_answer("1.28e−3", SMALL).shown == "0.00128"
     assert echo.read_answer("pˣ(1−p)¹⁻ˣ", BERNOULLI).shown == "p^x·(1 − p)^(1 − x)"
     assert echo.read_answer("0.693 nats", NATS).shown == "0.693 nats"
+    assert echo.read_answer("y = −4; x = −1", MULTI).shown == "x = -1 | y = -4"  # in the answer's order
     assert echo.read_answer("Σ(x − x̄)²/(len(x) − 1)", VARIANCE).shown == "sum((x − mean(x))²/(len(x) − 1))"
 
 

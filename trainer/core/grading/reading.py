@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -153,10 +153,9 @@ def _read_multi(answer: Any, text: str, seed: int, mistakes: Sequence[Any]) -> t
             pieces.append((start, text[start:k]))
             start = k + 1
     n = len(answer.parts)
-    if len(pieces) == 1:
-        named = _named_parts(answer, text)
-        if named is not None:
-            pieces = named
+    named = _named_parts(answer, text) if len(pieces) == 1 else None
+    if named is not None:
+        pieces = named
     hint = "e.g. " + " | ".join(["…"] * n)
     if len(pieces) < n:
         missing = answer.parts[len(pieces)]
@@ -169,7 +168,10 @@ def _read_multi(answer: Any, text: str, seed: int, mistakes: Sequence[Any]) -> t
     for i, ((offset, piece), part) in enumerate(zip(pieces, answer.parts)):
         if not piece.strip():
             raise MathInputError(f"part {i + 1} is empty", offset, "type a value for every part")
-        out.append(_read_part(part, piece, i, offset, seed, mistakes))
+        read = _read_part(part, piece, i, offset, seed, mistakes)
+        if named is not None:  # show which value went to which part, in the answer's order
+            read = replace(read, shown=f"{part.label} = {read.shown}")
+        out.append(read)
     return tuple(out)
 
 
