@@ -162,3 +162,25 @@ def test_attention_scaling_states_its_variance_assumption_and_keys_the_variance_
         inst = generate(template, seed)
         assert "mean 0 and variance 1" in inst.prompt
         assert "variance d_k" in inst.answer.options[inst.answer.correct]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_size_keeping_convolution_is_the_keyed_layer(seed):
+    inst = _instance("conv-output-size-concept", seed)
+    n, k = int(inst.params["n"]), int(inst.params["k"])
+    keyed = inst.answer.options[inst.answer.correct]
+    pad = int(keyed.split("padding=")[1].split(",")[0])
+    stride = int(keyed.split("stride=")[1].split(")")[0].split(",")[0])
+    assert _out_size(n, k, pad, stride) == n
+    for i, option in enumerate(inst.answer.options):
+        if i != inst.answer.correct:
+            pad = int(option.split("padding=")[1].split(",")[0])
+            stride = int(option.split("stride=")[1].split(")")[0].split(",")[0])
+            assert _out_size(n, k, pad, stride) != n
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_norm_layers_key_is_layernorm_per_example(seed):
+    inst = _instance("norm-layers-concept", seed)
+    keyed = inst.answer.options[inst.answer.correct]
+    assert keyed.startswith("LayerNorm normalizes each example") and str(inst.params["d"]) in keyed

@@ -91,6 +91,7 @@ def test_dense_layer_parts_are_rows_columns_and_weights_plus_biases(seed):
 RECALL = [
     ("svd-reconstruct-recall", "(U*S) @ Vt", "U @ Vt"),
     ("linear-system-recall", "T(inv(T(A))) @ b", "A @ b"),
+    ("eigen-characteristic-recall", "(lam - A[0,0])*(lam - A[1,1]) - A[0,1]*A[1,0]", "lam**2 + trace(A)*lam + det(A)"),
 ]
 
 
