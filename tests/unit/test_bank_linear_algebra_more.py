@@ -185,3 +185,25 @@ def test_no_authoring_jargon_or_bare_negative_products_in_learner_text():
                 for text in texts:
                     assert "the seed" not in text.lower(), (path.name, seed)
                     assert not bare.search(text), (path.name, seed, bare.search(text).group(0))
+
+
+def test_no_parameter_named_in_a_prompt_carries_the_answer():
+    """The review screen lays out every parameter whose name occurs as a word in the prompt, so
+    a parameter holding the answer (or a derived value such as σ(z)) must not be named there."""
+    for topic in ("linear-algebra", "calculus", "optimization", "deep-learning"):
+        for path in sorted((PROBLEMS / topic).glob("*.yaml")):
+            template = load_template(path)
+            for seed in range(0, 200, 25):
+                inst = generate(template, seed)
+                if inst.answer.type not in ("number", "integer", "vector", "matrix"):
+                    continue
+                words = set(re.findall(r"[^\W\d]\w*", inst.prompt))
+                answer = np.asarray(inst.answer.value, dtype=float)
+                for name, value in inst.params.items():
+                    if name not in words or isinstance(value, str):
+                        continue
+                    shown = np.asarray(value, dtype=float)
+                    same = shown.shape == answer.shape and np.allclose(shown, answer, rtol=1e-3)
+                    # an input that happens to equal the answer (a size kept by padding) is no leak
+                    derived = name not in ("n", "x", "y", "A", "b")
+                    assert not (same and derived), (path.name, seed, name)
