@@ -115,6 +115,9 @@ NUMERIC = [
     ("softmax-temperature", lambda p: np.array(_softmax(p("z") / float(p("tau"))))),
     ("attention-shapes", lambda p: [int(p("n")), int(p("m")), int(p("dv"))]),
     ("multihead-attention-params", lambda p: [int(p("d")) // int(p("h")), 4 * int(p("d")) ** 2 + 4 * int(p("d"))]),
+    ("diffusion-predict-x0", lambda p: (p("xt") - math.sqrt(1 - float(p("abar"))) * p("eps"))
+                                       / math.sqrt(float(p("abar")))),
+    ("attention-memory", lambda p: int(p("B")) * int(p("h")) * int(p("L")) ** 2 * 2 / 1024 ** 2),
     ("conv-same-padding", lambda p: [(int(p("k")) - 1) // 2,
                                      _out_size(int(p("n")), int(p("k")), (int(p("k")) - 1) // 2, 2)]),
 ]
