@@ -115,7 +115,7 @@ def summary_line(summary: TodaySummary) -> str:
         accuracy = summary["accuracy"] or 0.0
         parts.append(f"{n} review{'s' if n != 1 else ''} in {spent}, {accuracy:.0%} right")
     else:
-        parts.append("no reviews yet today")
+        parts.append("no reviews yet")
     when = summary["next_due_local"]
     if when is not None:
         parts.append(f"next at {when:%H:%M}" if summary["next_due_today"] else f"next at {when:%a} {when:%H:%M}")
@@ -131,6 +131,8 @@ class Summary(TypedDict):
     streak: int
     desired_retention: float
     next_due: datetime | None
+    study: str
+    today: TodaySummary
 
 
 @dataclass(frozen=True)
@@ -331,12 +333,18 @@ class Session:
         self.study = study
         self._last_equation = None
 
-    def study_scopes(self) -> dict[str, list[str]]:
-        """What can be studied: {"topics", "tags", "equations"}, each sorted (for a picker)."""
-        templates = self.templates
-        return {"topics": sorted({t.topic for t in templates}),
-                "tags": sorted({tag for t in templates for tag in (getattr(t, "tags", ()) or ())}),
-                "equations": sorted({t.equation for t in templates})}
+    def study_scopes(self) -> tuple[dict[str, list[str]], list[str]]:
+        """What can be studied, for a picker.
+
+        Returns:
+            ({topic: its equation ids, sorted} in topic order, every tag sorted).
+        """
+        by_topic: dict[str, set[str]] = {}
+        tags: set[str] = set()
+        for t in self.templates:
+            by_topic.setdefault(t.topic, set()).add(t.equation)
+            tags.update(getattr(t, "tags", ()) or ())
+        return {topic: sorted(by_topic[topic]) for topic in sorted(by_topic)}, sorted(tags)
 
     def _template(self, template_id: str):
         template = self.bank.templates.get(template_id)
@@ -429,7 +437,9 @@ class Session:
         Returns:
             {"due_now": due learning/review cards available now (within today's review cap),
              "new_left_today", "reviewed_today", "streak" (current, days), "desired_retention",
-             "next_due" (datetime or None; now when something is available)}.
+             "next_due" (datetime or None; now when something is available),
+             "study" (the study scope, e.g. "topic probability"; "" for the whole bank),
+             "today" (`today_summary()`)}.
         """
         now = self._now()
         queue, limits = self._queue(now)
@@ -437,9 +447,10 @@ class Session:
         new_available = sum(1 for c in queue if c.card.state == "new")
         active = self.store.active_days(limit=HEATMAP_DAYS * 10)
         current, _ = streaks(active, self.day_of(now))
+        next_due = self.next_due()
         return Summary(due_now=due_now, new_left_today=new_available, reviewed_today=limits["reviewed_today"],
                        streak=current, desired_retention=float(self.settings["desired_retention"]),
-                       next_due=self.next_due())
+                       next_due=next_due, study=self.study.describe(), today=self._today(now, next_due))
 
     # ------------------------------------------------------------------ answering
     def submit(self, item: Item, text: str, *, hint_used: bool = False) -> Outcome:
@@ -633,10 +644,11 @@ class Session:
         Returns:
             A TodaySummary (format it with `summary_line`).
         """
-        now = self._now()
+        return self._today(self._now(), self.next_due())
+
+    def _today(self, now: datetime, next_due: datetime | None) -> TodaySummary:
         counts = self.store.day_practice(self.day_of(now))
         reviews, correct = counts["reviews"], counts["correct"]
-        next_due = self.next_due()
         tz = self.timezone
         local = next_due.astimezone(tz) if next_due is not None else None
         return TodaySummary(reviews=reviews, correct=correct, accuracy=correct / reviews if reviews else None,
