@@ -19,15 +19,16 @@ KEYS = """\
   ctrl+q   quit                                           esc  back / home
 
 [b]Home[/b]
-  r review   q quiz   p progress   b bank   s settings   ? help
-  i card info of the highlighted equation (every review of its templates)   ↑↓ move
+  r review   s study one topic/equation/tag (scheduled)   q quiz   p progress
+  b bank     o settings   ? help   ↑↓ move in the table
+  i card info of the highlighted equation (every review of its templates)
 
 [b]Review[/b]
   enter    submit (an answer that cannot be read is shown, not counted)
   ctrl+t   hint — the rating will be Hard at best
   ctrl+g   fill a matrix answer in a grid
   ctrl+r   reference card of the equation
-  ctrl+b   skip: bury this template until tomorrow
+  ctrl+b   skip: bury this template until the next day starts
   ctrl+s   suspend this template
   ctrl+z   undo the last review
   ctrl+o   card info: difficulty, stability, recall now and every review of this template

@@ -29,6 +29,8 @@ DESCRIPTIONS = {
     "leech_threshold": ("Leech threshold", "lapses after which a card is flagged as a leech (≥ 1)"),
     "leech_action": ("Leech action", "tag: flag only · suspend: flag and stop scheduling it"),
     "backups_keep": ("Backups kept", "automatic daily backups kept (≥ 1)"),
+    "next_day_starts_at": ("Next day starts at", "local hour (0–23, e.g. 4 or 04:00) a learning day begins"),
+    "timezone": ("Time zone", "zone of learning days: local, UTC or an IANA name such as Europe/Paris"),
     "theme": ("Theme", "colours of the app; also ctrl+p → Theme; kept across restarts"),
 }
 CHOICES = {"leech_action": ("tag", "suspend")}
