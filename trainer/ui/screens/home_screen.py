@@ -33,7 +33,7 @@ class HomeScreen(Screen[None]):
         Binding("b", "app.bank", "Bank"),
         Binding("i", "card_info", "Info"),
         Binding("o", "app.settings", "Settings"),
-        Binding("question_mark", "app.open_help", "Help"),
+        Binding("question_mark", "app.open_help", "Help", show=False),  # f1 and ? both open it; room for ^q Quit
     ]
 
     def __init__(self) -> None:
