@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from trainer.cli import UserError
-from trainer.cli.context import load_bank, problem_folders, template_or_exit
+from trainer.cli.context import bank_index, load_one, problem_folders
 from trainer.cli.terminal_text import json_safe
 
 
@@ -64,7 +64,7 @@ def _report_errors(bank) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    bank = load_bank(args)
+    bank = bank_index(args)
     rows = [t.summary() for t in bank.templates.values()]
     if args.json:
         print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
@@ -84,8 +84,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_preview(args: argparse.Namespace) -> int:
     from trainer.core.templates.generate import GenerationError, generate
 
-    bank = load_bank(args)
-    template = template_or_exit(bank, args.id)
+    template = load_one(args, args.id)
     try:
         inst = generate(template, args.seed)
     except GenerationError as exc:

@@ -121,11 +121,11 @@ def run_where(args) -> int:
 
 
 def _session(args, store):
-
-    from trainer.cli.context import load_bank
+    from trainer.cli.context import bank_index
     from trainer.session import Session
 
-    bank = load_bank(args)
+    # Statistics need each template's id, equation, topic and title: the index has them.
+    bank = bank_index(args)
     return Session(bank, store, clock=_now, seed=getattr(args, "seed", None))
 
 
