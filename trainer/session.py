@@ -17,14 +17,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
-import numpy as np
-
 from trainer.core import scheduling as sched
 from trainer.core.progress.stats import HEATMAP_DAYS, Stats, TemplateInfo, compute_stats, streaks
 from trainer.core.scheduling import CardState
 from trainer.storage import ConflictError, ReviewRecord, Store, StoreError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from trainer.core.grading import Verdict
     from trainer.core.templates import Instance
 
@@ -120,6 +120,8 @@ class RandomStreams:
     @classmethod
     def from_seed(cls, seed: int | None) -> RandomStreams:
         """Streams spawned from `np.random.SeedSequence(seed)` (fresh entropy when `seed` is None)."""
+        import numpy as np  # deferred: `trainer stats` builds a session but never draws
+
         seeds, fuzz, quiz = (np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(3))
         return cls(seeds=seeds, fuzz=fuzz, quiz=quiz)
 
@@ -159,7 +161,8 @@ class Session:
         self.bank = bank
         self.store = store
         self.clock = clock
-        self.streams = RandomStreams.from_seed(seed)
+        self._seed = seed
+        self._streams: RandomStreams | None = None
         self._overrides = dict(settings or {})
         for key, value in self._overrides.items():
             self._overrides[key] = sched.validate_setting(key, value)
@@ -214,6 +217,13 @@ class Session:
     def settings(self) -> dict:
         """Stored settings with this session's overrides on top."""
         return {**self.store.settings(), **self._overrides}
+
+    @property
+    def streams(self) -> RandomStreams:
+        """The session's random streams, spawned from its seed on first use (numpy loads then)."""
+        if self._streams is None:
+            self._streams = RandomStreams.from_seed(self._seed)
+        return self._streams
 
     @property
     def templates(self) -> list:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from trainer.core.scheduling.card import CardState
 from trainer.core.scheduling.days import require_utc
 from trainer.core.scheduling.fsrs_adapter import retrievability
+
+if TYPE_CHECKING:
+    import numpy as np  # annotations only: `trainer stats` never loads numpy
 
 #: Seeds a learner saw recently for a template are not drawn again (this many, most recent).
 RECENT_SEEDS = 20
