@@ -2,7 +2,7 @@
 
 Benchmark module (`figures(quick)` for `python -m benchmarks`). Each command runs as a user runs it,
 `python -m trainer ...` in a fresh process, on the bundled bank with an existing database and a warm
-bank index (the state of every run after the first). Runs are interleaved with `python -c pass` so
+bank index and cached bytecode (the state of every run after the first). Runs are interleaved with `python -c pass` so
 that machine load affects both alike; the ratio is the figure to compare across machines.
 """
 
@@ -42,6 +42,9 @@ def figures(quick: bool) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "TRAINER_HOME": tmp, "PYTHONPATH": str(ROOT)}
         env.pop("TRAINER_DB", None)
+        # As installed by pip, modules run from cached bytecode; a shell that disables the cache would
+        # time the compiler (about a third of a command), not trainer.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         trainer = [sys.executable, "-m", "trainer"]
         bare = [sys.executable, "-c", "pass"]
         for args in COMMANDS.values():  # creates the database and the bank index

@@ -179,12 +179,13 @@ class Session:
     @classmethod
     def open(cls, db_path: str | os.PathLike, *, bank_paths: Sequence[os.PathLike],
              clock: Callable[[], datetime], seed: int | None = None, backups_dir: os.PathLike | None = None,
-             settings: dict | None = None) -> Session:
+             settings: dict | None = None, bank_index: os.PathLike | None = None) -> Session:
         """Open the store at `db_path`, load the bank from `bank_paths`, take today's backup.
 
         A database that can only be read (read-only file or folder, full disk) still opens: the
         session then lists why in `notices`, and each answer raises the storage error when saved.
         A daily backup that fails (full disk, a failed integrity check) is a notice too, not a failure.
+        `bank_index` names the bank index cache (the CLI's user cache file); None reads every file.
 
         Raises:
             trainer.storage.StoreError: the database cannot be used (message says why).
@@ -195,7 +196,9 @@ class Session:
 
         def loader():
             # Lazy: the first problem needs one compiled template; the UI's warm-up builds the rest.
-            return load_bank([os.fspath(p) for p in bank_paths], lazy=True)
+            # With the bank index, unchanged template files are not even read until used.
+            return load_bank([os.fspath(p) for p in bank_paths], lazy=True,
+                             index_path=None if bank_index is None else os.fspath(bank_index))
 
         session = cls(loader(), store, clock=clock, seed=seed, settings=settings, loader=loader)
         if store.read_only:

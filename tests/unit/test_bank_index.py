@@ -102,3 +102,18 @@ def test_a_warm_list_imports_neither_numpy_nor_yaml(tmp_path):
     warm = subprocess.run(run, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
     assert warm.stdout.strip() == "[]"
     assert (tmp_path / "cache" / "bank-index.json").is_file()
+
+
+def test_a_lazy_bank_from_the_index_compiles_each_template_from_its_own_file(tmp_path):
+    folder, cache = _folder(tmp_path), tmp_path / "index.json"
+    (folder / "c.yaml").write_text(SOFTMAX, encoding="utf-8")  # a duplicate id
+    plain = load_bank([folder])
+    for _ in range(2):  # cold, then warm: the same bank
+        bank = load_bank([folder], lazy=True, index_path=cache)
+        assert list(bank.templates) == ["softmax-recall", "softmax-second"]
+        assert [str(e) for e in bank.errors] == [str(e) for e in plain.errors]
+        second = bank.get("softmax-second")
+        assert second.title == "Softmax again"
+        assert second.lines["id"] == 1  # from the compiled template: the header holds no line numbers
+        assert second.summary() == plain.get("softmax-second").summary()
+        assert bank.generate("softmax-second", 3).answer.display == "exp(z)/sum(exp(z))"

@@ -32,14 +32,14 @@ def session_factory(db: Path, folders: list[Path], seed: int | None):
     def build():
         from datetime import datetime, timezone
 
-
         from trainer.cli import UserError, locations
         from trainer.session import Session
         from trainer.storage.store import StoreError
 
         try:
             return Session.open(db, bank_paths=folders, clock=lambda: datetime.now(timezone.utc),
-                                seed=seed, backups_dir=locations.backups_dir(db))
+                                seed=seed, backups_dir=locations.backups_dir(db),
+                                bank_index=locations.bank_index_path())
         except StoreError as exc:
             raise UserError(str(exc)) from None
         finally:

@@ -69,6 +69,17 @@ class LazyTemplate:
         self.lines = dict(data.lines)
         self._data, self._bank, self._template = data, bank, None
 
+    @classmethod
+    def from_header(cls, header: TemplateHeader, bank: Bank) -> LazyTemplate:
+        """A template known from the bank index: nothing of its file is read until first use (its
+        `lines` too come from the compiled template)."""
+        lazy = cls.__new__(cls)
+        lazy.id, lazy.equation, lazy.topic, lazy.title, lazy.kind = (
+            header.id, header.equation, header.topic, header.title, header.kind)
+        lazy.level, lazy.tags, lazy.answer_type, lazy.path = header.level, header.tags, header.answer_type, header.path
+        lazy._data, lazy._bank, lazy._template = None, bank, None
+        return lazy
+
     def resolve(self) -> Template:
         """The compiled template (built once)."""
         if self._template is None:
@@ -92,9 +103,11 @@ class Bank:
     functions: Mapping[str, Any] | None = None
 
     def _build(self, lazy: LazyTemplate) -> Template:
-        from trainer.core.templates.spec import TemplateError, parse_template_data
+        from trainer.core.templates.spec import TemplateError, load_template, parse_template_data
 
         try:
+            if lazy._data is None:  # known from the index only: the file is read now
+                return load_template(lazy.path, self.functions)
             return parse_template_data(lazy._data, lazy.path, self.functions)
         except TemplateError as exc:
             if self.templates.get(lazy.id) is lazy:
@@ -147,7 +160,7 @@ def template_files(folder: Path) -> list[Path]:
 
 
 def load_bank(folders: Sequence[Path | str], functions: Mapping[str, Any] | None = None, *,
-              lazy: bool = False) -> Bank:
+              lazy: bool = False, index_path: Path | str | None = None) -> Bank:
     """Load every template in `folders` (files or directories), in order.
 
     Args:
@@ -155,11 +168,19 @@ def load_bank(folders: Sequence[Path | str], functions: Mapping[str, Any] | None
         functions: the expression whitelist (defaults to the solver registry).
         lazy: compile each template on first use (see `LazyTemplate`); YAML errors and duplicate
             ids are still found now, validation errors when a template is built or at `build_all()`.
+        index_path: with `lazy` and the default `functions`, the bank index cache (see `load_index`):
+            unchanged files are not read at all until used, and every error, validation included,
+            is known now.
 
     Returns:
         The bank; it never raises for a bad file: see `Bank.errors`.
     """
     bank = Bank(folders=tuple(Path(f) for f in folders), functions=functions)
+    if lazy and index_path is not None and functions is None:  # the index is built with the default whitelist
+        index = load_index(bank.folders, Path(index_path))
+        bank.templates = {tid: LazyTemplate.from_header(h, bank) for tid, h in index.templates.items()}
+        bank.errors = list(index.errors)
+        return bank
     for folder in bank.folders:
         if not folder.exists():
             continue
