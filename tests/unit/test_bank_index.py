@@ -50,6 +50,7 @@ def test_a_changed_file_is_read_again_and_only_it(tmp_path):
     b'{"version": 999, "files": {}}',
     b"[1, 2, 3]",
     b'{"version": 1, "files": {"x": {"digest": 5}}}',
+    b'{"version": 1, "code": "another version", "files": {}}',
 ])
 def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path, content):
     folder, cache = _folder(tmp_path), tmp_path / "index.json"
@@ -117,3 +118,13 @@ def test_a_lazy_bank_from_the_index_compiles_each_template_from_its_own_file(tmp
         assert second.lines["id"] == 1  # from the compiled template: the header holds no line numbers
         assert second.summary() == plain.get("softmax-second").summary()
         assert bank.generate("softmax-second", 3).answer.display == "exp(z)/sum(exp(z))"
+
+
+def test_a_cache_written_by_other_core_code_is_not_trusted(tmp_path):
+    folder, cache = _folder(tmp_path), tmp_path / "index.json"
+    load_index([folder], cache)
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    data["code"] = "0" * 32  # as if the template rules had changed since the entries were validated
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    assert load_index([folder], cache).rebuilt == 2
+    assert load_index([folder], cache).rebuilt == 0

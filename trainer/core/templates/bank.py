@@ -326,25 +326,40 @@ def _valid_entry(entry: Any) -> bool:
     return line is None or (isinstance(line, int) and not isinstance(line, bool))
 
 
-def _read_index(cache_path: Path | None) -> dict[str, dict]:
-    """The cached entries by path; a missing, corrupt or older cache reads as empty."""
+def _code_stamp() -> str:
+    """A fingerprint of the core's source files (name, size, mtime): entries validated by another
+    version of the template rules or solvers are not trusted. Stats only; no file is read."""
+    core = Path(__file__).resolve().parents[1]
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(core.rglob("*.py")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        h.update(f"{path.relative_to(core)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _read_index(cache_path: Path | None, stamp: str) -> dict[str, dict]:
+    """The cached entries by path; a missing, corrupt, older or other-version cache reads as empty."""
     if cache_path is None:
         return {}
     try:
         data = json.loads(Path(cache_path).read_bytes())
     except (OSError, ValueError, RecursionError):
         return {}
-    if not isinstance(data, dict) or data.get("version") != INDEX_VERSION or not isinstance(data.get("files"), dict):
+    if (not isinstance(data, dict) or data.get("version") != INDEX_VERSION or data.get("code") != stamp
+            or not isinstance(data.get("files"), dict)):
         return {}
     return {path: entry for path, entry in data["files"].items() if isinstance(path, str) and _valid_entry(entry)}
 
 
-def _write_index(cache_path: Path, entries: dict[str, dict]) -> None:
+def _write_index(cache_path: Path, entries: dict[str, dict], stamp: str) -> None:
     """Replace the cache atomically; a cache that cannot be written is simply not there next time."""
     tmp = cache_path.with_name(f"{cache_path.name}.{os.getpid()}.tmp")
     try:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"version": INDEX_VERSION, "files": entries}, ensure_ascii=False),
+        tmp.write_text(json.dumps({"version": INDEX_VERSION, "code": stamp, "files": entries}, ensure_ascii=False),
                        encoding="utf-8")
         os.replace(tmp, cache_path)
     except OSError:
@@ -375,8 +390,9 @@ def load_index(folders: Sequence[Path | str], cache_path: Path | None, *,
                functions: Mapping[str, Any] | None = None) -> BankIndex:
     """The headers of every template in `folders`, reading only the files the cache does not know.
 
-    A file is known when its content digest matches the cached one; the cache is plain JSON read back
-    through a validating reader, so a corrupt, foreign or older cache is ignored and rebuilt.
+    A file is known when its content digest matches the cached one and the cache was written by the
+    same core source files; the cache is plain JSON read back through a validating reader, so a
+    corrupt, foreign or older cache is ignored and rebuilt.
 
     Args:
         folders: as for `load_bank`.
@@ -386,7 +402,8 @@ def load_index(folders: Sequence[Path | str], cache_path: Path | None, *,
     Returns:
         The index; it never raises for a bad file or a bad cache.
     """
-    cached = _read_index(cache_path)
+    stamp = _code_stamp() if cache_path is not None else ""
+    cached = _read_index(cache_path, stamp)
     index = BankIndex()
     current: dict[str, dict] = {}
     for folder in (Path(f) for f in folders):
@@ -420,5 +437,5 @@ def load_index(folders: Sequence[Path | str], cache_path: Path | None, *,
         keep = max(0, _INDEX_LIMIT - len(current))
         merged = dict(others[len(others) - keep:] if keep else [])
         merged.update(current)
-        _write_index(Path(cache_path), merged)
+        _write_index(Path(cache_path), merged, stamp)
     return index
