@@ -100,6 +100,7 @@ def _paths(args) -> dict:
         "bundled_problems": str(locations.bundled_problems_dir()),
         "user_problems": str(locations.user_problems_dir()),
         "extra_problems": extra,
+        "bank_index": str(locations.bank_index_path()),
     }
 
 
@@ -111,7 +112,7 @@ def run_where(args) -> int:
         return 0
     labels = {"data_dir": "data folder", "database": "database", "database_source": "database from",
               "backups_dir": "backups", "bundled_problems": "bundled problems", "user_problems": "your problems",
-              "extra_problems": "--problems"}
+              "extra_problems": "--problems", "bank_index": "bank index"}
     for key, label in labels.items():
         value = paths[key]
         if isinstance(value, list):
