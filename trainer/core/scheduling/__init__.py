@@ -10,6 +10,7 @@ from trainer.core._lazy import lazy_exports
 _EXPORTS = {
     "CardState": "card", "STATE_CODES": "card",
     "iso": "days", "parse_time": "days", "require_utc": "days", "day_of": "days", "next_day_start": "days",
+    "day_start": "days", "resolve_timezone": "days", "LOCAL_ZONE": "days",
     "review": "fsrs_adapter", "make_scheduler": "fsrs_adapter", "retrievability": "fsrs_adapter",
     "fuzzed_interval_days": "fsrs_adapter",
     "AGAIN": "rating", "HARD": "rating", "GOOD": "rating", "EASY": "rating", "RATING_NAMES": "rating",
@@ -17,7 +18,8 @@ _EXPORTS = {
     "SLOW_FACTOR": "rating", "FAST_FACTOR": "rating", "MIN_PRIOR_TIMES": "rating",
     "DEFAULT_SLOW_MS": "rating", "DEFAULT_FAST_MS": "rating",
     "Candidate": "queue", "build_queue": "queue", "pick": "queue", "fresh_seed": "queue",
-    "RECENT_SEEDS": "queue", "LEARN_AHEAD": "queue", "SEED_BOUND": "queue",
+    "RECENT_SEEDS": "queue", "interleave_new": "queue", "MAX_TOPIC_RUN": "queue",
+    "StudyFilter": "study", "LEARN_AHEAD": "queue", "SEED_BOUND": "queue",
     "DEFAULT_SETTINGS": "settings", "validate_setting": "settings",
 }
 __all__ = sorted(_EXPORTS)
