@@ -53,8 +53,8 @@ def number_forms(value: float, rtol: float = 0.0, atol: float = 0.0, sigfigs: in
     out = {fmt_number(value)}
     mag = math.floor(math.log10(abs(v)))
     for n in SIGNIFICANT:
-        digits = max(n - 1 - mag, 0)
-        text = f"{v:.{digits}f}"
+        places = n - 1 - mag  # negative: round to tens, hundreds, …
+        text = f"{round(v, places):.{max(places, 0)}f}"
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         out.add(text)
@@ -131,6 +131,9 @@ def leak_findings(template: Any, inst: Any, shown: Front) -> Iterable[Finding]:
                 yield from report(f"the answer{label} {part.display}", found, answer_line)
     if ans.type == "formula":
         yield from report(f"the answer formula {ans.display}", where(ans.display), answer_line)
+        source = getattr(template.answer.value, "source", "")
+        if source:  # as the author typed it, which a learner could copy as well
+            yield from report(f"the answer formula {source}", where(source), answer_line)
         if shown.card is not None:
             yield ("leak", f"the card shows the equation '{inst.equation}' before a formula answer is "
                            "submitted (set `card: after`)", template.lines.get("card", answer_line))

@@ -59,8 +59,8 @@ def front(instance: Any, template: Any, cards: Mapping[str, Any] | None = None) 
     Returns:
         The front.
     """
-    given = getattr(template, "given", None) or ()
-    params = {name: instance.params[name] for name in given if name in instance.params}
+    given = set(getattr(template, "given", None) or ())
+    params = {name: value for name, value in instance.params.items() if name in given}
     card = None
     if getattr(template, "card_before", False):
         if cards is None:
