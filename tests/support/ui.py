@@ -52,6 +52,7 @@ equation: entropy
 topic: information
 title: Entropy of a fixed distribution
 kind: compute
+given: [p]
 params:
   p: {choice: [[0.5, 0.25, 0.25]]}
 prompt: |
@@ -75,6 +76,7 @@ equation: sigmoid-derivative
 topic: calculus
 title: Slope of the sigmoid at zero
 kind: compute
+given: [z]
 params:
   z: {choice: [0]}
 prompt: |
@@ -97,6 +99,7 @@ equation: linear-transformation
 topic: linear-algebra
 title: Transpose of a 2×2 matrix
 kind: compute
+given: [A]
 params:
   A: {choice: [[[1, 2], [3, 4]]]}
 prompt: |
