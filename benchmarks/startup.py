@@ -137,8 +137,6 @@ def scripted_session(db: str, reviews: int) -> tuple[int, int]:
     import resource
     from datetime import datetime, timedelta, timezone
 
-    import numpy as np
-
     from trainer.cli import locations
     from trainer.core.grading.grade import answer_text
     from trainer.session import Session
@@ -148,7 +146,7 @@ def scripted_session(db: str, reviews: int) -> tuple[int, int]:
 
     def factory():
         return Session.open(db, bank_paths=[locations.bundled_problems_dir()], clock=lambda: now[0],
-                            rng=np.random.default_rng(1), settings={"new_per_day": 1000})
+                            seed=1, settings={"new_per_day": 1000})
 
     async def wait(pilot, predicate, timeout=120.0):
         end = time.monotonic() + timeout

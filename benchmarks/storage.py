@@ -24,7 +24,7 @@ def _populate(path: Path, rows: int) -> None:
     import numpy as np
     from sqlite_utils import Database
 
-    from trainer.core.scheduling.scheduler import iso
+    from trainer.core.scheduling import iso
     from trainer.storage import Store
     from trainer.storage.schema import migrations
 
@@ -104,10 +104,10 @@ def figures(quick: bool) -> list[dict]:
     """
     import numpy as np
 
-    from trainer.core.scheduling import scheduler as sched
-    from trainer.core.scheduling.scheduler import CardState, iso
+    from trainer.core import scheduling as sched
+    from trainer.core.scheduling import CardState
     from trainer.core.progress.stats import TemplateInfo, compute_stats
-    from trainer.storage import Store
+    from trainer.storage import ReviewRecord, Store
 
     rows = 100_000 if quick else 1_000_000
     label = f"{rows:,} reviews"
@@ -142,14 +142,15 @@ def figures(quick: bool) -> list[dict]:
             k = next(counter)
             when = NOW + timedelta(seconds=k)
 
-            def build(before):
-                after = sched.review(before.card if before.card.state != "new" else CardState(), 3, when, rng=rng)
-                return after, {"uid": f"bench-{k}", "seed": k, "params": "{}", "answer": "1", "verdict": "{}",
-                               "correct": 1, "score": 1.0, "diagnosis_id": None, "rating": 3, "auto_rating": 3,
-                               "decided": "auto", "hint_used": 0, "response_ms": 20_000, "reviewed_at": iso(when),
-                               "day": when.date().isoformat()}
-
-            store.record_review(f"t{k % TEMPLATES:03d}", build)
+            tid = f"t{k % TEMPLATES:03d}"
+            stored = store.card(tid)
+            before = stored.card if stored else CardState()
+            after = sched.review(before, 3, when, rng=rng)
+            store.record_review(ReviewRecord(
+                uid=f"bench-{k}", template_id=tid, equation=None, topic=None, seed=k, params="{}", answer="1",
+                verdict="{}", correct=True, score=1.0, diagnosis_id=None, rating=3, auto_rating=3, decided="auto",
+                hint_used=False, response_ms=20_000, reviewed_at=when, day=when.date().isoformat(),
+                card_before=before, card_after=after))
 
         commit_ms = _median_ms(commit, 100)
         # The same write without waiting for the disk: what the code itself costs, beside the fsync.

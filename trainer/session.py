@@ -1,27 +1,35 @@
 """The one API the front ends call: next problem, submit an answer, re-rate, undo, bury, stats, quiz.
 
 Session layer, between the user interfaces (Textual app, CLI) and storage + core. Textual-free. The
-clock and the random generator are passed in; each graded answer is committed (card + review, one
-transaction) before `submit` returns. Template generation and grading come from
-`trainer.core.templates.generate` and `trainer.core.grading.grade` unless other functions are injected (tests).
+clock and the seed are passed in; each graded answer becomes a `ReviewRecord` computed before the
+write and committed (card + review, one transaction) before `submit` returns. Template generation and
+grading come from `trainer.core.templates` and `trainer.core.grading` unless other functions are
+injected (tests). Core types are imported for annotations only, so `import trainer.session` stays light.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
-from trainer.core.scheduling import scheduler as sched
-from trainer.core.scheduling.scheduler import CardState
-from trainer.core.progress.stats import HEATMAP_DAYS, TemplateInfo, compute_stats, streaks
-from trainer.storage.errors import StoreError
-from trainer.storage.store import CardRecord, ConflictError, Store
+from trainer.core import scheduling as sched
+from trainer.core.progress.stats import HEATMAP_DAYS, Stats, TemplateInfo, compute_stats, streaks
+from trainer.core.scheduling import CardState
+from trainer.storage import ConflictError, ReviewRecord, Store, StoreError
+
+if TYPE_CHECKING:
+    from trainer.core.grading import Verdict
+    from trainer.core.templates import Instance
+
+#: How often `submit` recomputes a review when another trainer changed the card meanwhile.
+SUBMIT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -30,13 +38,13 @@ class Item:
 
     Attributes:
         instance: the generated problem (template id, seed, prompt, answer, ...).
-        card_state: "new" | "learning" | "review" | "relearning" when it was drawn.
+        card_state: "new" | "learning" | "review" | "relearning" when it was drawn ("quiz" in a quiz).
         due: when its card was due (None for a new template).
         is_new: first time this template is shown.
         shown_at: when it was drawn (response time runs from here).
     """
 
-    instance: Any
+    instance: Instance
     card_state: str
     due: datetime | None
     is_new: bool
@@ -58,7 +66,7 @@ class Outcome:
         response_ms: time from `Item.shown_at` to the submission.
     """
 
-    verdict: Any
+    verdict: Verdict
     rating: int | None
     review_id: int | None
     next_due: datetime | None
@@ -68,52 +76,81 @@ class Outcome:
     response_ms: int | None = None
 
 
-def _default_generate(template, seed):
+class Summary(TypedDict):
+    """The home screen's numbers (see `Session.summary`)."""
+
+    due_now: int
+    new_left_today: int
+    reviewed_today: int
+    streak: int
+    desired_retention: float
+    next_due: datetime | None
+
+
+@dataclass(frozen=True)
+class GenerationFailure:
+    """A template that could not generate a problem and was skipped.
+
+    Attributes:
+        template_id: the template.
+        message: why (the generator's message).
+    """
+
+    template_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RandomStreams:
+    """One independent random stream per purpose, all spawned from one seed.
+
+    Drawing a quiz order never shifts the next problem seed, and a fixed `--seed` replays the same
+    problems and the same interval fuzz. Review ids do not come from here (they are uuid4).
+
+    Attributes:
+        seeds: problem seeds.
+        fuzz: FSRS interval fuzz.
+        quiz: quiz order.
+    """
+
+    seeds: np.random.Generator
+    fuzz: np.random.Generator
+    quiz: np.random.Generator
+
+    @classmethod
+    def from_seed(cls, seed: int | None) -> RandomStreams:
+        """Streams spawned from `np.random.SeedSequence(seed)` (fresh entropy when `seed` is None)."""
+        seeds, fuzz, quiz = (np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(3))
+        return cls(seeds=seeds, fuzz=fuzz, quiz=quiz)
+
+
+def _default_generate(template, seed: int) -> Instance:
+    # The module path, not the package: once imported, the submodule `generate` shadows the lazy export.
     from trainer.core.templates.generate import generate
 
     return generate(template, seed)
 
 
-def _default_grade(instance, text):
+def _default_grade(instance: Instance, text: str) -> Verdict:
     from trainer.core.grading.grade import grade
 
     return grade(instance, text)
 
 
-def _jsonable(value: Any) -> str:
-    return json.dumps(value, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
-
-
-def _verdict_json(verdict: Any) -> str:
-    data = verdict.to_dict() if hasattr(verdict, "to_dict") else {}
-    data = dict(data)
-    diagnosis = getattr(verdict, "diagnosis", None)
-    # The mistake summary reads $.diagnosis.message, whatever shape to_dict gives diagnosis.
-    data["diagnosis"] = None if diagnosis is None else {"id": getattr(diagnosis, "id", None),
-                                                        "message": getattr(diagnosis, "message", None)}
-    data.setdefault("correct", bool(getattr(verdict, "correct", False)))
-    return _jsonable(data)
-
-
-def _params(instance: Any) -> Any:
-    if hasattr(instance, "to_dict"):
-        return instance.to_dict().get("params", getattr(instance, "params", {}))
-    return getattr(instance, "params", {})
-
-
 class Session:
     """A learner's practice session over one bank and one progress store."""
 
-    def __init__(self, bank, store: Store, *, clock: Callable[[], datetime], rng: np.random.Generator,
+    def __init__(self, bank, store: Store, *, clock: Callable[[], datetime], seed: int | None = None,
                  settings: dict | None = None, loader: Callable[[], Any] | None = None,
-                 generate: Callable[[Any, int], Any] | None = None,
-                 grade: Callable[[Any, str], Any] | None = None):
+                 generate: Callable[[Any, int], Instance] | None = None,
+                 grade: Callable[[Instance, str], Verdict] | None = None):
         """
         Args:
             bank: the loaded bank (`templates` dict, `errors` list, `get(id)`).
             store: the open progress store.
             clock: returns the current UTC-aware time.
-            rng: the session's random generator (seeds, interval fuzz, quiz order).
+            seed: seeds the session's random streams (problem seeds, interval fuzz, quiz order);
+                None for fresh entropy.
             settings: overrides for the stored settings, for this session only.
             loader: rebuilds the bank from disk (used by `reload`).
             generate: `generate(template, seed) -> Instance` (default: trainer.core.templates.generate).
@@ -122,7 +159,7 @@ class Session:
         self.bank = bank
         self.store = store
         self.clock = clock
-        self.rng = rng
+        self.streams = RandomStreams.from_seed(seed)
         self._overrides = dict(settings or {})
         for key, value in self._overrides.items():
             self._overrides[key] = sched.validate_setting(key, value)
@@ -131,13 +168,14 @@ class Session:
         self._grade = grade or _default_grade
         self._last_equation: str | None = None
         self._history: list[int] = []
-        self.generation_errors: list[tuple[str, str]] = []
+        self.generation_errors: list[GenerationFailure] = []
+        self._reported_failures = 0
         #: Things the learner should know from the start (a read-only database, a skipped backup).
         self.notices: list[str] = []
 
     @classmethod
     def open(cls, db_path: str | os.PathLike, *, bank_paths: Sequence[os.PathLike],
-             clock: Callable[[], datetime], rng: np.random.Generator, backups_dir: os.PathLike | None = None,
+             clock: Callable[[], datetime], seed: int | None = None, backups_dir: os.PathLike | None = None,
              settings: dict | None = None) -> Session:
         """Open the store at `db_path`, load the bank from `bank_paths`, take today's backup.
 
@@ -148,7 +186,7 @@ class Session:
         Raises:
             trainer.storage.StoreError: the database cannot be used (message says why).
         """
-        from trainer.core.templates.bank import load_bank
+        from trainer.core.templates import load_bank
 
         store = Store.open(db_path)
 
@@ -156,7 +194,7 @@ class Session:
             # Lazy: the first problem needs one compiled template; the UI's warm-up builds the rest.
             return load_bank([os.fspath(p) for p in bank_paths], lazy=True)
 
-        session = cls(loader(), store, clock=clock, rng=rng, settings=settings, loader=loader)
+        session = cls(loader(), store, clock=clock, seed=seed, settings=settings, loader=loader)
         if store.read_only:
             session.notices.append(f"Read only — answers will not be saved: {store.read_only_reason}. "
                                    "Your progress is intact; once the cause is fixed, answers are saved again.")
@@ -166,6 +204,10 @@ class Session:
             except StoreError as exc:
                 session.notices.append(f"Today's backup was not taken: {exc}")
         return session
+
+    def close(self) -> None:
+        """Close the store (its write-ahead log is checkpointed into the database file)."""
+        self.store.close()
 
     # ------------------------------------------------------------------ basics
     @property
@@ -181,7 +223,13 @@ class Session:
     @property
     def bank_errors(self) -> list:
         """Templates that failed to load (each with path, line, message)."""
-        return list(getattr(self.bank, "errors", []))
+        return list(self.bank.errors)
+
+    def unreported_generation_errors(self) -> list[GenerationFailure]:
+        """Templates skipped because they failed to generate since the last call (for a notice)."""
+        new = self.generation_errors[self._reported_failures:]
+        self._reported_failures = len(self.generation_errors)
+        return new
 
     def reload(self) -> None:
         """Re-read the template folders (progress is keyed on template ids, so it carries over)."""
@@ -230,11 +278,11 @@ class Session:
             queue = [c for c in queue if c is not cand]
             template = self.bank.templates[cand.template_id]
             recent = [r["seed"] for r in self.store.recent(cand.template_id, sched.RECENT_SEEDS)]
-            seed = sched.fresh_seed(self.rng, recent)
+            seed = sched.fresh_seed(self.streams.seeds, recent)
             try:
                 instance = self._generate(template, seed)
             except Exception as exc:  # a broken template must not stop the session; it is reported
-                self.generation_errors.append((cand.template_id, str(exc)))
+                self.generation_errors.append(GenerationFailure(cand.template_id, str(exc)))
                 continue
             self._last_equation = cand.equation
             return Item(instance=instance, card_state=cand.card.state, due=cand.card.due,
@@ -269,7 +317,7 @@ class Session:
         future = [t for t in times if t is not None]
         return min(future) if future else None
 
-    def summary(self) -> dict:
+    def summary(self) -> Summary:
         """Home-screen numbers.
 
         Returns:
@@ -283,13 +331,17 @@ class Session:
         new_available = sum(1 for c in queue if c.card.state == "new")
         active = self.store.active_days(limit=HEATMAP_DAYS * 10)
         current, _ = streaks(active, sched.day_of(now))
-        return {"due_now": due_now, "new_left_today": new_available, "reviewed_today": limits["reviewed_today"],
-                "streak": current, "desired_retention": float(self.settings["desired_retention"]),
-                "next_due": self.next_due()}
+        return Summary(due_now=due_now, new_left_today=new_available, reviewed_today=limits["reviewed_today"],
+                       streak=current, desired_retention=float(self.settings["desired_retention"]),
+                       next_due=self.next_due())
 
     # ------------------------------------------------------------------ answering
     def submit(self, item: Item, text: str, *, hint_used: bool = False) -> Outcome:
         """Grade an answer and, unless it could not be read, record it as a review.
+
+        The card and the clock are read right before the write; if another trainer reviews the same
+        template in between, storage refuses the stale record and it is computed again, so per
+        template the commit order and the `reviewed_at` order agree.
 
         Args:
             item: the Item from `next_item`.
@@ -298,41 +350,56 @@ class Session:
 
         Returns:
             The Outcome. With `recorded=True` the review and the card update are committed.
+
+        Raises:
+            trainer.storage.ConflictError: the card kept changing under this session.
         """
         instance = item.instance
         verdict = self._grade(instance, text)
         tid = instance.template_id
-        if getattr(verdict, "error", None) is not None:
+        if verdict.error is not None:
             return Outcome(verdict=verdict, rating=None, review_id=None, next_due=None, recorded=False,
                            template_id=tid)
-        now = self._now()
-        response_ms = max(0, int(round((now - item.shown_at).total_seconds() * 1000)))
+        for attempt in range(SUBMIT_ATTEMPTS):
+            record = self._review_record(item, text, verdict, hint_used=hint_used)
+            try:
+                review_id = self.store.record_review(record)
+            except ConflictError:
+                if attempt + 1 == SUBMIT_ATTEMPTS:
+                    raise
+                continue
+            break
+        self._history.append(review_id)
+        return Outcome(verdict=verdict, rating=record.rating, review_id=review_id, next_due=record.card_after.due,
+                       recorded=True, auto_rating=record.rating, template_id=tid,
+                       response_ms=record.response_ms)
+
+    def _review_record(self, item: Item, text: str, verdict: Verdict, *, hint_used: bool) -> ReviewRecord:
+        """Everything one review writes, computed from the stored card and the clock read now."""
+        instance = item.instance
+        tid = instance.template_id
         settings = self.settings
         template = self.bank.templates.get(tid)
-        correct = bool(verdict.correct)
-        rating = sched.derive_rating(correct, hint_used=hint_used, response_ms=response_ms,
-                                     prior_times_ms=self.store.correct_times(tid, sched.TYPICAL_WINDOW))
-        diagnosis = getattr(verdict, "diagnosis", None)
-        uid = self.rng.bytes(16).hex()
-
-        def build(before: CardRecord):
-            after = sched.review(before.card, rating, now, rng=self.rng,
-                                 desired_retention=float(settings["desired_retention"]),
-                                 leech_threshold=int(settings["leech_threshold"]))
-            row = {"uid": uid, "seed": int(instance.seed), "params": _jsonable(_params(instance)), "answer": text,
-                   "verdict": _verdict_json(verdict), "correct": int(correct),
-                   "score": float(getattr(verdict, "score", 1.0 if correct else 0.0)),
-                   "diagnosis_id": getattr(diagnosis, "id", None), "rating": rating, "auto_rating": rating,
-                   "decided": "auto", "hint_used": int(bool(hint_used)), "response_ms": response_ms,
-                   "reviewed_at": sched.iso(now), "day": sched.day_of(now)}
-            return after, row
-
-        review_id, after = self.store.record_review(
-            tid, build, equation=getattr(template, "equation", None), topic=getattr(template, "topic", None),
-            leech_suspend=settings["leech_action"] == "suspend")
-        self._history.append(review_id)
-        return Outcome(verdict=verdict, rating=rating, review_id=review_id, next_due=after.due, recorded=True,
-                       auto_rating=rating, template_id=tid, response_ms=response_ms)
+        stored = self.store.card(tid)
+        before = stored.card if stored is not None else CardState()
+        prior = self.store.correct_times(tid, sched.TYPICAL_WINDOW)
+        now = self._now()
+        response_ms = max(0, int(round((now - item.shown_at).total_seconds() * 1000)))
+        rating = sched.derive_rating(verdict.correct, hint_used=hint_used, response_ms=response_ms,
+                                     prior_times_ms=prior)
+        after = sched.review(before, rating, now, rng=self.streams.fuzz,
+                             desired_retention=float(settings["desired_retention"]),
+                             leech_threshold=int(settings["leech_threshold"]))
+        return ReviewRecord(
+            uid=uuid.uuid4().hex, template_id=tid,
+            equation=template.equation if template is not None else None,
+            topic=template.topic if template is not None else None,
+            seed=int(instance.seed), params=json.dumps(instance.to_dict()["params"]), answer=text,
+            verdict=json.dumps(verdict.to_dict()), correct=bool(verdict.correct), score=float(verdict.score),
+            diagnosis_id=verdict.diagnosis.id if verdict.diagnosis is not None else None,
+            rating=rating, auto_rating=rating, decided="auto", hint_used=bool(hint_used), response_ms=response_ms,
+            reviewed_at=now, day=sched.day_of(now), card_before=before, card_after=after,
+            suspend=settings["leech_action"] == "suspend" and after.leech and not before.leech)
 
     def override(self, outcome: Outcome, rating: int) -> Outcome:
         """Re-rate the review just recorded (keys 1-4): the card is recomputed from its state before.
@@ -352,14 +419,11 @@ class Session:
         row = self.store.review(outcome.review_id)
         if row is None:
             raise ConflictError(f"review {outcome.review_id} no longer exists")
-        when = sched.parse_time(row["reviewed_at"])
-
-        def build(before: CardState) -> CardState:
-            return sched.review(before, rating, when, rng=self.rng,
-                                desired_retention=float(settings["desired_retention"]),
-                                leech_threshold=int(settings["leech_threshold"]))
-
-        after = self.store.rerate(outcome.review_id, rating, build)
+        before = CardState.from_dict(row["state_before"])
+        after = sched.review(before, rating, sched.parse_time(row["reviewed_at"]), rng=self.streams.fuzz,
+                             desired_retention=float(settings["desired_retention"]),
+                             leech_threshold=int(settings["leech_threshold"]))
+        self.store.rerate(outcome.review_id, rating, before=before, after=after)
         return replace(outcome, rating=rating, next_due=after.due)
 
     def undo(self) -> str | None:
@@ -382,13 +446,13 @@ class Session:
         """Hide a template until the next day starts (UTC midnight)."""
         template = self.bank.templates.get(template_id)
         self.store.bury(template_id, sched.next_day_start(self._now()),
-                        equation=getattr(template, "equation", None), topic=getattr(template, "topic", None))
+                        equation=template.equation if template else None, topic=template.topic if template else None)
 
     def suspend(self, template_id: str) -> None:
         """Keep a template out of reviews until unsuspended."""
         template = self.bank.templates.get(template_id)
-        self.store.set_suspended(template_id, True, equation=getattr(template, "equation", None),
-                                 topic=getattr(template, "topic", None))
+        self.store.set_suspended(template_id, True, equation=template.equation if template else None,
+                                 topic=template.topic if template else None)
 
     def unsuspend(self, template_id: str) -> None:
         """Put a suspended template back into the queue."""
@@ -412,7 +476,7 @@ class Session:
                 "orphaned": template_id not in self.bank.templates}
 
     def _infos(self) -> list[TemplateInfo]:
-        return [TemplateInfo(t.id, t.equation, t.topic, getattr(t, "title", "")) for t in self.templates]
+        return [TemplateInfo(t.id, t.equation, t.topic, t.title) for t in self.templates]
 
     def overview(self) -> list[dict]:
         """Per equation: {"topic", "equation", "title", "mastery" 0..1, "due", "reviews", "templates"},
@@ -445,7 +509,7 @@ class Session:
             row["mastery"] /= row["templates"]
         return [rows[k] for k in sorted(rows)]
 
-    def stats(self) -> dict:
+    def stats(self) -> Stats:
         """The `trainer stats --json` payload (keys documented in docs/data.md)."""
         now = self._now()
         since = (now - timedelta(days=HEATMAP_DAYS - 1)).date().isoformat()
@@ -475,10 +539,10 @@ class Session:
             raise ValueError("no template matches those topics/equations")
         order: list = []
         while len(order) < count:
-            order.extend(pool[i] for i in self.rng.permutation(len(pool)))
+            order.extend(pool[i] for i in self.streams.quiz.permutation(len(pool)))
         return Quiz(self, order[:count])
 
-    def preview(self, template_id: str, seed: int) -> Any:
+    def preview(self, template_id: str, seed: int) -> Instance:
         """Generate any template with a chosen seed (bank browser, authoring); records nothing.
 
         Raises:
@@ -501,31 +565,31 @@ class Quiz:
         while self._index < len(self.plan):
             template = self.plan[self._index]
             self._index += 1
-            seed = int(self.session.rng.integers(0, sched.SEED_BOUND))
+            seed = int(self.session.streams.seeds.integers(0, sched.SEED_BOUND))
             try:
                 instance = self.session._generate(template, seed)
             except Exception as exc:  # skip a broken template, as the review queue does
-                self.session.generation_errors.append((template.id, str(exc)))
+                self.session.generation_errors.append(GenerationFailure(template.id, str(exc)))
                 continue
             return Item(instance=instance, card_state="quiz", due=None, is_new=False,
                         shown_at=self.session._now())
         return None
 
-    def submit(self, item: Item, text: str) -> Any:
+    def submit(self, item: Item, text: str) -> Verdict:
         """Grade an answer; a parse error is returned but not counted (the learner can retry)."""
         verdict = self.session._grade(item.instance, text)
-        if getattr(verdict, "error", None) is None:
-            template = self.session.bank.templates.get(item.instance.template_id)
-            diagnosis = getattr(verdict, "diagnosis", None)
+        if verdict.error is None:
+            instance = item.instance
+            diagnosis = verdict.diagnosis
             self.results.append({
-                "template_id": item.instance.template_id,
-                "topic": getattr(template, "topic", None) or getattr(item.instance, "topic", "?"),
-                "title": getattr(template, "title", ""),
+                "template_id": instance.template_id,
+                "topic": instance.topic,
+                "title": instance.title,
                 "correct": bool(verdict.correct),
                 "answer": text,
-                "expected": getattr(verdict, "expected", None),
-                "diagnosis_id": getattr(diagnosis, "id", None),
-                "message": getattr(diagnosis, "message", None),
+                "expected": verdict.expected,
+                "diagnosis_id": diagnosis.id if diagnosis is not None else None,
+                "message": diagnosis.message if diagnosis is not None else None,
             })
         return verdict
 
@@ -552,7 +616,7 @@ class Quiz:
 def _curriculum(templates) -> list:
     """New templates in teaching order: probability first, deep learning last (bank order within a
     topic); topics a user bank adds come after the bundled ones."""
-    from trainer.core.templates.spec import TOPICS
+    from trainer.core.templates import TOPICS
 
     rank = {t: i for i, t in enumerate(TOPICS)}
     ordered = sorted(enumerate(templates), key=lambda it: (rank.get(it[1].topic, len(TOPICS)), it[0]))

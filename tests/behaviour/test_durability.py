@@ -18,8 +18,8 @@ from tests.support.paths import ROOT
 WRITER = textwrap.dedent("""
     import json, sys
     from datetime import datetime, timedelta, timezone
-    from trainer.core.scheduling.scheduler import CardState, iso
-    from trainer.storage import Store
+    from trainer.core.scheduling import CardState, iso
+    from trainer.storage import ConflictError, ReviewRecord, Store
 
     path, tag, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store = Store.open(path)
@@ -30,15 +30,21 @@ WRITER = textwrap.dedent("""
         uid = f"{tag}-{i}"
         tid = f"t{i % 5}"
 
-        def build(before, when=when, uid=uid):
+        while True:  # another writer may review the same template in between: recompute on conflict
+            stored = store.card(tid)
+            before = stored.card if stored else CardState()
             after = CardState(state="learning", step=1, stability=1.0, difficulty=5.0,
-                              due=when + timedelta(minutes=10), last_review=when, reps=before.card.reps + 1)
-            return after, {"uid": uid, "seed": i, "params": "{}", "answer": "1", "verdict": "{}",
-                           "correct": 1, "score": 1.0, "diagnosis_id": None, "rating": 3, "auto_rating": 3,
-                           "decided": "auto", "hint_used": 0, "response_ms": 1000, "reviewed_at": iso(when),
-                           "day": when.date().isoformat()}
-
-        store.record_review(tid, build)
+                              due=when + timedelta(minutes=10), last_review=when, reps=before.reps + 1)
+            record = ReviewRecord(uid=uid, template_id=tid, equation=None, topic=None, seed=i, params="{}",
+                                  answer="1", verdict="{}", correct=True, score=1.0, diagnosis_id=None, rating=3,
+                                  auto_rating=3, decided="auto", hint_used=False, response_ms=1000,
+                                  reviewed_at=when, day=when.date().isoformat(), card_before=before,
+                                  card_after=after)
+            try:
+                store.record_review(record)
+                break
+            except ConflictError:
+                continue
         print("ack", uid, flush=True)  # only after the commit returned
     print("done", flush=True)
 """)

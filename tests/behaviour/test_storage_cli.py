@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from trainer.cli import main
-from trainer.core.scheduling.scheduler import CardState, iso
-from trainer.storage import Store
+from trainer.core.scheduling import CardState
+from trainer.storage import ReviewRecord, Store
 
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc)
 
@@ -30,14 +30,14 @@ def seed_reviews(path, n=3, start=0):
         for i in range(start, start + n):
             when = T0 + timedelta(minutes=i)
 
-            def build(before, when=when, i=i):
-                return (CardState(state="learning", step=0, stability=1.0, difficulty=5.0, due=when, last_review=when,
-                                  reps=i + 1),
-                        {"uid": f"u{i}", "seed": i, "params": "{}", "answer": "1", "verdict": "{}", "correct": 1,
-                         "score": 1.0, "diagnosis_id": None, "rating": 3, "auto_rating": 3, "decided": "auto",
-                         "hint_used": 0, "response_ms": 1500, "reviewed_at": iso(when), "day": "2025-03-10"})
-
-            store.record_review("gone-template", build, equation="e", topic="t")
+            stored = store.card("gone-template")
+            store.record_review(ReviewRecord(
+                uid=f"u{i}", template_id="gone-template", equation="e", topic="t", seed=i, params="{}", answer="1",
+                verdict="{}", correct=True, score=1.0, diagnosis_id=None, rating=3, auto_rating=3, decided="auto",
+                hint_used=False, response_ms=1500, reviewed_at=when, day="2025-03-10",
+                card_before=stored.card if stored else CardState(),
+                card_after=CardState(state="learning", step=0, stability=1.0, difficulty=5.0, due=when,
+                                     last_review=when, reps=i + 1)))
 
 
 def test_where_json_lists_every_path(home, capsys, tmp_path):

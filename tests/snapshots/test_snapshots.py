@@ -20,7 +20,12 @@ SIZE = (100, 32)
 
 
 @pytest.fixture
-def app_factory(tmp_path: Path):
+def app_factory(tmp_path: Path, monkeypatch):
+    from textual.widgets import Input
+
+    # Freeze the cursor blink (as harlequin's functional tests do): the cursor stays drawn, so a
+    # screenshot never depends on which half of a blink it lands in.
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     bank = write_bank(tmp_path / "bank", matrix=True)
 
     def build(history: bool = False):
@@ -56,6 +61,9 @@ def shows(app, selector: str, text: str) -> bool:
 async def ready(pilot) -> None:
     app = pilot.app
     await settle(pilot, app, lambda: app.problems_shown >= 1 or getattr(app.screen, "state", "") == "empty")
+    # Once a problem is shown the app compiles the rest of the bank on the session thread; while that
+    # runs, a table's idle-time column measurement may lag behind a screenshot.
+    await settle(pilot, app, lambda: not any(w.group == "warm-up" and w.is_running for w in app.workers))
 
 
 def test_review(snap_compare, app_factory):

@@ -24,16 +24,18 @@ def run_async(test):
     return wrapper
 
 
-async def settle(pilot, app, predicate=None, timeout: float = 20.0) -> None:
+async def settle(pilot, app, predicate=None, timeout: float = 120.0) -> None:
     """Let the session thread and the message queue drain, then until `predicate()` holds.
 
     Waiting on a state (not a duration) keeps the tests free of timing assumptions; the timeout only
-    turns a hang into a failure.
+    turns a hang into a failure, and is generous because a loaded 2-core CI machine is slow, not wrong.
     """
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while True:
         await pilot.pause()
+        # A poll interval, not a wait for time to pass: the session runs on its own thread, and
+        # yielding for a moment (rather than spinning on pause()) leaves it the CPU to finish.
         await asyncio.sleep(0.01)
         await pilot.pause()
         if predicate is None or predicate():
@@ -123,6 +125,65 @@ ANSWERS = {
 }
 
 
+# --- templates whose every text is hostile markup -----------------------------------------------
+# Each piece of text a template shows is full of Rich/Textual markup, @click actions and an ANSI
+# escape; all of it must appear literally. `{shots}` is a folder the screenshot action would write to.
+
+MARKUP = "[b]x[/b] [/] [@click=app.quit]quit[/] E[X] \\e[31mred"
+QUIT_LINK = "[@click=app.quit]QUITQUITQUITQUIT[/]"
+SHOT_LINK = "[@click=app.screenshot('X.svg','{shots}')]SHOTSHOTSHOTSHOT[/]"
+
+HOSTILE_NUMBER = """\
+id: ui-hostile-number
+equation: sigmoid-derivative
+topic: calculus
+title: "Title [b]x[/b] [/] E[X] \\e[31mred"
+kind: compute
+params:
+  z: {{choice: [0]}}
+prompt: "QUIT_LINK\\nSHOT_LINK\\nPrompt MARKUP. Compute σ′(z) at z = {{z}}."
+answer:
+  type: number
+  value: sigmoid_grad(z)
+  rtol: 1e-3
+mistakes:
+  - id: value-not-slope
+    value: sigmoid(z)
+    message: "Mistake MARKUP"
+hint: "Hint MARKUP"
+solution: "Solution MARKUP = {{answer}}"
+""".replace("QUIT_LINK", QUIT_LINK).replace("SHOT_LINK", SHOT_LINK).replace("MARKUP", MARKUP)
+
+HOSTILE_CHOICE = """\
+id: ui-hostile-choice
+equation: sigmoid-derivative
+topic: calculus
+title: "Choice [@click=app.quit]quit[/]"
+kind: concept
+prompt: "Which option? [/]"
+answer:
+  type: choice
+  options:
+    - "Option one MARKUP"
+    - "Option two [@click=app.quit]quit[/]"
+  correct: 1
+mistakes:
+  - id: second
+    option: 2
+    message: "Choice mistake MARKUP"
+solution: "Choice solution MARKUP"
+""".replace("MARKUP", MARKUP)
+
+# What each hostile text must look like on screen: markup kept, ESC drawn as its control picture.
+SHOWN_MARKUP = "[b]x[/b] [/] [@click=app.quit]quit[/] E[X] ␛[31mred"
+
+
+def write_hostile_bank(folder: Path, shots: Path) -> Path:
+    """Write the two hostile templates under `folder`; `shots` is where a live link would write."""
+    (folder / "calculus").mkdir(parents=True, exist_ok=True)
+    (folder / "calculus" / "ui-hostile-number.yaml").write_text(HOSTILE_NUMBER.format(shots=shots))
+    (folder / "calculus" / "ui-hostile-choice.yaml").write_text(HOSTILE_CHOICE.format(shots=shots))
+    return folder
 
 
 def write_bank(folder: Path, matrix: bool = False) -> Path:
@@ -138,7 +199,6 @@ def write_bank(folder: Path, matrix: bool = False) -> Path:
 
 def make_app(db: Path, folders: list[Path], seed: int = 1, clock=None, before=None):
     """The app as the CLI builds it, with a fixed clock; `before(session)` runs first (history)."""
-    import numpy as np
 
     from trainer.ui.app import TrainerApp
 
@@ -146,7 +206,7 @@ def make_app(db: Path, folders: list[Path], seed: int = 1, clock=None, before=No
         from trainer.session import Session
 
         session = Session.open(db, bank_paths=folders, clock=clock or (lambda: NOW),
-                               rng=np.random.default_rng(seed))
+                               seed=seed)
         if before is not None:
             before(session)
         return session

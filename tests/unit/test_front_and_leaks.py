@@ -153,6 +153,13 @@ def test_a_given_parameter_that_is_the_answer_leaks():
     assert leaks and "parameter ab shows the answer" in leaks[0].message and leaks[0].seed == 0
 
 
+def test_a_whole_number_answer_that_is_a_drawn_input_is_data_not_a_leak():
+    # "rows of W for a layer from a inputs to b outputs" is b: the prompt must state it
+    text = COMPUTE.replace("value: a * b}", "value: b}").replace("{type: number", "{type: integer")
+    text = text.replace("value: a + b,", "value: a,")
+    assert kinds(check_template(load(text), 10), "leak") == []
+
+
 def test_the_answer_value_in_the_prompt_leaks():
     # a·b is a whole number from 22 to 171; the prompt prints it
     report = check_template(load(COMPUTE.replace('Multiply a = {a} by b = {b}.', 'Check that {a} × {b} = {a*b}.')), 10)

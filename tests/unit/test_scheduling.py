@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from fsrs import Card, Scheduler, State
 
-from trainer.core.scheduling import scheduler as s
-from trainer.core.scheduling.scheduler import AGAIN, EASY, GOOD, HARD, Candidate, CardState
+from trainer.core import scheduling as s
+from trainer.core.scheduling import AGAIN, EASY, GOOD, HARD, Candidate, CardState
 
 NOW = datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc)
 

@@ -3,7 +3,6 @@ bury/suspend, seeds, quiz isolation, stats values."""
 
 from datetime import datetime, timedelta, timezone
 
-import numpy as np
 import pytest
 
 from tests.support.fakes import Clock, fake_generate, fake_grade, make_bank
@@ -18,7 +17,7 @@ SPEC = [("p1", "bayes", "probability"), ("p2", "bayes", "probability"), ("p3", "
 
 def make(spec=SPEC, seed=0, settings=None, store=None):
     clock = Clock()
-    session = Session(make_bank(spec), store or Store.open(":memory:"), clock=clock, rng=np.random.default_rng(seed),
+    session = Session(make_bank(spec), store or Store.open(":memory:"), clock=clock, seed=seed,
                       settings=settings, generate=fake_generate, grade=fake_grade)
     return session, clock
 
@@ -30,7 +29,7 @@ def dump(store):
 def answer(session, clock, *, right=True, seconds=30, text=None):
     item = session.next_item()
     clock.advance(seconds=seconds)
-    typed = text if text is not None else str(item.instance.answer if right else item.instance.answer + 1)
+    typed = text if text is not None else str(item.instance.answer.value if right else item.instance.answer.value + 1)
     return item, session.submit(item, typed)
 
 
@@ -58,10 +57,10 @@ def test_hint_and_fast_answers():
     session, clock = make()
     item = session.next_item()
     clock.advance(seconds=5)
-    assert session.submit(item, str(item.instance.answer), hint_used=True).rating == 2
+    assert session.submit(item, str(item.instance.answer.value), hint_used=True).rating == 2
     item = session.next_item()
     clock.advance(seconds=5)
-    assert session.submit(item, str(item.instance.answer)).rating == 4
+    assert session.submit(item, str(item.instance.answer.value)).rating == 4
 
 
 def test_override_recomputes_from_state_before():
@@ -134,7 +133,7 @@ def test_seeds_not_repeated_within_recent_window():
             item = session.next_item()
         seen.append(item.instance.seed)
         clock.advance(seconds=20)
-        session.submit(item, str(item.instance.answer))
+        session.submit(item, str(item.instance.answer.value))
     for i, seed in enumerate(seen):
         assert seed not in seen[max(0, i - 20):i]
 
@@ -151,7 +150,7 @@ def test_leech_suspend_action():
         # graduate to review state, then forget: a lapse is Again on a review-state card
         right = item.card_state != "review"
         lapses += int(item.card_state == "review")
-        session.submit(item, str(item.instance.answer + (0 if right else 1)))
+        session.submit(item, str(item.instance.answer.value + (0 if right else 1)))
         if session.card_info("a")["suspended"]:
             break
     info = session.card_info("a")
@@ -168,7 +167,7 @@ def test_quiz_leaves_schedule_untouched():
         items += 1
         assert item.instance.topic == "probability"
         quiz.submit(item, "?")  # parse error: not counted
-        quiz.submit(item, str(item.instance.answer * 2 if items % 2 else item.instance.answer))
+        quiz.submit(item, str(item.instance.answer.value * 2 if items % 2 else item.instance.answer.value))
     assert items == 5
     assert dump(session.store) == before
     summary = quiz.summary()
@@ -185,7 +184,7 @@ def test_stats_values():
     for i in range(4):
         item = session.next_item()
         clock.advance(seconds=10 * (i + 1) + 5)  # 15, 25, 35, 45 s
-        typed = str(item.instance.answer * 2) if i == 0 else str(item.instance.answer)
+        typed = str(item.instance.answer.value * 2) if i == 0 else str(item.instance.answer.value)
         session.submit(item, typed)
     clock.now = datetime(2025, 3, 11, 9, 0, tzinfo=timezone.utc)
     session.next_item()
@@ -215,7 +214,7 @@ def test_stats_timing_and_orphans():
             clock.now = session.next_due()
             item = session.next_item()
         clock.advance(seconds=seconds)
-        session.submit(item, str(item.instance.answer))
+        session.submit(item, str(item.instance.answer.value))
     stats = session.stats()
     assert stats["topics"] == [{"topic": "t", "reviews": 3, "accuracy": 1.0, "median_ms": 30_050.0}]
     session.bank = make_bank([("z", "e9", "t")])  # template "a" removed from the bank
@@ -229,7 +228,7 @@ def test_true_retention_counts_first_review_of_a_day_on_review_cards():
     session, clock = make(spec=[("a", "e1", "t")])
     item = session.next_item()
     clock.advance(seconds=5)
-    assert session.submit(item, str(item.instance.answer)).rating == 4  # Easy → review state at once
+    assert session.submit(item, str(item.instance.answer.value)).rating == 4  # Easy → review state at once
     steps = [(datetime(2025, 4, 10, 12, tzinfo=timezone.utc), False, "review"),     # first of day: fail
              (datetime(2025, 4, 10, 12, 30, tzinfo=timezone.utc), True, "relearning"),  # same day: ignored
              (datetime(2025, 6, 1, 12, tzinfo=timezone.utc), True, "review")]       # first of day: pass
@@ -238,7 +237,7 @@ def test_true_retention_counts_first_review_of_a_day_on_review_cards():
         item = session.next_item()
         assert item.card_state == state
         clock.advance(seconds=20)
-        session.submit(item, str(item.instance.answer + (0 if right else 1)))
+        session.submit(item, str(item.instance.answer.value + (0 if right else 1)))
     tr = session.stats()["true_retention"]
     assert (tr["overall"], tr["overall_count"]) == (0.5, 2)
     assert tr["by_month"] == [{"month": "2025-04", "retention": 0.0, "count": 1},
@@ -277,7 +276,7 @@ def test_end_to_end_with_the_real_bank(tmp_path):
     bank = SimpleNamespace(templates=numeric, errors=list(full.errors))
     clock = Clock()
     with Store.open(tmp_path / "e2e.db") as store:
-        session = Session(bank, store, clock=clock, rng=np.random.default_rng(1), generate=generate,
+        session = Session(bank, store, clock=clock, seed=1, generate=generate,
                           grade=grading.grade)
         first = session.next_item()
         clock.advance(seconds=20)
@@ -301,14 +300,12 @@ def test_end_to_end_with_the_real_bank(tmp_path):
 def test_a_new_learner_starts_with_probability_and_meets_deep_learning_last(tmp_path):
     from datetime import datetime, timezone
 
-    import numpy as np
-
     from trainer.core.templates.spec import TOPICS
     from trainer.session import Session, _curriculum
 
     session = Session.open(tmp_path / "t.db", bank_paths=[PROBLEMS],
                            clock=lambda: datetime(2026, 1, 5, 9, tzinfo=timezone.utc),
-                           rng=np.random.default_rng(0), settings={"new_per_day": 1000})
+                           seed=0, settings={"new_per_day": 1000})
     first = session.next_item()
     assert first.is_new and first.instance.topic == "probability"
     topics = [t.topic for _, t in _curriculum(session.templates)]

@@ -11,9 +11,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from trainer.core.scheduling.scheduler import CardState, iso
+from trainer.core.scheduling import CardState, iso
 from trainer.storage import (
     ConflictError,
+    ReviewRecord,
     CorruptDatabaseError,
     NewerSchemaError,
     NotADatabaseError,
@@ -34,20 +35,25 @@ def store():
     s.close()
 
 
-def add(store, tid, when, *, correct=True, rating=3, ms=20_000, diagnosis=None, message=None, uid=None,
-        after=None, seed=1):
-    """Record one review with a hand-made card state."""
+def record(tid, when, *, before=None, after=None, correct=True, rating=3, ms=20_000, diagnosis=None, message=None,
+           uid=None, seed=1, equation=None, topic=None):
+    """A hand-made review record (card before: a new card unless given)."""
     after = after or CardState(state="learning", step=1, stability=2.0, difficulty=5.0,
                                due=when + timedelta(minutes=10), last_review=when, reps=1)
     verdict = {"correct": correct, "diagnosis": None if diagnosis is None else {"id": diagnosis, "message": message}}
+    return ReviewRecord(uid=uid or f"{tid}-{iso(when)}", template_id=tid, equation=equation, topic=topic, seed=seed,
+                        params="{}", answer="x", verdict=json.dumps(verdict), correct=correct, score=float(correct),
+                        diagnosis_id=diagnosis, rating=rating, auto_rating=rating, decided="auto", hint_used=False,
+                        response_ms=ms, reviewed_at=when, day=when.date().isoformat(),
+                        card_before=before or CardState(), card_after=after)
 
-    def build(before):
-        return after, {"uid": uid or f"{tid}-{iso(when)}", "seed": seed, "params": "{}", "answer": "x",
-                       "verdict": json.dumps(verdict), "correct": int(correct), "score": float(correct),
-                       "diagnosis_id": diagnosis, "rating": rating, "auto_rating": rating, "decided": "auto",
-                       "hint_used": 0, "response_ms": ms, "reviewed_at": iso(when), "day": when.date().isoformat()}
 
-    return store.record_review(tid, build, equation="eq-" + tid, topic="topic-" + tid[0])
+def add(store, tid, when, **kwargs):
+    """Record one review with a hand-made card state, on top of the card as stored; returns (id, card after)."""
+    stored = store.card(tid)
+    rec = record(tid, when, before=stored.card if stored else CardState(), equation="eq-" + tid,
+                 topic="topic-" + tid[0], **kwargs)
+    return store.record_review(rec), rec.card_after
 
 
 def test_schema_and_settings(store):
@@ -80,13 +86,31 @@ def test_review_and_card_written_together(store):
     assert row["state_after"]["state"] == "learning"
 
 
-def test_failed_build_writes_nothing(store):
-    def build(before):
-        raise RuntimeError("grader exploded")
+def test_failed_write_writes_nothing(store):
+    add(store, "a", T0, uid="same")
+    before = store.card("a")
+    with pytest.raises(sqlite3.IntegrityError):  # a duplicate uid: the whole transaction is rolled back
+        add(store, "a", T0 + timedelta(minutes=10), uid="same")
+    assert store.counts() == {"cards": 1, "reviews": 1, "settings": 0}
+    assert store.card("a") == before
 
-    with pytest.raises(RuntimeError):
-        store.record_review("a", build)
-    assert store.counts() == {"cards": 0, "reviews": 0, "settings": 0}
+
+def test_a_record_computed_from_a_stale_card_is_refused(store):
+    stale = record("a", T0 + timedelta(minutes=10), before=CardState())  # computed before the first write below
+    add(store, "a", T0)
+    after_first = store.card("a")
+    with pytest.raises(ConflictError):
+        store.record_review(stale)
+    assert store.counts()["reviews"] == 1 and store.card("a") == after_first
+
+
+def test_undo_and_rerate_follow_commit_order_not_reviewed_at(store):
+    # A second trainer with a slow clock commits after us with an earlier reviewed_at.
+    first, _ = add(store, "a", T0 + timedelta(minutes=5))
+    second, _ = add(store, "a", T0, uid="late-commit-early-clock")
+    with pytest.raises(ConflictError):
+        store.undo(first)
+    assert store.undo(second) == "a"
 
 
 def test_card_ids_are_small_integers_in_order(store):
@@ -140,25 +164,20 @@ def test_only_latest_review_can_be_undone_or_rerated(store):
     with pytest.raises(ConflictError):
         store.undo(first)
     with pytest.raises(ConflictError):
-        store.rerate(first, 4, lambda before: before)
+        store.rerate(first, 4, before=CardState(), after=CardState())
 
 
 def test_rerate_recomputes_from_state_before(store):
     rid, _ = add(store, "a", T0, correct=True, rating=3)
-    seen = []
     target = CardState(state="review", stability=8.0, difficulty=3.0, due=T0 + timedelta(days=8), last_review=T0,
                        reps=1)
-
-    def build(before):
-        seen.append(before)
-        return target
-
-    assert store.rerate(rid, 4, build) == target
-    assert seen == [CardState()]  # the state before the review: a new card
+    with pytest.raises(ConflictError):  # the state before that review was a new card, not this one
+        store.rerate(rid, 4, before=target, after=target)
+    store.rerate(rid, 4, before=CardState(), after=target)
     row = store.review(rid)
     assert (row["rating"], row["auto_rating"], row["decided"]) == (4, 3, "overridden")
     assert store.card("a").card == target
-    store.rerate(rid, 3, lambda before: target)
+    store.rerate(rid, 3, before=CardState(), after=target)
     assert store.review(rid)["decided"] == "auto"  # back to the derived rating
 
 

@@ -16,12 +16,11 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from tests.support.fakes import Clock, fake_generate, fake_grade, make_bank
 from tests.support.paths import DATA as FIXTURES
-from trainer.core.scheduling.scheduler import CardState, iso
+from trainer.core.scheduling import CardState, iso
 from trainer.session import Session
 from trainer.storage import (
     CannotOpenDatabaseError,
@@ -31,6 +30,7 @@ from trainer.storage import (
     NotADatabaseError,
     NotTrainerDatabaseError,
     ReadOnlyDatabaseError,
+    ReviewRecord,
     Store,
     StoreError,
     check_file,
@@ -48,14 +48,12 @@ def add(store, tid, when, *, answer="x", uid=None):
     """Record one review with a hand-made card state (a long `answer` needs new pages)."""
     after = CardState(state="learning", step=1, stability=2.0, difficulty=5.0,
                       due=when + timedelta(minutes=10), last_review=when, reps=1)
-
-    def build(before):
-        return after, {"uid": uid or f"{tid}-{iso(when)}", "seed": 1, "params": "{}", "answer": answer,
-                       "verdict": json.dumps({"correct": True}), "correct": 1, "score": 1.0,
-                       "diagnosis_id": None, "rating": 3, "auto_rating": 3, "decided": "auto", "hint_used": 0,
-                       "response_ms": 1000, "reviewed_at": iso(when), "day": when.date().isoformat()}
-
-    return store.record_review(tid, build, equation="eq", topic="t")
+    stored = store.card(tid)
+    return store.record_review(ReviewRecord(
+        uid=uid or f"{tid}-{iso(when)}", template_id=tid, equation="eq", topic="t", seed=1, params="{}",
+        answer=answer, verdict=json.dumps({"correct": True}), correct=True, score=1.0, diagnosis_id=None, rating=3,
+        auto_rating=3, decided="auto", hint_used=False, response_ms=1000, reviewed_at=when,
+        day=when.date().isoformat(), card_before=stored.card if stored else CardState(), card_after=after))
 
 
 def snapshot(path: Path) -> tuple[bytes, int, list[str]]:
@@ -362,7 +360,7 @@ def test_session_open_warns_instead_of_failing(tmp_path, monkeypatch):
     break_an_index(path)
     usage = shutil.disk_usage(tmp_path)
     monkeypatch.setattr(shutil, "disk_usage", lambda p: usage._replace(free=0))
-    session = Session.open(path, bank_paths=[], clock=lambda: T0, rng=np.random.default_rng(0),
+    session = Session.open(path, bank_paths=[], clock=lambda: T0, seed=0,
                            backups_dir=tmp_path / "backups")
     try:
         assert session.store.read_only
@@ -378,10 +376,10 @@ def test_failed_save_raises_a_typed_error_and_the_retry_records_exactly_one(tmp_
     store = Store.open(tmp_path / "s.db")
     clock = Clock()
     session = Session(make_bank([("p1", "bayes", "probability")]), store, clock=clock,
-                      rng=np.random.default_rng(0), generate=fake_generate, grade=fake_grade)
+                      seed=0, generate=fake_generate, grade=fake_grade)
     item = session.next_item()
     clock.advance(seconds=20)
-    typed = str(item.instance.answer) + " " * 20_000  # a long answer needs new pages
+    typed = str(item.instance.answer.value) + " " * 20_000  # a long answer needs new pages
     full_at_next_page(store)
     with pytest.raises(DiskFullError) as info:
         session.submit(item, typed)

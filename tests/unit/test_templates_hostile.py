@@ -425,8 +425,6 @@ def test_a_costly_template_stops_at_the_work_budget(tmp_path, monkeypatch):
 def test_the_session_the_tui_runs_on_opens_beside_a_broken_file_and_names_it(tmp_path):
     from datetime import datetime, timezone
 
-    import numpy as np
-
     from trainer.session import Session
 
     folder = tmp_path / "mine"
@@ -437,7 +435,7 @@ def test_the_session_the_tui_runs_on_opens_beside_a_broken_file_and_names_it(tmp
     write(folder, GOOD.replace("id: t", "id: mine"), "good.yaml")
     session = Session.open(tmp_path / "t.db", bank_paths=[folder],
                            clock=lambda: datetime(2026, 1, 5, 9, tzinfo=timezone.utc),
-                           rng=np.random.default_rng(0))
+                           seed=0)
     assert list(session.bank.templates) == ["mine"]
     assert sorted((e.path.name, e.line) for e in session.bank.errors) == [("broken.yaml", 1), ("huge.yaml", None)]
     item = session.next_item()

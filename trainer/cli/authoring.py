@@ -15,6 +15,7 @@ from pathlib import Path
 
 from trainer.cli import UserError
 from trainer.cli.context import load_bank, problem_folders, template_or_exit
+from trainer.cli.terminal_text import json_safe
 
 
 def register(subparsers, common) -> None:
@@ -69,13 +70,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     bank = load_bank(args)
     rows = [t.summary() for t in bank.templates.values()]
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
     else:
         cols = ("id", "equation", "topic", "kind", "level", "answer_type", "title")
         widths = {c: max([len(c)] + [len(str(r[c])) for r in rows]) for c in cols[:-1]}
         print("  ".join(c.upper().ljust(widths.get(c, 0)) for c in cols))
+        from trainer.cli.terminal_text import escaped
+
         for r in rows:
-            print("  ".join(str(r[c]).ljust(widths.get(c, 0)) for c in cols))
+            print(escaped("  ".join(str(r[c]).ljust(widths.get(c, 0)) for c in cols), lines=False))
         print(f"\n{len(rows)} templates")
     _report_errors(bank)
     return 0
@@ -91,24 +94,27 @@ def cmd_preview(args: argparse.Namespace) -> int:
     except GenerationError as exc:
         raise UserError(f"{template.path}: cannot generate seed {args.seed}: {exc.message}") from None
     if args.json:
-        print(json.dumps(inst.to_dict(), indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(inst.to_dict(), indent=2, ensure_ascii=False)))
         return 0
     from trainer.core.solvers.equations import equations
 
+    from trainer.cli.terminal_text import escaped
+
     card = equations().get(inst.equation)
-    print(f"{inst.title}  [{inst.template_id} · seed {inst.seed} · {inst.topic} · {inst.kind}]\n")
+    # Template text is the author's, not ours: its control characters are printed as escapes.
+    print(escaped(f"{inst.title}  [{inst.template_id} · seed {inst.seed} · {inst.topic} · {inst.kind}]\n"))
     if card:
         print(card.display.rstrip() + "\n")
-    print(inst.prompt.rstrip())
+    print(escaped(inst.prompt.rstrip()))
     if inst.answer.type == "choice":
         for i, opt in enumerate(inst.answer.options):
-            print(f"  {'ABCDEFGH'[i]}. {opt}")
-    print(f"\nAnswer ({inst.answer.type}): {inst.answer.display}")
+            print(escaped(f"  {'ABCDEFGH'[i]}. {opt}"))
+    print(escaped(f"\nAnswer ({inst.answer.type}): {inst.answer.display}"))
     for m in inst.mistakes:
-        print(f"  mistake {m.id}: {_mistake_display(inst, m)} — {m.message}")
+        print(escaped(f"  mistake {m.id}: {_mistake_display(inst, m)} — {m.message}"))
     if inst.hint:
-        print(f"\nHint: {inst.hint.rstrip()}")
-    print(f"\nSolution:\n{inst.solution.rstrip()}")
+        print(escaped(f"\nHint: {inst.hint.rstrip()}"))
+    print(escaped(f"\nSolution:\n{inst.solution.rstrip()}"))
     return 0
 
 

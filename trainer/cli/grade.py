@@ -2,7 +2,8 @@
 
 CLI layer. Loads the bank, generates the instance for (ID, seed) and prints the verdict, as text or
 as the JSON verdict (`error` set for an answer that cannot be read). Any verdict exits 0; an unknown
-id or a bad seed is a usage error (exit 2).
+id, a bad seed or an answer that is not UTF-8 text is a usage error (exit 2). Control characters in
+what is echoed back are printed as escapes (`\x1b`), never sent to the terminal as they are.
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ def run(args: argparse.Namespace) -> int:
     from trainer.core.templates.generate import GenerationError, generate
     from trainer.core.grading.grade import grade
 
+    from trainer.cli.terminal_text import escaped, first_surrogate, json_safe
+
+    bad = first_surrogate(args.answer)
+    if bad is not None:
+        code = ord(args.answer[bad])
+        what = (f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF  # undecodable argv byte
+                else f"lone surrogate U+{code:04X}")
+        raise UserError(f"--answer is not valid UTF-8 text: {what} at position {bad}; "
+                        f"retype the answer in a UTF-8 terminal", 2)
     seed = getattr(args, "seed", None)
     seed = 0 if seed is None else seed
     if seed < 0:
@@ -46,34 +56,36 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         out = {"id": instance.template_id, "seed": instance.seed, "answer": args.answer,
                **verdict.to_dict()}
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(json_safe(json.dumps(out, ensure_ascii=False, indent=2)))
         return 0
-    print(_human(verdict, args.answer))
+    print(_human(verdict, args.answer, escaped))
     return 0
 
 
-def _human(verdict, typed: str) -> str:
+def _human(verdict, typed: str, escaped) -> str:
+    """The verdict for a person; `escaped` makes each echoed piece safe for the terminal."""
     lines = []
     if verdict.error is not None:
         err = verdict.error
-        lines.append(f"Could not read: {err.message}")
-        if err.position is not None and err.position <= len(typed) and "\n" not in typed:
-            lines.append(f"  {typed}")
-            lines.append("  " + " " * err.position + "^")
+        lines.append(f"Could not read: {escaped(err.message)}")
+        if err.position is not None and err.position <= len(typed):
+            # The caret goes under the escaped text: count what precedes the position as printed.
+            lines.append(f"  {escaped(typed, lines=False)}")
+            lines.append("  " + " " * len(escaped(typed[:err.position], lines=False)) + "^")
         if err.hint:
-            lines.append(f"  hint: {err.hint}")
+            lines.append(f"  hint: {escaped(err.hint)}")
         return "\n".join(lines)
-    lines.append(f"You typed: {verdict.parsed}")
+    lines.append(f"You typed: {escaped(str(verdict.parsed), lines=False)}")
     mark = "✓ correct" if verdict.correct else "✗ not correct"
     if not verdict.correct and verdict.score > 0:
         mark += f" (score {verdict.score:.0%})"
     lines.append(mark)
     if verdict.diagnosis is not None:
-        lines.append(f"Mistake: {verdict.diagnosis.id} — {verdict.diagnosis.message}")
+        lines.append(f"Mistake: {escaped(verdict.diagnosis.id)} — {escaped(verdict.diagnosis.message)}")
     elif not verdict.correct or verdict.feedback != "Correct.":
-        lines.append(verdict.feedback)
-    lines.append(f"Expected: {verdict.expected}")
+        lines.append(escaped(verdict.feedback))
+    lines.append(f"Expected: {escaped(str(verdict.expected))}")
     if verdict.solution:
         lines.append("")
-        lines.append(verdict.solution.rstrip())
+        lines.append(escaped(verdict.solution.rstrip()))
     return "\n".join(lines)

@@ -121,13 +121,12 @@ def run_where(args) -> int:
 
 
 def _session(args, store):
-    import numpy as np
 
     from trainer.cli.context import load_bank
     from trainer.session import Session
 
     bank = load_bank(args)
-    return Session(bank, store, clock=_now, rng=np.random.default_rng(getattr(args, "seed", None)))
+    return Session(bank, store, clock=_now, seed=getattr(args, "seed", None))
 
 
 def run_stats(args) -> int:

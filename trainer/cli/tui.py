@@ -32,7 +32,6 @@ def session_factory(db: Path, folders: list[Path], seed: int | None):
     def build():
         from datetime import datetime, timezone
 
-        import numpy as np
 
         from trainer.cli import UserError, locations
         from trainer.session import Session
@@ -40,7 +39,7 @@ def session_factory(db: Path, folders: list[Path], seed: int | None):
 
         try:
             return Session.open(db, bank_paths=folders, clock=lambda: datetime.now(timezone.utc),
-                                rng=np.random.default_rng(seed), backups_dir=locations.backups_dir(db))
+                                seed=seed, backups_dir=locations.backups_dir(db))
         except StoreError as exc:
             raise UserError(str(exc)) from None
         finally:

@@ -16,8 +16,8 @@ from trainer.storage.errors import (
     ReadOnlyDatabaseError,
     StoreError,
 )
+from trainer.storage.records import CardRecord, ReviewRecord
 from trainer.storage.store import (
-    CardRecord,
     Store,
     check_file,
     list_backups,
@@ -27,5 +27,5 @@ from trainer.storage.store import (
 __all__ = [
     "CannotOpenDatabaseError", "CardRecord", "ConflictError", "CorruptDatabaseError", "DatabaseLockedError",
     "DiskError", "DiskFullError", "NewerSchemaError", "NotADatabaseError", "NotTrainerDatabaseError",
-    "ReadOnlyDatabaseError", "Store", "StoreError", "check_file", "list_backups", "restore",
+    "ReadOnlyDatabaseError", "ReviewRecord", "Store", "StoreError", "check_file", "list_backups", "restore",
 ]

@@ -17,15 +17,14 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 
-from trainer.core.scheduling.scheduler import (
+from trainer.core.scheduling import (
     DEFAULT_SETTINGS,
     STATE_CODES,
     CardState,
@@ -54,6 +53,7 @@ from trainer.storage.errors import (
     classify,
     result_code,
 )
+from trainer.storage.records import CardRecord, ReviewRecord
 from trainer.storage.schema import APPLICATION_ID, KNOWN, SCHEMA_VERSION, applied_names, identify, migrations
 
 BUSY_TIMEOUT_S = 5.0
@@ -68,27 +68,6 @@ _REVIEW_COLUMNS = ("uid", "template_id", "seed", "params", "answer", "verdict", 
                    "reviewed_at", "day", "review_state", "state_before", "state_after", "topic")
 
 
-@dataclass(frozen=True)
-class CardRecord:
-    """One row of `cards`: a template's schedule plus its queue flags.
-
-    Attributes:
-        template_id: the template this card belongs to (progress is keyed on it).
-        card_id: a small integer per template (the FSRS optimizer's card id).
-        equation: equation id at the last review (kept so orphaned cards still have labels).
-        topic: topic at the last review.
-        card: the schedule.
-        suspended: kept out of the queue until unsuspended.
-        buried_until: kept out of the queue until this time.
-    """
-
-    template_id: str
-    card_id: int
-    equation: str | None
-    topic: str | None
-    card: CardState
-    suspended: bool = False
-    buried_until: datetime | None = None
 
 
 def _card_from_row(row: sqlite3.Row | dict) -> CardRecord:
@@ -110,6 +89,14 @@ def _card_values(card: CardState) -> dict[str, Any]:
     return {"state": card.state, "step": card.step, "stability": card.stability,
             "difficulty": card.difficulty, "due": iso(card.due), "last_review": iso(card.last_review),
             "reps": card.reps, "lapses": card.lapses, "leech": int(card.leech)}
+
+
+def _update_card(conn: sqlite3.Connection, template_id: str, card: CardState, *also: str, **params: Any) -> None:
+    """Write a card's schedule columns; `also` adds `column = expression` clauses bound to `params`."""
+    values = _card_values(card)
+    sets = ", ".join([f"{column} = :{column}" for column in values] + list(also))
+    conn.execute(f"UPDATE cards SET {sets} WHERE template_id = :template_id",
+                 dict(values, template_id=template_id, **params))
 
 
 def _check_header(path: Path) -> None:
@@ -199,6 +186,7 @@ class Store:
         self.conn.row_factory = sqlite3.Row
         self.path = path
         self._db = None
+        self._closed = False
         self._unwritable = unwritable
         self._migrate_on_reopen = True
         self._may_regain = True  # False when reading only was asked for, not found
@@ -357,7 +345,19 @@ class Store:
         self.conn, self._db, self._unwritable = fresh.conn, None, None
 
     def close(self) -> None:
-        """Close the connection (the WAL is checkpointed by SQLite on the last close)."""
+        """Checkpoint the write-ahead log into the database file, then close the connection.
+
+        A TRUNCATE checkpoint leaves the `-wal` file empty, so the `.db` file alone (the one
+        `trainer where` names) carries every review when copied. Closing twice is harmless.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        if self.path is not None:
+            try:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:  # another process holds the log: SQLite checkpoints on its last close
+                pass
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -491,94 +491,88 @@ class Store:
             conn.execute("UPDATE cards SET buried_until = ? WHERE template_id = ?", (iso(until), template_id))
 
     # ------------------------------------------------------------------ reviews
-    def record_review(self, template_id: str, build: Callable[[CardRecord], tuple[CardState, dict]], *,
-                      equation: str | None = None, topic: str | None = None,
-                      leech_suspend: bool = False) -> tuple[int, CardState]:
+    def record_review(self, record: ReviewRecord) -> int:
         """Write one graded answer: the review row and the card update, in one committed transaction.
 
-        The card is read inside the transaction and handed to `build`, so two trainers reviewing
-        the same template serialise instead of overwriting each other's schedule.
+        The card is read again inside the transaction: if it is no longer `record.card_before`
+        (another trainer reviewed the template since the record was computed), nothing is written
+        and ConflictError is raised, so the caller recomputes from the new state and a fresh clock.
 
         Args:
-            template_id: the template reviewed.
-            build: given the current card, returns (card after, review row values: the
-                `reviews` columns except template_id, review_state, state_before, state_after).
-            equation: equation id, stored on the card for labels.
-            topic: topic, stored on the card.
-            leech_suspend: suspend the card when this review makes it a leech.
+            record: the review, computed completely before the write.
 
         Returns:
-            (review id, card after). The transaction is committed when this returns.
+            The new review's id. The transaction is committed when this returns.
+
+        Raises:
+            ConflictError: the card changed since `record.card_before` was read.
+            sqlite3.IntegrityError: the uid is already stored (nothing written).
         """
+        tid = record.template_id
         with self.write() as conn:
-            self._ensure_card(conn, template_id, equation, topic)
-            before = _card_from_row(conn.execute("SELECT * FROM cards WHERE template_id = ?",
-                                                 (template_id,)).fetchone())
-            after, review = build(before)
-            row = dict(review, template_id=template_id, topic=topic or before.topic,
-                       review_state=STATE_CODES[before.card.state],
-                       state_before=json.dumps(before.card.to_dict()),
-                       state_after=json.dumps(after.to_dict()))
+            self._ensure_card(conn, tid, record.equation, record.topic)
+            current = _card_from_row(conn.execute("SELECT * FROM cards WHERE template_id = ?", (tid,)).fetchone())
+            if current.card != record.card_before:
+                raise ConflictError(f"{tid} was reviewed elsewhere meanwhile; its card has changed")
+            row = {"uid": record.uid, "template_id": tid, "seed": int(record.seed), "params": record.params,
+                   "answer": record.answer, "verdict": record.verdict, "correct": int(record.correct),
+                   "score": float(record.score), "diagnosis_id": record.diagnosis_id, "rating": record.rating,
+                   "auto_rating": record.auto_rating, "decided": record.decided,
+                   "hint_used": int(record.hint_used), "response_ms": record.response_ms,
+                   "reviewed_at": iso(record.reviewed_at), "day": record.day,
+                   "review_state": STATE_CODES[record.card_before.state],
+                   "state_before": json.dumps(record.card_before.to_dict()),
+                   "state_after": json.dumps(record.card_after.to_dict()),
+                   "topic": record.topic or current.topic}
             cur = conn.execute(
                 f"INSERT INTO reviews ({', '.join(_REVIEW_COLUMNS)}) "
                 f"VALUES ({', '.join('?' for _ in _REVIEW_COLUMNS)})", [row[c] for c in _REVIEW_COLUMNS])
-            values = _card_values(after)
-            became_leech = after.leech and not before.card.leech
-            conn.execute(
-                "UPDATE cards SET state = :state, step = :step, stability = :stability, "
-                "difficulty = :difficulty, due = :due, last_review = :last_review, reps = :reps, "
-                "lapses = :lapses, leech = :leech, buried_until = NULL, equation = coalesce(:equation, equation), "
-                "topic = coalesce(:topic, topic), suspended = suspended OR :suspend WHERE template_id = :tid",
-                dict(values, equation=equation, topic=topic, tid=template_id,
-                     suspend=int(leech_suspend and became_leech)))
-            return int(cur.lastrowid), after
+            _update_card(conn, tid, record.card_after, "buried_until = NULL",
+                         "equation = coalesce(:equation, equation)", "topic = coalesce(:topic, topic)",
+                         "suspended = suspended OR :suspend",
+                         equation=record.equation, topic=record.topic, suspend=int(record.suspend))
+            return int(cur.lastrowid)
 
     def review(self, review_id: int) -> dict | None:
         """One review row as a dict (JSON columns decoded), or None."""
         row = self.conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
         return _review_dict(row) if row else None
 
-    def rerate(self, review_id: int, rating: int, build: Callable[[CardState], CardState]) -> CardState:
-        """Change the rating of a review that is still its card's latest, recomputing the card.
+    def rerate(self, review_id: int, rating: int, *, before: CardState, after: CardState) -> None:
+        """Change the rating of a review that is still its card's latest, with the card recomputed.
 
         Args:
             review_id: the review.
             rating: the new rating 1..4.
-            build: given the card state before that review, returns the card after it at `rating`.
-
-        Returns:
-            The recomputed card.
+            before: the review's card state before (what `after` was computed from).
+            after: the card after that review at the new rating.
 
         Raises:
-            ConflictError: the review is gone or its card has been reviewed since.
+            ConflictError: the review is gone, its card has been reviewed since (commit order), or its
+                state before is not `before`.
         """
         with self.write() as conn:
-            row, before = self._latest_review(conn, review_id)
-            after = build(before)
+            row, stored_before = self._latest_review(conn, review_id)
+            if stored_before != before:
+                raise ConflictError(f"review {review_id} was computed from another card state")
             conn.execute("UPDATE reviews SET rating = ?, decided = CASE WHEN ? = auto_rating THEN 'auto' "
                          "ELSE 'overridden' END, state_after = ? WHERE id = ?",
                          (rating, rating, json.dumps(after.to_dict()), review_id))
-            conn.execute(
-                "UPDATE cards SET state = :state, step = :step, stability = :stability, "
-                "difficulty = :difficulty, due = :due, last_review = :last_review, reps = :reps, "
-                "lapses = :lapses, leech = :leech WHERE template_id = :tid",
-                dict(_card_values(after), tid=row["template_id"]))
-            return after
+            _update_card(conn, row["template_id"], after)
 
     def _latest_review(self, conn: sqlite3.Connection, review_id: int) -> tuple[sqlite3.Row, CardState]:
-        """The review row and its card state before, if it is still its card's latest review."""
+        """The review row and its card state before, if it is still its card's latest review.
+
+        "Latest" is commit order (the row id), not `reviewed_at`: two trainers' clocks may disagree.
+        """
         row = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
         if row is None:
             raise ConflictError(f"review {review_id} no longer exists")
-        self._check_latest(conn, row)
-        return row, CardState.from_dict(json.loads(row["state_before"]))
-
-    def _check_latest(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
-        newer = conn.execute("SELECT 1 FROM reviews WHERE template_id = ? AND (reviewed_at > ? OR "
-                             "(reviewed_at = ? AND id > ?)) LIMIT 1",
-                             (row["template_id"], row["reviewed_at"], row["reviewed_at"], row["id"])).fetchone()
+        newer = conn.execute("SELECT 1 FROM reviews WHERE template_id = ? AND id > ? LIMIT 1",
+                             (row["template_id"], row["id"])).fetchone()
         if newer:
             raise ConflictError(f"{row['template_id']} has been reviewed since; only its latest review can change")
+        return row, CardState.from_dict(json.loads(row["state_before"]))
 
     def undo(self, review_id: int) -> str:
         """Delete a review and put its card back as it was before it.
@@ -587,34 +581,25 @@ class Store:
             The template id.
 
         Raises:
-            ConflictError: the review is gone or is not its card's latest.
+            ConflictError: the review is gone or is not its card's latest (commit order).
         """
         with self.write() as conn:
             row, before = self._latest_review(conn, review_id)
             conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
-            conn.execute(
-                "UPDATE cards SET state = :state, step = :step, stability = :stability, "
-                "difficulty = :difficulty, due = :due, last_review = :last_review, reps = :reps, "
-                "lapses = :lapses, leech = :leech WHERE template_id = :tid",
-                dict(_card_values(before), tid=row["template_id"]))
+            _update_card(conn, row["template_id"], before)
             return str(row["template_id"])
-
-    def latest_review_id(self) -> int | None:
-        """Id of the most recently written review."""
-        row = self.conn.execute("SELECT max(id) FROM reviews").fetchone()
-        return row[0]
 
     def recent(self, template_id: str, limit: int = 20) -> list[dict]:
         """The latest reviews of a template, newest first: seed, correct, response_ms, hint_used."""
         return [dict(r) for r in self.conn.execute(
             "SELECT seed, correct, response_ms, hint_used FROM reviews WHERE template_id = ? "
-            "ORDER BY reviewed_at DESC, id DESC LIMIT ?", (template_id, limit))]
+            "ORDER BY id DESC LIMIT ?", (template_id, limit))]
 
     def correct_times(self, template_id: str, limit: int = 20) -> list[int]:
         """Response times of the latest correct, unhinted answers on a template, oldest first."""
         rows = self.conn.execute(
             "SELECT response_ms FROM reviews WHERE template_id = ? AND correct = 1 AND hint_used = 0 "
-            "AND response_ms IS NOT NULL ORDER BY reviewed_at DESC, id DESC LIMIT ?", (template_id, limit))
+            "AND response_ms IS NOT NULL ORDER BY id DESC LIMIT ?", (template_id, limit))
         return [r[0] for r in rows][::-1]
 
     def day_counts(self, day: str) -> dict[str, int]:
@@ -734,13 +719,8 @@ class Store:
                 newer = current is None or (incoming.last_review is not None and (
                     current[0] is None or iso(incoming.last_review) > current[0]))
                 if newer:
-                    conn.execute(
-                        "UPDATE cards SET state = :state, step = :step, stability = :stability, "
-                        "difficulty = :difficulty, due = :due, last_review = :last_review, reps = :reps, "
-                        "lapses = :lapses, leech = :leech, suspended = :suspended, buried_until = :buried "
-                        "WHERE template_id = :tid",
-                        dict(_card_values(incoming), suspended=int(bool(card.get("suspended"))),
-                             buried=card.get("buried_until"), tid=tid))
+                    _update_card(conn, tid, incoming, "suspended = :suspended", "buried_until = :buried",
+                                 suspended=int(bool(card.get("suspended"))), buried=card.get("buried_until"))
                     updated += 1
             for i, review in enumerate(data["reviews"]):
                 try:

@@ -57,6 +57,15 @@ class TrainerApp(App[None]):
         self.problems_shown = 0
         self.failure: Exception | None = None
 
+    def get_driver_class(self):
+        """Textual's driver for this platform; on Linux/macOS one that survives non-UTF-8 input."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
+            from trainer.ui.terminal_driver import TolerantLinuxDriver
+
+            return TolerantLinuxDriver
+        return driver
+
     # -- helpers shared by screens -------------------------------------------------------------
     def local(self, when: datetime | None) -> datetime | None:
         """A UTC time in the display zone (the machine's, unless the app was given one)."""

@@ -6,24 +6,29 @@ UI layer. Workers post these back to the event loop; handlers update widgets.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from trainer.core.grading import Verdict
+    from trainer.session import Item, Outcome
 
 
 @dataclass
 class AnswerGraded(Message):
-    """The session graded (and, unless it could not be read, recorded) an answer."""
+    """The session graded an answer; in review, unless it could not be read, it was also recorded."""
 
-    outcome: Any
-    """A `trainer.session.Outcome`."""
+    verdict: Verdict
+    outcome: Outcome | None
+    """The recorded review's outcome (None in a quiz, which records nothing)."""
 
 
 @dataclass
 class ItemLoaded(Message):
     """The next problem arrived from the session (None: nothing due)."""
 
-    item: Any
+    item: Item | None
     summary: dict | None
 
 

@@ -49,5 +49,11 @@ class SessionRunner:
         return await asyncio.wrap_future(future)
 
     def shutdown(self) -> None:
-        """Stop accepting calls; a call in progress (a commit) is allowed to finish."""
+        """Stop accepting calls, let a call in progress (a commit) finish, then close the session.
+
+        Closing checkpoints the database's write-ahead log, so the `.db` file alone holds every review.
+        """
         self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._session is not None:
+            self._session.close()
+            self._session = None

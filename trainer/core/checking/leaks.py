@@ -120,8 +120,13 @@ def leak_findings(template: Any, inst: Any, shown: Front) -> Iterable[Finding]:
                 yield "leak", f"the {place} shows {what} before the answer is submitted", line
 
     parts = ans.parts if ans.type == "multi" else (ans,)
+    inputs = _drawn_values(template, inst)
     for part in parts:
         label = f" ({part.label})" if part.label else ""
+        if part.type == "integer" and float(part.value) in inputs:
+            # A whole number that is one of the drawn inputs (a shape, a channel count) is data the
+            # problem must state; picking the right one is the task, not a giveaway.
+            continue
         if part.type in ("number", "integer"):
             for form in sorted(number_forms(part.value, part.rtol, part.atol, part.sigfigs)):
                 yield from report(f"the answer{label} {form}", where(form, number=True), answer_line)
@@ -145,6 +150,20 @@ def leak_findings(template: Any, inst: Any, shown: Front) -> Iterable[Finding]:
     if inst.hint:
         for piece in _pieces(inst.hint):
             yield from report(f"the hint \"{piece}\"", where(piece), template.lines.get("hint"))
+
+
+def _drawn_values(template: Any, inst: Any) -> set[float]:
+    """Every scalar a random sampler drew for this instance (entries of vectors and matrices too)."""
+    out: set[float] = set()
+    for name, sampler in getattr(template, "params", ()):
+        if not getattr(sampler, "random", True) or name not in inst.params:
+            continue
+        try:
+            values = np.asarray(inst.params[name], dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            continue
+        out.update(float(v) for v in values[:1000])
+    return out
 
 
 def _choice_leaks(ans: Any, places: Mapping[str, str], flat: Mapping[str, str], report: Any,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol, TypedDict
 from datetime import date, datetime, timedelta
 
-from trainer.core.scheduling.scheduler import CardState, day_of, iso, retrievability
+from trainer.core.scheduling import CardState, day_of, iso, retrievability
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
@@ -29,15 +30,82 @@ class TemplateInfo:
     title: str = ""
 
 
-@dataclass(frozen=True)
-class CardInfo:
-    """What stats need to know about a stored card."""
+class Totals(TypedDict):
+    """Whole-history counts of the stats payload."""
 
-    template_id: str
-    equation: str | None
-    topic: str | None
-    card: CardState
-    suspended: bool = False
+    reviews: int
+    correct: int
+    accuracy: float | None
+    cards_started: int
+    templates: int
+    days_active: int
+
+
+class Streak(TypedDict):
+    """Consecutive days with reviews: the run ending today (or yesterday) and the longest."""
+
+    current: int
+    longest: int
+
+
+class Heatmap(TypedDict):
+    """Reviews per day from `start` to `end` inclusive ('YYYY-MM-DD'), one count per day."""
+
+    start: str
+    end: str
+    counts: list[int]
+
+
+class TrueRetention(TypedDict):
+    """Measured retention of first-of-day reviews of review-state cards, beside the target."""
+
+    desired: float
+    overall: float | None
+    overall_count: int
+    last_30_days: float | None
+    last_30_days_count: int
+    by_month: list[dict[str, Any]]
+
+
+class Mastery(TypedDict):
+    """Mean current retrievability per equation and per topic (rows as documented in docs/data.md)."""
+
+    equations: list[dict[str, Any]]
+    topics: list[dict[str, Any]]
+
+
+class Stats(TypedDict):
+    """The `trainer stats --json` payload; every key is documented in docs/data.md."""
+
+    generated_at: str
+    today: str
+    desired_retention: float
+    totals: Totals
+    reviewed_today: int
+    streak: Streak
+    heatmap: Heatmap
+    true_retention: TrueRetention
+    forecast: list[dict[str, Any]]
+    mastery: Mastery
+    topics: list[dict[str, Any]]
+    mistakes: list[dict[str, Any]]
+    leeches: list[dict[str, Any]]
+    orphaned: list[dict[str, Any]]
+
+
+class StoredCard(Protocol):
+    """What stats read of a stored card (storage's `CardRecord` has these attributes)."""
+
+    @property
+    def template_id(self) -> str: ...
+    @property
+    def equation(self) -> str | None: ...
+    @property
+    def topic(self) -> str | None: ...
+    @property
+    def card(self) -> CardState: ...
+    @property
+    def suspended(self) -> bool: ...
 
 
 def streaks(active_days: Iterable[str], today: str) -> tuple[int, int]:
@@ -71,7 +139,7 @@ def streaks(active_days: Iterable[str], today: str) -> tuple[int, int]:
     return current, longest
 
 
-def heatmap(counts: Mapping[str, int], today: str, days: int = HEATMAP_DAYS) -> dict:
+def heatmap(counts: Mapping[str, int], today: str, days: int = HEATMAP_DAYS) -> Heatmap:
     """Dense daily review counts for the `days` days ending today.
 
     Returns:
@@ -107,7 +175,7 @@ def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def forecast(cards: Iterable[CardInfo], now: datetime, days: int = FORECAST_DAYS) -> list[dict]:
+def forecast(cards: Iterable[StoredCard], now: datetime, days: int = FORECAST_DAYS) -> list[dict]:
     """Cards falling due on each of the next `days` days (day 0 includes everything overdue).
 
     Suspended and new cards are not counted.
@@ -126,7 +194,7 @@ def forecast(cards: Iterable[CardInfo], now: datetime, days: int = FORECAST_DAYS
     return [{"day": (today + timedelta(days=i)).isoformat(), "due": n} for i, n in enumerate(out)]
 
 
-def mastery(templates: Sequence[TemplateInfo], cards: Mapping[str, CardInfo], now: datetime) -> dict:
+def mastery(templates: Sequence[TemplateInfo], cards: Mapping[str, StoredCard], now: datetime) -> Mastery:
     """Mean current retrievability per equation and per topic, over the bank's templates.
 
     A template never reviewed counts as 0, so mastery reads "how much of this I currently know".
@@ -157,11 +225,11 @@ def mastery(templates: Sequence[TemplateInfo], cards: Mapping[str, CardInfo], no
 
 
 def compute_stats(rows: Mapping, templates: Sequence[TemplateInfo], now: datetime, *,
-                  desired_retention: float) -> dict:
+                  desired_retention: float) -> Stats:
     """The `trainer stats --json` payload.
 
     Args:
-        rows: `Store.stats_rows(...)` output, with "cards" as CardInfo-like records (attributes
+        rows: `Store.stats_rows(...)` output, with "cards" as StoredCard records (attributes
             template_id, equation, topic, card, suspended).
         templates: the bank's templates (orphans are stored ids absent from here).
         now: the current time.

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from trainer.ui.widgets.param_grid import param_block
+from trainer.ui.widgets.plain_text import plain, visible
 from trainer.ui.widgets.trainer_footer import TrainerFooter
 
 
@@ -54,21 +55,22 @@ class BankScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="bank-errors")
+        yield Static("", id="bank-errors", markup=False)
         with Horizontal(id="bank-body"):
             with Vertical(id="bank-list"):
                 yield Input(placeholder="filter: topic, equation, tag, words…", id="bank-filter")
                 yield DataTable(id="bank-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="bank-preview"):
-                yield Static("Select a template to preview it.", id="preview")
+                yield Static("Select a template to preview it.", id="preview", markup=False)
         yield TrainerFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#bank-table", DataTable)
-        table.add_column("id", key="id")
-        table.add_column("topic", key="topic")
-        table.add_column("equation", key="equation")
-        table.add_column("kind", key="kind")
+        # Fixed widths (room for the longest bundled id, topic and equation): a column that widens
+        # once its rows are measured can leave the header drawn at the old width (Textual 8.2.8 caches the
+        # header row across that change). Longer names are cut; the preview shows them whole.
+        for name, width in (("id", 40), ("topic", 14), ("equation", 29), ("kind", 7)):
+            table.add_column(name, key=name, width=width)
         self.query_one("#bank-preview").border_title = "preview"
         self.run_worker(self._load(), exclusive=True, group="bank")
 
@@ -81,16 +83,16 @@ class BankScreen(Screen[None]):
         try:
             templates, errors = await self.app.runner.call(work)
         except Exception as exc:
-            self.notify(f"could not load the bank: {exc}", severity="error")
+            self.notify(f"could not load the bank: {exc}", severity="error", markup=False)
             return
         self.templates = sorted(templates, key=lambda t: (t.topic, t.equation, t.id))
         box = self.query_one("#bank-errors", Static)
         box.display = bool(errors)
         box.update(Text(f"{len(errors)} template file(s) could not be loaded (the rest work):\n", style="bold")
-                   + Text("\n".join(error_line(e) for e in errors)))
+                   + plain("\n".join(error_line(e) for e in errors)))
         self.fill()
         if reload:
-            self.notify(f"Reloaded {len(templates)} templates, {len(errors)} broken")
+            self.notify(f"Reloaded {len(templates)} templates, {len(errors)} broken", markup=False)
 
     def fill(self) -> None:
         words = self.query_one("#bank-filter", Input).value.lower().split()
@@ -98,7 +100,9 @@ class BankScreen(Screen[None]):
         table.clear()
         for t in self.templates:
             if matches(t, words):
-                table.add_row(t.id, t.topic, t.equation, getattr(t, "kind", ""), key=t.id)
+                # Text cells: a str cell is read as markup, and these come from template files.
+                table.add_row(plain(t.id), plain(t.topic), plain(t.equation), plain(getattr(t, "kind", "")),
+                              key=t.id)
         self.query_one("#bank-list").border_title = f"{table.row_count} of {len(self.templates)} templates"
 
     @on(Input.Changed, "#bank-filter")
@@ -124,11 +128,11 @@ class BankScreen(Screen[None]):
             info = await self.app.runner.call(lambda s: s.card_info(template_id))
             instance = await self.app.runner.call(lambda s: s.preview(template_id, seed))
         except Exception as exc:
-            self.query_one("#preview", Static).update(f"{template_id} (seed {seed}) cannot be generated:\n{exc}")
+            self.query_one("#preview", Static).update(plain(f"{template_id} (seed {seed}) cannot be generated:\n{exc}"))
             return
         self.card_info = info
         self.query_one("#preview", Static).update(schedule_text(info, self.app) + preview_text(instance))
-        self.query_one("#bank-preview").border_title = f"{template_id} · seed {seed}"
+        self.query_one("#bank-preview").border_title = plain(f"{template_id} · seed {seed}")
 
     async def action_toggle_suspend(self) -> None:
         template_id, info = self.selected, self.card_info
@@ -136,7 +140,7 @@ class BankScreen(Screen[None]):
             return
         suspended = bool(info and info.get("suspended"))
         await self.app.runner.call(lambda s: s.unsuspend(template_id) if suspended else s.suspend(template_id))
-        self.notify(f"{template_id} {'back in the queue' if suspended else 'suspended'}")
+        self.notify(f"{template_id} {'back in the queue' if suspended else 'suspended'}", markup=False)
         self.show_preview()
 
     def action_filter(self) -> None:
@@ -183,29 +187,29 @@ def schedule_text(info: dict | None, app: Any) -> Text:
 def preview_text(instance: Any) -> Text:
     """Everything an author checks: prompt, parameters, answer, mistakes, hint and solution."""
     out = Text()
-    out.append(f"{instance.title}\n", style="bold")
-    out.append(f"{instance.topic} · {instance.equation} · {getattr(instance, 'kind', '')}\n\n", style="dim")
-    out.append(instance.prompt.strip() + "\n\n")
+    out.append(visible(f"{instance.title}\n"), style="bold")
+    out.append(visible(f"{instance.topic} · {instance.equation} · {getattr(instance, 'kind', '')}\n\n"), style="dim")
+    out.append(visible(instance.prompt.strip() + "\n\n"))
     params = getattr(instance, "params", None) or {}
     if params:
         out.append(param_block(params))
         out.append("\n\n")
     answer = instance.answer
     out.append("answer  ", style="dim")
-    out.append(f"{getattr(answer, 'display', answer)}", style="bold")
+    out.append(visible(f"{getattr(answer, 'display', answer)}"), style="bold")
     out.append(f"  ({getattr(answer, 'type', '')})\n", style="dim")
     mistakes = getattr(instance, "mistakes", ()) or ()
     if mistakes:
         out.append("\nmistakes\n", style="dim")
         for m in mistakes:
             value = getattr(m, "display", None) or getattr(m, "value", "")
-            out.append(f"  {m.id}", style="bold")
-            out.append(f" → {value}\n    {m.message}\n")
+            out.append(visible(f"  {m.id}"), style="bold")
+            out.append(visible(f" → {value}\n    {m.message}\n"))
     hint = getattr(instance, "hint", None)
     if hint:
-        out.append(f"\nhint  {hint}\n")
+        out.append(visible(f"\nhint  {hint}\n"))
     solution = (getattr(instance, "solution", "") or "").strip()
     if solution:
         out.append("\nsolution\n", style="dim")
-        out.append(solution + "\n")
+        out.append(visible(solution + "\n"))
     return out

@@ -5,6 +5,9 @@ UI layer; the app's base screen. Data comes from `session.summary()` and `sessio
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -12,7 +15,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from trainer.ui.widgets.mastery_bar import mastery_bar
+from trainer.ui.widgets.plain_text import plain
 from trainer.ui.widgets.trainer_footer import TrainerFooter
+
+if TYPE_CHECKING:
+    from trainer.session import Summary
 
 
 class HomeScreen(Screen[None]):
@@ -38,8 +45,10 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#overview", DataTable)
-        table.add_column("topic", key="topic")
-        # Fixed widths keep all five columns on an 80-column terminal; long names are cut.
+        # Fixed widths keep all five columns on an 80-column terminal (long names are cut) and keep
+        # the header in step with the rows (a column widened after the first paint can leave a stale
+        # header in Textual 8.2.8).
+        table.add_column("topic", key="topic", width=14)
         table.add_column("equation", key="equation", width=28)
         table.add_column("mastery", key="mastery", width=13)
         table.add_column("due", key="due")
@@ -58,9 +67,9 @@ class HomeScreen(Screen[None]):
             return
         self._show(summary, overview)
 
-    def _show(self, summary: dict, overview: list[dict]) -> None:
+    def _show(self, summary: Summary, overview: list[dict]) -> None:
         def tile(key: str, value: str, label: str) -> None:
-            self.query_one(f"#tile-{key}", Static).update(f"[b]{value}[/b]\n{label}")
+            self.query_one(f"#tile-{key}", Static).update(Text.assemble((value, "bold"), f"\n{label}"))
 
         tile("due", str(summary.get("due_now", 0)), "due now")
         tile("new", str(summary.get("new_left_today", 0)), "new left today")
@@ -73,7 +82,7 @@ class HomeScreen(Screen[None]):
             line += " · r to review"
         elif when is not None:
             line += f" · nothing due — next review at {when:%H:%M} ({when:%a %d %b})"
-        self.query_one("#next-due", Static).update(line)
+        self.query_one("#next-due", Static).update(plain(line))
         table = self.query_one("#overview", DataTable)
         table.clear()
         last_topic = None
@@ -81,9 +90,9 @@ class HomeScreen(Screen[None]):
             topic = row.get("topic", "")
             reviews = row.get("reviews", 0)
             mastery = row.get("mastery") if reviews else None
-            table.add_row(
-                topic if topic != last_topic else "",
-                row.get("title") or row.get("equation", ""),
+            table.add_row(  # Text cells: titles come from template files and must not be markup
+                plain(topic if topic != last_topic else ""),
+                plain(row.get("title") or row.get("equation", "")),
                 mastery_bar(mastery, width=8),
                 str(row.get("due", 0) or ""),
                 str(reviews),

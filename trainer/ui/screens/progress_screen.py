@@ -8,7 +8,7 @@ tolerantly so that a missing section shows as empty rather than failing.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,7 +18,12 @@ from textual.widgets import DataTable, Header, Static
 
 from trainer.ui.widgets.heatmap import Heatmap
 from trainer.ui.widgets.mastery_bar import mastery_bar
+from trainer.ui.widgets.plain_text import plain
 from trainer.ui.widgets.trainer_footer import TrainerFooter
+
+if TYPE_CHECKING:
+    from trainer.core.progress import Stats
+    from trainer.session import Summary
 
 
 def _day(value: Any) -> date | None:
@@ -30,7 +35,7 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def daily_counts(stats: dict) -> dict[date, int]:
+def daily_counts(stats: Stats) -> dict[date, int]:
     """`{day: reviews}` from the stats heatmap `{"start", "end", "counts": [...]}`."""
     raw = stats.get("heatmap") or {}
     start = _day(raw.get("start")) if isinstance(raw, dict) else None
@@ -64,7 +69,7 @@ class ProgressScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="progress-body"):
-            yield Static("", id="progress-empty")
+            yield Static("", id="progress-empty", markup=False)
             with Vertical(id="heatmap-box", classes="panel"):
                 yield Heatmap(id="heatmap")
                 yield Static("", id="heatmap-numbers")
@@ -78,8 +83,8 @@ class ProgressScreen(Screen[None]):
             with Vertical(id="mastery-box", classes="panel"):
                 yield DataTable(id="mastery-table", cursor_type="row", show_cursor=False)
             with Horizontal(classes="chart-row"):
-                yield Static("", id="mistakes", classes="panel")
-                yield Static("", id="leeches", classes="panel")
+                yield Static("", id="mistakes", classes="panel", markup=False)
+                yield Static("", id="leeches", classes="panel", markup=False)
         yield TrainerFooter()
 
     def on_mount(self) -> None:
@@ -89,8 +94,11 @@ class ProgressScreen(Screen[None]):
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
         table = self.query_one("#mastery-table", DataTable)
-        for name in ("topic", "equation", "mastery", "started"):
-            table.add_column(name, key=name)
+        # Fixed widths (the longest bundled topic and equation ids; a mastery bar): a column that
+        # widens once its rows are measured can leave the header drawn at the old width (Textual 8.2.8
+        # caches the header row across that change), and snapshots of this screen would flicker.
+        for name, width in (("topic", 14), ("equation", 29), ("mastery", 15), ("started", 7)):
+            table.add_column(name, key=name, width=width)
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -100,11 +108,11 @@ class ProgressScreen(Screen[None]):
         try:
             stats, summary = await self.app.runner.call(lambda s: (s.stats(), s.summary()))
         except Exception as exc:
-            self.query_one("#progress-empty", Static).update(f"Statistics are unavailable: {exc}")
+            self.query_one("#progress-empty", Static).update(plain(f"Statistics are unavailable: {exc}"))
             return
         self.show_stats(stats, summary)
 
-    def show_stats(self, stats: dict, summary: dict) -> None:
+    def show_stats(self, stats: Stats, summary: Summary) -> None:
         counts = daily_counts(stats)
         total = int((stats.get("totals") or {}).get("reviews", 0) or sum(counts.values()))
         today = _day(stats.get("today")) or _day((stats.get("heatmap") or {}).get("end")) or date.today()
@@ -152,18 +160,18 @@ class ProgressScreen(Screen[None]):
         rows = mastery.get("equations", []) if isinstance(mastery, dict) else mastery
         for r in sorted(rows, key=lambda r: (r.get("topic", ""), r.get("equation", ""))):
             started = r.get("started", 0)
-            table.add_row(r.get("topic", ""), r.get("equation", ""),
+            table.add_row(plain(r.get("topic", "")), plain(r.get("equation", "")),
                           mastery_bar(r.get("mastery") if started else None),
                           f"{started}/{r.get('templates', '')}")
 
         mistakes = stats.get("frequent_mistakes") or stats.get("mistakes") or []
         lines = [f"{m.get('count', ''):>4}× {m.get('diagnosis_id') or m.get('id')} ({m.get('template_id', '')})"
                  + (f"\n      {m['message']}" if m.get("message") else "") for m in mistakes[:6] if isinstance(m, dict)]
-        self.query_one("#mistakes", Static).update("\n".join(lines) or "none diagnosed yet")
+        self.query_one("#mistakes", Static).update(plain("\n".join(lines) or "none diagnosed yet"))
         leeches = stats.get("leeches") or []
         lines = [f"{leech.get('template_id')}  {leech.get('lapses', '?')} lapses"
                  + (" · suspended" if leech.get("suspended") else "") for leech in leeches]
-        self.query_one("#leeches", Static).update("\n".join(lines) or "none — good")
+        self.query_one("#leeches", Static).update(plain("\n".join(lines) or "none — good"))
 
 
 BLOCKS = " ▁▂▃▄▅▆▇█"

@@ -6,12 +6,16 @@ UI layer; reuses `ReviewScreen`'s layout and flow with a `Quiz` from the session
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 from textual.widgets import Static
 
 from trainer.ui.screens.review_screen import EMPTY, ReviewScreen
+
+if TYPE_CHECKING:
+    from trainer.core.grading import Verdict
+    from trainer.session import Item, Outcome, Quiz
 
 
 class QuizScreen(ReviewScreen):
@@ -23,10 +27,10 @@ class QuizScreen(ReviewScreen):
     def __init__(self, count: int = 10, topics: list[str] | None = None, equations: list[str] | None = None):
         super().__init__()
         self.count, self.topics, self.equations = count, topics, equations
-        self.quiz: Any = None
+        self.quiz: Quiz | None = None
         self.answered = 0
 
-    async def fetch(self) -> tuple[Any, dict]:
+    async def fetch(self) -> tuple[Item | None, dict]:
         if self.quiz is None:
             count, topics, equations = self.count, self.topics, self.equations
             self.quiz = await self.app.runner.call(
@@ -36,27 +40,25 @@ class QuizScreen(ReviewScreen):
         summary = await self.app.runner.call(lambda s: quiz.summary())
         return item, summary
 
-    async def grade(self, item: Any, text: str, hint_used: bool) -> tuple[Any, Any]:
+    async def grade(self, item: Item, text: str, hint_used: bool) -> tuple[Verdict, Outcome | None]:
         quiz = self.quiz
         verdict = await self.app.runner.call(lambda s: quiz.submit(item, text))
         return verdict, None
 
     def status_text(self, summary: dict) -> str:
-        done = summary.get("answered", summary.get("done", self.answered))
-        right = summary.get("correct", summary.get("right", 0))
-        return f"quiz · {done} of {self.count} answered · {right} right · the schedule is not touched"
+        return (f"quiz · {summary['answered']} of {self.count} answered · {summary['correct']} right · "
+                "the schedule is not touched")
 
     def empty_text(self, summary: dict) -> str:
         lines = ["Quiz finished.", ""]
-        by_topic = summary.get("by_topic") or summary.get("score_by_topic") or {}
         total_right = total = 0
-        for topic, score in sorted(by_topic.items()):
-            right, asked = _pair(score)
+        for topic, score in sorted(summary["by_topic"].items()):
+            right, asked = score["correct"], score["total"]
             total_right, total = total_right + right, total + asked
             lines.append(f"  {topic:<16} {right}/{asked}  {'█' * right}{'░' * (asked - right)}")
         if total:
             lines.insert(2, f"Score {total_right}/{total} ({total_right / total:.0%})\n")
-        mistakes = summary.get("mistakes") or []
+        mistakes = summary["mistakes"]
         if mistakes:
             lines += ["", "Mistakes:"]
             for m in mistakes:
@@ -65,7 +67,7 @@ class QuizScreen(ReviewScreen):
         return "\n".join(lines)
 
     def on_answer_graded(self, message) -> None:
-        if getattr(message.outcome, "error", None) is None:
+        if message.verdict.error is None:
             self.answered += 1
         super().on_answer_graded(message)
 
@@ -75,19 +77,8 @@ class QuizScreen(ReviewScreen):
             self.query_one("#status-line", Static).update(f"quiz · finished · {self.answered} answered")
 
 
-def _pair(score: Any) -> tuple[int, int]:
-    if isinstance(score, dict):
-        return int(score.get("correct", score.get("right", 0))), int(score.get("total", score.get("asked", 0)))
-    if isinstance(score, (list, tuple)) and len(score) == 2:
-        return int(score[0]), int(score[1])
-    return 0, 0
-
-
-def _mistake_line(m: Any) -> str:
-    if isinstance(m, dict):
-        title = m.get("title") or m.get("template_id") or ""
-        what = m.get("diagnosis") or m.get("message") or ""
-        typed = m.get("answer") or m.get("typed") or ""
-        expected = m.get("expected") or ""
-        return f"{title}: {what} (you: {typed}; expected {expected})".strip()
-    return str(m)
+def _mistake_line(m: dict[str, Any]) -> str:
+    """One quiz mistake (a row of `Quiz.summary()["mistakes"]`) as a line."""
+    title = m["title"] or m["template_id"]
+    what = m["message"] or ""
+    return f"{title}: {what} (you: {m['answer']}; expected {m['expected'] or ''})".strip()

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList
 
+from trainer.ui.widgets.plain_text import plain
+
 
 class QuizSetupModal(ModalScreen[dict | None]):
     """Topics and equations as one selection list (equations indented under their topic)."""
@@ -37,9 +39,9 @@ class QuizSetupModal(ModalScreen[dict | None]):
             by_topic.setdefault(t.topic, set()).add(t.equation)
         scope = self.query_one("#quiz-scope", SelectionList)
         for topic in sorted(by_topic):
-            scope.add_option((topic, f"topic:{topic}"))
+            scope.add_option((plain(topic), f"topic:{topic}"))
             for equation in sorted(by_topic[topic]):
-                scope.add_option((f"   {equation}", f"equation:{equation}"))
+                scope.add_option((plain(f"   {equation}"), f"equation:{equation}"))
         scope.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

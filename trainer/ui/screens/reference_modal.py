@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from trainer.ui.widgets.equation_card import EquationCard
+from trainer.ui.widgets.plain_text import plain
 
 
 class ReferenceModal(ModalScreen[None]):
@@ -28,14 +29,14 @@ class ReferenceModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="reference-dialog", classes="dialog"):
-            yield EquationCard(id="reference-card")
-            yield Static(getattr(self.card, "summary", "") or "No reference card for this equation yet.",
-                         id="reference-summary")
+            yield EquationCard(id="reference-card", markup=False)
+            yield Static(plain(getattr(self.card, "summary", "") or "No reference card for this equation yet."),
+                         id="reference-summary", markup=False)
             yield Static("Esc closes", classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one(EquationCard).show_equation(self.card, self.equation_id)
-        self.query_one("#reference-dialog").border_title = f"Reference · {self.equation_id}"
+        self.query_one("#reference-dialog").border_title = plain(f"Reference · {self.equation_id}")
 
     def action_close(self) -> None:
         self.dismiss(None)

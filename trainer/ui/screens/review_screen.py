@@ -8,9 +8,10 @@ UI layer. Every session call runs on the session thread (`app.runner`); the resu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,7 +25,14 @@ from trainer.ui.widgets.answer_echo import AnswerEcho
 from trainer.ui.widgets.equation_card import EquationCard
 from trainer.ui.widgets.feedback_panel import FeedbackPanel
 from trainer.ui.widgets.param_grid import ParamGrid
+from trainer.ui.widgets.plain_text import plain, visible
 from trainer.ui.widgets.trainer_footer import TrainerFooter
+
+if TYPE_CHECKING:
+    from trainer.core.grading import Verdict
+    from trainer.core.templates import Answer, Instance
+    from trainer.core.templates.front import Front
+    from trainer.session import Item, Outcome
 
 ANSWERING, GRADING, FEEDBACK, EMPTY, LOADING = "answering", "grading", "feedback", "empty", "loading"
 
@@ -50,7 +58,7 @@ def interval_text(due: Any, shown_at: Any) -> str:
     return f"in {days} day{'s' if days != 1 else ''}" if days < 60 else f"in {round(days / 30)} months"
 
 
-def front_of(instance: Any, template: Any | None) -> Any:
+def front_of(instance: Instance, template: Any | None) -> Front:
     """What may be on screen before the answer is submitted (`trainer.core.templates.front`).
 
     Without its template (a source that does not say) the front is the conservative one: the
@@ -68,7 +76,7 @@ def front_of(instance: Any, template: Any | None) -> Any:
     return Front(title=instance.title, prompt=instance.prompt, options=options, card=card)
 
 
-def shown_params(instance: Any, shown: Any = None) -> dict:
+def shown_params(instance: Instance, shown: Front | None = None) -> dict:
     """The parameters on the front: only those the template marks as `given` (none without a front)."""
     return dict(getattr(shown, "params", None) or {})
 
@@ -79,18 +87,19 @@ def choice_table(options: Any) -> Table:
     table.add_column(justify="right", style="bold")
     table.add_column()
     for i, option in enumerate(options or ()):
-        table.add_row(f"({'abcdefghijklmnopqrstuvwxyz'[i]})", str(option))
+        # A str cell would be read as markup: an option "E[X]" must stay E[X].
+        table.add_row(f"({'abcdefghijklmnopqrstuvwxyz'[i]})", plain(option))
     return table
 
 
-def answer_placeholder(answer: Any) -> str:
+def answer_placeholder(answer: Answer) -> str:
     """What to type, by answer type: the learner sees the expected form before typing."""
-    atype = getattr(answer, "type", "number")
+    atype = answer.type
     if atype == "multi":
-        labels = [getattr(p, "label", "") or f"part {i + 1}" for i, p in enumerate(getattr(answer, "parts", ()))]
+        labels = [p.label or f"part {i + 1}" for i, p in enumerate(answer.parts)]
         return " | ".join(labels) + "   (parts separated by |)"
     if atype == "formula":
-        names = ", ".join(getattr(answer, "variable_names", ()) or ())
+        names = ", ".join(answer.variable_names)
         return f"a formula in {names}" if names else "a formula"
     return {
         "matrix": "a matrix: 1 2; 3 4   (ctrl+g fills a grid)",
@@ -99,7 +108,7 @@ def answer_placeholder(answer: Any) -> str:
         "direction": "a vector (any nonzero multiple)",
         "choice": "the letter of your choice",
         "integer": "a whole number",
-    }.get(atype, "your answer — a number, 1/3, 2e-3, √2…") + "  ·  Enter submits"
+    }.get(atype, "your answer — a number, 1/3, 2e-3, √2…") + (f"  ·  {p}" if (p := getattr(answer, "precision_text", "")) else "") + "  ·  Enter submits"
 
 
 class ReviewScreen(Screen[None]):
@@ -124,9 +133,9 @@ class ReviewScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.item: Any = None
-        self.outcome: Any = None
-        self.verdict: Any = None
+        self.item: Item | None = None
+        self.outcome: Outcome | None = None
+        self.verdict: Verdict | None = None
         self.hint_used = False
         self.overridden = False
         self.state = LOADING
@@ -136,19 +145,19 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="status-line")
+        yield Static("", id="status-line", markup=False)
         with VerticalScroll(id="review-body"):
-            yield EquationCard(id="equation-card")
-            yield Static("", id="prompt")
-            yield ParamGrid(id="params")
-            yield Static("", id="choices")
-            yield Static("", id="hint")
-            yield FeedbackPanel(id="feedback")
-            yield Static("Loading problems…", id="empty-state")
+            yield EquationCard(id="equation-card", markup=False)
+            yield Static("", id="prompt", markup=False)
+            yield ParamGrid(id="params", markup=False)
+            yield Static("", id="choices", markup=False)
+            yield Static("", id="hint", markup=False)
+            yield FeedbackPanel(id="feedback", markup=False)
+            yield Static("Loading problems…", id="empty-state", markup=False)
         # Outside the scrolling problem so the answer is always in view, even at 80×24.
         with Vertical(id="answer-bar"):
             yield Input(placeholder="your answer — Enter submits", id="answer")
-            yield AnswerEcho(id="echo")
+            yield AnswerEcho(id="echo", markup=False)
         yield TrainerFooter()
 
     def on_mount(self) -> None:
@@ -156,7 +165,7 @@ class ReviewScreen(Screen[None]):
         self.load_next()
 
     # -- sources (the quiz overrides these three) ----------------------------------------------
-    async def fetch(self) -> tuple[Any, dict | None]:
+    async def fetch(self) -> tuple[Item | None, dict | None]:
         """The next item, and the summary for the status line (None: fetched after the item)."""
         return await self.app.runner.call(lambda s: s.next_item()), None
 
@@ -173,8 +182,8 @@ class ReviewScreen(Screen[None]):
 
         return await self.app.runner.call(build)
 
-    async def grade(self, item: Any, text: str, hint_used: bool) -> tuple[Any, Any]:
-        """(verdict, outcome) for the text typed."""
+    async def grade(self, item: Item, text: str, hint_used: bool) -> tuple[Verdict, Outcome | None]:
+        """(verdict, outcome) for the text typed (outcome None when nothing is recorded)."""
         outcome = await self.app.runner.call(lambda s: s.submit(item, text, hint_used=hint_used))
         return outcome.verdict, outcome
 
@@ -206,20 +215,32 @@ class ReviewScreen(Screen[None]):
         # Set before the message is handled, on the event loop, so the item never shows without it.
         self.front = shown
         self.post_message(ItemLoaded(item, summary))
+        await self._report_generation_failures()
         if summary is None:  # the problem is on screen first; the counts follow
             try:
                 summary = await self.fetch_summary()
             except Exception:
                 return
-            self.query_one("#status-line", Static).update(self.status_text(summary))
+            self.query_one("#status-line", Static).update(plain(self.status_text(summary)))
+
+    async def _report_generation_failures(self) -> None:
+        """A notice for each template skipped because it could not generate a problem."""
+        try:
+            failures = await self.app.runner.call(lambda s: s.unreported_generation_errors())
+        except Exception:  # a notice is a nicety; the problem on screen matters more
+            return
+        for failure in failures:
+            # markup=False: the message quotes template text, which must never be read as markup.
+            self.notify(f"{failure.template_id} could not generate a problem and was skipped: {failure.message}",
+                        title="Template skipped", severity="warning", timeout=10, markup=False)
 
     def on_item_loaded(self, message: ItemLoaded) -> None:
         if message.summary is not None:
-            self.query_one("#status-line", Static).update(self.status_text(message.summary))
+            self.query_one("#status-line", Static).update(plain(self.status_text(message.summary)))
         self.item, self.outcome, self.verdict = message.item, None, None
         self.hint_used = self.overridden = False
         if message.item is None:
-            self.query_one("#empty-state", Static).update(self.empty_text(message.summary))
+            self.query_one("#empty-state", Static).update(plain(self.empty_text(message.summary)))
             self._set_state(EMPTY)
             return
         instance = message.item.instance
@@ -232,11 +253,11 @@ class ReviewScreen(Screen[None]):
         else:  # the back shows it; nothing of it may be on screen before Enter
             card.show_equation(None, "")
         title = f"{instance.title}  ·  {instance.topic}"
-        self.query_one("#review-body").border_title = title
-        self.query_one("#prompt", Static).update(shown.prompt.strip())
+        self.query_one("#review-body").border_title = plain(title)
+        self.query_one("#prompt", Static).update(plain(shown.prompt.strip()))
         self.query_one(ParamGrid).show_params(shown_params(instance, shown))
         choices = self.query_one("#choices", Static)
-        options = getattr(instance.answer, "options", ()) if instance.answer.type == "choice" else ()
+        options = instance.answer.options if instance.answer.type == "choice" else ()
         choices.update(choice_table(options))
         self._has_choices = bool(options)
         hint = self.query_one("#hint", Static)
@@ -244,7 +265,7 @@ class ReviewScreen(Screen[None]):
         hint.display = False
         answer = self.query_one("#answer", Input)
         answer.value = ""
-        answer.placeholder = answer_placeholder(instance.answer)
+        answer.placeholder = visible(answer_placeholder(instance.answer))
         self.query_one(AnswerEcho).clear()
         self._set_state(ANSWERING)
         self.query_one("#review-body").scroll_home(animate=False)
@@ -252,7 +273,7 @@ class ReviewScreen(Screen[None]):
         self.app.problem_ready()
 
     def on_session_failed(self, message: SessionFailed) -> None:
-        self.notify(message.error, title="Session error", severity="error", timeout=8)
+        self.notify(message.error, title="Session error", severity="error", timeout=8, markup=False)
         if self.state in (GRADING, LOADING):
             self._set_state(ANSWERING if self.item is not None else EMPTY)
             if self.state == ANSWERING:  # the input was disabled while grading, which took its focus
@@ -262,8 +283,19 @@ class ReviewScreen(Screen[None]):
     def echo(self, event: Input.Changed) -> None:
         if self.item is None:
             return
-        reading = read_answer(event.value, self.item.instance)
+        shown = visible(event.value)
+        if shown != event.value:
+            # A paste can carry ESC or C1 controls, which would reach the terminal as the input is
+            # drawn, and lone surrogates; they become visible stand-ins (the reader reports them),
+            # and the Changed event this assignment posts runs the echo.
+            event.input.value = shown
+            return
         echo = self.query_one(AnswerEcho)
+        try:
+            reading = read_answer(event.value, self.item.instance)
+        except Exception:  # the live echo is a courtesy: whatever it trips on, Enter still grades
+            echo.show_note("no live reading for this text; Enter grades it")
+            return
         if reading.ok:
             echo.show_reading(reading.shown)
         else:
@@ -276,7 +308,7 @@ class ReviewScreen(Screen[None]):
         self._set_state(GRADING)
         self.run_worker(self._grade(self.item, event.value, self.hint_used), exclusive=True, group="grade")
 
-    async def _grade(self, item: Any, text: str, hint_used: bool) -> None:
+    async def _grade(self, item: Item, text: str, hint_used: bool) -> None:
         try:
             verdict, outcome = await self.grade(item, text, hint_used)
         except Exception as exc:
@@ -284,22 +316,19 @@ class ReviewScreen(Screen[None]):
             retry = " — your answer is kept: press Enter to try again" if getattr(exc, "retryable", False) else ""
             self.post_message(SessionFailed(f"{exc}{retry}" if retry else f"could not grade: {exc}"))
             return
-        self.post_message(AnswerGraded(outcome if outcome is not None else verdict))
+        self.post_message(AnswerGraded(verdict, outcome))
 
     def on_answer_graded(self, message: AnswerGraded) -> None:
-        outcome = message.outcome
-        verdict = getattr(outcome, "verdict", outcome)
-        error = getattr(verdict, "error", None)
-        if error is not None or (outcome is not verdict and not outcome.recorded and verdict.error):
+        verdict = message.verdict
+        error = verdict.error
+        if error is not None:
             text = self.query_one("#answer", Input).value
-            self.query_one(AnswerEcho).show_error(
-                text, getattr(error, "message", str(error)), getattr(error, "position", None),
-                getattr(error, "hint", None))
+            self.query_one(AnswerEcho).show_error(text, error.message, error.position, error.hint)
             self._set_state(ANSWERING)
             self.query_one("#answer", Input).focus()
             return
         self.verdict = verdict
-        self.outcome = outcome if outcome is not verdict else None
+        self.outcome = message.outcome
         self._show_back()
         self._show_feedback()
         self._set_state(FEEDBACK)
@@ -313,8 +342,9 @@ class ReviewScreen(Screen[None]):
         self.query_one(EquationCard).show_equation(equation_card(instance.equation), instance.equation)
 
     def _show_feedback(self) -> None:
-        rating = getattr(self.outcome, "rating", None) if self.scheduled else None
-        due = getattr(self.outcome, "next_due", None)
+        outcome = self.outcome
+        rating = outcome.rating if self.scheduled and outcome is not None else None
+        due = outcome.next_due if outcome is not None else None
         self.query_one(FeedbackPanel).show_verdict(
             self.verdict, rating=rating, overridden=self.overridden,
             next_due=interval_text(due, self.item.shown_at) if due else None, hint_used=self.hint_used)
@@ -350,7 +380,7 @@ class ReviewScreen(Screen[None]):
         if action == "next":
             return self.state == FEEDBACK
         if action in ("hint",):
-            return self.state == ANSWERING and bool(getattr(self.item.instance, "hint", None))
+            return self.state == ANSWERING and self.item is not None and bool(self.item.instance.hint)
         if action == "grid":
             return self.state == ANSWERING and self._matrix_shape() is not None
         if action in ("bury", "suspend"):
@@ -373,24 +403,23 @@ class ReviewScreen(Screen[None]):
         try:
             self.outcome = await self.app.runner.call(lambda s: s.override(outcome, rating))
         except Exception as exc:
-            self.notify(f"could not change the rating: {exc}", severity="error")
+            self.notify(f"could not change the rating: {exc}", severity="error", markup=False)
             return
         self.overridden = True
         self._show_feedback()
 
     def action_hint(self) -> None:
         hint = self.query_one("#hint", Static)
-        hint.update(f"Hint: {self.item.instance.hint}  (the rating will be Hard at best)")
+        hint.update(Text.assemble("Hint: ", plain(self.item.instance.hint), "  (the rating will be Hard at best)"))
         hint.display = True
         self.hint_used = True
         self.refresh_bindings()
 
     def _matrix_shape(self) -> tuple[int, int] | None:
-        answer = getattr(getattr(self.item, "instance", None), "answer", None)
-        if getattr(answer, "type", None) != "matrix":
+        if self.item is None or self.item.instance.answer.type != "matrix":
             return None
-        value = getattr(answer, "value", None)
-        value = value.tolist() if hasattr(value, "tolist") else value
+        value = self.item.instance.answer.value
+        value = value.tolist() if hasattr(value, "tolist") else value  # an ndarray, or nested lists
         try:
             return len(value), len(value[0])
         except (TypeError, IndexError):
@@ -420,25 +449,25 @@ class ReviewScreen(Screen[None]):
     async def action_bury(self) -> None:
         template_id = self.item.instance.template_id
         await self.app.runner.call(lambda s: s.bury(template_id))
-        self.notify(f"{template_id} skipped until tomorrow")
+        self.notify(f"{template_id} skipped until tomorrow", markup=False)
         self.action_next()
 
     async def action_suspend(self) -> None:
         template_id = self.item.instance.template_id
         await self.app.runner.call(lambda s: s.suspend(template_id))
-        self.notify(f"{template_id} suspended (unsuspend it from the bank)")
+        self.notify(f"{template_id} suspended (unsuspend it from the bank)", markup=False)
         self.action_next()
 
     async def action_undo(self) -> None:
         try:
             undone = await self.app.runner.call(lambda s: s.undo())
         except Exception as exc:
-            self.notify(f"could not undo: {exc}", severity="error")
+            self.notify(f"could not undo: {exc}", severity="error", markup=False)
             return
         if undone is None:
             self.notify("Nothing to undo")
             return
-        self.notify(f"Undid the last review ({undone})")
+        self.notify(f"Undid the last review ({undone})", markup=False)
         self.action_next()
 
     def screen_commands(self):
@@ -451,5 +480,5 @@ class ReviewScreen(Screen[None]):
             if self.item is not None:
                 yield SystemCommand("Skip (bury)", "Bury this template until tomorrow", self.action_bury)
                 yield SystemCommand("Suspend", "Stop scheduling this template", self.action_suspend)
-        if self.state == ANSWERING and getattr(self.item.instance, "hint", None):
+        if self.state == ANSWERING and self.item is not None and self.item.instance.hint:
             yield SystemCommand("Hint", "Show the hint (rating Hard at best)", self.action_hint)

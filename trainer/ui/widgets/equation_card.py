@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual.widgets import Static
+
+from trainer.ui.widgets.plain_text import plain
 
 
 class EquationCard(Static):
@@ -17,8 +18,8 @@ class EquationCard(Static):
     def show_equation(self, card: Any | None, fallback: str = "") -> None:
         """Show `card.display` titled with `card.name`; `fallback` names an equation without a card."""
         if card is None:
-            self.border_title = fallback or "equation"
-            self.update(Text(fallback, style="italic"))
+            self.border_title = plain(fallback or "equation")
+            self.update(plain(fallback, style="italic"))
             return
-        self.border_title = card.name
-        self.update(Text(card.display.strip("\n")))
+        self.border_title = plain(card.name)
+        self.update(plain(card.display.strip("\n")))

@@ -11,6 +11,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from trainer.ui.widgets.plain_text import visible
+
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
@@ -40,21 +42,21 @@ class FeedbackPanel(Static, can_focus=True):
             out.append(f"  (partial credit {score:.0%})", style="dim")
         diagnosis = getattr(verdict, "diagnosis", None)
         if diagnosis is not None:
-            out.append(f"\n{diagnosis.message}")
+            out.append(f"\n{visible(diagnosis.message)}")
         feedback = getattr(verdict, "feedback", "") or ""
         if feedback and (diagnosis is None or feedback.strip() != diagnosis.message.strip()):
-            out.append(f"\n{feedback}", style="italic")
+            out.append(f"\n{visible(feedback)}", style="italic")
         parsed = getattr(verdict, "parsed", None)
         out.append("\n\n")
         if parsed:
             out.append("you wrote  ", style="dim")
-            out.append(f"{parsed}\n")
+            out.append(f"{visible(str(parsed))}\n")
         out.append("expected   ", style="dim")
-        out.append(f"{verdict.expected}", style="bold")
+        out.append(visible(f"{verdict.expected}"), style="bold")
         solution = (getattr(verdict, "solution", "") or "").strip("\n")
         if solution:
             out.append("\n\nsolution\n", style="dim")
-            out.append(solution)
+            out.append(visible(solution))
         out.append("\n\n")
         if rating is None:
             out.append("quiz — not scheduled", style="dim")

@@ -12,6 +12,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from trainer.ui.widgets.plain_text import plain
+
 
 def number_text(value: Any) -> str:
     """A number as the bank shows it: integers plainly, floats to four significant decimals."""
@@ -87,7 +89,7 @@ def param_block(params: Mapping[str, Any]) -> Text:
                           + [" " * width] * (height - len(b) - top))
         for i in range(height):
             out.append("     ".join(b[i] for b in padded).rstrip())
-    return Text("\n".join(out))
+    return plain("\n".join(out))
 
 
 class ParamGrid(Static):

@@ -1,0 +1,142 @@
+"""The FSRS-6 memory model as trainer uses it: a seeded scheduler, one review, retrievability.
+
+Core layer, pure. The `fsrs` library does the memory model (default FSRS-6 parameters, its learning
+and relearning steps, fuzz on); this module maps `CardState` to and from the library's `Card`, draws
+the interval fuzz from a passed-in generator instead of `random.random`, and counts lapses and leeches.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+from fsrs import Card, Rating, Scheduler, State
+from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
+
+from trainer.core.scheduling.card import CardState
+from trainer.core.scheduling.days import require_utc
+from trainer.core.scheduling.rating import AGAIN, RATING_NAMES
+
+_FSRS_STATE = {"learning": State.Learning, "review": State.Review, "relearning": State.Relearning}
+_DECAY = -DEFAULT_PARAMETERS[20]
+_FACTOR = 0.9 ** (1 / _DECAY) - 1
+
+
+def fuzzed_interval_days(interval_days: int, maximum_interval: int, draw: float) -> int:
+    """The library's interval fuzz for one uniform draw (a copy of `fsrs.Scheduler._get_fuzzed_interval`).
+
+    The fuzz window widens with the interval (FUZZ_RANGES); the draw picks a day in it uniformly.
+    A parity test checks this against the installed library on the same draws.
+
+    Args:
+        interval_days: the unfuzzed interval, whole days (≥ 3; shorter intervals are not fuzzed).
+        maximum_interval: the scheduler's longest allowed interval.
+        draw: a uniform number in [0, 1).
+
+    Returns:
+        The fuzzed interval in whole days.
+    """
+    delta = 1.0
+    for fuzz_range in FUZZ_RANGES:
+        delta += fuzz_range["factor"] * max(min(float(interval_days), fuzz_range["end"]) - fuzz_range["start"], 0.0)
+    min_ivl = max(2, round(interval_days - delta))
+    max_ivl = min(round(interval_days + delta), maximum_interval)
+    min_ivl = min(min_ivl, max_ivl)
+    return min(round(draw * (max_ivl - min_ivl + 1) + min_ivl), maximum_interval)
+
+
+class _SeededScheduler(Scheduler):
+    """The fsrs scheduler with its interval fuzz drawn from our generator instead of `random.random`.
+
+    The fuzz range is the library's own (same FUZZ_RANGES and rounding); only the source of the
+    uniform draw changes, so a session run with a fixed seed schedules identically every time.
+    """
+
+    def __init__(self, *, rng: np.random.Generator, **kwargs):
+        super().__init__(**kwargs)
+        self._rng = rng
+
+    def _get_fuzzed_interval(self, *, interval: timedelta) -> timedelta:
+        if interval.days < 2.5:  # the library's own cut-off: short intervals are not fuzzed
+            return interval
+        return timedelta(days=fuzzed_interval_days(interval.days, self.maximum_interval, float(self._rng.random())))
+
+
+def make_scheduler(desired_retention: float = 0.9, *, rng: np.random.Generator | None = None,
+                   fuzz: bool = True) -> Scheduler:
+    """The FSRS-6 scheduler with default parameters and the library's learning/relearning steps.
+
+    Args:
+        desired_retention: target probability of recall when a card falls due.
+        rng: source of the interval fuzz; required when `fuzz` is on.
+        fuzz: spread intervals by a few percent so cards learned together do not stay together.
+
+    Returns:
+        An `fsrs.Scheduler`.
+
+    Raises:
+        ValueError: fuzz requested without an rng.
+    """
+    if fuzz:
+        if rng is None:
+            raise ValueError("fuzz needs an rng (numpy.random.Generator)")
+        return _SeededScheduler(rng=rng, desired_retention=desired_retention, enable_fuzzing=True)
+    return Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+
+
+def _to_fsrs(card: CardState, now: datetime) -> Card:
+    if card.state == "new":
+        return Card(card_id=1, state=State.Learning, step=0, due=now)
+    return Card(card_id=1, state=_FSRS_STATE[card.state], step=card.step, stability=card.stability,
+                difficulty=card.difficulty, due=card.due or now, last_review=card.last_review)
+
+
+def review(card: CardState, rating: int, now: datetime, *, rng: np.random.Generator,
+           desired_retention: float = 0.9, leech_threshold: int = 8, fuzz: bool = True) -> CardState:
+    """The card after one review.
+
+    Args:
+        card: the schedule before the review (state "new" for a first review).
+        rating: 1 Again, 2 Hard, 3 Good, 4 Easy.
+        now: review time (UTC-aware).
+        rng: source of interval fuzz.
+        desired_retention: the learner's target retention.
+        leech_threshold: lapses at which the card is flagged as a leech.
+        fuzz: apply interval fuzz (on in normal use).
+
+    Returns:
+        A new CardState; `lapses` grows when a review-state card is rated Again.
+
+    Raises:
+        ValueError: a rating outside 1..4 or a naive `now`.
+    """
+    if rating not in RATING_NAMES:
+        raise ValueError(f"rating must be 1, 2, 3 or 4, got {rating!r}")
+    now = require_utc(now)
+    scheduler = make_scheduler(desired_retention, rng=rng, fuzz=fuzz)
+    after, _log = scheduler.review_card(_to_fsrs(card, now), Rating(rating), review_datetime=now)
+    lapses = card.lapses + (1 if card.state == "review" and rating == AGAIN else 0)
+    return CardState(
+        state=after.state.name.lower(),
+        step=after.step,
+        stability=after.stability,
+        difficulty=after.difficulty,
+        due=after.due,
+        last_review=after.last_review,
+        reps=card.reps + 1,
+        lapses=lapses,
+        leech=card.leech or lapses >= leech_threshold,
+    )
+
+
+def retrievability(card: CardState, now: datetime) -> float:
+    """Predicted probability of recall at `now` (0 for a card never reviewed).
+
+    Uses the library's formula, which counts whole elapsed days.
+    """
+    if card.state == "new" or card.stability is None or card.last_review is None:
+        return 0.0
+    # Same formula as fsrs.Scheduler.get_card_retrievability, without building a Scheduler per card
+    # (the queue evaluates this for every due card).
+    elapsed_days = max(0, (require_utc(now) - card.last_review).days)
+    return (1 + _FACTOR * elapsed_days / card.stability) ** _DECAY

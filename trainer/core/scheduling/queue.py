@@ -1,0 +1,111 @@
+"""Which template comes next: the review queue order, the no-repeat pick, and fresh problem seeds.
+
+Core layer, pure: `now` and the generator are passed in. Due learning cards first, then due reviews
+by lowest retrievability, then new templates within the daily limits (see `build_queue`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from trainer.core.scheduling.card import CardState
+from trainer.core.scheduling.days import require_utc
+from trainer.core.scheduling.fsrs_adapter import retrievability
+
+#: Seeds a learner saw recently for a template are not drawn again (this many, most recent).
+RECENT_SEEDS = 20
+#: With nothing else to do, a learning card due within this horizon is shown early (Anki's default).
+LEARN_AHEAD = timedelta(minutes=20)
+SEED_BOUND = 2**31 - 1
+
+
+def fresh_seed(rng: np.random.Generator, recent: Iterable[int]) -> int:
+    """A problem seed the learner has not seen recently for this template.
+
+    Args:
+        rng: the session's generator.
+        recent: seeds shown recently (at most a few dozen).
+
+    Returns:
+        A seed in [0, 2**31 - 1) not in `recent`.
+    """
+    seen = set(recent)
+    while True:
+        seed = int(rng.integers(0, SEED_BOUND))
+        if seed not in seen:
+            return seed
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A template the queue may serve.
+
+    Attributes:
+        template_id: the template.
+        equation: its equation id (the queue avoids serving one equation twice in a row).
+        card: its schedule (state "new" for templates never reviewed).
+        suspended: excluded from the queue.
+        buried_until: excluded until this time.
+    """
+
+    template_id: str
+    equation: str
+    card: CardState = field(default_factory=CardState)
+    suspended: bool = False
+    buried_until: datetime | None = None
+
+
+def build_queue(candidates: Iterable[Candidate], now: datetime, *, new_left: int, reviews_left: int,
+                learn_ahead: timedelta = LEARN_AHEAD) -> list[Candidate]:
+    """Everything that may be served now, in order.
+
+    Order: due learning/relearning cards (not capped: a step under a day must not be skipped), then
+    due review cards up to `reviews_left`; within the due cards the lowest retrievability first
+    (ties: earliest due, then id). Then new templates up to `new_left`, in the order given. When
+    that is empty, learning cards due within `learn_ahead` come early, the soonest first.
+
+    Args:
+        candidates: every template with its schedule.
+        now: the current time.
+        new_left: new templates that may still be introduced today.
+        reviews_left: review-state cards that may still be shown today.
+        learn_ahead: how far ahead learning cards may be pulled when nothing else is left.
+
+    Returns:
+        The ordered list (possibly empty).
+    """
+    now = require_utc(now)
+    due, new, ahead = [], [], []
+    for cand in candidates:
+        if cand.suspended or (cand.buried_until is not None and cand.buried_until > now):
+            continue
+        card = cand.card
+        if card.state == "new":
+            new.append(cand)
+        elif card.due is not None and card.due <= now:
+            due.append(cand)
+        elif card.state != "review" and card.due is not None and card.due <= now + learn_ahead:
+            ahead.append(cand)
+
+    def key(c: Candidate):
+        return (retrievability(c.card, now), c.card.due, c.template_id)
+
+    due.sort(key=key)
+    learning = [c for c in due if c.card.state != "review"]
+    reviews = [c for c in due if c.card.state == "review"][: max(0, reviews_left)]
+    ordered = sorted(learning + reviews, key=key) + new[: max(0, new_left)]
+    if not ordered:
+        ordered = sorted(ahead, key=lambda c: (c.card.due, c.template_id))
+    return ordered
+
+
+def pick(queue: Sequence[Candidate], last_equation: str | None) -> Candidate | None:
+    """The first queued candidate whose equation differs from the one just served, else the first."""
+    for cand in queue:
+        if cand.equation != last_equation:
+            return cand
+    return queue[0] if queue else None
