@@ -46,14 +46,14 @@ def session_factory(db: Path, folders: list[Path], seed: int | None, study=None)
     def build():
         from datetime import datetime, timezone
 
-
         from trainer.cli import UserError, locations
         from trainer.session import Session
         from trainer.storage.store import StoreError
 
         try:
             return Session.open(db, bank_paths=folders, clock=lambda: datetime.now(timezone.utc),
-                                seed=seed, backups_dir=locations.backups_dir(db), study=study)
+                                seed=seed, backups_dir=locations.backups_dir(db), study=study,
+                                bank_index=locations.bank_index_path())
         except StoreError as exc:
             raise UserError(str(exc)) from None
         except ValueError as exc:  # an unknown --topic/--tag/--equation: a usage error

@@ -8,14 +8,17 @@ the interval fuzz from a passed-in generator instead of `random.random`, and cou
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-import numpy as np
 from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from trainer.core.scheduling.card import CardState
 from trainer.core.scheduling.days import require_utc
 from trainer.core.scheduling.rating import AGAIN, RATING_NAMES
+
+if TYPE_CHECKING:
+    import numpy as np  # annotations only: `trainer stats` never loads numpy
 
 _FSRS_STATE = {"learning": State.Learning, "review": State.Review, "relearning": State.Relearning}
 _DECAY = -DEFAULT_PARAMETERS[20]
