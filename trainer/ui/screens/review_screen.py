@@ -497,6 +497,7 @@ class ReviewScreen(Screen[None]):
 
         if self.item is not None and self.check_action("reference", ()):
             yield SystemCommand("Reference card", "The equation of this problem", self.action_reference)
+        if self.check_action("card_info", ()):
             yield SystemCommand("Card info", "This template's schedule and every review of it", self.action_card_info)
         if self.scheduled:
             yield SystemCommand("Undo last review", "Take back the last recorded answer", self.action_undo)
