@@ -55,6 +55,8 @@ class TrainerApp(App[None]):
         self.start_with_review = start_with_review
         self.tz = tz
         self.problems_shown = 0
+        #: The answer being typed when the review screen was left: (template id, seed, text, hint shown).
+        self.review_draft: tuple[str, int, str, bool] | None = None
         self.failure: Exception | None = None
 
     def get_driver_class(self):
