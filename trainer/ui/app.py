@@ -157,6 +157,9 @@ class TrainerApp(App[None]):
         from trainer.ui.screens.home_screen import HomeScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            set_aside = getattr(self.screen, "set_aside", None)
+            if set_aside is not None:  # a review left mid-answer keeps its problem and typed text
+                set_aside()
             await self.pop_screen()
 
     async def _switch_to(self, screen: Screen) -> None:

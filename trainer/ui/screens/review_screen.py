@@ -175,9 +175,12 @@ class ReviewScreen(Screen[None]):
         self._set_state(LOADING)
         self.load_next()
 
-    def on_unmount(self) -> None:
-        # Leaving mid-answer (Esc → Home, another screen) keeps the problem and what was typed: the
-        # session serves the same Item next, and the app keeps the text for the next review screen.
+    def set_aside(self) -> None:
+        """Called by the app just before this screen closes (Esc → Home, another screen).
+
+        Leaving mid-answer keeps the problem and what was typed: the session serves the same Item
+        next, and the app keeps the text for the next review screen.
+        """
         if not self.scheduled or self.state != ANSWERING or self.item is None:
             return
         item = self.item
