@@ -77,7 +77,7 @@ class FeedbackPanel(Static, can_focus=True):
             if reason:
                 out.append("\nwhy     ", style="dim")
                 out.append(visible(reason))
-            out.append("\n")
-            out.append(intervals or "1 Again  2 Hard  3 Good  4 Easy", style="dim")
-            out.append("  · a number changes the rating · Enter next", style="dim")
+            out.append("\nkeys    ", style="dim")
+            out.append(intervals or "1 Again · 2 Hard · 3 Good · 4 Easy", style="dim")
+            out.append(" · Enter next", style="dim")
         self.update(out)
