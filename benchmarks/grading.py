@@ -1,4 +1,5 @@
-"""Grading figures: latency per answer type (p50/p99), and the formula corpus against a sympy baseline.
+"""Grading figures: latency per answer type (p50/p99), accuracy by notation family and answer type with
+false accepts (the hand-verdict tables of issue 9), and the formula corpus against a sympy baseline.
 
 Latency is measured warm (each instance graded once first, so a formula's reference is cached) on
 instances of the bundled bank: the correct answer, each anticipated mistake, and a wrong value that
@@ -108,7 +109,7 @@ def _baseline(rows, budget: float) -> tuple[list[str], list[float]]:
 
 def _corpus_figures(quick: bool) -> list[dict]:
     sys.path.insert(0, str(ROOT))
-    from tests.test_grading_corpus import CORPUS, formula_instance
+    from tests.unit.test_grading_corpus import CORPUS, formula_instance
 
     from trainer.core.grading.grade import grade
 
@@ -155,10 +156,61 @@ def _corpus_figures(quick: bool) -> list[dict]:
     ]
 
 
-def figures(quick: bool) -> list[dict]:
-    """Grading latency per answer type and the corpus comparison with a sympy baseline."""
-    lat = _latencies(quick)
+def _notation_figures() -> list[dict]:
+    """Accuracy by answer type and notation family on the hand-verdict tables, false accepts, latency.
+
+    The rows are the tables of `tests/unit/test_notations.py` (one per notation family) and the
+    precision boundaries of `tests/unit/test_precision.py`; each verdict there was worked out by hand.
+    A false accept is a row graded correct whose verdict is anything else (target 0).
+    """
+    sys.path.insert(0, str(ROOT))
+    from tests.unit import test_notations as tn
+    from tests.unit import test_precision as tp
+
+    from trainer.core.grading.grade import grade
+
+    rows = [(family, inst, typed, verdict) for family, _, inst, typed, verdict in tn.ROWS]
+    rows += [("precision", inst, typed, "correct" if ok else "wrong-or-slip") for inst, typed, ok in tp.NUMBERS]
+    by_family: dict[str, list[bool]] = defaultdict(list)
+    by_type: dict[str, list[bool]] = defaultdict(list)
+    false_accepts, times = [], []
+    for family, inst, typed, verdict in rows:
+        grade(inst, typed)  # warm
+        start = time.perf_counter()
+        v = grade(inst, typed)
+        times.append((time.perf_counter() - start) * 1000)
+        if v.error is not None:
+            got = "error"
+        elif v.correct:
+            got = "correct"
+        else:
+            got = v.diagnosis.id if v.diagnosis else "wrong"
+        if verdict == "wrong-or-slip":
+            ok = got not in ("correct", "error")
+        else:
+            ok = got == verdict
+        by_family[family].append(ok)
+        by_type[inst.answer.type].append(ok)
+        if got == "correct" and verdict != "correct":
+            false_accepts.append(f"{family}: {typed!r}")
     out = []
+    for name, table in (("family", by_family), ("answer type", by_type)):
+        for key, oks in sorted(table.items()):
+            out.append({"group": "notation", "name": f"accuracy by {name}: {key}", "value": sum(oks) / len(oks),
+                        "unit": "ratio", "target": "1.0", "note": f"{sum(oks)}/{len(oks)} rows"})
+    out.append({"group": "notation", "name": "false accepts", "value": float(len(false_accepts)),
+                "unit": "rows", "target": "0", "note": "; ".join(false_accepts[:3]) or f"of {len(rows)} rows"})
+    out.append({"group": "notation", "name": "grade latency p50 (notation rows)", "value": _pct(times, 0.5),
+                "unit": "ms", "target": None, "note": f"{len(times)} gradings, warm"})
+    out.append({"group": "notation", "name": "grade latency p99 (notation rows)", "value": _pct(times, 0.99),
+                "unit": "ms", "target": "≤ 2 ms", "note": "formula rows included"})
+    return out
+
+
+def figures(quick: bool) -> list[dict]:
+    """Grading latency per answer type, the notation tables, and the corpus against a sympy baseline."""
+    lat = _latencies(quick)
+    out = _notation_figures()
     for atype in TYPES:
         values = lat.get(atype)
         if not values:

@@ -125,8 +125,8 @@ async def test_bundled_bernoulli_prompt_keeps_its_brackets(tmp_path: Path) -> No
     app = make_app(tmp_path / "progress.db", [tmp_path / "bank"])
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot, app, lambda: app.problems_shown >= 1)
-        assert "E[X] = p,    Var[X] = E[X²] − E[X]² = p (1 − p)." in text_of(app, "#prompt")
-        assert app.screen.query_one("#answer", Input).placeholder.startswith("E[X] | Var[X]")
+        assert "Using Var[X] = E[X²] − E[X]², give the variance Var[X]" in text_of(app, "#prompt")
+        assert app.screen.query_one("#answer", Input).placeholder.startswith("Var[X] | ")
 
 
 @run_async

@@ -75,7 +75,8 @@ def test_gaussian_likelihood_concept_keys_gaussian_noise(seed):
     inst = _inst("mse-gaussian-likelihood-concept", seed)
     assert _keyed(inst).startswith("Gaussian noise N(0, s²)")
     s, r = inst.params["s"], inst.params["r"]
-    assert f"{r * r / (2 * s * s):.4g}" in inst.prompt  # the squared-residual cost it quotes
+    # The prompt must not give the answer away by quoting the Gaussian cost r²/(2s²).
+    assert f"{r * r / (2 * s * s):.4g}" not in inst.prompt and "squared" not in inst.prompt
 
 
 def test_log_sum_exp_recall_accepts_the_hand_formula():

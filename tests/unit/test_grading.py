@@ -46,7 +46,7 @@ mistakes:
 VARIANCE = inst("variance", """
 params:
   x: {choice: [[2, 4, 4, 4, 5, 5, 7, 9]]}
-answer: {type: number, value: "sum((x - mean(x))**2)/(len(x) - 1)"}
+answer: {type: number, value: "sum((x - mean(x))**2)/(len(x) - 1)", sample_size: len(x)}
 mistakes:
   - {id: own-square, value: "-1", message: never}
 """)
@@ -105,7 +105,9 @@ TABLE = [
     (NUMBER, "0.3333", "correct", 1),
     (NUMBER, "1/3", "correct", 1),
     (NUMBER, "0.333", "correct", 1),  # within rtol 1e-3 of 1/3 (|Δ| = 3.3e-4 ≤ 3.33e-4)
-    (NUMBER, "0.3329", "wrong", 0),
+    # 3 significant figures: |Δ| ≤ half a unit in the 3rd place of 1/3 = 0.0005 (issue 9's policy)
+    (NUMBER, "0.3329", "correct", 1),  # |Δ| = 4.3e-4
+    (NUMBER, "0.3328", "wrong", 0),  # |Δ| = 5.3e-4
     (NUMBER, "2/3", "complement", 0),
     (NUMBER, "-1/3", "sign-flip", 0),
     (NUMBER, "3", "reciprocal", 0),
@@ -316,3 +318,50 @@ def test_cli_text_output(capsys, problem_dir):
 def test_cli_unknown_id_is_usage_error(capsys, problem_dir):
     code, _, err = run_cli(capsys, "grade", "unit-clj", "--answer", "1", "--problems", str(problem_dir))
     assert code == 2 and "unit-cli" in err
+
+
+# --- issue 9: generic slips only where they mean something; vector feedback names entries right ----
+
+Z_SCORE = inst("z-score", """
+params:
+  mu: {choice: [200]}
+  x: {choice: [170]}
+  sd: {choice: [10]}
+answer: {type: number, value: (x - mu)/sd}
+mistakes:
+  - {id: flipped, value: (mu - x)/sd * 7, message: never}
+""")
+TRIPLE = inst("triple", """
+answer: {type: vector, value: "[1, 2, 3]"}
+mistakes:
+  - {id: own, value: "[1, 2, 4]", message: own slip}
+""")
+
+
+def test_n_vs_n_minus_1_needs_a_declared_sample_size():
+    # (170 − 200)/10 = −3; −3 · 200/199 = −3.01508 and −3 · 170/169 = −3.01775 are not n/(n − 1)
+    # slips here: μ = 200 and x = 170 are no sample sizes.
+    for typed in ("-3.01508", "-3.01775", "-2.985"):
+        assert grade(Z_SCORE, typed).diagnosis is None
+    # with a declared sample size (VARIANCE: len(x) = 8) the slip is named: 32/8 = 4 for 32/7
+    assert grade(VARIANCE, "4").diagnosis.id == "n-vs-n-minus-1"
+
+
+def test_factor_of_two_names_the_problem_not_a_squared_loss():
+    v = grade(Z_SCORE, "-6")
+    assert v.diagnosis.id == "factor-of-two"
+    assert "Unit z-score" in v.feedback and "squared loss" not in v.feedback
+
+
+def test_vector_feedback_names_the_wrong_entry():
+    v = grade(TRIPLE, "[1, 5, 3]")
+    assert not v.correct and v.score == pytest.approx(2 / 3)
+    assert "2 of 3 entries are right; entry 2 is wrong." == v.feedback
+    v = grade(TRIPLE, "[9, 5, 3]")
+    assert "entries 1 and 2 are wrong" in v.feedback
+
+
+def test_right_values_in_the_wrong_order_are_named():
+    v = grade(TRIPLE, "[3, 1, 2]")
+    assert not v.correct and v.diagnosis is not None and v.diagnosis.id == "permuted"
+    assert "wrong order" in v.feedback

@@ -102,6 +102,62 @@ ARRAYS = [
     ("[√4 2^2]", {}, [2, 4]),
 ]
 
+# issue 9: the same values in LaTeX, NumPy and Unicode spellings (each known by hand)
+NOTATION_VALUES = [
+    ("\\frac{1}{3}", {}, {}, 1 / 3),
+    ("\\dfrac{3}{4}", {}, {}, 0.75),
+    ("\\sqrt{16}", {}, {}, 4.0),
+    ("\\frac{\\sqrt{9}}{2}", {}, {}, 1.5),
+    ("2^{10}", {}, {}, 1024),
+    ("2 \\cdot 3", {}, {}, 6),
+    ("2 \\times 3", {}, {}, 6),
+    ("\\left( 1 + 2 \\right) \\cdot 3", {}, {}, 9),
+    ("\\left. 4 \\right.", {}, {}, 4),
+    ("\\exp(0)", {}, {}, 1.0),
+    ("\\ln(e)", {}, {}, 1.0),
+    ("\\log(e^{2})", {}, {}, 2.0),  # \log is the natural log
+    ("\\pi", {}, {}, math.pi),
+    ("2\\,\\pi", {}, {}, 2 * math.pi),
+    ("\\sigma(0)", {}, {}, 0.5),
+    ("np.exp(0) + np.sqrt(4)", {}, {}, 3.0),
+    ("np.log(np.e)", {}, {}, 1.0),
+    ("np.sum(np.array([1, 2, 3]))", {}, {}, 6),
+    ("np.mean([1, 2, 3])", {}, {}, 2.0),
+    ("numpy.linalg.norm([3, 4])", {}, {}, 5.0),
+    ("math.pi", {}, {}, math.pi),
+    ("2**10", {}, {}, 1024),
+    ("1.28e−3", {}, {}, 0.00128),
+    ("1.28E−3", {}, {}, 0.00128),
+    ("2ˣ", {}, {"x": 3}, 8),
+    ("xⁿ", {}, {"x": 2, "n": 5}, 32),
+    ("(1−p)¹⁻ˣ", {}, {"p": 0.25, "x": 0}, 0.75),
+    ("eˣ", {}, {"x": 1}, math.e),
+    ("cosh(0) + sinh(0)", {}, {}, 1.0),
+    ("7 // 2", {}, {}, 3),
+    ("-7 // 2", {}, {}, -4),
+    ("≈ 0.5", {}, {}, 0.5),
+    ("= 0.5", {}, {}, 0.5),
+    ("~ 0.5", {}, {}, 0.5),
+    ("\\approx 0.5", {}, {}, 0.5),
+    ("Σ(x − 2)²/(n − 1)", {"variables": ("x", "n"), "ndims": {"x": 1}}, {"x": np.array([1.0, 2.0, 3.0]), "n": 3}, 1.0),
+    ("\\sum_{i=1}^{n} x_i", {"variables": ("x", "n"), "ndims": {"x": 1}}, {"x": np.array([1.0, 2.0, 3.0]), "n": 3}, 6),
+    ("\\frac{1}{n}\\sum_i (x_i - \\bar{x})^2", {"variables": ("x", "n"), "ndims": {"x": 1}},
+     {"x": np.array([1.0, 2.0, 3.0]), "n": 3}, 2 / 3),
+]
+
+
+@pytest.mark.parametrize(("typed", "options", "env", "expected"), NOTATION_VALUES,
+                         ids=[v[0] for v in NOTATION_VALUES])
+def test_notation_values(typed, options, env, expected):
+    node = parse_answer(typed, **options)
+    assert float(compile_node(node)(env)) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("typed", ["K^{T}", "K^{\\top}", "K^\\top", "K\\top", "np.transpose(K)"])
+def test_latex_transposes(typed):
+    np.testing.assert_allclose(compile_node(parse_answer(typed))(MATRIX_ENV), TRANSPOSED)
+
+
 MATRIX_ENV = {"K": np.array([[1.0, 2.0], [3.0, 4.0]]), "Q": np.array([[1.0, 0.0], [0.0, 2.0]])}
 TRANSPOSED = [[1, 3], [2, 4]]
 
@@ -178,6 +234,16 @@ ERRORS = [
     ("2 ≤ 3", {}, "comparison", 2, None),
     ("a\x00b", {}, "control character", 1, None),
     ("1 + 😀", {}, "unexpected character", 4, None),
+    # issue 9: LaTeX, superscripts and NumPy, refused with the position of what is wrong
+    ("1 + \\foo{2}", {}, "unknown LaTeX command \\foo", 4, "\\frac"),
+    ("\\frac{1}{3", {}, "never closed", 8, None),  # the second '{', at index 8
+    ("\\frac 1 3", {}, "numerator and a denominator in braces", 6, None),
+    ("2 + \\", {}, "backslash", 4, None),
+    ("x^{", {}, "ends too early", 3, None),
+    ("\\sum_", {}, "limit needs a value", 5, None),
+    ("\\mathrm{}", {}, "needs a name in braces", 0, None),
+    ("2ˣ⁺", {"variables": ()}, "cannot read the superscript", 1, None),
+    ("np.shape(x)", {}, "unknown function np.shape()", 0, None),
 ]
 
 

@@ -48,6 +48,9 @@ BODIES = {
   parts:
     - {label: slope, type: number, value: 0.5}
     - {label: size, type: integer, value: 26}""",
+    "nats": "answer: {type: number, value: log(2), unit: nats}",
+    "recall": 'answer: {type: formula, value: "sum((x - mean(x))**2)/(len(x) - 1)", '
+              "variables: {x: {vector: 5, float: [-5, 5]}}}",
 }
 
 MISTAKES = {
@@ -61,6 +64,8 @@ MISTAKES = {
     "choice": "{id: picked-alpha, option: 1, message: Alpha is the prior.}",
     "formula": "{id: sign, value: 1/(1+exp(x)), message: sign of x}",
     "multi": "{id: off-by-one, part: 2, value: 27, message: n − k + 1.}",
+    "nats": "{id: bits, value: 1, message: bits}",
+    "recall": '{id: population, value: "sum((x - mean(x))**2)/len(x)", message: n}',
 }
 
 
@@ -90,13 +95,28 @@ CORPUS = [
     ("attention", "softmax(Q @ T(K) / d) @ V"), ("attention", "softmax(Q Kᵀ/√d) V"),
     ("multi", "0.5 | 26"), ("multi", "1/2|26"), ("multi", "0.5"), ("multi", "0.5 | 26 | 3"),
     ("multi", "0.5 | "), ("multi", "0,5 | 2*(1-"), ("multi", "0.5 | In(2)"),
+    # issue 9's notations: LaTeX, NumPy, units, leading ≈ = ~, named parts, option words, superscripts
+    ("number", r"\frac{1}{3}"), ("number", r"\frac{1}{3"), ("number", r"\frac 1 3"), ("number", r"\foo{1}"),
+    ("number", r"\left( \frac{2}{6} \right)"), ("number", r"\sqrt{\frac{1}{9}}"), ("number", "≈ 0.333"),
+    ("number", "= 0.333"), ("number", "~0.333"), ("number", "3.33e−1"), ("number", "np.exp(np.log(1/3))"),
+    ("number", "0.333 nats"), ("number", "7 // 2"), ("number", "cosh(0)/3"), ("number", "2²/12"),
+    ("nats", "0.693 nats"), ("nats", "1 bit"), ("nats", "0.693 ms"), ("nats", r"\log 2"), ("nats", r"\ln(2)"),
+    ("vector", "np.array([4, 7])"), ("vector", "[4, 7]^T"), ("vector", r"[4, 7]^{\top}"),
+    ("matrix", "np.array([[1, 2], [3, 4]]).T"), ("multi", "slope = 0.5, size = 26"),
+    ("multi", "size = 26; slope = 1/2"), ("multi", "slope = 0.5"), ("choice", "option c"),
+    ("choice", "C: gamma"), ("choice", "answer b"), ("choice", "Gamma."),
+    ("formula", r"\frac{1}{1 + e^{-x}}"), ("formula", r"\frac{1}{1+\exp(-x)}"), ("formula", "1/(1+eˣ)"),
+    ("formula", "1/(1+np.exp(-x))"), ("formula", r"\sigma(x)"), ("formula", r"\frac{1}{1+e^{−x}}"),
+    ("recall", r"\frac{\sum_i (x_i - \bar{x})^2}{\mathrm{len}(x) - 1}"), ("recall", "Σ(x − x̄)²/(len(x) − 1)"),
+    ("recall", "np.sum((x - np.mean(x))**2)/(len(x) - 1)"), ("recall", "sum((x - mean(x))^2)/4"),
+    ("recall", r"\sum_{i=1}^{n} x_i"),
 ]
 
 
 def test_corpus_covers_every_answer_type():
     kinds = {instance(kind).answer.type for kind, _ in CORPUS}
     assert kinds == {"number", "integer", "vector", "matrix", "set", "direction", "choice", "formula", "multi"}
-    assert len(CORPUS) >= 40
+    assert len(CORPUS) >= 90
 
 
 def assert_echo_shows_what_was_graded(kind: str, text: str) -> None:
@@ -122,6 +142,11 @@ def test_echo_shows_exactly_what_the_grader_grades(kind, text):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(BODIES) + ["attention"]),
        st.one_of(st.text(alphabet="0123456789.,+-*/^()[]|; xQKVdσ√²½%'bBT", max_size=30),
+                 st.text(alphabet="0123456789.x+-−{}()^_\\ ˣ¹⁻ⁿ≈=~Σ", max_size=30),
+                 st.lists(st.sampled_from([r"\frac", r"\sqrt", "{", "}", "1", "x", r"\cdot", r"\left(",
+                                           r"\right)", "^", "_", r"\sum_i", r"\log", "np.", "exp", "(", ")",
+                                           " nats", " bits", "ˣ", "²", "−", "e", r"\top", "=", ","]),
+                          max_size=10).map("".join),
                  st.text(max_size=30)).filter(lambda t: t.strip()))
 def test_echo_and_grader_agree_on_any_text(kind, text):
     assert_echo_shows_what_was_graded(kind, text)

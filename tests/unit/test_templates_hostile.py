@@ -440,3 +440,8 @@ def test_the_session_the_tui_runs_on_opens_beside_a_broken_file_and_names_it(tmp
     assert sorted((e.path.name, e.line) for e in session.bank.errors) == [("broken.yaml", 1), ("huge.yaml", None)]
     item = session.next_item()
     assert item.instance.template_id == "mine" and item.instance.answer.value == 2 * item.instance.params["x"]
+
+
+def test_a_choice_of_text_lists_is_refused_with_its_line(tmp_path):
+    error = refused(tmp_path, GOOD.replace("x: {int: [1, 5]}", "x: {choice: [[a, b], [c, d]]}"))
+    assert error.line == 7 and "must hold numbers only" in str(error)

@@ -238,22 +238,17 @@ def _instance_findings(template: Template, inst: Instance,
 
 
 def same_value(answer: Any, value: Any) -> bool:
-    """Whether `value` would be accepted for `answer` by tolerance alone (type-aware, no parsing)."""
+    """Whether `value` would be accepted for `answer`: the grader's own value check, so a mistake
+    that the grader cannot tell from the answer (at its stated precision; integers exactly) is found."""
+    from trainer.core.grading.checks import check_value
+
     try:
-        a = np.asarray(answer.value, dtype=float)
         b = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         return False
-    if answer.type == "set":
-        a, b = np.sort(a.reshape(-1)), np.sort(b.reshape(-1))
-    if a.shape != b.shape:
-        return False
-    if answer.type == "direction":
-        na, nb = np.linalg.norm(a), np.linalg.norm(b)
-        return bool(na and nb and abs(abs(a @ b) / (na * nb) - 1) < 1e-9)
     if not np.all(np.isfinite(b)):
         return False
-    return bool(np.allclose(b, a, rtol=answer.rtol, atol=max(answer.atol, 1e-12)))
+    return bool(check_value(answer.type, answer, answer.value, b).correct)
 
 
 def _formula_findings(template: Template, inst: Instance) -> Iterable[tuple[str, str, int | None]]:

@@ -37,23 +37,62 @@ def diagnose_value(instance: Any, ans: Any, typed: np.ndarray, part: int | None)
         The template's own mistake if the value matches one, else a generic slip that explains it
         (and does not also explain the right answer), else None.
     """
+    best: tuple[float, Any] | None = None
     for m in own_mistakes(getattr(instance, "mistakes", ()), part):
         if getattr(m, "option", None) is not None or m.value is None:
             continue
         if check_value(ans.type, ans, m.value, typed).correct:
-            return Diagnosis(m.id, m.message)
+            # Two mistakes may both lie within the stated precision of a rounded value: the
+            # nearer one is what the learner did.
+            d = _distance(m.value, typed)
+            if best is None or d < best[0]:
+                best = (d, m)
+    if best is not None:
+        return Diagnosis(best[1].id, best[1].message)
     kind = KIND[ans.type]
     if kind == "direction":
         return None
     exp = np.asarray(ans.value, dtype=float)
-    ints = instance_ints(getattr(instance, "params", {}))
+    ints = sample_sizes(instance, ans)
     for slip, cand, fields in slip_candidates(kind, exp, as_vector(typed) if kind != "matrix" else typed,
                                               ints):
         if not np.all(np.isfinite(cand)):
             continue
         if check_value(ans.type, ans, cand, typed).correct and not check_value(ans.type, ans, cand, exp).correct:
-            return Diagnosis(slip.id, slip.message.format(**fields))
+            return Diagnosis(slip.id, slip.message.format(**{"what": context(instance, ans), **fields}))
     return None
+
+
+def sample_sizes(instance: Any, ans: Any) -> list[int]:
+    """The sample size the answer (or, for a part, the whole answer) declares: [n], or [] if none.
+
+    The n versus n − 1 slip means something only where the computation divides by a sample size;
+    any other whole number of the instance (a mean of 200, a height of 170) is not one.
+    """
+    n = getattr(ans, "sample_size", None)
+    if n is None:
+        n = getattr(getattr(instance, "answer", None), "sample_size", None)
+    return [int(n)] if isinstance(n, (int, np.integer)) and not isinstance(n, bool) else []
+
+
+def context(instance: Any, ans: Any) -> str:
+    """What the answer is, for a slip's message: a part's label, else the problem named by its title."""
+    label = getattr(ans, "label", "") or ""
+    if label:
+        return label
+    title = str(getattr(instance, "title", "") or "").strip()
+    return f"answer (“{title}”)" if title else "one"
+
+
+def _distance(value: Any, typed: np.ndarray) -> float:
+    try:
+        v = np.asarray(value, dtype=float)
+        t = as_vector(typed) if v.ndim == 1 else typed
+        if v.shape != t.shape:  # a direction or set: any order or scale matched; no ranking
+            return 0.0
+        return float(np.max(np.abs(t - v) / np.maximum(np.abs(v), 1e-300)))
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def formula_slip(instance: Any, ref: fm.Reference, vals: Sequence[np.ndarray]) -> Diagnosis | None:
@@ -69,23 +108,26 @@ def formula_slip(instance: Any, ref: fm.Reference, vals: Sequence[np.ndarray]) -
         the reference's own), or the swapped-arguments slip, or None.
     """
     shape = ref.values[0].shape
-    if any(v.shape != shape for v in vals):
+    if len(vals) != len(ref.values) or any(v.shape != r.shape for v, r in zip(vals, ref.values)):
         return None
     kind = {0: "scalar", 1: "vector", 2: "matrix"}.get(len(shape))
-    ints = instance_ints(getattr(instance, "params", {})) + instance_ints(
-        {k: ref.points[0][k] for k in ref.variables})
+    # A formula's sample size is the length of its vector variables at each point (not whatever whole
+    # numbers the instance mentions).
+    ints = [instance_ints({k: env[k] for k in ref.variables if np.ndim(env[k]) == 1}) for env in ref.points]
     if kind is not None:
         for slip in SLIPS:
             if kind not in slip.kinds:
                 continue
-            per_point = [list(slip.candidates(r, t, ints)) for r, t in zip(ref.values, vals)]
+            per_point = [list(slip.candidates(r, t, n)) for r, t, n in zip(ref.values, vals, ints)]
             width = len(per_point[0])
             if width == 0 or any(len(c) != width for c in per_point):
                 continue
             for j in range(width):
                 cands = [np.asarray(c[j][0], dtype=float) for c in per_point]
                 if fm.matches(ref, vals, cands) and not fm.matches(ref, ref.values, cands):
-                    return Diagnosis(slip.id, slip.message.format(**per_point[0][j][1]))
+                    fields = {"what": context(instance, getattr(instance, "answer", None)),
+                              **per_point[0][j][1]}
+                    return Diagnosis(slip.id, slip.message.format(**fields))
     for a, b, svals in ref.swapped():
         if fm.matches(ref, vals, svals):
             return Diagnosis(SWAPPED.id, SWAPPED.message.format(a=a, b=b))

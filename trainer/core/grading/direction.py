@@ -1,7 +1,9 @@
 """Direction answers: a vector right up to a nonzero scale and either sign.
 
-Core layer, grading. Judged by the angle between the typed and the expected vector; a wrong
-direction is told how many degrees away it is.
+Core layer, grading. Judged by the angle between the typed and the expected vector, against the
+angle the answer's stated precision allows: rounding each typed entry to that precision turns the
+vector by at most ‖entry tolerances‖ / ‖typed‖ (a unit vector at 2 decimals: about 0.3°), so an
+honestly rounded direction passes and a wrong eigenvector a few degrees off does not.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.grading.measure import describe, tolerance
+from trainer.core.grading.measure import describe
+from trainer.core.grading.precision import CLOSE_FACTOR, direction_tolerance, precision_of
 from trainer.core.grading.verdict import PartResult
 
 
@@ -19,7 +22,7 @@ def check_direction(ans: Any, exp: np.ndarray, typed: np.ndarray) -> PartResult:
     """Check a typed vector as a direction (any nonzero multiple, either sign).
 
     Args:
-        ans: the answer (its `rtol` bounds 1 − |cos| of the angle).
+        ans: the answer (its precision decides the accepted angle).
         exp: the expected vector.
         typed: the typed vector.
 
@@ -32,9 +35,19 @@ def check_direction(ans: Any, exp: np.ndarray, typed: np.ndarray) -> PartResult:
     nt, ne = float(np.linalg.norm(typed)), float(np.linalg.norm(exp))
     if nt == 0:
         return PartResult(False, 0.0, "The zero vector has no direction.")
-    cos = abs(float(typed @ exp)) / (nt * ne) if ne else 0.0
-    rtol, _ = tolerance(ans)
-    if 1 - cos <= max(rtol, 1e-9):
+    if ne == 0:
+        return PartResult(False, 0.0, "Not the same direction.")
+    u, w = typed / nt, exp / ne
+    if float(u @ w) < 0:
+        w = -w
+    # Stable for tiny angles, where the decision is made (acos of a cosine near 1 is not).
+    angle = 2 * math.atan2(float(np.linalg.norm(u - w)), float(np.linalg.norm(u + w)))
+    allowed = direction_tolerance(ans, typed)
+    if angle <= allowed:
         return PartResult(True, 1.0, "Correct (any nonzero multiple, either sign, is the same direction).")
-    angle = math.degrees(math.acos(min(1.0, cos)))
-    return PartResult(False, 0.0, f"Not the same direction: it is {angle:.1f}° away.")
+    degrees = math.degrees(angle)
+    if angle <= CLOSE_FACTOR * allowed:
+        return PartResult(False, 0.0, f"Close: {degrees:.2g}° away, more than rounding the entries to "
+                                      f"{precision_of(ans).text} explains ({math.degrees(allowed):.2g}°): "
+                                      "keep more digits.")
+    return PartResult(False, 0.0, f"Not the same direction: it is {degrees:.1f}° away.")

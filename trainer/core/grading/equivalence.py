@@ -27,6 +27,7 @@ POINTS = 10  # test points per formula
 MAX_DRAWS = 40  # draws tried to find POINTS points where the reference is finite
 MIN_POINTS = 4  # fewer usable points than this and the formula cannot be judged
 CACHE_SIZE = 128  # references kept (one per recently graded instance)
+LENGTH_POINTS = 2  # points also tried with the vectors one entry longer and one shorter
 _SALT = 0x6772_6164  # separates the grading points' stream from the instance's own draws
 
 EVAL_ERRORS = (EvalError, ArithmeticError, ValueError, TypeError, IndexError, KeyError,
@@ -91,6 +92,7 @@ class Reference:
     rtol: float
     atol: float
     ndims: dict[str, int] = field(default_factory=dict)
+    base: int = 0  # points[:base] are drawn as declared; the rest vary the vectors' length
     _memo: dict[int, Any] = field(default_factory=dict)
     _swapped: list[tuple[str, str, list[np.ndarray]]] | None = None
 
@@ -221,10 +223,61 @@ def _build(answer: Any, seed: int) -> Reference:
     if len(points) < MIN_POINTS:
         detail = f": {last}" if last else ""
         raise EvalError(f"the reference formula is not finite on enough points of its domain{detail}")
+    base = len(points)
+    for env in _other_lengths(points[:LENGTH_POINTS], variables, params):
+        try:
+            val = evaluate(fn, env)
+        except EvalError:
+            continue
+        if np.all(np.isfinite(val)):
+            points.append(env)
+            values.append(val)
     ndims = {name: int(np.ndim(points[0][name])) for name in variables + params
              if not isinstance(points[0][name], str)}
     return Reference(names=variables + params, variables=variables, points=points, values=values,
-                     rtol=float(answer.rtol), atol=max(float(answer.atol), 1e-12), ndims=ndims, fn=fn)
+                     rtol=float(answer.rtol), atol=max(float(answer.atol), 1e-12), ndims=ndims, fn=fn,
+                     base=base)
+
+
+def _other_lengths(points: Sequence[dict[str, Any]], variables: Sequence[str],
+                   params: Sequence[str]) -> list[dict[str, Any]]:
+    """The same points with every vector variable one entry longer and one entry shorter.
+
+    A recall formula over vectors must hold at any length: `sum(x)/3` agrees with `mean(x)` only
+    while x has 3 entries. The last entry is split in two halves (or the last two merged), which
+    keeps a probability vector a probability vector and every entry inside a domain that contains
+    its halves and sums. Skipped when lengths are tied to something else: a matrix variable, vectors
+    of different lengths, or a whole number of the point equal to the length (a declared n).
+    """
+    out: list[dict[str, Any]] = []
+    for env in points:
+        vecs = [v for v in variables if isinstance(env[v], np.ndarray) and env[v].ndim >= 1]
+        if not vecs or any(env[v].ndim != 1 for v in vecs):
+            return []
+        lengths = {env[v].size for v in vecs}
+        if len(lengths) != 1:
+            return []
+        size = lengths.pop()
+        for name in [*variables, *params]:
+            value = env[name]
+            if np.ndim(value) == 0 and not isinstance(value, str):
+                try:
+                    if float(value) == size:
+                        return []
+                except (TypeError, ValueError):
+                    return []
+            elif name not in vecs:
+                return []  # a vector parameter of the instance: its length is fixed
+        for grow in (True, False):
+            if not grow and size < 3:
+                continue
+            variant = dict(env)
+            for v in vecs:
+                a = np.asarray(env[v], dtype=float)
+                variant[v] = (np.concatenate([a[:-1], [a[-1] / 2, a[-1] / 2]]) if grow
+                              else np.concatenate([a[:-2], [a[-2] + a[-1]]]))
+            out.append(variant)
+    return out
 
 
 def matches(ref: Reference, typed: Sequence[np.ndarray], expected: Sequence[np.ndarray]) -> bool:

@@ -65,6 +65,11 @@ def _feedback(ref: fm.Reference, node: Node, vals: Sequence[np.ndarray]) -> str:
     if unused and len(ref.variables) > 1:
         detail = f" It does not use {', '.join(unused)}."
     bad = next(i for i, (t, r) in enumerate(zip(vals, ref.values)) if not fm.close(t, r, ref.rtol, ref.atol))
+    if ref.base and bad >= ref.base:
+        sizes = sorted({int(np.size(ref.points[0][v])) for v in ref.variables if np.ndim(ref.points[0][v]) == 1})
+        return ("It agrees while the vectors have " + ", ".join(map(str, sizes)) + " entries, but not at "
+                f"other lengths (at {ref.describe(ref.points[bad])}): a formula must hold for vectors "
+                "of any length — write the length as len(x), or use mean, rather than a number." + detail)
     if want.ndim == 0:
         where = (f" At {ref.describe(ref.points[bad])} it gives {float(vals[bad]):.4g}, "
                  f"the answer is {float(ref.values[bad]):.4g}.")

@@ -7,13 +7,17 @@ the wrong kind or shape (a vector for a number, a 2×3 matrix for a 2×2) is ref
 echo warns before Enter and the grader records nothing. The live
 echo in the UI shows `Reading.shown` or the refusal while the learner types; `grade` grades exactly
 the parts of the same reading, so the two can never disagree. Nothing typed is ever executed.
+Beyond the expression language it reads what depends on the answer: a unit after a value where the
+answer has one (`0.33 nats`), a decimal comma in a single number, multi parts named by their labels
+(`x = -1, y = -4`), and a choice as its letter, number, text or `option b`; the echo notes readings
+worth saying aloud (`\\log` is the natural log).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -28,9 +32,27 @@ from trainer.core.language.nodes import EvalError, MathInputError, Node
 from trainer.core.language.printing import echo
 
 LETTERS = "ABCDEFGH"
-_CHOICE = re.compile(r"^[(\[]?\s*([A-Za-z]|[0-9]{1,2})\s*[)\].:]?$")
+_CHOICE = re.compile(r"^(?:(?:option|answer|choice)\s+)?[(\[]?\s*([A-Za-z]|[0-9]{1,2})\s*[)\].:]?$",
+                     re.IGNORECASE)
+_CHOICE_WITH_TEXT = re.compile(r"^(?:(?:option|answer|choice)\s+)?[(\[]?\s*([A-Ha-h])\s*[)\].:]\s*(.+)$",
+                               re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"^\s*[-−]?(\d+),(\d+)\s*$")
 COMMA_NOTE = "the comma read as a decimal point"
+LOG_NOTE = "\\log read as the natural log, ln"
+# Units a learner may write after a value, by kind; the first name of each is how it is shown.
+UNITS: dict[str, tuple[str, tuple[str, ...], float]] = {
+    # name → (kind, spellings, size in the kind's base unit)
+    "nats": ("information", ("nats", "nat"), 1.0),
+    "bits": ("information", ("bits", "bit", "shannons", "shannon"), 0.6931471805599453),
+    "s": ("time", ("s", "sec", "secs", "second", "seconds"), 1.0),
+    "ms": ("time", ("ms", "millisecond", "milliseconds", "msec"), 1e-3),
+    "us": ("time", ("us", "µs", "μs", "microsecond", "microseconds"), 1e-6),
+    "min": ("time", ("min", "mins", "minute", "minutes"), 60.0),
+    "h": ("time", ("h", "hr", "hrs", "hour", "hours"), 3600.0),
+}
+_SPELLED = {sp.lower(): name for name, (_, spellings, _) in UNITS.items() for sp in spellings}
+_TRAILING_WORD = re.compile(r"^(.*?[0-9.)\]}%²³])\s*([A-Za-zµμ]+)\s*$", re.DOTALL)
+_LATEX_LOG = re.compile(r"\\log(?![a-zA-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -44,6 +66,7 @@ class PartReading:
         value: the typed value evaluated (value answers).
         choice: the 0-based option index as shown (choice answers).
         reference: the grading reference (formula answers): its points decide equivalence.
+        unit: the unit typed after the value, by its canonical name (e.g. "nats"), or "".
     """
 
     type: str
@@ -52,6 +75,7 @@ class PartReading:
     value: np.ndarray | None = field(default=None, compare=False)
     choice: int | None = None
     reference: Any = field(default=None, compare=False, repr=False)
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,6 +155,9 @@ def _read_multi(answer: Any, text: str, seed: int, mistakes: Sequence[Any]) -> t
             pieces.append((start, text[start:k]))
             start = k + 1
     n = len(answer.parts)
+    named = _named_parts(answer, text) if len(pieces) == 1 else None
+    if named is not None:
+        pieces = named
     hint = "e.g. " + " | ".join(["…"] * n)
     if len(pieces) < n:
         missing = answer.parts[len(pieces)]
@@ -143,8 +170,51 @@ def _read_multi(answer: Any, text: str, seed: int, mistakes: Sequence[Any]) -> t
     for i, ((offset, piece), part) in enumerate(zip(pieces, answer.parts)):
         if not piece.strip():
             raise MathInputError(f"part {i + 1} is empty", offset, "type a value for every part")
-        out.append(_read_part(part, piece, i, offset, seed, mistakes))
+        read = _read_part(part, piece, i, offset, seed, mistakes)
+        if named is not None:  # show which value went to which part, in the answer's order
+            read = replace(read, shown=f"{part.label} = {read.shown}")
+        out.append(read)
     return tuple(out)
+
+
+def _named_parts(answer: Any, text: str) -> list[tuple[int, str]] | None:
+    """`x = -1, y = -4`: parts named by their labels (any order), instead of separated by `|`.
+
+    Returns:
+        (offset, text) per part in the answer's order, or None when the text does not name every
+        part exactly once.
+    """
+    labels = [_norm(getattr(p, "label", "") or "") for p in answer.parts]
+    if not all(labels) or len(set(labels)) != len(labels):
+        return None
+    # Top-level separators: commas and semicolons outside brackets.
+    cuts, depth = [], 0
+    for k, ch in enumerate(text):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if ch in ",;" and depth == 0:
+            cuts.append(k)
+    found: dict[int, tuple[int, int]] = {}  # part → (value start, value end)
+    last = None
+    start = 0
+    for end in [*cuts, len(text)]:
+        segment = text[start:end]
+        eq = re.match(r"\s*(.+?)\s*[=:]\s*", segment)
+        label = _norm(eq.group(1)) if eq else None
+        if eq is not None and label in labels:
+            j = labels.index(label)
+            if j in found:
+                return None
+            found[j] = (start + eq.end(), end)
+            last = j
+        elif last is not None:  # `values = 1, -2`: a comma inside a part's value
+            found[last] = (found[last][0], end)
+        else:
+            return None
+        start = end + 1
+    if len(found) != len(labels):
+        return None
+    return [(found[j][0], text[found[j][0]:found[j][1]]) for j in range(len(labels))]
 
 
 def _read_part(ans: Any, text: str, part: int | None, offset: int, seed: int,
@@ -157,6 +227,7 @@ def _read_part(ans: Any, text: str, part: int | None, offset: int, seed: int,
             return _read_formula(ans, text, part, seed, mistakes)
         if ans.type not in KIND:
             raise MathInputError(f"answers of type {ans.type!r} cannot be graded")
+        text, unit = _unit(ans, text)
         note = ""
         if KIND[ans.type] == "scalar":
             text, note = _decimal_comma(text)
@@ -166,7 +237,54 @@ def _read_part(ans: Any, text: str, part: int | None, offset: int, seed: int,
         _refuse_wrong_shape(ans, value, [m for m in mistakes if getattr(m, "part", None) == part])
     except MathInputError as exc:
         raise _shifted(exc, offset) from None
-    return PartReading(ans.type, echo(node) + note, node=node, value=value)
+    shown = echo(node) + (f" {unit}" if unit else "") + note + _notes(text)
+    return PartReading(ans.type, shown, node=node, value=value, unit=unit)
+
+
+def _unit(ans: Any, text: str) -> tuple[str, str]:
+    """Split `0.33 nats` into the value's text and the unit's canonical name.
+
+    A unit is read only where the answer has one (`unit:` in the template); a different unit of the
+    same kind (bits for nats) is kept, for the grader to diagnose. The text keeps its length, so
+    positions in it stay where the learner typed them.
+    """
+    m = _TRAILING_WORD.match(text)
+    if m is None:
+        return text, ""
+    word = m.group(2)
+    name = _SPELLED.get(word.lower()) or _SPELLED.get(word)
+    if name is None:
+        return text, ""
+    want = getattr(ans, "unit", "") or ""
+    if not want:
+        raise MathInputError(f"this answer has no unit: type the value without '{word}'",
+                             text.rindex(word), "type only the number")
+    want_name = _SPELLED.get(want.lower(), want)
+    if name != want_name and (want_name not in UNITS or UNITS[name][0] != UNITS[want_name][0]):
+        raise MathInputError(f"'{word}' is not a unit of this answer (it is in {want})",
+                             text.rindex(word), f"type the value in {want}")
+    return m.group(1) + " " * (len(text) - len(m.group(1))), name
+
+
+def unit_factor(typed_unit: str, answer_unit: str) -> float | None:
+    """How many of the answer's unit one typed unit is (1 bit = 0.693 nats), or None if unrelated.
+
+    Args:
+        typed_unit: the canonical unit read after the value.
+        answer_unit: the unit the answer declares.
+
+    Returns:
+        The factor, or None.
+    """
+    a, b = UNITS.get(typed_unit), UNITS.get(_SPELLED.get(answer_unit.lower(), answer_unit))
+    if a is None or b is None or a[0] != b[0]:
+        return None
+    return a[2] / b[2]
+
+
+def _notes(text: str) -> str:
+    """Readings worth saying aloud in the echo: `\\log` is the natural logarithm here."""
+    return f"  ({LOG_NOTE})" if _LATEX_LOG.search(text) else ""
 
 
 def _refuse_wrong_shape(ans: Any, value: np.ndarray, mistakes: Sequence[Any]) -> None:
@@ -249,15 +367,21 @@ def choice_index(ans: Any, text: str) -> int:
         MathInputError: the text names no option.
     """
     n = len(ans.options)
-    s = text.strip()
+    s = text.strip().rstrip(".").strip() if len(text.strip()) > 2 else text.strip()
     m = _CHOICE.match(s)
+    with_text = _CHOICE_WITH_TEXT.match(s) if m is None else None
+    if with_text is not None:  # `B: ridge`, as the echo shows it: the letter and its option text
+        letter, said = with_text.groups()
+        k = LETTERS.index(letter.upper())
+        if k < n and _norm(said) == _norm(ans.options[k]):
+            return k
     if m and m.group(1).isalpha():
         idx = LETTERS.index(m.group(1).upper()) if m.group(1).upper() in LETTERS else n
     elif m:
         idx = int(m.group(1)) - 1
     else:
-        norm = " ".join(s.lower().split())
-        found = [i for i, o in enumerate(ans.options) if " ".join(str(o).lower().split()) == norm]
+        norm = _norm(s)
+        found = [i for i, o in enumerate(ans.options) if _norm(o) == norm]
         if not found:
             raise MathInputError(f"type the letter of an option, A to {LETTERS[n - 1]}", 0,
                                  f"for example {LETTERS[0]}")
@@ -265,6 +389,10 @@ def choice_index(ans: Any, text: str) -> int:
     if not 0 <= idx < n:
         raise MathInputError(f"there are only {n} options, A to {LETTERS[n - 1]}", 0)
     return idx
+
+
+def _norm(text: Any) -> str:
+    return " ".join(str(text).lower().replace("−", "-").split()).rstrip(".")
 
 
 def _read_formula(ans: Any, text: str, part: int | None, seed: int, mistakes: Sequence[Any]) -> PartReading:
@@ -275,7 +403,7 @@ def _read_formula(ans: Any, text: str, part: int | None, seed: int, mistakes: Se
     node = parse_answer(text, variables=ref.names, ndims=ref.ndims)
     own = [m for m in mistakes if getattr(m, "part", None) == part and m.value is not None]
     _refuse_solver_shortcuts(node, text, ans, own)
-    return PartReading("formula", echo(node), node=node, reference=ref)
+    return PartReading("formula", echo(node) + _notes(text), node=node, reference=ref)
 
 
 def _refuse_solver_shortcuts(node: Node, text: str, ans: Any, mistakes: Sequence[Any]) -> None:

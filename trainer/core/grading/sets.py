@@ -1,7 +1,8 @@
 """Set answers: the typed values matched to the expected ones in any order.
 
-Core layer, grading. Each expected value takes the closest unused typed value within tolerance;
-partial credit is the share matched out of the larger of the two counts.
+Core layer, grading. Each expected value takes the closest unused typed value within the answer's
+stated precision (see `trainer.core.grading.precision`); partial credit is the share matched out of
+the larger of the two counts.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.grading.measure import describe, tolerance
+from trainer.core.grading.measure import describe
+from trainer.core.grading.precision import precision_of
 from trainer.core.grading.verdict import PartResult
 
 
@@ -18,7 +20,7 @@ def check_set(ans: Any, exp: np.ndarray, typed: np.ndarray) -> PartResult:
     """Check typed values against an unordered set of expected values.
 
     Args:
-        ans: the answer (its `rtol` and `atol` are read).
+        ans: the answer (its precision).
         exp: the expected values.
         typed: the typed values (a vector).
 
@@ -28,12 +30,12 @@ def check_set(ans: Any, exp: np.ndarray, typed: np.ndarray) -> PartResult:
     exp = exp.reshape(-1)
     if typed.ndim != 1:
         return PartResult(False, 0.0, f"Expected {exp.size} values, got {describe(typed)}.")
-    rtol, atol = tolerance(ans)
+    policy = precision_of(ans)
     scale = float(np.max(np.abs(exp))) if exp.size else 0.0
     used = [False] * typed.size
     matched = 0
     for e in np.sort(exp):
-        tol = atol + rtol * max(abs(e), 0.1 * scale)
+        tol = float(policy.tolerance(e, scale))
         best, best_d = None, None
         for j, t in enumerate(typed):
             d = abs(t - e)
@@ -49,4 +51,5 @@ def check_set(ans: Any, exp: np.ndarray, typed: np.ndarray) -> PartResult:
     if typed.size != exp.size:
         return PartResult(False, score, f"Expected {exp.size} values, got {typed.size} "
                                         f"({matched} of them right).")
-    return PartResult(False, score, f"{matched} of {exp.size} values are right (any order is fine).")
+    return PartResult(False, score, f"{matched} of {exp.size} values are right (any order is fine; "
+                                    f"each is judged to {policy.text}).")

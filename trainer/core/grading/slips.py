@@ -25,7 +25,8 @@ class Slip:
 
     Attributes:
         id: kebab-case id reported as the diagnosis.
-        message: the explanation shown to the learner (may contain `{n}`).
+        message: the explanation shown to the learner (may contain `{n}`, and `{what}`: the
+            answer's context, e.g. "one (Entropy in bits)").
         kinds: answer shapes it applies to: "scalar", "vector", "matrix", "set".
         candidates: (expected, typed, ints) → values the slip would give (possibly none).
     """
@@ -64,6 +65,15 @@ def _transposed(b, t, ints):
     return _one(b.T)
 
 
+def _permuted(b, t, ints):
+    """The expected entries rearranged into the typed order (when the sorted values agree)."""
+    if b.ndim != 1 or t.shape != b.shape or b.size < 2 or np.allclose(b, b[0]):
+        return []
+    cand = np.empty_like(b)
+    cand[np.argsort(t, kind="stable")] = np.sort(b)
+    return [] if np.array_equal(cand, b) else _one(cand)
+
+
 def _normalization(b, t, ints):
     """Typed values proportional to a distribution but not summing to 1."""
     if b.ndim != 1 or t.shape != b.shape or np.any(b < 0) or abs(b.sum() - 1) > 1e-6:
@@ -98,11 +108,11 @@ SLIPS: tuple[Slip, ...] = (
          frozenset({"scalar", "vector", "matrix", "set"}), _sign),
     Slip("reciprocal", "Your answer is the reciprocal of the expected one: a ratio is upside down.",
          frozenset({"scalar"}), _reciprocal),
-    Slip("factor-of-two", "Your answer is twice the expected one: there is a factor of 2 too many "
-         "(the ½ in a squared loss, or something counted twice).",
+    Slip("factor-of-two", "Your answer is twice the expected {what}: there is a factor of 2 too many "
+         "(a term counted twice, or a factor ½ of the formula left out).",
          frozenset({"scalar", "vector", "matrix", "set"}), _times(2.0)),
-    Slip("half", "Your answer is half the expected one: a factor of 2 is missing (for example the 2 "
-         "that comes down when differentiating a square).",
+    Slip("half", "Your answer is half the expected {what}: a factor of 2 is missing (a term counted "
+         "once instead of twice, or a 2 dropped on the way).",
          frozenset({"scalar", "vector", "matrix", "set"}), _times(0.5)),
     Slip("log-base-2", "Off by a factor of ln 2 ≈ 0.693: a logarithm in base 2 (bits) where the natural "
          "log (nats) is meant, or the reverse.",
@@ -111,6 +121,9 @@ SLIPS: tuple[Slip, ...] = (
          "is meant, or the reverse.", frozenset({"scalar", "vector", "matrix", "set"}), _either(LN10)),
     Slip("transposed", "That is the transpose of the expected matrix: rows and columns are swapped "
          "(check the order of a product, A versus Aᵀ).", frozenset({"matrix"}), _transposed),
+    Slip("permuted", "Right values, wrong order: every entry you typed is an entry of the answer, but "
+         "in another place — check which index goes where (a true statement about a different "
+         "arrangement is still not this answer).", frozenset({"vector"}), _permuted),
     Slip("missing-normalization", "Your values are proportional to the answer but do not sum to 1: "
          "divide by their total to normalize.", frozenset({"vector"}), _normalization),
     Slip("n-vs-n-minus-1", "Off by the factor n/(n−1) with n = {n} (or its square root): dividing by n "
@@ -129,11 +142,13 @@ def slip_candidates(kind: str, expected: np.ndarray, typed: np.ndarray,
                     ints: Sequence[int] = ()) -> Iterator[tuple[Slip, np.ndarray, dict]]:
     """Every value a generic slip would give for this expected answer, in library order.
 
+    Message fields other than the slip's own (`{what}`: what the answer is) are filled by the caller.
+
     Args:
         kind: "scalar", "vector", "matrix" or "set".
         expected: the expected value as a float array.
         typed: the learner's value (a few slips, like normalization, depend on it).
-        ints: whole numbers of the instance (sample sizes, lengths) for the n/(n−1) slip.
+        ints: the declared sample size(s) for the n/(n−1) slip (none: the slip is not tried).
 
     Returns:
         An iterator of (slip, candidate value, message fields).

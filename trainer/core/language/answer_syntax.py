@@ -47,6 +47,7 @@ _FUNCTION_ALIASES = {"sigma": "sigmoid", "Sigma": "sum", "Phi": "Phi", "sqr": "s
 _REDUCTIONS = {"sum", "mean", "prod", "det", "trace", "norm", "len", "max", "min", "dot", "argmax",
                "argmin"}
 _TRANSPOSES = {"T", "transpose"}
+_INDICES = {"i", "j", "k", "n", "t"}  # the index letters of x_i in Σ x_i
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 
 
@@ -64,6 +65,7 @@ class _Parser:
         self.split_ws = arrays  # whitespace separates items (top level of an array answer, [ ])
         self.abs_depth = 0
         self.ndims = dict(ndims or {})
+        self._names: dict[int, tuple[Node, frozenset[str]]] = {}
 
     # --- token helpers ---
     @property
@@ -142,6 +144,8 @@ class _Parser:
                 last = k
         if last is None:
             return 0
+        if last == 0 and self.toks[1].kind != "end":
+            return 1  # `= 0.5`, `≈ 0.5`, `~ 0.5`: the value follows
         if last == 0 or self.toks[last + 1].kind == "end":
             raise MathInputError("'=' needs a value after it", self.toks[last].pos,
                                  "type only the value, e.g. 0.5")
@@ -192,9 +196,9 @@ class _Parser:
         node = self.unary()
         while True:
             t = self.tok
-            if self.is_op("*", "/", "@"):
+            if self.is_op("*", "/", "@", "//"):
                 self.advance()
-                if self.is_op("*", "/", "@"):
+                if self.is_op("*", "/", "@", "//"):
                     raise self.unexpected(self.tok, "two operators in a row")
                 node = BinOp(t.value, node, self.unary())
             elif self.implicit(t):
@@ -223,11 +227,26 @@ class _Parser:
         if isinstance(node, Call) and node.func in _REDUCTIONS:
             return 0
         best = 0
-        for name in free_names(node):
+        for name in self.names_in(node):
             best = max(best, min(self.ndims.get(name, 0), 2))
         if best and isinstance(node, Call) and node.func in _TRANSPOSES:
             return 2
         return best
+
+    def names_in(self, node: Node) -> frozenset[str]:
+        """`free_names`, remembered per node: a long product asks about its growing left side at every
+        factor, which would otherwise walk the whole product each time (quadratic in the length)."""
+        hit = self._names.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        if isinstance(node, BinOp):
+            names = self.names_in(node.left) | self.names_in(node.right)
+        elif isinstance(node, Unary):
+            names = self.names_in(node.operand)
+        else:
+            names = frozenset(free_names(node))
+        self._names[id(node)] = (node, names)
+        return names
 
     def implicit(self, t: Token) -> bool:
         if t.kind in ("num", "name", "frac", "sqrt", "cbrt"):
@@ -257,6 +276,11 @@ class _Parser:
                     self.tok.kind == "transpose":
                 self.advance()
                 return self.postfix_ops(Transpose(base))
+            if self.is_op("{") and self.is_op("}", tok=self.peek(2)) and (
+                    self.peek().kind == "transpose" or (self.peek().kind == "name" and self.peek().value == "T"
+                                                        and not self.is_var("T"))):
+                self.i += 3  # x^{\top}, x^{T}
+                return self.postfix_ops(Transpose(base))
             if self.tok.kind == "end":
                 raise MathInputError("'^' needs an exponent", caret.pos)
             self.enter(caret)
@@ -275,10 +299,11 @@ class _Parser:
             t = self.tok
             if t.kind == "sup":
                 self.advance()
+                exponent = self.superscript(t)
                 if isinstance(node, Name) and node.id == "e" and not self.is_var("e"):
-                    node = Call("exp", (Num(t.value),))
+                    node = Call("exp", (exponent,))
                 else:
-                    node = BinOp("**", node, Num(t.value))
+                    node = BinOp("**", node, exponent)
             elif t.kind == "transpose" or self.is_op("'"):
                 self.advance()
                 node = Transpose(node)
@@ -302,6 +327,20 @@ class _Parser:
                 node = self.index(node)
             else:
                 return node
+
+    def superscript(self, t: Token) -> Node:
+        """The exponent a superscript spells: `²` → 2, `ˣ` → x, `¹⁻ˣ` → 1 − x."""
+        if isinstance(t.value, int):
+            return Num(t.value)
+        try:
+            sub = _Parser(tokenize(t.value), self.variables, self.functions, False, False, self.ndims)
+            sub.depth = self.depth + 1
+            node = sub.expr()
+            if sub.tok.kind != "end":
+                raise sub.unexpected(sub.tok)
+        except MathInputError as exc:
+            raise MathInputError(f"cannot read the superscript {t.text}: {exc.message}", t.pos) from None
+        return node
 
     def index(self, node: Node) -> Node:
         opener = self.advance()
@@ -328,6 +367,17 @@ class _Parser:
             self.advance()
             a, b = t.value
             return Num(0.5) if (a, b) == (1, 2) else BinOp("/", Num(a), Num(b))
+        if t.kind == "latexfrac":
+            self.advance()
+            self.enter(t)
+            parts = []
+            for _ in range(2):
+                if not self.is_op("{"):
+                    raise MathInputError(f"{t.text} needs a numerator and a denominator in braces",
+                                         self.tok.pos, "e.g. \\frac{1}{3}")
+                parts.append(self.group())
+            self.depth -= 1
+            return BinOp("/", parts[0], parts[1])
         if t.kind in ("sqrt", "cbrt"):
             self.advance()
             if self.tok.kind == "end":
@@ -420,9 +470,23 @@ class _Parser:
         if name.lower() in NON_ANSWERS:
             raise MathInputError(f"'{t.text}' is not a finite number", t.pos,
                                  "an answer must be a finite value")
+        if t.text in ("Σ", "∑") and "sum" in self.functions and self.implicit(self.tok):
+            # Σ(x − x̄)²/(n − 1): a big operator sums the whole term after it, not just the bracket
+            self.enter(t)
+            node = Call("sum", (self.term(),))
+            self.depth -= 1
+            return node
         func = self.function_name(name, calls)
         if func is not None:
             return self.call(func, t)
+        if "_" in name and self.variables:
+            base, idx = name.rsplit("_", 1)
+            if self.is_var(base) and idx in _INDICES and self.ndims.get(base, 0) >= 1:
+                return Name(base)  # x_i under a sum: the entries of the vector x
+        if name.endswith("bar") and self.variables and "mean" in self.functions:
+            base = name[:-3].rstrip("_")
+            if self.is_var(base) and self.ndims.get(base, 0) == 1:
+                return Call("mean", (Name(base),))  # x̄, \bar{x}: the mean of the vector x
         if name in CONSTANTS and name not in ("True", "False"):
             return Name(name)
         if self.variables is not None:
@@ -466,7 +530,8 @@ class _Parser:
 
     def call(self, func: str, t: Token) -> Node:
         power = None
-        if self.tok.kind == "sup" and not self.tok.space:  # sin²(x), σ²… means (f(x))²
+        if self.tok.kind == "sup" and not self.tok.space and isinstance(self.tok.value, int):
+            # sin²(x), σ²… means (f(x))²
             power = self.advance().value
         if self.is_op("(") or self.is_op("{"):
             opener = self.advance()

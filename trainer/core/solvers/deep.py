@@ -406,7 +406,7 @@ EQUATIONS = [
         display=(
             "  xₜ = √ᾱₜ x₀ + √(1 − ᾱₜ) ε ,     ε ~ 𝒩(0, I)\n"
             "\n"
-            "  ᾱₜ = α₁α₂⋯αₜ  (many texts, like the seed, write it αₜ)"
+            "  ᾱₜ = α₁α₂⋯αₜ  (many texts write it αₜ)"
         ),
         summary=(
             "A diffusion model's forward process blends the data with Gaussian noise in closed "

@@ -16,7 +16,7 @@ MAX_SIZE = 100  # largest n for eye/ones/zeros
 MAX_FACTORIAL = 170  # the largest n whose factorial is a finite float
 
 __all__ = [
-    "exp", "log", "ln", "log2", "log10", "sqrt", "cbrt", "sign", "sin", "cos", "tan", "tanh",
+    "exp", "log", "ln", "log2", "log10", "sqrt", "cbrt", "sign", "sin", "cos", "tan", "tanh", "sinh", "cosh",
     "sigmoid", "softplus", "relu", "mean", "prod", "floor",
     "ceil", "clip", "dot", "outer", "norm", "T", "transpose", "inv", "det", "trace", "diag", "eye",
     "ones", "zeros", "sort", "argmax", "argmin", "cumsum", "factorial", "comb", "erf", "vector",
@@ -111,6 +111,16 @@ def tan(x):
 def tanh(x):
     """Hyperbolic tangent, elementwise."""
     return _out(np.tanh(_arr(x)))
+
+
+def sinh(x):
+    """Hyperbolic sine, elementwise."""
+    return _out(np.sinh(_arr(x)))
+
+
+def cosh(x):
+    """Hyperbolic cosine, elementwise."""
+    return _out(np.cosh(_arr(x)))
 
 
 def sigmoid(x):

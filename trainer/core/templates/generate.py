@@ -71,6 +71,16 @@ class Answer:
     label: str = ""
     variables: tuple[tuple[str, Sampler], ...] = ()
     env: Mapping[str, Any] = field(default_factory=dict)
+    decimals: int | None = None
+    unit: str = ""
+    sample_size: int | None = None
+
+    @property
+    def precision_text(self) -> str:
+        """The stated precision ("3 significant figures", "to 0.01"; "" for non-numeric answers)."""
+        from trainer.core.grading.precision import precision_text  # grading reads templates' answers
+
+        return precision_text(self)
 
     def sample_points(self, rng: np.random.Generator, count: int) -> list[dict[str, Any]]:
         """Draw `count` admissible points for a formula answer (each variable from its domain).
@@ -112,6 +122,12 @@ class Answer:
             out["sigfigs"] = self.sigfigs
         if self.percent:
             out["percent"] = True
+        if self.decimals is not None:
+            out["decimals"] = self.decimals
+        if self.unit:
+            out["unit"] = self.unit
+        if self.type in ("number", "vector", "matrix", "set", "direction"):
+            out["precision"] = self.precision_text
         if self.label:
             out["label"] = self.label
         return out
@@ -331,7 +347,8 @@ def _constant(message: str, field: str, attempt: int, line: int | None = None) -
 
 def _answer(spec: AnswerSpec, env: dict[str, Any], rng: np.random.Generator, where: str) -> Answer:
     common = {"rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs, "percent": spec.percent,
-              "label": spec.label}
+              "label": spec.label, "decimals": spec.decimals, "unit": spec.unit,
+              "sample_size": _sample_size(spec, env, where)}
     if spec.type == "multi":
         parts = tuple(_answer(p, env, rng, f"{where} part {i + 1}") for i, p in enumerate(spec.parts))
         display = " | ".join(p.display for p in parts)
@@ -360,6 +377,21 @@ def _answer(spec: AnswerSpec, env: dict[str, Any], rng: np.random.Generator, whe
         # A learner could never type it and the grader could never accept it: refuse the instance.
         raise GenerationError(f"{where} is not finite: {display}", where, kind="non-finite")
     return Answer(spec.type, value, display, **common)
+
+
+def _sample_size(spec: AnswerSpec, env: dict[str, Any], where: str) -> int | None:
+    if spec.sample_size is None:
+        return None
+    try:
+        n = spec.sample_size.run(env)
+    except EvalError as exc:
+        raise GenerationError(f"{where} sample size: {exc}", where) from None
+    if np.ndim(n) != 0:  # a vector names its own length
+        n = len(n) if np.ndim(n) == 1 else np.size(n)
+    f = float(n)
+    if not math.isfinite(f) or f != round(f) or f < 2:
+        raise GenerationError(f"{where}: sample size {n!r} is not a whole number ≥ 2", where)
+    return int(f)
 
 
 def _coerce(atype: str, value: Any, where: str) -> Any:

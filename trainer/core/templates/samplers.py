@@ -254,10 +254,19 @@ class ChoiceSampler(Sampler):
         values = spec["choice"]
         if not isinstance(values, list) or not values:
             raise SpecError("'choice' must be a non-empty list of values", "choice")
-        self.values = [np.asarray(v, dtype=float) if isinstance(v, list) else v for v in values]
+        self.values = [_choice_array(v) if isinstance(v, list) else v for v in values]
 
     def draw(self, rng, env):
         return self.values[int(rng.integers(len(self.values)))]
+
+
+def _choice_array(value: list) -> np.ndarray:
+    """A list among a `choice`'s values is a vector or matrix: numbers only (text goes in a plain value)."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise SpecError(f"a list among the 'choice' values must hold numbers only (a vector or matrix), "
+                        f"got {value!r}", "choice") from None
 
 
 class SimplexSampler(Sampler):

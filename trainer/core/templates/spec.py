@@ -53,7 +53,14 @@ ANSWER_FIELDS: dict[str, tuple[str, str]] = {
     "value": ("expr", "The expected value as an expression (for formula: the reference formula)."),
     "rtol": ("number", "Relative tolerance (default 1e-3)."),
     "atol": ("number", "Absolute tolerance (default 1e-9)."),
-    "sigfigs": ("integer", "Accept answers correct to this many significant figures instead."),
+    "sigfigs": ("integer", "Numeric answers: the significant figures required (default 3: a value correctly "
+                           "rounded to 3 significant figures, or anything more precise, is right). "
+                           "Replaces rtol."),
+    "decimals": ("integer", "Numeric answers: an absolute precision instead, in decimal places (2: 'to 0.01')."),
+    "unit": ("string", "Numeric answers: the unit the value is in (nats, bits, ms); a learner may type it "
+                       "after the value, and a different unit is diagnosed."),
+    "sample_size": ("expr", "Numeric answers: the sample size n of the computation (e.g. n or len(x)); "
+                            "only then is dividing by n versus n − 1 diagnosed."),
     "percent": ("boolean", "number: also accept a percentage such as 33.3%."),
     "options": ("texts", "choice: the options as written (placeholders allowed)."),
     "correct": ("integer", "choice: 1-based position of the right option as written."),
@@ -63,15 +70,15 @@ ANSWER_FIELDS: dict[str, tuple[str, str]] = {
     "label": ("string", "multi part: its label."),
 }
 ANSWER_KEYS: dict[str, set[str]] = {
-    "number": {"value", "rtol", "atol", "sigfigs", "percent"},
-    "integer": {"value"},
-    "vector": {"value", "rtol", "atol"},
-    "matrix": {"value", "rtol", "atol"},
-    "set": {"value", "rtol", "atol"},
-    "direction": {"value", "rtol", "atol"},
+    "number": {"value", "rtol", "atol", "sigfigs", "decimals", "percent", "unit", "sample_size"},
+    "integer": {"value", "unit"},
+    "vector": {"value", "rtol", "atol", "sigfigs", "decimals", "unit", "sample_size"},
+    "matrix": {"value", "rtol", "atol", "sigfigs", "decimals", "unit", "sample_size"},
+    "set": {"value", "rtol", "atol", "sigfigs", "decimals", "unit"},
+    "direction": {"value", "rtol", "atol", "sigfigs", "decimals"},
     "choice": {"options", "correct", "shuffle"},
     "formula": {"value", "variables", "rtol", "atol"},
-    "multi": {"parts"},
+    "multi": {"parts", "sample_size"},
 }
 MISTAKE_FIELDS: dict[str, tuple[str, bool, str]] = {
     "id": ("id", True, "Kebab-case id of the slip (reported in statistics)."),
@@ -122,7 +129,10 @@ class AnswerSpec:
     rtol: float = DEFAULT_RTOL
     atol: float = DEFAULT_ATOL
     sigfigs: int | None = None
+    decimals: int | None = None
     percent: bool = False
+    unit: str = ""
+    sample_size: CompiledExpr | None = None
     options: tuple[TextTemplate, ...] = ()
     correct: int = 0  # 0-based, as written
     shuffle: bool = True
@@ -416,6 +426,20 @@ class _Builder:
             if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 10:
                 raise self.fail(data.line_of("sigfigs"), "'sigfigs' must be a whole number from 1 to 10")
             kw["sigfigs"] = v
+        if "decimals" in data:
+            v = data["decimals"]
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 12:
+                raise self.fail(data.line_of("decimals"), "'decimals' must be a whole number from 0 to 12")
+            if "sigfigs" in data:
+                raise self.fail(data.line_of("decimals"), "give either 'sigfigs' or 'decimals', not both")
+            kw["decimals"] = v
+        if "unit" in data:
+            v = data["unit"]
+            if not isinstance(v, str) or not re.fullmatch(r"[A-Za-zµμ°%]{1,12}", v.strip()):
+                raise self.fail(data.line_of("unit"), "'unit' must be a short word, e.g. nats, bits or ms")
+            kw["unit"] = v.strip()
+        if "sample_size" in data:
+            kw["sample_size"] = self.expr(data["sample_size"], data.line_of("sample_size"), "sample size", known)
         for key in ("percent", "shuffle"):
             if key in data:
                 if not isinstance(data[key], bool):

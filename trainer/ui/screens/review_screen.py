@@ -120,7 +120,7 @@ def answer_placeholder(answer: Answer) -> str:
         "direction": "a vector (any nonzero multiple)",
         "choice": "the letter of your choice",
         "integer": "a whole number",
-    }.get(atype, "your answer — a number, 1/3, 2e-3, √2…") + "  ·  Enter submits"
+    }.get(atype, "your answer — a number, 1/3, 2e-3, √2…") + (f"  ·  {p}" if (p := getattr(answer, "precision_text", "")) else "") + "  ·  Enter submits"
 
 
 class ReviewScreen(Screen[None]):

@@ -1,0 +1,157 @@
+"""The precision policy of numeric answers: how close a typed value must be, and how to say so.
+
+Core layer, grading. Every numeric answer (number, vector, matrix, set, direction, the parts of a
+multi) states its precision: by default 3 significant figures; a template may demand more with
+`sigfigs:` or state an absolute precision with `decimals:` ("to 0.01"). A typed value t is right
+for an expected v when |t − v| ≤ max(half a unit in the last required place of v, rtol·|v|, atol);
+the relative term counts only under the default policy, since a stated `sigfigs`/`decimals` is the
+whole of the demand. Half a unit means that v correctly rounded (and anything more precise) passes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+DEFAULT_SIGFIGS = 3
+CLOSE_FACTOR = 10.0  # beyond the tolerance but within this many times it: "close, not precise enough"
+# Relative slack on the bound: 0.124 − 0.1235 is 5.000000000000004e-4 in floating point, and a value
+# exactly half a unit away rounds either way, so both neighbours count as correctly rounded.
+_SLACK = 1e-9
+# In a vector or matrix, an entry tiny next to the largest (numerical noise around 0) is judged at
+# this share of the largest entry's magnitude, so its significant figures never decide.
+SIG_FLOOR = 1e-2
+REL_FLOOR = 1e-2
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How precise a numeric answer must be.
+
+    Attributes:
+        sigfigs: significant figures required (None when `decimals` states an absolute precision).
+        decimals: decimal places required (absolute precision 0.5·10^−decimals), or None.
+        rtol: relative tolerance that also counts (0 when a precision is stated explicitly).
+        atol: absolute tolerance that always counts.
+    """
+
+    sigfigs: int | None = DEFAULT_SIGFIGS
+    decimals: int | None = None
+    rtol: float = 0.0
+    atol: float = 0.0
+
+    @property
+    def text(self) -> str:
+        """The precision in words: "3 significant figures" or "to 0.01"."""
+        if self.decimals is not None:
+            return "to " + (f"{10.0 ** -self.decimals:.{self.decimals}f}" if self.decimals > 0 else "the unit")
+        s = self.sigfigs or DEFAULT_SIGFIGS
+        return f"{s} significant figure{'s' if s != 1 else ''}"
+
+    def tolerance(self, expected: Any, scale: float | None = None) -> np.ndarray:
+        """The largest accepted |t − v| for each entry of an expected value.
+
+        Args:
+            expected: the expected value (a number or an array).
+            scale: the magnitude of the largest entry of the whole value (arrays: entries far below
+                it are judged at a share of it); None: each entry on its own.
+
+        Returns:
+            A float array of the expected value's shape.
+        """
+        v = np.abs(np.asarray(expected, dtype=float))
+        big = float(scale) if scale is not None else 0.0
+        if self.decimals is not None:
+            place = np.full(v.shape, 0.5 * 10.0 ** -self.decimals)
+        else:
+            mag = np.maximum(v, SIG_FLOOR * big)
+            with np.errstate(divide="ignore"):
+                exponent = np.floor(np.log10(np.where(mag > 0, mag, 1.0)))
+            place = np.where(mag > 0, 0.5 * 10.0 ** (exponent - (self.sigfigs or DEFAULT_SIGFIGS) + 1), 0.0)
+        rel = self.rtol * np.maximum(v, REL_FLOOR * big)
+        return np.maximum(np.maximum(place, rel), self.atol) * (1 + _SLACK)
+
+    def within(self, typed: Any, expected: Any, scale: float | None = None) -> np.ndarray:
+        """Entrywise: whether each typed entry is right for the expected one at this precision."""
+        t, e = np.asarray(typed, dtype=float), np.asarray(expected, dtype=float)
+        with np.errstate(invalid="ignore"):
+            return np.abs(t - e) <= self.tolerance(e, scale)
+
+    def close(self, typed: Any, expected: Any, scale: float | None = None) -> np.ndarray:
+        """Entrywise: whether each entry is within `CLOSE_FACTOR` times the tolerance."""
+        t, e = np.asarray(typed, dtype=float), np.asarray(expected, dtype=float)
+        with np.errstate(invalid="ignore"):
+            return np.abs(t - e) <= CLOSE_FACTOR * self.tolerance(e, scale)
+
+
+def precision_of(ans: Any) -> Precision:
+    """The precision an answer (or a part) states.
+
+    Args:
+        ans: an `Answer` (its `sigfigs`, `decimals`, `rtol` and `atol` are read when present).
+
+    Returns:
+        The policy: the stated `decimals` or `sigfigs`, else 3 significant figures together with
+        the answer's relative tolerance.
+    """
+    sigfigs = getattr(ans, "sigfigs", None)
+    decimals = getattr(ans, "decimals", None)
+    atol = float(getattr(ans, "atol", 0.0) or 0.0)
+    if decimals is not None:
+        return Precision(None, int(decimals), 0.0, atol)
+    if sigfigs:
+        return Precision(int(sigfigs), None, 0.0, atol)
+    return Precision(DEFAULT_SIGFIGS, None, float(getattr(ans, "rtol", 0.0) or 0.0), atol)
+
+
+def precision_text(ans: Any) -> str:
+    """What the answer bar says about precision: "3 significant figures", "to 0.01", or "".
+
+    Args:
+        ans: an `Answer`; a multi answer names each part's precision when they differ.
+
+    Returns:
+        The text; empty for answers that are not numeric approximations (integer, choice, formula).
+    """
+    atype = getattr(ans, "type", "number")
+    if atype == "multi":
+        texts = [(getattr(p, "label", "") or f"part {i + 1}", precision_text(p))
+                 for i, p in enumerate(getattr(ans, "parts", ()))]
+        shown = {t for _, t in texts if t}
+        if len(shown) <= 1:
+            return next(iter(shown), "")
+        return "; ".join(f"{label}: {t}" for label, t in texts if t)
+    if atype not in ("number", "vector", "matrix", "set", "direction"):
+        return ""
+    return precision_of(ans).text
+
+
+def direction_tolerance(ans: Any, typed: np.ndarray) -> float:
+    """The largest angle (radians) between a typed vector and the expected direction.
+
+    Rounding each entry of the typed vector to the stated precision moves it by at most that
+    entry's tolerance; the angle this can turn it through is at most ‖tolerances‖ / ‖typed‖.
+
+    Args:
+        ans: the direction answer (its precision).
+        typed: the typed vector (nonzero).
+
+    Returns:
+        The accepted angle in radians.
+    """
+    t = np.asarray(typed, dtype=float).reshape(-1)
+    norm = float(np.linalg.norm(t))
+    if norm == 0:
+        return 0.0
+    tol = precision_of(ans).tolerance(t, float(np.max(np.abs(t))))
+    return float(np.linalg.norm(tol)) / norm + 1e-12
+
+
+def magnitude_text(x: float) -> str:
+    """A difference in words-friendly form: 4.3e-04 → 0.00043."""
+    if x == 0 or not math.isfinite(x):
+        return str(x)
+    return f"{x:.2g}" if 1e-4 <= abs(x) < 1e5 else f"{x:.1e}"
