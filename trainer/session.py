@@ -14,14 +14,14 @@ import os
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
 from trainer.core import scheduling as sched
 from trainer.core.progress.stats import HEATMAP_DAYS, Stats, TemplateInfo, compute_stats, streaks
-from trainer.core.scheduling import CardState
+from trainer.core.scheduling import CardState, StudyFilter
 from trainer.storage import ConflictError, ReviewRecord, Store, StoreError
 
 if TYPE_CHECKING:
@@ -82,6 +82,52 @@ class Outcome:
     reviewed_at: datetime | None = None
 
 
+class TodaySummary(TypedDict):
+    """Today's practice so far, for the "nothing due" screen (see `Session.today_summary`).
+
+    Keys:
+        reviews: answers recorded today (the learning day, see docs/data.md).
+        correct: how many of them were right.
+        accuracy: correct / reviews (None with no reviews).
+        time_ms: answer time summed over today's reviews.
+        next_due: when something is next available (UTC), or None.
+        next_due_local: the same in the learner's zone (the `timezone` setting), or None.
+        next_due_today: the next time falls on today's local calendar date (else a weekday is shown).
+    """
+
+    reviews: int
+    correct: int
+    accuracy: float | None
+    time_ms: int
+    next_due: datetime | None
+    next_due_local: datetime | None
+    next_due_today: bool
+
+
+def summary_line(summary: TodaySummary) -> str:
+    """"21 reviews in 14 min, 86% right, next at 09:10" (the weekday is added when not today).
+
+    Args:
+        summary: `Session.today_summary()`.
+
+    Returns:
+        One line of text.
+    """
+    n = summary["reviews"]
+    parts = []
+    if n:
+        minutes = round(summary["time_ms"] / 60_000)
+        spent = f"{minutes} min" if minutes else "under a minute"
+        accuracy = summary["accuracy"] or 0.0
+        parts.append(f"{n} review{'s' if n != 1 else ''} in {spent}, {accuracy:.0%} right")
+    else:
+        parts.append("no reviews yet")
+    when = summary["next_due_local"]
+    if when is not None:
+        parts.append(f"next at {when:%H:%M}" if summary["next_due_today"] else f"next at {when:%a} {when:%H:%M}")
+    return ", ".join(parts)
+
+
 class Summary(TypedDict):
     """The home screen's numbers (see `Session.summary`)."""
 
@@ -91,6 +137,8 @@ class Summary(TypedDict):
     streak: int
     desired_retention: float
     next_due: datetime | None
+    study: str
+    today: TodaySummary
 
 
 @dataclass(frozen=True)
@@ -149,7 +197,7 @@ class Session:
     def __init__(self, bank, store: Store, *, clock: Callable[[], datetime], seed: int | None = None,
                  settings: dict | None = None, loader: Callable[[], Any] | None = None,
                  generate: Callable[[Any, int], Instance] | None = None,
-                 grade: Callable[[Instance, str], Verdict] | None = None):
+                 grade: Callable[[Instance, str], Verdict] | None = None, study: StudyFilter | None = None):
         """
         Args:
             bank: the loaded bank (`templates` dict, `errors` list, `get(id)`).
@@ -161,6 +209,7 @@ class Session:
             loader: rebuilds the bank from disk (used by `reload`).
             generate: `generate(template, seed) -> Instance` (default: trainer.core.templates.generate).
             grade: `grade(instance, text) -> Verdict` (default: trainer.core.grading.grade).
+            study: study only this part of the bank (None: all of it); see `set_study`.
         """
         self.bank = bank
         self.store = store
@@ -173,6 +222,8 @@ class Session:
         self._generate = generate or _default_generate
         self._grade = grade or _default_grade
         self._last_equation: str | None = None
+        #: The part of the bank the review queue serves (empty: all of it).
+        self.study = study or StudyFilter()
         #: This session's reviews, oldest first, with the Item each answered (undo serves it again).
         self._history: list[tuple[int, Item]] = []
         #: The card after each rating, computed when a review was recorded (what a re-rating writes).
@@ -188,15 +239,20 @@ class Session:
     @classmethod
     def open(cls, db_path: str | os.PathLike, *, bank_paths: Sequence[os.PathLike],
              clock: Callable[[], datetime], seed: int | None = None, backups_dir: os.PathLike | None = None,
-             settings: dict | None = None) -> Session:
+             settings: dict | None = None, study: StudyFilter | None = None) -> Session:
         """Open the store at `db_path`, load the bank from `bank_paths`, take today's backup.
 
         A database that can only be read (read-only file or folder, full disk) still opens: the
         session then lists why in `notices`, and each answer raises the storage error when saved.
         A daily backup that fails (full disk, a failed integrity check) is a notice too, not a failure.
 
+        Args:
+            study: study only this part of the bank; checked against the loaded bank.
+
         Raises:
             trainer.storage.StoreError: the database cannot be used (message says why).
+            ValueError: `study` names a topic, tag or equation the bank does not have (the
+                message lists the known ones); the store is closed again.
         """
         from trainer.core.templates import load_bank
 
@@ -207,12 +263,18 @@ class Session:
             return load_bank([os.fspath(p) for p in bank_paths], lazy=True)
 
         session = cls(loader(), store, clock=clock, seed=seed, settings=settings, loader=loader)
+        if study is not None and not study.empty:
+            try:
+                session.set_study(study)
+            except ValueError:
+                store.close()
+                raise
         if store.read_only:
             session.notices.append(f"Read only — answers will not be saved: {store.read_only_reason}. "
                                    "Your progress is intact; once the cause is fixed, answers are saved again.")
         if backups_dir is not None:
             try:
-                store.auto_backup(backups_dir, sched.day_of(clock()), int(session.settings["backups_keep"]))
+                store.auto_backup(backups_dir, session.day_of(clock()), int(session.settings["backups_keep"]))
             except StoreError as exc:
                 session.notices.append(f"Today's backup was not taken: {exc}")
         return session
@@ -251,6 +313,51 @@ class Session:
     def _now(self) -> datetime:
         return sched.require_utc(self.clock())
 
+    # ------------------------------------------------------------------ days and study scope
+    @property
+    def timezone(self) -> tzinfo:
+        """The learner's zone (the `timezone` setting; "local" is this machine's)."""
+        return sched.resolve_timezone(str(self.settings["timezone"]))
+
+    def _day_args(self) -> tuple[int, tzinfo]:
+        return int(self.settings["next_day_starts_at"]), self.timezone
+
+    def day_of(self, when: datetime) -> str:
+        """The learning day of a moment, by the `next_day_starts_at` and `timezone` settings."""
+        hour, tz = self._day_args()
+        return sched.day_of(when, hour, tz)
+
+    def next_day_start(self, when: datetime) -> datetime:
+        """When the learning day after the one holding `when` starts (UTC)."""
+        hour, tz = self._day_args()
+        return sched.next_day_start(when, hour, tz)
+
+    def set_study(self, study: StudyFilter | None) -> None:
+        """Study only part of the bank, with the normal schedule (None or an empty filter: all of it).
+
+        Raises:
+            ValueError: a topic, tag or equation no template has (the message lists the known
+                ones), or a combination no template matches. The scope is then unchanged.
+        """
+        study = study or StudyFilter()
+        if not study.empty:
+            study.check(self.templates)
+        self.study = study
+        self._last_equation = None
+
+    def study_scopes(self) -> tuple[dict[str, list[str]], list[str]]:
+        """What can be studied, for a picker.
+
+        Returns:
+            ({topic: its equation ids, sorted} in topic order, every tag sorted).
+        """
+        by_topic: dict[str, set[str]] = {}
+        tags: set[str] = set()
+        for t in self.templates:
+            by_topic.setdefault(t.topic, set()).add(t.equation)
+            tags.update(getattr(t, "tags", ()) or ())
+        return {topic: sorted(by_topic[topic]) for topic in sorted(by_topic)}, sorted(tags)
+
     def _template(self, template_id: str):
         template = self.bank.templates.get(template_id)
         if template is None:
@@ -260,20 +367,26 @@ class Session:
     # ------------------------------------------------------------------ the queue
     def _queue(self, now: datetime) -> tuple[list[sched.Candidate], dict]:
         settings = self.settings
-        counts = self.store.day_counts(sched.day_of(now))
+        counts = self.store.day_counts(self.day_of(now))
         due, blocked = self.store.queue_cards(now + sched.LEARN_AHEAD, now)
+        study = self.study
         candidates = []
         for rec in due:
             template = self.bank.templates.get(rec.template_id)
-            if template is not None:  # orphaned cards keep their history but are not served
-                candidates.append(sched.Candidate(rec.template_id, template.equation, rec.card))
-        for tid, template in _curriculum(self.bank.templates.values()):
-            if tid not in blocked:
-                candidates.append(sched.Candidate(tid, template.equation))
+            # Orphaned cards keep their history but are not served; outside the study scope they wait.
+            if template is not None and study.matches(template):
+                candidates.append(sched.Candidate(rec.template_id, template.equation, rec.card,
+                                                  topic=template.topic))
         limits = {"new_left": max(0, int(settings["new_per_day"]) - counts["new_cards"]),
                   "reviews_left": max(0, int(settings["reviews_per_day"]) - counts["review_cards"]),
                   "reviewed_today": counts["reviews"]}
-        queue = sched.build_queue(candidates, now, new_left=limits["new_left"],
+        new = [sched.Candidate(tid, template.equation, topic=template.topic)
+               for tid, template in _curriculum(self.bank.templates.values())
+               if tid not in blocked and study.matches(template)]
+        new = sched.interleave_new(new, last_equation=self._last_equation,
+                                   recent_new_topics=self.store.recent_new_topics(sched.MAX_TOPIC_RUN),
+                                   limit=limits["new_left"])
+        queue = sched.build_queue(candidates + new, now, new_left=limits["new_left"],
                                   reviews_left=limits["reviews_left"])
         return queue, limits
 
@@ -311,7 +424,8 @@ class Session:
         item, spent = self._held
         self._held = None
         tid = item.instance.template_id
-        if tid not in self.bank.templates:
+        template = self.bank.templates.get(tid)
+        if template is None or not self.study.matches(template):  # gone, or outside the study scope now
             return None
         rec = self.store.card(tid)
         if rec is not None and (rec.suspended or (rec.buried_until is not None and rec.buried_until > now)):
@@ -335,11 +449,12 @@ class Session:
         if queue:
             return now
         times = []
-        tomorrow = sched.next_day_start(now)
+        tomorrow = self.next_day_start(now)
         started = set()
         for rec in self.store.cards():
             started.add(rec.template_id)
-            if rec.suspended or rec.template_id not in self.bank.templates:
+            template = self.bank.templates.get(rec.template_id)
+            if rec.suspended or template is None or not self.study.matches(template):
                 continue
             if rec.card.state == "new":
                 if rec.buried_until is not None:
@@ -350,7 +465,7 @@ class Session:
                 when = rec.buried_until
             if when is not None:
                 times.append(max(when, tomorrow) if when <= now else when)
-        if any(tid not in started for tid in self.bank.templates):
+        if any(tid not in started and self.study.matches(t) for tid, t in self.bank.templates.items()):
             times.append(tomorrow)
         future = [t for t in times if t is not None]
         return min(future) if future else None
@@ -361,17 +476,20 @@ class Session:
         Returns:
             {"due_now": due learning/review cards available now (within today's review cap),
              "new_left_today", "reviewed_today", "streak" (current, days), "desired_retention",
-             "next_due" (datetime or None; now when something is available)}.
+             "next_due" (datetime or None; now when something is available),
+             "study" (the study scope, e.g. "topic probability"; "" for the whole bank),
+             "today" (`today_summary()`)}.
         """
         now = self._now()
         queue, limits = self._queue(now)
         due_now = sum(1 for c in queue if c.card.state != "new" and c.card.due is not None and c.card.due <= now)
         new_available = sum(1 for c in queue if c.card.state == "new")
         active = self.store.active_days(limit=HEATMAP_DAYS * 10)
-        current, _ = streaks(active, sched.day_of(now))
+        current, _ = streaks(active, self.day_of(now))
+        next_due = self.next_due()
         return Summary(due_now=due_now, new_left_today=new_available, reviewed_today=limits["reviewed_today"],
                        streak=current, desired_retention=float(self.settings["desired_retention"]),
-                       next_due=self.next_due())
+                       next_due=next_due, study=self.study.describe(), today=self._today(now, next_due))
 
     # ------------------------------------------------------------------ answering
     def submit(self, item: Item, text: str, *, hint_used: bool = False) -> Outcome:
@@ -457,7 +575,7 @@ class Session:
             verdict=json.dumps(verdict.to_dict()), correct=bool(verdict.correct), score=float(verdict.score),
             diagnosis_id=verdict.diagnosis.id if verdict.diagnosis is not None else None,
             rating=rating, auto_rating=rating, decided="auto", hint_used=bool(hint_used), response_ms=response_ms,
-            reviewed_at=now, day=sched.day_of(now), card_before=before, card_after=after,
+            reviewed_at=now, day=self.day_of(now), card_before=before, card_after=after,
             suspend=settings["leech_action"] == "suspend" and after.leech and not before.leech)
         return record, decision, previews
 
@@ -512,9 +630,9 @@ class Session:
         return None
 
     def bury(self, template_id: str) -> None:
-        """Hide a template until the next day starts (UTC midnight)."""
+        """Hide a template until the next learning day starts (`next_day_starts_at`, local time)."""
         template = self.bank.templates.get(template_id)
-        self.store.bury(template_id, sched.next_day_start(self._now()),
+        self.store.bury(template_id, self.next_day_start(self._now()),
                         equation=template.equation if template else None, topic=template.topic if template else None)
 
     def suspend(self, template_id: str) -> None:
@@ -581,9 +699,31 @@ class Session:
     def stats(self) -> Stats:
         """The `trainer stats --json` payload (keys documented in docs/data.md)."""
         now = self._now()
-        since = (now - timedelta(days=HEATMAP_DAYS - 1)).date().isoformat()
+        hour, tz = self._day_args()
+        since = (datetime.fromisoformat(sched.day_of(now, hour, tz)) - timedelta(days=HEATMAP_DAYS - 1)).date().isoformat()
         rows = self.store.stats_rows(since)
-        return compute_stats(rows, self._infos(), now, desired_retention=float(self.settings["desired_retention"]))
+        return compute_stats(rows, self._infos(), now, desired_retention=float(self.settings["desired_retention"]),
+                             day_start_hour=hour, tz=tz)
+
+    def today_summary(self) -> TodaySummary:
+        """Today's reviews, time and accuracy, and when something is next available.
+
+        "Today" is the learning day (`next_day_starts_at`, `timezone`); the time is the answer time
+        of today's reviews (from each problem shown to its answer), as Anki counts study time.
+
+        Returns:
+            A TodaySummary (format it with `summary_line`).
+        """
+        return self._today(self._now(), self.next_due())
+
+    def _today(self, now: datetime, next_due: datetime | None) -> TodaySummary:
+        counts = self.store.day_practice(self.day_of(now))
+        reviews, correct = counts["reviews"], counts["correct"]
+        tz = self.timezone
+        local = next_due.astimezone(tz) if next_due is not None else None
+        return TodaySummary(reviews=reviews, correct=correct, accuracy=correct / reviews if reviews else None,
+                            time_ms=counts["time_ms"], next_due=next_due, next_due_local=local,
+                            next_due_today=local is not None and local.date() == now.astimezone(tz).date())
 
     # ------------------------------------------------------------------ quiz and preview
     def start_quiz(self, count: int, topics: Iterable[str] | None = None,

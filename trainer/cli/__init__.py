@@ -50,6 +50,18 @@ def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="extra problem folder, loaded after the bundled bank (repeatable)")
 
 
+def study_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """`--topic`, `--tag`, `--equation`: review only part of the bank, scheduled as usual.
+
+    Each may be repeated or given a comma list; within one option any value matches, the options
+    combine with "and". `trainer tui` takes them too (SUPPRESS there, as for `--seed`).
+    """
+    for flag, what in (("--topic", "topic"), ("--tag", "tag"), ("--equation", "equation id")):
+        parser.add_argument(flag, metavar=what.split()[0].upper(), action="append",
+                            default=argparse.SUPPRESS if suppress else None,
+                            help=f"study only this {what}, with normal scheduling (repeatable, or a comma list)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, every command registered."""
     parser = argparse.ArgumentParser(
@@ -61,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common_options(parser, suppress=False)
     parser.add_argument("--seed", type=int, default=None,
                         help="deterministic session (same problems in the same order), for demos and tests")
+    study_options(parser, suppress=False)
     common = argparse.ArgumentParser(add_help=False)
     _common_options(common, suppress=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -60,7 +60,8 @@ def register(subparsers, common) -> None:
     p = subparsers.add_parser("config", parents=[common], help="show or change settings",
                               description="Without arguments, list settings; with KEY, show one; with KEY VALUE, "
                               "set it. Keys: desired_retention, new_per_day, reviews_per_day, "
-                              "leech_threshold, leech_action (tag|suspend), backups_keep.")
+                              "leech_threshold, leech_action (tag|suspend), backups_keep, next_day_starts_at (hour 0-23), "
+                              "timezone (local, UTC or an IANA name).")
     p.add_argument("key", nargs="?", help="setting name")
     p.add_argument("value", nargs="?", help="new value")
     p.add_argument("--json", action="store_true", help="print JSON")

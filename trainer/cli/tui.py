@@ -1,6 +1,7 @@
 """`trainer` / `trainer tui`: open the Textual app on the progress database and the problem bank.
 
-CLI layer (composition root for the TUI). Resolves `--db`, `--problems`, `--seed` and the clock
+CLI layer (composition root for the TUI). Resolves `--db`, `--problems`, `--seed`, the study scope
+(`--topic`, `--tag`, `--equation`: an unknown one is a usage error listing the known) and the clock
 (`TRAINER_NOW`, see `trainer.cli.clock`), then hands the
 app a *factory* that opens the store, loads the bank and builds the session: it runs on the app's
 session thread while Textual draws its first frame, so numpy, the bank and SQLite load in parallel
@@ -24,10 +25,23 @@ def register(subparsers, common) -> None:
                                    "see your progress, browse the bank.")
     parser.add_argument("--seed", type=int, default=argparse.SUPPRESS,
                         help="deterministic session (same problems in the same order)")
+    from trainer.cli import study_options
+
+    study_options(parser, suppress=True)
     parser.set_defaults(handler=run)
 
 
-def session_factory(db: Path, folders: list[Path], seed: int | None, clock=None):
+def study_filter(args):
+    """The StudyFilter of `--topic/--tag/--equation` (None when none was given)."""
+    topics, tags, equations = (getattr(args, name, None) for name in ("topic", "tag", "equation"))
+    if not (topics or tags or equations):
+        return None
+    from trainer.core.scheduling.study import StudyFilter
+
+    return StudyFilter.build(topics, tags, equations)
+
+
+def session_factory(db: Path, folders: list[Path], seed: int | None, study=None, clock=None):
     """A zero-argument callable that builds the real session (called on the session thread).
 
     `clock` is the run's clock (see `trainer.cli.clock`; default: the system's UTC time).
@@ -42,9 +56,11 @@ def session_factory(db: Path, folders: list[Path], seed: int | None, clock=None)
 
         try:
             return Session.open(db, bank_paths=folders, clock=clock or (lambda: datetime.now(timezone.utc)),
-                                seed=seed, backups_dir=locations.backups_dir(db))
+                                seed=seed, backups_dir=locations.backups_dir(db), study=study)
         except StoreError as exc:
             raise UserError(str(exc)) from None
+        except ValueError as exc:  # an unknown --topic/--tag/--equation: a usage error
+            raise UserError(f"{exc}", 2) from None
         finally:
             # The start-up heap (modules, the bank) lives as long as the app: freeze it so the
             # collector, paused by `run` while it was built, never scans it again.
@@ -71,7 +87,7 @@ def run(args) -> int:
     gc.disable()  # start-up allocates much and frees little; the factory re-enables collection
 
     # Started before Textual is imported: numpy, SQLite and the bank load while the UI starts.
-    runner = SessionRunner(session_factory(db, folders, getattr(args, "seed", None), clock))
+    runner = SessionRunner(session_factory(db, folders, getattr(args, "seed", None), study_filter(args), clock))
 
     from trainer.ui.app import TrainerApp
 

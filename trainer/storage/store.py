@@ -621,10 +621,26 @@ class Store:
         return [r[0] for r in rows][::-1]
 
     def day_counts(self, day: str) -> dict[str, int]:
-        """Today's tallies: reviews, new cards introduced, review-state cards reviewed."""
+        """One learning day's tallies (by the `day` column as recorded, see docs/data.md): reviews,
+        new cards introduced, review-state cards reviewed."""
         row = self.conn.execute("SELECT coalesce(sum(reviews), 0), coalesce(sum(new_cards), 0), "
                                 "coalesce(sum(review_cards), 0) FROM review_days WHERE day = ?", (day,)).fetchone()
         return {"reviews": row[0], "new_cards": row[1], "review_cards": row[2]}
+
+    def day_practice(self, day: str) -> dict[str, int]:
+        """One learning day's practice: {"reviews", "correct", "time_ms" (answer time summed)}."""
+        row = self.conn.execute("SELECT coalesce(sum(reviews), 0), coalesce(sum(correct), 0), "
+                                "coalesce(sum(time_ms), 0) FROM review_days WHERE day = ?", (day,)).fetchone()
+        return {"reviews": row[0], "correct": row[1], "time_ms": row[2]}
+
+    def recent_new_topics(self, limit: int) -> list[str]:
+        """Topics of the latest first reviews (new cards introduced), oldest first, at most `limit`.
+
+        The queue uses them to keep a run of new cards of one topic short, across restarts and undo.
+        """
+        rows = self.conn.execute("SELECT coalesce(topic, '') FROM reviews WHERE review_state = 0 "
+                                 "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [r[0] for r in rows][::-1]
 
     def active_days(self, limit: int = 3650) -> list[str]:
         """Days with at least one review, newest first (at most `limit`)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypedDict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from trainer.core.scheduling import CardState, day_of, iso, retrievability
 
@@ -175,20 +175,22 @@ def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def forecast(cards: Iterable[StoredCard], now: datetime, days: int = FORECAST_DAYS) -> list[dict]:
+def forecast(cards: Iterable[StoredCard], now: datetime, days: int = FORECAST_DAYS, *,
+             day_start_hour: int = 0, tz: tzinfo = timezone.utc) -> list[dict]:
     """Cards falling due on each of the next `days` days (day 0 includes everything overdue).
 
-    Suspended and new cards are not counted.
+    Suspended and new cards are not counted. Days are learning days (`day_of` with the given
+    day start hour and zone).
 
     Returns:
         [{"day": 'YYYY-MM-DD', "due": n}, ...] of length `days`.
     """
-    today = date.fromisoformat(day_of(now))
+    today = date.fromisoformat(day_of(now, day_start_hour, tz))
     out = [0] * days
     for info in cards:
         if info.suspended or info.card.state == "new" or info.card.due is None:
             continue
-        offset = (date.fromisoformat(day_of(info.card.due)) - today).days
+        offset = (date.fromisoformat(day_of(info.card.due, day_start_hour, tz)) - today).days
         if offset < days:
             out[max(0, offset)] += 1
     return [{"day": (today + timedelta(days=i)).isoformat(), "due": n} for i, n in enumerate(out)]
@@ -225,7 +227,7 @@ def mastery(templates: Sequence[TemplateInfo], cards: Mapping[str, StoredCard], 
 
 
 def compute_stats(rows: Mapping, templates: Sequence[TemplateInfo], now: datetime, *,
-                  desired_retention: float) -> Stats:
+                  desired_retention: float, day_start_hour: int = 0, tz: tzinfo = timezone.utc) -> Stats:
     """The `trainer stats --json` payload.
 
     Args:
@@ -234,11 +236,13 @@ def compute_stats(rows: Mapping, templates: Sequence[TemplateInfo], now: datetim
         templates: the bank's templates (orphans are stored ids absent from here).
         now: the current time.
         desired_retention: the learner's target, reported beside the measured retention.
+        day_start_hour: the local hour learning days start at (today, streak, forecast).
+        tz: the learner's zone.
 
     Returns:
         A JSON-able dict; every key is documented in docs/data.md.
     """
-    today = day_of(now)
+    today = day_of(now, day_start_hour, tz)
     cards = {c.template_id: c for c in rows["cards"]}
     bank_ids = {t.template_id for t in templates}
     days = rows["days"]
@@ -282,7 +286,7 @@ def compute_stats(rows: Mapping, templates: Sequence[TemplateInfo], now: datetim
             "by_month": [{"month": m, "retention": ratio(p, n), "count": n}
                          for m, (n, p) in sorted(rows["retention"].items())],
         },
-        "forecast": forecast(cards.values(), now),
+        "forecast": forecast(cards.values(), now, day_start_hour=day_start_hour, tz=tz),
         "mastery": mastery(templates, cards, now),
         "topics": topics,
         "mistakes": list(rows["mistakes"]),

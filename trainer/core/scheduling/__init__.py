@@ -10,6 +10,7 @@ from trainer.core._lazy import lazy_exports
 _EXPORTS = {
     "CardState": "card", "STATE_CODES": "card",
     "iso": "days", "parse_time": "days", "require_utc": "days", "day_of": "days", "next_day_start": "days",
+    "day_start": "days", "resolve_timezone": "days", "LOCAL_ZONE": "days",
     "review": "fsrs_adapter", "make_scheduler": "fsrs_adapter", "retrievability": "fsrs_adapter",
     "fuzzed_interval_days": "fsrs_adapter", "review_each": "fsrs_adapter",
     "AGAIN": "rating", "HARD": "rating", "GOOD": "rating", "EASY": "rating", "RATING_NAMES": "rating",
@@ -19,7 +20,8 @@ _EXPORTS = {
     "decide_rating": "rating", "RatingDecision": "rating", "answer_kind": "rating", "ANSWER_KINDS": "rating",
     "RECALL_MS_PER_CHAR": "rating", "duration_text": "rating",
     "Candidate": "queue", "build_queue": "queue", "pick": "queue", "fresh_seed": "queue",
-    "RECENT_SEEDS": "queue", "LEARN_AHEAD": "queue", "SEED_BOUND": "queue",
+    "RECENT_SEEDS": "queue", "interleave_new": "queue", "MAX_TOPIC_RUN": "queue",
+    "StudyFilter": "study", "LEARN_AHEAD": "queue", "SEED_BOUND": "queue",
     "DEFAULT_SETTINGS": "settings", "validate_setting": "settings",
 }
 __all__ = sorted(_EXPORTS)

@@ -1,12 +1,18 @@
 """Time on the scheduling side: UTC-only datetimes, their fixed-width text, and learning-day boundaries.
 
 Core layer, pure. fsrs demands `timezone.utc` datetimes; SQL sorts times as text, so every stored
-time goes through `iso`, and the learning day is the UTC calendar date (see docs/data.md).
+time goes through `iso`. The learning day is a local calendar day that starts at a chosen hour
+(Anki's "next day starts at"): the hour and the zone are passed in by the session from the
+learner's settings (see docs/data.md); `resolve_timezone` turns the `timezone` setting into a tzinfo.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+#: The `timezone` setting that means "this machine's zone".
+LOCAL_ZONE = "local"
 
 
 def iso(when: datetime | None) -> str | None:
@@ -37,16 +43,89 @@ def require_utc(now: datetime) -> datetime:
     return now.astimezone(timezone.utc)
 
 
-def day_of(now: datetime) -> str:
-    """The learning day a moment belongs to: its UTC calendar date, 'YYYY-MM-DD'.
+def resolve_timezone(name: str) -> tzinfo:
+    """The zone a `timezone` setting names.
 
-    The day boundary is UTC midnight for everyone (documented in docs/data.md): simple, and the same
-    on every machine that shares a database.
+    Args:
+        name: "local" (the machine's zone: `datetime.now().astimezone().tzinfo`, read when called),
+            "UTC", or an IANA name such as "America/New_York".
+
+    Returns:
+        A tzinfo.
+
+    Raises:
+        ValueError: not "local" and not a zone the tz database knows.
     """
-    return require_utc(now).date().isoformat()
+    if name == LOCAL_ZONE:
+        return datetime.now().astimezone().tzinfo or timezone.utc
+    if name.upper() == "UTC":
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"unknown time zone {name!r} (use 'local', 'UTC' or an IANA name "
+                         "such as 'Europe/Paris')") from None
 
 
-def next_day_start(now: datetime) -> datetime:
-    """UTC midnight after `now`: when buried cards come back and daily limits reset."""
-    now = require_utc(now)
-    return datetime(now.year, now.month, now.day, tzinfo=timezone.utc) + timedelta(days=1)
+def _check_hour(day_start_hour: int) -> int:
+    if not isinstance(day_start_hour, int) or not 0 <= day_start_hour <= 23:
+        raise ValueError(f"day_start_hour must be a whole hour 0..23, got {day_start_hour!r}")
+    return day_start_hour
+
+
+def day_of(now: datetime, day_start_hour: int = 0, tz: tzinfo = timezone.utc) -> str:
+    """The learning day a moment belongs to, 'YYYY-MM-DD'.
+
+    The day named D runs from D at `day_start_hour` (local wall time in `tz`) to the same hour on
+    D + 1: with a 04:00 start, 02:30 local still counts as the day before. The defaults (0, UTC)
+    are the UTC calendar date, how days were counted before these settings existed.
+
+    Args:
+        now: an aware moment.
+        day_start_hour: the local hour the day starts at, 0..23.
+        tz: the learner's zone.
+
+    Returns:
+        The day's date in ISO form.
+
+    Raises:
+        ValueError: `now` is naive or the hour is out of range.
+    """
+    local = require_utc(now).astimezone(tz)
+    # Wall-clock arithmetic (aware datetimes subtract in local time), so a DST change does not move the boundary.
+    return (local.replace(tzinfo=None) - timedelta(hours=_check_hour(day_start_hour))).date().isoformat()
+
+
+def day_start(day: str | date, day_start_hour: int = 0, tz: tzinfo = timezone.utc) -> datetime:
+    """When the learning day `day` starts, in UTC.
+
+    Args:
+        day: 'YYYY-MM-DD' or a date.
+        day_start_hour: the local hour the day starts at, 0..23.
+        tz: the learner's zone.
+
+    Returns:
+        A UTC datetime.
+    """
+    when = date.fromisoformat(day) if isinstance(day, str) else day
+    local = datetime.combine(when, time(_check_hour(day_start_hour)), tzinfo=tz)
+    return local.astimezone(timezone.utc)
+
+
+def next_day_start(now: datetime, day_start_hour: int = 0, tz: tzinfo = timezone.utc) -> datetime:
+    """When the learning day after the one holding `now` starts (UTC): buried cards come back and
+    daily limits reset.
+
+    Args:
+        now: an aware moment.
+        day_start_hour: the local hour the day starts at, 0..23.
+        tz: the learner's zone.
+
+    Returns:
+        A UTC datetime after `now`.
+
+    Raises:
+        ValueError: `now` is naive or the hour is out of range.
+    """
+    today = date.fromisoformat(day_of(now, day_start_hour, tz))
+    return day_start(today + timedelta(days=1), day_start_hour, tz)

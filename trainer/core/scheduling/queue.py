@@ -1,7 +1,8 @@
 """Which template comes next: the review queue order, the no-repeat pick, and fresh problem seeds.
 
 Core layer, pure: `now` and the generator are passed in. Due learning cards first, then due reviews
-by lowest retrievability, then new templates within the daily limits (see `build_queue`).
+by lowest retrievability, then new templates within the daily limits (see `build_queue`), in the
+curriculum order interleaved across topics and equations (see `interleave_new`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from trainer.core.scheduling.card import CardState
 from trainer.core.scheduling.days import require_utc
 from trainer.core.scheduling.fsrs_adapter import retrievability
 
+#: New cards of one topic allowed in a row while another topic has new cards left.
+MAX_TOPIC_RUN = 2
 #: Seeds a learner saw recently for a template are not drawn again (this many, most recent).
 RECENT_SEEDS = 20
 #: With nothing else to do, a learning card due within this horizon is shown early (Anki's default).
@@ -50,6 +53,7 @@ class Candidate:
         card: its schedule (state "new" for templates never reviewed).
         suspended: excluded from the queue.
         buried_until: excluded until this time.
+        topic: its topic (new cards are interleaved across topics).
     """
 
     template_id: str
@@ -57,6 +61,7 @@ class Candidate:
     card: CardState = field(default_factory=CardState)
     suspended: bool = False
     buried_until: datetime | None = None
+    topic: str = ""
 
 
 def build_queue(candidates: Iterable[Candidate], now: datetime, *, new_left: int, reviews_left: int,
@@ -109,3 +114,51 @@ def pick(queue: Sequence[Candidate], last_equation: str | None) -> Candidate | N
         if cand.equation != last_equation:
             return cand
     return queue[0] if queue else None
+
+
+def interleave_new(new: Sequence[Candidate], *, last_equation: str | None = None,
+                   recent_new_topics: Sequence[str] = (), max_topic_run: int = MAX_TOPIC_RUN,
+                   limit: int | None = None) -> list[Candidate]:
+    """New templates in curriculum order, interleaved so that practice switches topic and equation.
+
+    Greedy: each place takes the earliest remaining candidate (curriculum order is kept as far as
+    the rules allow) whose equation differs from the card before it and whose topic would not make
+    more than `max_topic_run` new cards of one topic in a row. When no candidate keeps both rules,
+    the equation rule wins (a different equation in the same topic before the same equation again);
+    when none keeps either, the earliest comes next.
+
+    Args:
+        new: new-card candidates in curriculum order.
+        last_equation: the equation of the card served just before (None: none yet).
+        recent_new_topics: topics of the new cards introduced just before, oldest first (only the
+            trailing run of one topic matters).
+        max_topic_run: the longest run of new cards of one topic while another topic is available.
+        limit: stop after this many (None: order them all).
+
+    Returns:
+        The candidates, reordered (each appears once).
+    """
+    remaining = list(new)
+    run_topic = recent_new_topics[-1] if recent_new_topics else None
+    run = 0
+    for topic in reversed(recent_new_topics):
+        if topic != run_topic:
+            break
+        run += 1
+    previous = last_equation
+    out: list[Candidate] = []
+    count = len(remaining) if limit is None else min(max(0, limit), len(remaining))
+    while len(out) < count:
+        best, best_score = 0, (2, 2)
+        for i, cand in enumerate(remaining):
+            score = (int(cand.equation == previous), int(cand.topic == run_topic and run >= max_topic_run))
+            if score < best_score:
+                best, best_score = i, score
+                if score == (0, 0):
+                    break
+        cand = remaining.pop(best)
+        out.append(cand)
+        run = run + 1 if cand.topic == run_topic else 1
+        run_topic = cand.topic
+        previous = cand.equation
+    return out

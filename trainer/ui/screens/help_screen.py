@@ -19,14 +19,15 @@ KEYS = """\
   ctrl+q   quit                                           esc  back / home
 
 [b]Home[/b]
-  r review   q quiz   p progress   b bank   ? help   ↑↓ move in the table
+  r review   s study one topic/equation/tag (scheduled)   q quiz   p progress
+  b bank     ? help   ↑↓ move in the table
 
 [b]Review[/b]
   enter    submit (an answer that cannot be read is shown, not counted)
   ctrl+t   hint — the rating will be Hard at best
   ctrl+g   fill a matrix answer in a grid
   ctrl+r   reference card of the equation
-  ctrl+b   skip: bury this template until tomorrow
+  ctrl+b   skip: bury this template until the next day starts
   ctrl+s   suspend this template
   ctrl+z   undo the last review
   then     1 Again  2 Hard  3 Good  4 Easy: change the rating · enter next

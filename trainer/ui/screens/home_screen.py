@@ -1,6 +1,7 @@
 """`HomeScreen`: what is due, today's numbers, and mastery per topic and equation.
 
-UI layer; the app's base screen. Data comes from `session.summary()` and `session.overview()`.
+UI layer; the app's base screen. Data comes from `session.summary()` and `session.overview()`;
+`s` opens the study-scope modal (study one topic, equation or tag with the normal schedule).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("r", "app.review", "Review"),
+        Binding("s", "study", "Study…"),
         Binding("q", "app.quiz", "Quiz"),
         Binding("p", "app.progress", "Progress"),
         Binding("b", "app.bank", "Bank"),
@@ -54,6 +56,26 @@ class HomeScreen(Screen[None]):
         table.add_column("due", key="due")
         table.add_column("reviews", key="reviews")
 
+    def action_study(self) -> None:
+        """Pick part of the bank to study; the review starts on it (cancel: nothing changes)."""
+        from trainer.ui.screens.study_scope_modal import StudyScopeModal
+
+        async def chosen(study) -> None:
+            if study is None:
+                return
+            try:
+                await self.app.runner.call(lambda s: s.set_study(study))
+            except ValueError as exc:  # e.g. a topic and an equation of another topic: nothing matches
+                self.notify(str(exc), title="Study", severity="warning", markup=False)
+                return
+            await self.app.action_review()
+
+        async def open_modal() -> None:
+            current = await self.app.runner.call(lambda s: s.study)
+            self.app.push_screen(StudyScopeModal(current), chosen)
+
+        self.run_worker(open_modal(), group="study")
+
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
@@ -78,6 +100,8 @@ class HomeScreen(Screen[None]):
         when = self.app.local(summary.get("next_due"))
         reviewed = summary.get("reviewed_today", 0)
         line = f"{reviewed} reviewed today"
+        if summary.get("study"):
+            line = f"studying {summary['study']} (s to change) · {line}"
         if summary.get("due_now", 0) or summary.get("new_left_today", 0):
             line += " · r to review"
         elif when is not None:

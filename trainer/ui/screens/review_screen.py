@@ -204,13 +204,20 @@ class ReviewScreen(Screen[None]):
     def status_text(self, summary: dict) -> str:
         parts = [f"due {summary.get('due_now', 0)}", f"new left today {summary.get('new_left_today', 0)}",
                  f"reviewed today {summary.get('reviewed_today', 0)}", f"streak {summary.get('streak', 0)}"]
+        if summary.get("study"):  # a scheduled study of part of the bank (Home → s, or --topic/--tag/--equation)
+            parts.insert(0, f"studying {summary['study']}")
         return " · ".join(parts)
 
     def empty_text(self, summary: dict) -> str:
+        from trainer.session import summary_line
+
         when = self.app.local(summary.get("next_due"))
+        today = f"Today: {summary_line(summary['today'])}.\n" if summary.get("today") else ""
+        scope = f"Studying {summary['study']} (Home → s to change).\n" if summary.get("study") else ""
         if when is None:
-            return "Nothing due, and no new problems left today.\n\nCtrl+P → Quiz for a self-check run, Esc for home."
-        return (f"Nothing due — next review at {when:%H:%M} ({when:%a %d %b}).\n\n"
+            return (f"Nothing due, and no new problems left today.\n{today}{scope}\n"
+                    "Ctrl+P → Quiz for a self-check run, Esc for home.")
+        return (f"Nothing due — next review at {when:%H:%M} ({when:%a %d %b}).\n{today}{scope}\n"
                 "Ctrl+P → Quiz for a self-check run that leaves the schedule alone, Esc for home.")
 
     # -- flow -----------------------------------------------------------------------------------
