@@ -10,7 +10,7 @@ import sys
 import time
 from importlib import import_module
 
-MODULES = ("engine", "grading", "storage", "startup", "hostile")
+MODULES = ("engine", "grading", "storage", "startup", "cli", "tui", "hostile")
 
 
 def machine() -> dict:

@@ -83,6 +83,7 @@ def startup_figures(runs: int) -> list[dict]:
         env = {**os.environ, "TRAINER_HOME": tmp, "TRAINER_EXIT_WHEN_READY": "1", "TERM": "xterm-256color",
                "PYTHONPATH": str(ROOT)}
         env.pop("TRAINER_DB", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules run from cached bytecode
         trainer = [sys.executable, "-m", "trainer", "--db", str(Path(tmp) / "bench.db"), "--seed", "1"]
         bare = [sys.executable, "-c", BARE_APP]
         launch_seconds(trainer, env)  # creates the database: later runs measure a daily start

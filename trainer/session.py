@@ -17,14 +17,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, TypedDict
 
-import numpy as np
-
 from trainer.core import scheduling as sched
 from trainer.core.progress.stats import HEATMAP_DAYS, Stats, TemplateInfo, compute_stats, streaks
 from trainer.core.scheduling import CardState, StudyFilter
 from trainer.storage import ConflictError, ReviewRecord, Store, StoreError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from trainer.core.grading import Verdict
     from trainer.core.templates import Instance
 
@@ -174,6 +174,8 @@ class RandomStreams:
     @classmethod
     def from_seed(cls, seed: int | None) -> RandomStreams:
         """Streams spawned from `np.random.SeedSequence(seed)` (fresh entropy when `seed` is None)."""
+        import numpy as np  # deferred: `trainer stats` builds a session but never draws
+
         seeds, fuzz, quiz = (np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(3))
         return cls(seeds=seeds, fuzz=fuzz, quiz=quiz)
 
@@ -214,7 +216,8 @@ class Session:
         self.bank = bank
         self.store = store
         self.clock = clock
-        self.streams = RandomStreams.from_seed(seed)
+        self._seed = seed
+        self._streams: RandomStreams | None = None
         self._overrides = dict(settings or {})
         for key, value in self._overrides.items():
             self._overrides[key] = sched.validate_setting(key, value)
@@ -239,7 +242,8 @@ class Session:
     @classmethod
     def open(cls, db_path: str | os.PathLike, *, bank_paths: Sequence[os.PathLike],
              clock: Callable[[], datetime], seed: int | None = None, backups_dir: os.PathLike | None = None,
-             settings: dict | None = None, study: StudyFilter | None = None) -> Session:
+             settings: dict | None = None, study: StudyFilter | None = None,
+             bank_index: os.PathLike | None = None) -> Session:
         """Open the store at `db_path`, load the bank from `bank_paths`, take today's backup.
 
         A database that can only be read (read-only file or folder, full disk) still opens: the
@@ -248,6 +252,7 @@ class Session:
 
         Args:
             study: study only this part of the bank; checked against the loaded bank.
+            bank_index: the bank index cache file (the CLI's user cache); None reads every template file.
 
         Raises:
             trainer.storage.StoreError: the database cannot be used (message says why).
@@ -260,7 +265,9 @@ class Session:
 
         def loader():
             # Lazy: the first problem needs one compiled template; the UI's warm-up builds the rest.
-            return load_bank([os.fspath(p) for p in bank_paths], lazy=True)
+            # With the bank index, unchanged template files are not even read until used.
+            return load_bank([os.fspath(p) for p in bank_paths], lazy=True,
+                             index_path=None if bank_index is None else os.fspath(bank_index))
 
         session = cls(loader(), store, clock=clock, seed=seed, settings=settings, loader=loader)
         if study is not None and not study.empty:
@@ -288,6 +295,13 @@ class Session:
     def settings(self) -> dict:
         """Stored settings with this session's overrides on top."""
         return {**self.store.settings(), **self._overrides}
+
+    @property
+    def streams(self) -> RandomStreams:
+        """The session's random streams, spawned from its seed on first use (numpy loads then)."""
+        if self._streams is None:
+            self._streams = RandomStreams.from_seed(self._seed)
+        return self._streams
 
     @property
     def templates(self) -> list:

@@ -46,6 +46,7 @@ def test_where_json_lists_every_path(home, capsys, tmp_path):
     assert paths["database"] == str(home / "trainer.db")
     assert paths["backups_dir"] == str(home / "backups")
     assert paths["user_problems"] == str(home / "problems")
+    assert paths["bank_index"] == str(home / "cache" / "bank-index.json")
     assert main(["--db", str(tmp_path / "x.db"), "where", "--json"]) == 0
     paths = json.loads(capsys.readouterr().out)
     assert paths["database"] == str(tmp_path / "x.db") and paths["database_source"] == "--db"

@@ -54,6 +54,7 @@ equation: entropy
 topic: information
 title: Entropy of a fixed distribution
 kind: compute
+given: [p]
 params:
   p: {choice: [[0.5, 0.25, 0.25]]}
 prompt: |
@@ -77,6 +78,7 @@ equation: sigmoid-derivative
 topic: calculus
 title: Slope of the sigmoid at zero
 kind: compute
+given: [z]
 params:
   z: {choice: [0]}
 prompt: |
@@ -99,6 +101,7 @@ equation: linear-transformation
 topic: linear-algebra
 title: Transpose of a 2×2 matrix
 kind: compute
+given: [A]
 params:
   A: {choice: [[[1, 2], [3, 4]]]}
 prompt: |

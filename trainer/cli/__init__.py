@@ -114,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"trainer: {exc}", file=sys.stderr)
         return exc.code
+    except BrokenPipeError:  # `trainer list | head`: the reader left; exit quietly, as Unix tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:
         # A storage error escaping a command (a save refused on a read-only or full disk) is a
         # message with its advice, never a traceback. errors.py is standard library only.
@@ -125,8 +130,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `trainer list | head`: the reader left; exit quietly, as Unix tools do
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from trainer.cli import UserError
-from trainer.cli.context import load_bank, problem_folders, template_or_exit
+from trainer.cli.context import bank_index, load_one, problem_folders
 from trainer.cli.terminal_text import json_safe
 
 
@@ -37,8 +37,11 @@ def register(subparsers, common) -> None:
                               description="Validate template files and generate N seeds of each: reports "
                                           "schema errors with file:line, non-finite or degenerate instances, "
                                           "rarely satisfied constraints, duplicate ids, mistakes equal to the "
-                                          "answer, and answers that do not grade as expected. Exit 1 on any "
-                                          "finding.")
+                                          "answer, answers that do not grade as expected, fronts that show the "
+                                          "answer, a mistake's message or the hint, choice options whose "
+                                          "declared truth contradicts the key, keys that are the longest "
+                                          "option, and too few distinct instances. Prints the choice items' "
+                                          "answer-position and length balance. Exit 1 on any finding.")
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="template files or folders (default: every folder in use)")
     p.add_argument("--seeds", type=int, default=200, help="seeds per template (default 200)")
@@ -64,7 +67,7 @@ def _report_errors(bank) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    bank = load_bank(args)
+    bank = bank_index(args)
     rows = [t.summary() for t in bank.templates.values()]
     if args.json:
         print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
@@ -84,8 +87,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_preview(args: argparse.Namespace) -> int:
     from trainer.core.templates.generate import GenerationError, generate
 
-    bank = load_bank(args)
-    template = template_or_exit(bank, args.id)
+    template = load_one(args, args.id)
     try:
         inst = generate(template, args.seed)
     except GenerationError as exc:
@@ -200,10 +202,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - start
     errors = [f for f in findings if f["severity"] == "error"]
     not_generated = [r["id"] for r in reports if r["generated"] == 0]
+    balance = choice_balance(reports)
     if args.json:
         print(json.dumps({"templates": len(templates), "seeds": args.seeds, "seconds": round(elapsed, 2),
                           "errors": len(errors), "load_errors": [e.to_dict() for e in bank.errors],
-                          "not_generated": not_generated, "reports": reports}, indent=2, ensure_ascii=False))
+                          "not_generated": not_generated, "choice_balance": balance, "reports": reports},
+                         indent=2, ensure_ascii=False))
         return 1 if errors else 0
     for f in findings:
         where = f"{f['path']}:{f['line']}" if f.get("line") else (f["path"] or f["id"])
@@ -212,6 +216,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if findings:
         print()
     _summary_table(reports, args.seeds)
+    if balance["templates"] and len(templates) > 1:
+        print("\n" + balance_text(balance))
     if not_generated:
         print(f"\n{len(not_generated)} template(s) generated no instance (cannot be served): "
               f"{', '.join(not_generated)}")
@@ -221,16 +227,53 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def choice_balance(reports: list[dict]) -> dict:
+    """Bank-level balance of the choice items: where the key is shown and how long it is.
+
+    Args:
+        reports: `Report.to_dict()` of every template checked.
+
+    Returns:
+        {"templates": choice templates, "instances": their instances checked, "positions": share of
+        instances keyed at A, B, …, "length_ranks": share whose key is the 1st, 2nd, … longest option}.
+    """
+    positions: list[int] = []
+    ranks: list[int] = []
+    count = 0
+    for r in reports:
+        if not r.get("positions"):
+            continue
+        count += 1
+        for total, new in ((positions, r["positions"]), (ranks, r.get("length_ranks", []))):
+            total.extend([0] * (len(new) - len(total)))
+            for i, n in enumerate(new):
+                total[i] += n
+    n = sum(positions)
+    share = (lambda xs: [round(x / n, 4) for x in xs]) if n else (lambda xs: [])
+    return {"templates": count, "instances": n, "positions": share(positions), "length_ranks": share(ranks)}
+
+
+def balance_text(balance: dict) -> str:
+    """The choice balance as two lines of the `check` summary."""
+    letters = "ABCDEFGH"
+    where = " · ".join(f"{letters[i]} {p:.0%}" for i, p in enumerate(balance["positions"]))
+    ordinals = ("longest", "2nd longest", "3rd longest") + tuple(f"{i}th longest" for i in range(4, 9))
+    ranks = " · ".join(f"{ordinals[i]} {p:.0%}" for i, p in enumerate(balance["length_ranks"]))
+    return (f"Choice items: {balance['templates']} templates, {balance['instances']} instances checked\n"
+            f"  keyed option shown at: {where}\n  keyed option is the: {ranks}")
+
+
 def _summary_table(reports: list[dict], seeds: int) -> None:
     width = max([len(r["id"]) for r in reports] + [8])
-    print(f"{'TEMPLATE'.ljust(width)}  {'SEEDS':>6}  {'ACCEPT':>7}  RESULT")
+    print(f"{'TEMPLATE'.ljust(width)}  {'SEEDS':>6}  {'ACCEPT':>7}  {'DISTINCT':>8}  RESULT")
     for r in reports:
         n = sum(1 for f in r["findings"] if f["severity"] == "error")
         result = "ok" if n == 0 else f"{n} finding(s)"
         warn = sum(1 for f in r["findings"] if f["severity"] == "warning")
         if warn:
             result += f", {warn} warning(s)"
-        print(f"{r['id'].ljust(width)}  {r['generated']:>6}  {r['acceptance']:>7.1%}  {result}")
+        print(f"{r['id'].ljust(width)}  {r['generated']:>6}  {r['acceptance']:>7.1%}  {r.get('distinct', 0):>8}  "
+              f"{result}")
 
 
 class _Progress:

@@ -41,3 +41,24 @@ def template_or_exit(bank, template_id: str):
         return bank.get(template_id)
     except KeyError as exc:
         raise UserError(exc.args[0], 2) from None
+
+
+def bank_index(args: argparse.Namespace):
+    """Every template's header for this invocation, from the bank index cache where files are unchanged
+    (so `trainer list` parses no YAML and imports neither numpy nor yaml on a warm cache)."""
+    from trainer.cli.locations import bank_index_path
+    from trainer.core.templates.bank import load_index
+
+    return load_index(problem_folders(args), bank_index_path())
+
+
+def load_one(args: argparse.Namespace, template_id: str):
+    """The compiled template `template_id`, reading only its own file (the index says which);
+    an unknown id is a usage error (exit 2) that suggests close ids, as with the whole bank."""
+    from trainer.core.templates.spec import TemplateError, load_template
+
+    header = template_or_exit(bank_index(args), template_id)
+    try:
+        return load_template(header.path)
+    except TemplateError as exc:  # changed since the index was read: report it as the loader would
+        raise UserError(f"skipped {exc}") from None

@@ -29,7 +29,7 @@ def register(subparsers, common) -> None:
 def run(args: argparse.Namespace) -> int:
     """Grade the answer; exit 0 for any verdict."""
     from trainer.cli import UserError
-    from trainer.cli.context import load_bank, template_or_exit
+    from trainer.cli.context import load_one
     from trainer.core.templates.generate import GenerationError, generate
     from trainer.core.grading.grade import grade
 
@@ -46,8 +46,7 @@ def run(args: argparse.Namespace) -> int:
     seed = 0 if seed is None else seed
     if seed < 0:
         raise UserError("--seed must be a non-negative whole number", 2)
-    bank = load_bank(args)
-    template = template_or_exit(bank, args.id)
+    template = load_one(args, args.id)
     try:
         instance = generate(template, seed)
     except GenerationError as exc:

@@ -49,3 +49,19 @@ def bundled_problems_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return here.parent / "problems"
+
+
+def cache_dir() -> Path:
+    """Files trainer can rebuild at any time (the bank index): `<TRAINER_HOME>/cache`, else the user
+    cache directory."""
+    home = os.environ.get("TRAINER_HOME")
+    if home:
+        return Path(home) / "cache"
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP, appauthor=False)
+
+
+def bank_index_path() -> Path:
+    """The compiled bank index (template headers by file digest), read back through a validating reader."""
+    return cache_dir() / "bank-index.json"

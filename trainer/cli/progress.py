@@ -103,6 +103,7 @@ def _paths(args) -> dict:
         "bundled_problems": str(locations.bundled_problems_dir()),
         "user_problems": str(locations.user_problems_dir()),
         "extra_problems": extra,
+        "bank_index": str(locations.bank_index_path()),
     }
 
 
@@ -114,7 +115,7 @@ def run_where(args) -> int:
         return 0
     labels = {"data_dir": "data folder", "database": "database", "database_source": "database from",
               "backups_dir": "backups", "bundled_problems": "bundled problems", "user_problems": "your problems",
-              "extra_problems": "--problems"}
+              "extra_problems": "--problems", "bank_index": "bank index"}
     for key, label in labels.items():
         value = paths[key]
         if isinstance(value, list):
@@ -124,11 +125,11 @@ def run_where(args) -> int:
 
 
 def _session(args, store):
-
-    from trainer.cli.context import load_bank
+    from trainer.cli.context import bank_index
     from trainer.session import Session
 
-    bank = load_bank(args)
+    # Statistics need each template's id, equation, topic and title: the index has them.
+    bank = bank_index(args)
     from trainer.cli.clock import run_clock
 
     return Session(bank, store, clock=run_clock(), seed=getattr(args, "seed", None))

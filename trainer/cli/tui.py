@@ -56,7 +56,8 @@ def session_factory(db: Path, folders: list[Path], seed: int | None, study=None,
 
         try:
             return Session.open(db, bank_paths=folders, clock=clock or (lambda: datetime.now(timezone.utc)),
-                                seed=seed, backups_dir=locations.backups_dir(db), study=study)
+                                seed=seed, backups_dir=locations.backups_dir(db), study=study,
+                                bank_index=locations.bank_index_path())
         except StoreError as exc:
             raise UserError(str(exc)) from None
         except ValueError as exc:  # an unknown --topic/--tag/--equation: a usage error

@@ -21,6 +21,8 @@ import numpy as np
 
 from trainer.core.language.evaluate import compile_node
 from trainer.core.language.nodes import EvalError
+from trainer.core.checking.leaks import leak_findings, truth_findings
+from trainer.core.templates.front import front
 from trainer.core.templates.generate import GenerationError, Instance, generate
 from trainer.core.templates.spec import MAX_TRIES, Template
 
@@ -35,7 +37,12 @@ DRAWS_PER_SEED = round(1 / MIN_ACCEPTANCE)  # beyond this average the acceptance
 # parameters and a rare constraint costs that many times more per accepted instance, for the learner too.
 WORK_BUDGET = 300_000
 TIME_BUDGET = 60.0  # seconds per template, when the caller passes a clock (a safety net under load)
-FORMULA_POINTS = 24  # enough that a variable drawn from {choice: [0, 1]} takes both values  # a template without parameters is the same problem on every seed
+FORMULA_POINTS = 24  # enough that a variable drawn from {choice: [0, 1]} takes both values
+# Fewer distinct instances than this in VARIETY_SEEDS seeds (scaled for fewer) is a finding unless
+# the template declares `small_space: true`: a learner would soon meet the same numbers again.
+MIN_DISTINCT = 20
+VARIETY_SEEDS = 200
+LONGEST_SHARE = 0.6  # the keyed option longest in more seeds than this gives the answer away
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,9 @@ class Report:
     generated: int = 0
     draws: int = 0
     findings: list[Finding] = field(default_factory=list)
+    distinct: int = 0
+    positions: list[int] = field(default_factory=list)  # choice: seeds keyed at A, B, C, …
+    length_ranks: list[int] = field(default_factory=list)  # choice: seeds whose key is 1st, 2nd… longest
 
     @property
     def acceptance(self) -> float:
@@ -84,7 +94,8 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.template_id, "seeds": self.seeds, "generated": self.generated,
-                "acceptance": round(self.acceptance, 4), "ok": self.ok,
+                "acceptance": round(self.acceptance, 4), "ok": self.ok, "distinct": self.distinct,
+                "positions": self.positions, "length_ranks": self.length_ranks,
                 "findings": [f.to_dict() for f in self.findings]}
 
 
@@ -126,6 +137,9 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
     per_draw = sum(sampler.cost for _, sampler in template.params) + len(template.where) or 1
     draw_budget = min(draw_budget, max(EARLY_DRAWS, WORK_BUDGET // per_draw))
     stopped = False
+    cards = _cards()
+    distinct: set[Any] = set()
+    keyed_longest = 0
     for seed in range(first_seed, first_seed + seeds):
         if deadline is not None and clock() > deadline:
             add("budget", f"checking stopped after {time_budget:g} s at seed {seed}, with "
@@ -168,11 +182,20 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         thorough = bool(template.params) or seed - first_seed < STATIC_GRADED_SEEDS
         for kind, message, line in _instance_findings(template, inst, thorough):
             add(kind, message, seed, line)
+        shown = front(inst, template, cards)
+        for kind, message, line in (*leak_findings(template, inst, shown), *truth_findings(template, inst)):
+            add(kind, message, seed, line)
+        distinct.add((inst.prompt, tuple(sorted(shown.options)), _fingerprint(inst.params)))
+        if inst.answer.type == "choice":
+            keyed_longest += _tally_choice(report, inst.answer)
         if seed - first_seed < 3 and generate(template, seed).to_dict() != inst.to_dict():
             add("determinism", "the same seed gave two different instances", seed)
         if grader is not None and thorough:
             for kind, message, line in grader(inst):
                 add(kind, message, seed, line)
+    report.distinct = len(distinct)
+    if report.generated:
+        _variety_findings(template, report, keyed_longest, add)
     if not stopped and report.draws and report.acceptance < MIN_ACCEPTANCE:
         add("constraints", f"constraints accepted only {report.acceptance:.2%} of draws "
                            f"(at least {MIN_ACCEPTANCE:.0%} needed)", line=template.lines.get("where"))
@@ -181,6 +204,48 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
             report.findings.append(Finding(template.id, template.path, None, kind,
                                            f"… and {n - MAX_FINDINGS_PER_KIND} more like this", None))
     return report
+
+
+def _cards() -> Mapping[str, Any]:
+    from trainer.core.solvers.equations import equations
+
+    try:
+        return equations()
+    except Exception:  # a broken solver module is reported elsewhere; leaks are then checked without cards
+        return {}
+
+
+def _fingerprint(params: Mapping[str, Any]) -> tuple:
+    """The drawn parameters as hashable text (two instances with equal prompts may differ in them)."""
+    from trainer.core.templates.text import fmt
+
+    return tuple((k, fmt(v)) for k, v in params.items())
+
+
+def _tally_choice(report: Report, answer: Any) -> int:
+    """Count where the key was shown and how its length ranks; 1 if it is strictly the longest."""
+    n = len(answer.options)
+    if len(report.positions) < n:
+        report.positions.extend([0] * (n - len(report.positions)))
+        report.length_ranks.extend([0] * (n - len(report.length_ranks)))
+    report.positions[answer.correct] += 1
+    keyed = len(answer.options[answer.correct])
+    rank = sum(1 for o in answer.options if len(o) > keyed)
+    report.length_ranks[rank] += 1
+    return int(rank == 0 and sum(1 for o in answer.options if len(o) == keyed) == 1)
+
+
+def _variety_findings(template: Template, report: Report, keyed_longest: int,
+                      add: Callable[..., None]) -> None:
+    need = max(2, -(-MIN_DISTINCT * min(report.generated, VARIETY_SEEDS) // VARIETY_SEEDS))
+    if report.distinct < need and not template.small_space:
+        add("variety", f"only {report.distinct} distinct instance(s) in {report.generated} seeds (at least "
+                       f"{need} needed): draw from wider ranges, or declare `small_space: true` if the "
+                       "problem is meant to recur", line=template.lines.get("params", template.lines.get("id")))
+    if template.answer.type == "choice" and keyed_longest > LONGEST_SHARE * report.generated:
+        add("longest-option", f"the keyed option is the longest one in {keyed_longest} of {report.generated} "
+                              "seeds: a learner can guess it by its length; trim it or lengthen a distractor",
+            line=template.lines.get("answer"))
 
 
 def duplicate_ids(checked: Mapping[str, Any], whole: Mapping[str, Any]) -> list[Finding]:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import copy
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-import numpy as np
 from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from trainer.core.scheduling.card import CardState
 from trainer.core.scheduling.days import require_utc
 from trainer.core.scheduling.rating import AGAIN, EASY, RATING_NAMES
+
+if TYPE_CHECKING:
+    import numpy as np  # annotations only: `trainer stats` never loads numpy
 
 _FSRS_STATE = {"learning": State.Learning, "review": State.Review, "relearning": State.Relearning}
 _DECAY = -DEFAULT_PARAMETERS[20]

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from trainer.core.scheduling.card import CardState
 from trainer.core.scheduling.days import require_utc
 from trainer.core.scheduling.fsrs_adapter import retrievability
+
+if TYPE_CHECKING:
+    import numpy as np  # annotations only: `trainer stats` never loads numpy
 
 #: New cards of one topic allowed in a row while another topic has new cards left.
 MAX_TOPIC_RUN = 2

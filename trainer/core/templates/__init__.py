@@ -13,6 +13,7 @@ _EXPORTS = {
     "Instance": "generate", "Answer": "generate", "Mistake": "generate", "GenerationError": "generate",
     "generate": "generate",
     "template_schema": "schema",
+    "Front": "front", "front": "front",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -11,20 +11,20 @@ finishes the job later and moves any template that fails validation into `errors
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trainer.core.templates.generate import Instance, generate
-from trainer.core.templates.spec import (
-    Template,
-    TemplateError,
-    load_template,
-    parse_template_data,
-    read_template_text,
-)
-from trainer.core.templates.safe_yaml import LineDict, YamlError, load_yaml
+# spec, generate and safe_yaml pull in numpy and yaml; they are imported where used so that the
+# header index (`load_index`) answers `trainer list` from its cache with the standard library only.
+if TYPE_CHECKING:
+    from trainer.core.templates.generate import Instance
+    from trainer.core.templates.safe_yaml import LineDict
+    from trainer.core.templates.spec import Template
 
 HEADER = ("id", "equation", "topic", "title", "kind")
 
@@ -69,6 +69,17 @@ class LazyTemplate:
         self.lines = dict(data.lines)
         self._data, self._bank, self._template = data, bank, None
 
+    @classmethod
+    def from_header(cls, header: TemplateHeader, bank: Bank) -> LazyTemplate:
+        """A template known from the bank index: nothing of its file is read until first use (its
+        `lines` too come from the compiled template)."""
+        lazy = cls.__new__(cls)
+        lazy.id, lazy.equation, lazy.topic, lazy.title, lazy.kind = (
+            header.id, header.equation, header.topic, header.title, header.kind)
+        lazy.level, lazy.tags, lazy.answer_type, lazy.path = header.level, header.tags, header.answer_type, header.path
+        lazy._data, lazy._bank, lazy._template = None, bank, None
+        return lazy
+
     def resolve(self) -> Template:
         """The compiled template (built once)."""
         if self._template is None:
@@ -92,7 +103,11 @@ class Bank:
     functions: Mapping[str, Any] | None = None
 
     def _build(self, lazy: LazyTemplate) -> Template:
+        from trainer.core.templates.spec import TemplateError, load_template, parse_template_data
+
         try:
+            if lazy._data is None:  # known from the index only: the file is read now
+                return load_template(lazy.path, self.functions)
             return parse_template_data(lazy._data, lazy.path, self.functions)
         except TemplateError as exc:
             if self.templates.get(lazy.id) is lazy:
@@ -102,6 +117,8 @@ class Bank:
 
     def build_all(self) -> None:
         """Compile every lazily loaded template now; failures move from `templates` to `errors`."""
+        from trainer.core.templates.spec import TemplateError
+
         for template in list(self.templates.values()):
             if isinstance(template, LazyTemplate):
                 try:
@@ -126,6 +143,8 @@ class Bank:
 
     def generate(self, template_id: str, seed: int) -> Instance:
         """The instance of template `template_id` for `seed`."""
+        from trainer.core.templates.generate import generate
+
         return generate(self.get(template_id), seed)
 
     def __len__(self) -> int:
@@ -141,7 +160,7 @@ def template_files(folder: Path) -> list[Path]:
 
 
 def load_bank(folders: Sequence[Path | str], functions: Mapping[str, Any] | None = None, *,
-              lazy: bool = False) -> Bank:
+              lazy: bool = False, index_path: Path | str | None = None) -> Bank:
     """Load every template in `folders` (files or directories), in order.
 
     Args:
@@ -149,11 +168,19 @@ def load_bank(folders: Sequence[Path | str], functions: Mapping[str, Any] | None
         functions: the expression whitelist (defaults to the solver registry).
         lazy: compile each template on first use (see `LazyTemplate`); YAML errors and duplicate
             ids are still found now, validation errors when a template is built or at `build_all()`.
+        index_path: with `lazy` and the default `functions`, the bank index cache (see `load_index`):
+            unchanged files are not read at all until used, and every error, validation included,
+            is known now.
 
     Returns:
         The bank; it never raises for a bad file: see `Bank.errors`.
     """
     bank = Bank(folders=tuple(Path(f) for f in folders), functions=functions)
+    if lazy and index_path is not None and functions is None:  # the index is built with the default whitelist
+        index = load_index(bank.folders, Path(index_path))
+        bank.templates = {tid: LazyTemplate.from_header(h, bank) for tid, h in index.templates.items()}
+        bank.errors = list(index.errors)
+        return bank
     for folder in bank.folders:
         if not folder.exists():
             continue
@@ -163,6 +190,9 @@ def load_bank(folders: Sequence[Path | str], functions: Mapping[str, Any] | None
 
 def _lazy(bank: Bank, path: Path) -> Template | LazyTemplate:
     """Read the YAML now; compile later if the header is sound (otherwise now, for the error)."""
+    from trainer.core.templates.safe_yaml import LineDict, YamlError, load_yaml
+    from trainer.core.templates.spec import TemplateError, parse_template_data, read_template_text
+
     text = read_template_text(path)
     try:
         data = load_yaml(text)
@@ -176,6 +206,8 @@ def _lazy(bank: Bank, path: Path) -> Template | LazyTemplate:
 def add_files(bank: Bank, files: Iterable[Path], functions: Mapping[str, Any] | None = None, *,
               lazy: bool = False) -> None:
     """Load `files` into `bank`, recording failures and duplicate ids as errors."""
+    from trainer.core.templates.spec import TemplateError, load_template
+
     for path in files:
         try:
             template = _lazy(bank, path) if lazy else load_template(path, functions)
@@ -191,3 +223,219 @@ def add_files(bank: Bank, files: Iterable[Path], functions: Mapping[str, Any] | 
                                          f"duplicate id '{template.id}' (already defined in {first})"))
             continue
         bank.templates[template.id] = template
+
+
+# --- the header index: `trainer list` without parsing every file ----------------------------------
+
+INDEX_VERSION = 1
+
+#: The header fields the index keeps per template, with the types its reader accepts.
+_SUMMARY_FIELDS: dict[str, tuple[type, ...]] = {
+    "id": (str,), "equation": (str,), "topic": (str,), "title": (str,), "kind": (str,), "level": (int,),
+    "answer_type": (str, type(None)), "tags": (list,), "path": (str,),
+}
+
+#: Entries kept for files outside the current folders (other `--problems` runs), at most.
+_INDEX_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class TemplateHeader:
+    """What `trainer list` and the statistics need of a template, without compiling it."""
+
+    id: str
+    equation: str
+    topic: str
+    title: str
+    kind: str
+    level: int
+    answer_type: str | None
+    tags: tuple[str, ...]
+    path: Path
+    id_line: int | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """The fields `trainer list` shows (as `Template.summary`)."""
+        return {"id": self.id, "equation": self.equation, "topic": self.topic, "title": self.title,
+                "kind": self.kind, "level": self.level, "answer_type": self.answer_type, "tags": list(self.tags),
+                "path": str(self.path)}
+
+
+@dataclass
+class BankIndex:
+    """Every template's header in load order (first definition of an id wins) and the files that failed,
+    exactly as `load_bank` would report them.
+
+    Attributes:
+        templates: header by id, in load order.
+        errors: broken files and duplicate ids, in file order.
+        rebuilt: how many files had to be parsed because the cache did not know them.
+    """
+
+    templates: dict[str, TemplateHeader] = field(default_factory=dict)
+    errors: list[LoadError] = field(default_factory=list)
+    rebuilt: int = 0
+
+    def get(self, template_id: str) -> TemplateHeader:
+        """The header of `template_id`.
+
+        Raises:
+            KeyError: no such template (the message suggests close ids, as `Bank.get`).
+        """
+        return Bank.get(self, template_id)  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return len(self.templates)
+
+
+#: As `safe_yaml.MAX_BYTES` (not imported: it would load yaml): larger files are never digested.
+_MAX_BYTES = 256 * 1024
+
+
+def _file_digest(path: Path) -> str | None:
+    """The content digest of a template file; None when it cannot be read or is over the size limit."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(_MAX_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > _MAX_BYTES:
+        return None
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _valid_entry(entry: Any) -> bool:
+    """An index entry as written by `_entry_for`; anything else is ignored (and rebuilt)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("digest"), str):
+        return False
+    summary, error = entry.get("summary"), entry.get("error")
+    if summary is not None:
+        if error is not None or not isinstance(summary, dict):
+            return False
+        for key, types in _SUMMARY_FIELDS.items():
+            value = summary.get(key)
+            if not isinstance(value, types) or isinstance(value, bool):
+                return False
+        if not all(isinstance(t, str) for t in summary["tags"]):
+            return False
+        id_line = entry.get("id_line")
+        return id_line is None or (isinstance(id_line, int) and not isinstance(id_line, bool))
+    if not isinstance(error, dict) or not isinstance(error.get("message"), str):
+        return False
+    line = error.get("line")
+    return line is None or (isinstance(line, int) and not isinstance(line, bool))
+
+
+def _code_stamp() -> str:
+    """A fingerprint of the core's source files (name, size, mtime): entries validated by another
+    version of the template rules or solvers are not trusted. Stats only; no file is read."""
+    core = Path(__file__).resolve().parents[1]
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(core.rglob("*.py")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        h.update(f"{path.relative_to(core)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _read_index(cache_path: Path | None, stamp: str) -> dict[str, dict]:
+    """The cached entries by path; a missing, corrupt, older or other-version cache reads as empty."""
+    if cache_path is None:
+        return {}
+    try:
+        data = json.loads(Path(cache_path).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if (not isinstance(data, dict) or data.get("version") != INDEX_VERSION or data.get("code") != stamp
+            or not isinstance(data.get("files"), dict)):
+        return {}
+    return {path: entry for path, entry in data["files"].items() if isinstance(path, str) and _valid_entry(entry)}
+
+
+def _write_index(cache_path: Path, entries: dict[str, dict], stamp: str) -> None:
+    """Replace the cache atomically; a cache that cannot be written is simply not there next time."""
+    tmp = cache_path.with_name(f"{cache_path.name}.{os.getpid()}.tmp")
+    try:
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps({"version": INDEX_VERSION, "code": stamp, "files": entries}, ensure_ascii=False),
+                       encoding="utf-8")
+        os.replace(tmp, cache_path)
+    except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+
+
+def _entry_for(path: Path, digest: str, functions: Mapping[str, Any] | None) -> dict:
+    """Compile one file (full validation, as `load_bank`) and keep its header or its error."""
+    from trainer.core.templates.spec import TemplateError, load_template
+
+    try:
+        template = load_template(path, functions)
+    except TemplateError as exc:
+        return {"digest": digest, "summary": None, "error": {"line": exc.line, "message": exc.message}}
+    except Exception as exc:  # one file must never stop the rest of the bank from loading
+        return {"digest": digest, "summary": None,
+                "error": {"line": None, "message": f"could not be loaded ({type(exc).__name__}: {exc})"}}
+    summary = template.summary()
+    summary["path"] = str(path)
+    summary["tags"] = [str(t) for t in summary["tags"]]
+    return {"digest": digest, "summary": summary, "error": None, "id_line": template.lines.get("id")}
+
+
+def load_index(folders: Sequence[Path | str], cache_path: Path | None, *,
+               functions: Mapping[str, Any] | None = None) -> BankIndex:
+    """The headers of every template in `folders`, reading only the files the cache does not know.
+
+    A file is known when its content digest matches the cached one and the cache was written by the
+    same core source files; the cache is plain JSON read back through a validating reader, so a
+    corrupt, foreign or older cache is ignored and rebuilt.
+
+    Args:
+        folders: as for `load_bank`.
+        cache_path: the cache file (None: no cache, parse every file).
+        functions: the expression whitelist used to validate changed files (default: solver registry).
+
+    Returns:
+        The index; it never raises for a bad file or a bad cache.
+    """
+    stamp = _code_stamp() if cache_path is not None else ""
+    cached = _read_index(cache_path, stamp)
+    index = BankIndex()
+    current: dict[str, dict] = {}
+    for folder in (Path(f) for f in folders):
+        if not folder.exists():
+            continue
+        for path in template_files(folder):
+            key = str(path)
+            digest = _file_digest(path)
+            entry = cached.get(key)
+            if digest is None or entry is None or entry["digest"] != digest:
+                # Unreadable or oversized files are parsed for their error every time, never cached.
+                entry = _entry_for(path, digest or "", functions)
+                index.rebuilt += digest is not None
+            if digest is not None:
+                current[key] = entry
+            if entry["summary"] is None:
+                index.errors.append(LoadError(path, entry["error"]["line"], entry["error"]["message"]))
+                continue
+            s = entry["summary"]
+            header = TemplateHeader(s["id"], s["equation"], s["topic"], s["title"], s["kind"], s["level"],
+                                    s["answer_type"], tuple(s["tags"]), path, entry.get("id_line"))
+            if header.id in index.templates:
+                first = index.templates[header.id].path
+                index.errors.append(LoadError(path, header.id_line,
+                                              f"duplicate id '{header.id}' (already defined in {first})"))
+                continue
+            index.templates[header.id] = header
+    if cache_path is not None and index.rebuilt:
+        # Entries of other folder sets (`--problems` elsewhere) stay, oldest dropped past the limit.
+        others = [(k, v) for k, v in cached.items() if k not in current]
+        keep = max(0, _INDEX_LIMIT - len(current))
+        merged = dict(others[len(others) - keep:] if keep else [])
+        merged.update(current)
+        _write_index(Path(cache_path), merged, stamp)
+    return index

@@ -67,6 +67,11 @@ _TYPES: dict[str, Any] = {
     "integer": {"type": "integer"},
     "boolean": {"type": "boolean"},
     "answer-type": {"enum": list(model.ANSWER_TYPES)},
+    "card": {"enum": list(model.CARD_CHOICES)},
+    "options": {"type": "array", "minItems": 2, "maxItems": 8, "items": {"oneOf": [
+        {"type": "string"},
+        {"type": "object", "properties": {"text": {"type": "string", "minLength": 1}, "truth": _expr()},
+         "required": ["text"], "additionalProperties": False}]}},
 }
 
 

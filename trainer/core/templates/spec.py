@@ -45,7 +45,13 @@ TOP_FIELDS: dict[str, tuple[str, bool, str]] = {
     "prompt": ("text", True, "The problem text, with {expression} placeholders."),
     "answer": ("answer", True, "What the learner must produce and how it is checked."),
     "mistakes": ("mistakes", True, "Anticipated slips, each diagnosed with its own message."),
-    "hint": ("text", False, "A nudge shown on request (caps the rating at Hard)."),
+    "hint": ("text", False, "A nudge shown on request (caps the rating at Hard); never part of the front."),
+    "given": ("strings", False, "Parameters shown in the parameter panel before answering (absent: no "
+                                "panel, the prompt carries the numbers)."),
+    "card": ("card", False, "Whether the equation card shows before answering ('before') or only with the "
+                            "feedback ('after'); default: after for recall and concept, before for compute."),
+    "small_space": ("boolean", False, "Declares on purpose that the template has fewer than 20 distinct "
+                                      "instances in 200 seeds (otherwise `trainer check` fails it)."),
     "solution": ("text", True, "The worked solution; {answer} is the expected answer."),
 }
 ANSWER_FIELDS: dict[str, tuple[str, str]] = {
@@ -62,7 +68,9 @@ ANSWER_FIELDS: dict[str, tuple[str, str]] = {
     "sample_size": ("expr", "Numeric answers: the sample size n of the computation (e.g. n or len(x)); "
                             "only then is dividing by n versus n − 1 diagnosed."),
     "percent": ("boolean", "number: also accept a percentage such as 33.3%."),
-    "options": ("texts", "choice: the options as written (placeholders allowed)."),
+    "options": ("options", "choice: the options as written (placeholders allowed); an option may be a "
+                           "mapping {text, truth} where truth is an expression over the parameters saying "
+                           "whether the option's claim holds for the drawn values."),
     "correct": ("integer", "choice: 1-based position of the right option as written."),
     "shuffle": ("boolean", "choice: shuffle options per instance (default true)."),
     "variables": ("params", "formula: each variable's domain, in sampler syntax."),
@@ -87,6 +95,8 @@ MISTAKE_FIELDS: dict[str, tuple[str, bool, str]] = {
     "part": ("integer", False, "multi: 1-based part this slip applies to."),
     "message": ("text", True, "What went wrong and how to fix it."),
 }
+CARD_CHOICES = ("before", "after")
+OPTION_FIELDS = ("text", "truth")
 DEFAULT_RTOL = 1e-3
 DEFAULT_ATOL = 1e-9
 MAX_TRIES = 1000
@@ -134,6 +144,7 @@ class AnswerSpec:
     unit: str = ""
     sample_size: CompiledExpr | None = None
     options: tuple[TextTemplate, ...] = ()
+    truths: tuple[CompiledExpr | None, ...] = ()  # per option as written: whether its claim holds
     correct: int = 0  # 0-based, as written
     shuffle: bool = True
     variables: tuple[tuple[str, Sampler], ...] = ()
@@ -173,6 +184,16 @@ class Template:
     hint: TextTemplate | None = None
     path: Path | None = None
     lines: Mapping[str, int] = field(default_factory=dict)
+    given: tuple[str, ...] | None = None  # None: no parameter panel
+    card: str | None = None  # "before", "after" or None for the default of the kind
+    small_space: bool = False
+
+    @property
+    def card_before(self) -> bool:
+        """Whether the equation card may be on screen before the answer is submitted."""
+        if self.card is not None:
+            return self.card == "before"
+        return self.kind == "compute"
 
     @property
     def answer_type(self) -> str:
@@ -398,12 +419,35 @@ class _Builder:
         solution = self.text(data, "solution", text_names, True)
         hint = self.text(data, "hint", known, False)
         mistakes = self.mistakes(data["mistakes"], data.line_of("mistakes"), answer, text_names)
+        given = self.given(data, known)
+        card = data.get("card")
+        if card is not None and card not in CARD_CHOICES:
+            raise self.fail(data.line_of("card"), f"'card' must be before or after, got {card!r}")
+        small_space = data.get("small_space", False)
+        if not isinstance(small_space, bool):
+            raise self.fail(data.line_of("small_space"), "'small_space' must be true or false")
         return Template(
             id=tid, equation=equation, topic=topic, title=title.strip(), kind=kind, level=level, tags=tuple(tags),
             params=params, where=where, prompt=prompt, answer=answer, mistakes=mistakes,
             solution=solution, hint=hint, path=Path(self.path) if self.path else None,
             lines={**data.lines, **_param_lines(data.get("params"))},
+            given=given, card=card, small_space=small_space,
         )
+
+    def given(self, data: LineDict, known: set[str]) -> tuple[str, ...] | None:
+        if "given" not in data:
+            return None
+        names = data["given"]
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise self.fail(data.line_of("given"), "'given' must be a list of parameter names")
+        for name in names:
+            if name not in known:
+                close = _closest(name, known)
+                hint = f" (did you mean '{close}'?)" if close else ""
+                raise self.fail(data.line_of("given"), f"'given' names '{name}', which is not a parameter{hint}")
+        return tuple(names)
 
     def answer(self, data: Any, line: int, known: set[str], top: bool) -> AnswerSpec:
         if not isinstance(data, LineDict):
@@ -463,8 +507,22 @@ class _Builder:
                 raise self.fail(data.line_of("options"), "a choice answer needs 'options': 2 or more texts")
             if len(options) > 8:
                 raise self.fail(data.line_of("options"), "a choice answer takes at most 8 options")
-            kw["options"] = tuple(self.text_value(o, _line(options, i, line), "option", known)
-                                  for i, o in enumerate(options))
+            texts, truths = [], []
+            for i, option in enumerate(options):
+                oline = _line(options, i, line)
+                truth = None
+                if isinstance(option, LineDict):
+                    self._keys(option, set(OPTION_FIELDS), "an option")
+                    if "text" not in option:
+                        raise self.fail(oline, "an option written as a mapping needs 'text'")
+                    if "truth" in option:
+                        truth = self.expr(option["truth"], option.line_of("truth"), "option truth", known)
+                    oline = option.line_of("text")
+                    option = option["text"]
+                texts.append(self.text_value(option, oline, "option", known))
+                truths.append(truth)
+            kw["options"] = tuple(texts)
+            kw["truths"] = tuple(truths) if any(t is not None for t in truths) else ()
             correct = data.get("correct")
             if isinstance(correct, bool) or not isinstance(correct, int) or not 1 <= correct <= len(options):
                 raise self.fail(data.line_of("correct"),

@@ -163,12 +163,32 @@ class TextTemplate:
                 out.append(part)
                 continue
             text = fmt(part.run(env), part.spec)
+            if text.startswith("-") and _needs_parentheses(out):
+                text = "(−" + text[1:] + ")"
             if "\n" in text:
                 # A multi-line grid keeps its rows aligned under the column where it starts.
                 line_start = "".join(out).rsplit("\n", 1)[-1]
                 text = text.replace("\n", "\n" + " " * len(line_start))
             out.append(text)
         return "".join(out)
+
+
+# After these a negative number reads as a second operator ("3·-31", "A − -1", "2^-3"): it gets
+# parentheses, "3·(−31)". After "=", "(", "," or a word it is a plain signed number ("x = -3").
+_OPERATORS = frozenset("·×*/÷−-+^±∓")
+
+
+def _needs_parentheses(before: list[str]) -> bool:
+    """Whether a negative number filled in after the text so far must be parenthesized."""
+    text = "".join(before[-2:])
+    stripped = text.rstrip(" ")
+    if not stripped:
+        return False
+    last = stripped[-1]
+    if last in _OPERATORS:
+        return True
+    # glued to a symbol or number with no space ("2{x}", "λ{x}"), it would read as a difference
+    return stripped == text and (last.isalnum() or last in ")]")
 
 
 def _closing_brace(text: str, start: int) -> int:

@@ -1,5 +1,6 @@
-"""`ReviewScreen`: one problem at a time — equation, prompt, parameters, answer with live echo —
-then the feedback and the rating (1–4 to override) before the next problem.
+"""`ReviewScreen`: one problem at a time — its front (prompt, given parameters, the equation card only
+where the template allows it), answer with live echo — then the back: the feedback with the equation
+card and the worked solution, and the rating (1–4 to override) before the next problem.
 
 UI layer. Every session call runs on the session thread (`app.runner`); the results come back as
 `ItemLoaded` / `AnswerGraded` messages. `QuizScreen` reuses this flow with a quiz as the source.
@@ -9,7 +10,6 @@ back resumes both.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -33,6 +33,7 @@ from trainer.ui.widgets.trainer_footer import TrainerFooter
 if TYPE_CHECKING:
     from trainer.core.grading import Verdict
     from trainer.core.templates import Answer, Instance
+    from trainer.core.templates.front import Front
     from trainer.session import Item, Outcome
 
 ANSWERING, GRADING, FEEDBACK, EMPTY, LOADING = "answering", "grading", "feedback", "empty", "loading"
@@ -82,15 +83,27 @@ def rating_keys(intervals: dict[int, Any] | None, since: Any) -> str | None:
                       for r in sorted(intervals) if r in names)
 
 
-def shown_params(instance: Instance) -> dict:
-    """The parameters the prompt talks about, in template order.
+def front_of(instance: Instance, template: Any | None) -> Front:
+    """What may be on screen before the answer is submitted (`trainer.core.templates.front`).
 
-    A template may derive helper values (residuals, intermediate sums) that would give the answer
-    away; only names that occur as words in the prompt are laid out.
+    Without its template (a source that does not say) the front is the conservative one: the
+    prompt and options only, with the equation card for compute items.
     """
-    words = set(re.findall(r"[^\W\d]\w*", instance.prompt))
-    return {k: v for k, v in instance.params.items()
-            if not k.startswith("_") and k in words}
+    from trainer.core.templates.front import Front, front
+
+    if template is not None:
+        try:
+            return front(instance, template)
+        except Exception:  # a broken card module must not take the review screen down
+            pass
+    options = tuple(instance.answer.options) if instance.answer.type == "choice" else ()
+    card = equation_card(instance.equation) if getattr(instance, "kind", "") == "compute" else None
+    return Front(title=instance.title, prompt=instance.prompt, options=options, card=card)
+
+
+def shown_params(instance: Instance, shown: Front | None = None) -> dict:
+    """The parameters on the front: only those the template marks as `given` (none without a front)."""
+    return dict(getattr(shown, "params", None) or {})
 
 
 def choice_table(options: Any) -> Table:
@@ -153,6 +166,7 @@ class ReviewScreen(Screen[None]):
         self.state = LOADING
         self.next_due_text: str | None = None
         self._has_choices = False
+        self.front: Any = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -196,6 +210,16 @@ class ReviewScreen(Screen[None]):
     async def fetch_summary(self) -> dict:
         return await self.app.runner.call(lambda s: s.summary())
 
+    async def fetch_front(self, item: Any) -> Any:
+        """The front of `item`, built on the session thread from its template."""
+        instance = item.instance
+
+        def build(session: Any) -> Any:
+            templates = getattr(getattr(session, "bank", None), "templates", None) or {}
+            return front_of(instance, templates.get(instance.template_id))
+
+        return await self.app.runner.call(build)
+
     async def grade(self, item: Item, text: str, hint_used: bool) -> tuple[Verdict, Outcome | None]:
         """(verdict, outcome) for the text typed (outcome None when nothing is recorded)."""
         outcome = await self.app.runner.call(lambda s: s.submit(item, text, hint_used=hint_used))
@@ -229,9 +253,12 @@ class ReviewScreen(Screen[None]):
             item, summary = await self.fetch()
             if summary is None and item is None:  # the empty state needs the next due time
                 summary = await self.fetch_summary()
+            shown = await self.fetch_front(item) if item is not None else None
         except Exception as exc:
             self.post_message(SessionFailed(str(exc)))
             return
+        # Set before the message is handled, on the event loop, so the item never shows without it.
+        self.front = shown
         self.post_message(ItemLoaded(item, summary))
         await self._report_generation_failures()
         if summary is None:  # the problem is on screen first; the counts follow
@@ -262,11 +289,18 @@ class ReviewScreen(Screen[None]):
             self._set_state(EMPTY)
             return
         instance = message.item.instance
-        self.query_one(EquationCard).show_equation(equation_card(instance.equation), instance.equation)
+        if self.front is None or getattr(self.front, "prompt", None) != instance.prompt:
+            self.front = front_of(instance, None)
+        shown = self.front
+        card = self.query_one(EquationCard)
+        if shown.card is not None:
+            card.show_equation(shown.card, instance.equation)
+        else:  # the back shows it; nothing of it may be on screen before Enter
+            card.show_equation(None, "")
         title = f"{instance.title}  ·  {instance.topic}"
         self.query_one("#review-body").border_title = plain(title)
-        self.query_one("#prompt", Static).update(plain(instance.prompt.strip()))
-        self.query_one(ParamGrid).show_params(shown_params(instance))
+        self.query_one("#prompt", Static).update(plain(shown.prompt.strip()))
+        self.query_one(ParamGrid).show_params(shown_params(instance, shown))
         choices = self.query_one("#choices", Static)
         options = instance.answer.options if instance.answer.type == "choice" else ()
         choices.update(choice_table(options))
@@ -353,11 +387,17 @@ class ReviewScreen(Screen[None]):
             return
         self.verdict = verdict
         self.outcome = message.outcome
+        self._show_back()
         self._show_feedback()
         self._set_state(FEEDBACK)
         panel = self.query_one(FeedbackPanel)
         panel.focus()
         self.call_after_refresh(panel.scroll_visible, animate=False, top=True)
+
+    def _show_back(self) -> None:
+        """The whole card with the feedback: the equation card appears now if the front hid it."""
+        instance = self.item.instance
+        self.query_one(EquationCard).show_equation(equation_card(instance.equation), instance.equation)
 
     def _show_feedback(self) -> None:
         outcome = self.outcome
@@ -380,7 +420,11 @@ class ReviewScreen(Screen[None]):
                 widget.display = state in (ANSWERING, GRADING, FEEDBACK) and self._has_choices
             elif selector == "#params":
                 widget.display = state in (ANSWERING, GRADING, FEEDBACK) and bool(
-                    self.item is not None and shown_params(self.item.instance))
+                    self.item is not None and shown_params(self.item.instance, self.front))
+            elif selector == "#equation-card":
+                # Before the answer only a card the front allows; with the feedback, always.
+                widget.display = state == FEEDBACK or (
+                    state in (ANSWERING, GRADING) and getattr(self.front, "card", None) is not None)
             else:
                 widget.display = state in (ANSWERING, GRADING, FEEDBACK)
         # In feedback the verdict repeats the reading ("you wrote"), so the echo line makes room.
@@ -405,7 +449,9 @@ class ReviewScreen(Screen[None]):
         if action == "undo":
             return self.scheduled and self.state in (ANSWERING, FEEDBACK, EMPTY)
         if action == "reference":
-            return self.item is not None and self.state in (ANSWERING, FEEDBACK)
+            # the card on request is part of the back unless the front already shows it
+            return self.item is not None and (self.state == FEEDBACK or (
+                self.state == ANSWERING and getattr(self.front, "card", None) is not None))
         return True
 
     # -- actions --------------------------------------------------------------------------------
@@ -488,7 +534,7 @@ class ReviewScreen(Screen[None]):
     def screen_commands(self):
         from textual.app import SystemCommand
 
-        if self.item is not None and self.state in (ANSWERING, FEEDBACK):
+        if self.item is not None and self.check_action("reference", ()):
             yield SystemCommand("Reference card", "The equation of this problem", self.action_reference)
         if self.scheduled:
             yield SystemCommand("Undo last review", "Take back the last recorded answer", self.action_undo)

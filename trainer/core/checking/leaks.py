@@ -1,0 +1,212 @@
+"""Findings about what an item gives away or gets wrong on one seed: leaks on its front, option truth.
+
+Core layer, used by `trainer.core.checking.check`. A leak is the answer (its display form, its
+formula in the printed notation, its value to 2–4 significant figures), a listed mistake's message or
+the hint appearing in the visible text before the answer is submitted (see `trainer.core.templates.front`).
+Option truth evaluates each choice option's declared `truth` expression for the drawn parameters: a
+distractor that holds, or a keyed option that does not, makes the item wrong for that seed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from trainer.core.language.nodes import EvalError
+from trainer.core.templates.front import Front
+from trainer.core.templates.text import fmt_number
+
+SIGNIFICANT = (2, 3, 4)  # the graded precisions an answer value is looked for at
+MIN_SENTENCE = 24  # characters: shorter pieces of a message ("That is P(A)") recur innocently
+MIN_HEAD = 8  # characters of a keyed option's lead phrase worth looking for
+
+Finding = tuple[str, str, "int | None"]
+
+
+def normalise(text: str) -> str:
+    """Text compared for leaks: lower case, one minus sign, one product sign, no spaces."""
+    text = text.lower().replace("−", "-").replace("–", "-").replace("×", "*").replace("·", "*")
+    return re.sub(r"\s+", "", text)
+
+
+def number_forms(value: float, rtol: float = 0.0, atol: float = 0.0, sigfigs: int | None = None) -> set[str]:
+    """The ways a number would be written to 2, 3 and 4 significant figures (and as displayed) that
+    the grader accepts.
+
+    Args:
+        value: the answer.
+        rtol, atol: the graded tolerance (a form outside it is another number, not the answer).
+        sigfigs: when the answer is graded to this many significant figures, forms with as many
+            digits are accepted too.
+
+    Returns:
+        The forms. Those with fewer than two significant digits ("3", "0.5") are left out: small
+        round numbers recur in any prompt without giving anything away.
+    """
+    v = float(value)
+    if not math.isfinite(v) or v == 0:
+        return set()
+    out = {fmt_number(value)}
+    mag = math.floor(math.log10(abs(v)))
+    for n in SIGNIFICANT:
+        places = n - 1 - mag  # negative: round to tens, hundreds, …
+        text = f"{round(v, places):.{max(places, 0)}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        out.add(text)
+    return {t for t in out if _significant(t) >= 2 and (
+        abs(float(t) - v) <= max(atol, rtol * abs(v)) or (sigfigs is not None and _significant(t) >= sigfigs))}
+
+
+def _significant(text: str) -> int:
+    digits = re.sub(r"\D", "", text).lstrip("0")
+    if "." not in text:
+        digits = digits.rstrip("0")
+    return len(digits)
+
+
+def _has_number(text: str, form: str) -> bool:
+    text = text.replace("−", "-")
+    body = re.escape(form.lstrip("-"))
+    sign = "-" if form.startswith("-") else r"(?<!-)"
+    # "-14/3" or "2.5e3" is another number than -14 or 2.5
+    return re.search(rf"(?<![\d./]){sign}{body}(?![\d/])(?!\.\d)(?![eE][-+]?\d)", text) is not None
+
+
+def _has_vector(text: str, display: str) -> bool:
+    """A vector shown on its own, not as a row of a matrix ("[2, 1]" inside "[[2, 1], [5, 5]]")."""
+    body = re.escape(normalise(display))
+    return re.search(rf"(?<![\[,]){body}(?![,\]])", normalise(text)) is not None
+
+
+def _pieces(text: str) -> list[str]:
+    """Sentences and clauses of a message or hint, long enough to be worth looking for."""
+    parts = re.split(r"(?<=[.;!?])\s+|\s+—\s+|\n", text)
+    return [p.strip() for p in parts if len(normalise(p).rstrip(".")) >= MIN_SENTENCE]
+
+
+def leak_findings(template: Any, inst: Any, shown: Front) -> Iterable[Finding]:
+    """Every way the front of this instance gives the answer, a mistake's message or the hint away.
+
+    Args:
+        template: the template (its `lines` place the finding).
+        inst: the instance of one seed.
+        shown: its front (see `trainer.core.templates.front.front`).
+
+    Returns:
+        (kind "leak", message naming what leaked where, line) findings.
+    """
+    places = shown.places()
+    flat = {place: normalise(text) for place, text in places.items()}
+    answer_line = template.lines.get("answer")
+    ans = inst.answer
+    seen: set[str] = set()
+
+    def where(needle: str, *, number: bool = False) -> list[str]:
+        if number:
+            return [p for p, text in places.items() if _has_number(text, needle)]
+        n = normalise(needle).rstrip(".")
+        return [p for p, text in flat.items() if n and n in text]
+
+    def report(what: str, found: list[str], line: int | None) -> Iterable[Finding]:
+        for place in found:
+            key = f"{what}@{place}"
+            if key not in seen:
+                seen.add(key)
+                yield "leak", f"the {place} shows {what} before the answer is submitted", line
+
+    parts = ans.parts if ans.type == "multi" else (ans,)
+    inputs = _drawn_values(template, inst)
+    for part in parts:
+        label = f" ({part.label})" if part.label else ""
+        if part.type == "integer" and float(part.value) in inputs:
+            # A whole number that is one of the drawn inputs (a shape, a channel count) is data the
+            # problem must state; picking the right one is the task, not a giveaway.
+            continue
+        if part.type in ("number", "integer"):
+            for form in sorted(number_forms(part.value, part.rtol, part.atol, part.sigfigs)):
+                yield from report(f"the answer{label} {form}", where(form, number=True), answer_line)
+        elif part.type in ("vector", "matrix", "set", "direction"):
+            if np.size(part.value) > 1:
+                found = [p for p, text in places.items() if _has_vector(text, part.display)]
+                yield from report(f"the answer{label} {part.display}", found, answer_line)
+    if ans.type == "formula":
+        yield from report(f"the answer formula {ans.display}", where(ans.display), answer_line)
+        source = getattr(template.answer.value, "source", "")
+        if source:  # as the author typed it, which a learner could copy as well
+            yield from report(f"the answer formula {source}", where(source), answer_line)
+        if shown.card is not None:
+            yield ("leak", f"the card shows the equation '{inst.equation}' before a formula answer is "
+                           "submitted (set `card: after`)", template.lines.get("card", answer_line))
+    if ans.type == "choice":
+        yield from _choice_leaks(ans, places, flat, report, answer_line)
+    for mistake, spec in zip(inst.mistakes, template.mistakes):
+        for piece in _pieces(mistake.message):
+            yield from report(f"mistake '{mistake.id}''s message \"{piece}\"", where(piece), spec.line)
+    if inst.hint:
+        for piece in _pieces(inst.hint):
+            yield from report(f"the hint \"{piece}\"", where(piece), template.lines.get("hint"))
+
+
+def _drawn_values(template: Any, inst: Any) -> set[float]:
+    """Every scalar a random sampler drew for this instance (entries of vectors and matrices too)."""
+    out: set[float] = set()
+    for name, sampler in getattr(template, "params", ()):
+        if not getattr(sampler, "random", True) or name not in inst.params:
+            continue
+        try:
+            values = np.asarray(inst.params[name], dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            continue
+        out.update(float(v) for v in values[:1000])
+    return out
+
+
+def _choice_leaks(ans: Any, places: Mapping[str, str], flat: Mapping[str, str], report: Any,
+                  line: int | None) -> Iterable[Finding]:
+    """The keyed option's lead phrase ("Cross-correlation — …") shown outside the options."""
+    keyed = ans.options[ans.correct]
+    head = re.split(r"\s+—\s+|[:;,(]|\.\s", keyed, maxsplit=1)[0].strip().rstrip(".")
+    n = normalise(head)
+    if len(n) < MIN_HEAD or n == normalise(keyed).rstrip("."):
+        return
+    if any(n in normalise(o) for i, o in enumerate(ans.options) if i != ans.correct):
+        return
+    found = [p for p, text in flat.items() if p != "title" and n in text]
+    yield from report(f"the keyed option's lead \"{head}\"", found, line)
+
+
+def truth_findings(template: Any, inst: Any) -> Iterable[Finding]:
+    """Options whose declared truth contradicts the key for this seed's parameters.
+
+    Args:
+        template: the template (its choice answer's `truths`, options as written).
+        inst: the instance of one seed.
+
+    Returns:
+        (kind "option-truth", message, line) findings.
+    """
+    spec = template.answer
+    if spec.type != "choice" or not spec.truths:
+        return
+    order = inst.answer.env.get("order", tuple(range(len(spec.options))))
+    for written, truth in enumerate(spec.truths):
+        if truth is None:
+            continue
+        letter = "ABCDEFGH"[order.index(written)]
+        try:
+            with np.errstate(all="ignore"):
+                holds = bool(truth.run(dict(inst.params)))
+        except (EvalError, ArithmeticError, TypeError, ValueError) as exc:
+            yield "option-truth", f"option {written + 1}'s truth cannot be evaluated: {exc}", truth.line or None
+            continue
+        if written == spec.correct and not holds:
+            yield ("option-truth", f"the keyed option {written + 1} (shown as {letter}) does not hold for these "
+                                   f"parameters: {truth.source}", truth.line or None)
+        elif written != spec.correct and holds:
+            yield ("option-truth", f"distractor {written + 1} (shown as {letter}) holds for these parameters, "
+                                   f"so two options are right: {truth.source}", truth.line or None)
