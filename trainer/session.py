@@ -64,6 +64,9 @@ class Outcome:
         auto_rating: the rating derived from the verdict, time and hint (before any override).
         template_id: the template answered.
         response_ms: time from `Item.shown_at` to the submission.
+        rating_reason: why the automatic rating is what it is ("Good: right, 14 s, no hint").
+        intervals: when the card would next be due under each rating 1-4 (what keys 1-4 record).
+        reviewed_at: the review's time (the intervals count from it).
     """
 
     verdict: Verdict
@@ -74,6 +77,9 @@ class Outcome:
     auto_rating: int | None = None
     template_id: str | None = None
     response_ms: int | None = None
+    rating_reason: str | None = None
+    intervals: dict[int, datetime] | None = None
+    reviewed_at: datetime | None = None
 
 
 class TodaySummary(TypedDict):
@@ -221,7 +227,13 @@ class Session:
         self._last_equation: str | None = None
         #: The part of the bank the review queue serves (empty: all of it).
         self.study = study or StudyFilter()
-        self._history: list[int] = []
+        #: This session's reviews, oldest first, with the Item each answered (undo serves it again).
+        self._history: list[tuple[int, Item]] = []
+        #: The card after each rating, computed when a review was recorded (what a re-rating writes).
+        self._previews: dict[int, tuple[CardState, dict[int, CardState]]] = {}
+        #: An Item to serve before drawing a new one (undone, or set aside when the screen was left),
+        #: and the time it had already been on screen.
+        self._held: tuple[Item, timedelta] | None = None
         self.generation_errors: list[GenerationFailure] = []
         self._reported_failures = 0
         #: Things the learner should know from the start (a read-only database, a skipped backup).
@@ -399,6 +411,9 @@ class Session:
             An Item, or None when nothing is due (see `next_due()` / `summary()['next_due']`).
         """
         now = self._now()
+        held = self._take_held(now)
+        if held is not None:
+            return held
         queue, _ = self._queue(now)
         while queue:
             cand = sched.pick(queue, self._last_equation)
@@ -415,6 +430,30 @@ class Session:
             return Item(instance=instance, card_state=cand.card.state, due=cand.card.due,
                         is_new=cand.card.state == "new", shown_at=now)
         return None
+
+    def _take_held(self, now: datetime) -> Item | None:
+        """The held Item, re-timed to now, if its template is still in the bank and servable."""
+        if self._held is None:
+            return None
+        item, spent = self._held
+        self._held = None
+        tid = item.instance.template_id
+        template = self.bank.templates.get(tid)
+        if template is None or not self.study.matches(template):  # gone, or outside the study scope now
+            return None
+        rec = self.store.card(tid)
+        if rec is not None and (rec.suspended or (rec.buried_until is not None and rec.buried_until > now)):
+            return None
+        return replace(item, shown_at=now - spent)
+
+    def set_aside(self, item: Item) -> None:
+        """Keep the problem on screen for later: the next `next_item` serves it again (same template,
+        seed and numbers), and the time away does not count towards its response time.
+
+        Args:
+            item: the Item being answered when the learner left the review.
+        """
+        self._held = (item, max(timedelta(0), self._now() - item.shown_at))
 
     def next_due(self) -> datetime | None:
         """When something will next be available: now if an item is available, else the earliest
@@ -492,7 +531,7 @@ class Session:
             return Outcome(verdict=verdict, rating=None, review_id=None, next_due=None, recorded=False,
                            template_id=tid)
         for attempt in range(SUBMIT_ATTEMPTS):
-            record = self._review_record(item, text, verdict, hint_used=hint_used)
+            record, decision, previews = self._review_record(item, text, verdict, hint_used=hint_used)
             try:
                 review_id = self.store.record_review(record)
             except ConflictError:
@@ -500,28 +539,49 @@ class Session:
                     raise
                 continue
             break
-        self._history.append(review_id)
+        # The previews drew from copies; the real stream now takes the recorded review's draw, so
+        # a fixed seed replays the same fuzz as before previews existed.
+        sched.review(record.card_before, record.rating, record.reviewed_at, rng=self.streams.fuzz,
+                     desired_retention=float(self.settings["desired_retention"]),
+                     leech_threshold=int(self.settings["leech_threshold"]))
+        self._history.append((review_id, item))
+        self._previews[review_id] = (record.card_before, previews)
         return Outcome(verdict=verdict, rating=record.rating, review_id=review_id, next_due=record.card_after.due,
                        recorded=True, auto_rating=record.rating, template_id=tid,
-                       response_ms=record.response_ms)
+                       response_ms=record.response_ms, rating_reason=decision.reason,
+                       intervals={r: c.due for r, c in previews.items()}, reviewed_at=record.reviewed_at)
 
-    def _review_record(self, item: Item, text: str, verdict: Verdict, *, hint_used: bool) -> ReviewRecord:
-        """Everything one review writes, computed from the stored card and the clock read now."""
+    def _kind_templates(self, instance: Instance) -> tuple[str, set[str]]:
+        """The answer kind of an instance and the bank's templates of that kind (its own included)."""
+        template = self.bank.templates.get(instance.template_id)
+        kind = sched.answer_kind(getattr(template, "answer_type", None) or instance.answer.type)
+        ids = {t.id for t in self.bank.templates.values()
+               if sched.answer_kind(getattr(t, "answer_type", None)) == kind}
+        return kind, ids | {instance.template_id}
+
+    def _review_record(self, item: Item, text: str, verdict: Verdict, *,
+                       hint_used: bool) -> tuple[ReviewRecord, sched.RatingDecision, dict[int, CardState]]:
+        """Everything one review writes, computed from the stored card and the clock read now, with
+        the rating's reason and the card after each rating (nothing is drawn from the fuzz stream)."""
         instance = item.instance
         tid = instance.template_id
         settings = self.settings
         template = self.bank.templates.get(tid)
         stored = self.store.card(tid)
         before = stored.card if stored is not None else CardState()
-        prior = self.store.correct_times(tid, sched.TYPICAL_WINDOW)
+        kind, same_kind = self._kind_templates(instance)
+        prior = self.store.correct_times_among(same_kind, sched.TYPICAL_WINDOW)
         now = self._now()
         response_ms = max(0, int(round((now - item.shown_at).total_seconds() * 1000)))
-        rating = sched.derive_rating(verdict.correct, hint_used=hint_used, response_ms=response_ms,
-                                     prior_times_ms=prior)
-        after = sched.review(before, rating, now, rng=self.streams.fuzz,
-                             desired_retention=float(settings["desired_retention"]),
-                             leech_threshold=int(settings["leech_threshold"]))
-        return ReviewRecord(
+        decision = sched.decide_rating(verdict.correct, hint_used=hint_used, response_ms=response_ms,
+                                       prior_times_ms=prior, first_sighting=before.reps == 0, kind=kind,
+                                       typed_chars=sum(1 for ch in text if not ch.isspace()))
+        rating = decision.rating
+        previews = sched.review_each(before, now, rng=self.streams.fuzz,
+                                     desired_retention=float(settings["desired_retention"]),
+                                     leech_threshold=int(settings["leech_threshold"]))
+        after = previews[rating]
+        record = ReviewRecord(
             uid=uuid.uuid4().hex, template_id=tid,
             equation=template.equation if template is not None else None,
             topic=template.topic if template is not None else None,
@@ -531,6 +591,7 @@ class Session:
             rating=rating, auto_rating=rating, decided="auto", hint_used=bool(hint_used), response_ms=response_ms,
             reviewed_at=now, day=self.day_of(now), card_before=before, card_after=after,
             suspend=settings["leech_action"] == "suspend" and after.leech and not before.leech)
+        return record, decision, previews
 
     def override(self, outcome: Outcome, rating: int) -> Outcome:
         """Re-rate the review just recorded (keys 1-4): the card is recomputed from its state before.
@@ -551,25 +612,34 @@ class Session:
         if row is None:
             raise ConflictError(f"review {outcome.review_id} no longer exists")
         before = CardState.from_dict(row["state_before"])
-        after = sched.review(before, rating, sched.parse_time(row["reviewed_at"]), rng=self.streams.fuzz,
-                             desired_retention=float(settings["desired_retention"]),
-                             leech_threshold=int(settings["leech_threshold"]))
+        basis, previews = self._previews.get(outcome.review_id, (None, {}))
+        if basis == before and rating in previews:
+            after = previews[rating]  # the interval shown on the key is the one recorded
+        else:
+            after = sched.review(before, rating, sched.parse_time(row["reviewed_at"]), rng=self.streams.fuzz,
+                                 desired_retention=float(settings["desired_retention"]),
+                                 leech_threshold=int(settings["leech_threshold"]))
         self.store.rerate(outcome.review_id, rating, before=before, after=after)
         return replace(outcome, rating=rating, next_due=after.due)
 
     def undo(self) -> str | None:
         """Undo this session's latest review (the card goes back to its state before).
 
+        The problem that review answered (same template, seed and numbers) is served by the next
+        `next_item`, timed afresh.
+
         Returns:
             The template id, or None when there is nothing (left) to undo.
         """
         while self._history:
-            review_id = self._history.pop()
+            review_id, item = self._history.pop()
+            self._previews.pop(review_id, None)
             try:
                 tid = self.store.undo(review_id)
             except ConflictError:
                 continue
             self._last_equation = None
+            self._held = (item, timedelta(0))
             return tid
         return None
 

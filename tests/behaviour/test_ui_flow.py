@@ -222,7 +222,9 @@ async def test_nothing_due_says_when_the_next_review_is(tmp_path: Path, bank: Pa
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot, app, lambda: app.screen.state == "empty")
         assert "Nothing due — next review at" in text_of(app, "#empty-state")
-    assert len(reviews(db)) == 2
+    # Each template twice: a first sighting is Good at best (issue 13), so it takes the 10-minute
+    # learning step (served at once by learn-ahead), then, seen before and answered at once, Easy.
+    assert [r[1] for r in reviews(db)] == [3, 3, 4, 4]
 
 
 @run_async

@@ -119,7 +119,7 @@ TABLE = [
     (NUMBER, "0,3333", "correct", 1),  # 0.3333 is within 1e-3 of 1/3
     (NUMBER, "1,333", "error", 0),  # 1.333 or 1333? ambiguous, refused
     (NUMBER, "[1/3]", "correct", 1),
-    (NUMBER, "[1, 3]", "wrong", 0),
+    (NUMBER, "[1, 3]", "error", 0),  # wrong kind: refused, not a lapse (issue 13)
     (PERCENT, "33.33%", "correct", 1),
     (PERCENT, "0.3333", "correct", 1),
     (PERCENT, "33.33", "percent-vs-fraction", 0),
@@ -146,8 +146,8 @@ TABLE = [
     (VECTOR, "[4, 8]", "wrong", 0.5),
     (VECTOR, "[3, 5]", "forgot-bias", 0),
     (VECTOR, "-4 -7", "sign-flip", 0),
-    (VECTOR, "[4, 7, 0]", "wrong", 0),
-    (VECTOR, "4", "wrong", 0),
+    (VECTOR, "[4, 7, 0]", "error", 0),  # wrong shape: refused
+    (VECTOR, "4", "error", 0),  # a number for a vector: refused
     (SOFTMAX, "0.0900 0.2447 0.6652", "correct", 1),
     (SOFTMAX, "[1, e, e^2]", "missing-normalization", 0),  # exp([0,1,2]) ∝ softmax([1,2,3])
     (MATRIX, "[[1, 2, 3], [4, 5, 6]]", "correct", 1),
@@ -156,7 +156,7 @@ TABLE = [
     (MATRIX, "1 4; 2 5; 3 6", "transposed", 0),
     (MATRIX, "[[1, 2, 3], [4, 5, 7]]", "own", 5 / 6),
     (MATRIX, "[[1, 2, 3], [4, 5, 8]]", "wrong", 5 / 6),
-    (MATRIX, "[[1, 2], [3, 4]]", "wrong", 0),
+    (MATRIX, "[[1, 2], [3, 4]]", "error", 0),  # 2×2 for 2×3: refused
     (MATRIX, "[1 2 3; 4 5]", "error", 0),
     (SET, "[1, -2, 3]", "correct", 1),
     (SET, "-2 3 1", "correct", 1),
@@ -170,7 +170,7 @@ TABLE = [
     (DIRECTION, "[0.4364, -0.8729, 0.2182]", "correct", 1),  # normalized by hand: /√5.25
     (DIRECTION, "[1, 2, 0.5]", "own", 0),
     (DIRECTION, "[0, 0, 0]", "wrong", 0),
-    (DIRECTION, "[1, -2]", "wrong", 0),
+    (DIRECTION, "[1, -2]", "error", 0),  # 2 entries for 3: refused
     (CHOICE, "C", "correct", 1),
     (CHOICE, "c", "correct", 1),
     (CHOICE, "(c)", "correct", 1),
@@ -206,8 +206,14 @@ def test_table(instance, typed, verdict, score):
 
 
 def test_shape_messages():
-    assert "Expected 2×3, got 2×2" in grade(MATRIX, "[[1, 2], [3, 4]]").feedback
-    assert "Expected 2 entries, got 3" in grade(VECTOR, "[4, 7, 0]").feedback
+    # A wrong shape is refused (not graded), and the refusal names both shapes.
+    assert grade(MATRIX, "[[1, 2], [3, 4]]").error.message == "this answer is a 2×3 matrix, not a 2×2 matrix"
+    assert grade(VECTOR, "[4, 7, 0]").error.message == "this answer is a vector of 2 entries, not a vector of 3 entries"
+    assert grade(NUMBER, "[1, 3]").error.message == "this answer is a single number, not a vector of 2 entries"
+    assert grade(MATRIX, "1 2 3 4 5 6").error.message == "this answer is a 2×3 matrix, not a vector of 6 entries"
+    # The transpose's shape is a real slip, so it is still graded (and named).
+    transposed = grade(MATRIX, "[[1, 4], [2, 5], [3, 6]]")
+    assert transposed.error is None and transposed.diagnosis.id == "transposed"
     assert "cell (2,3)" in grade(MATRIX, "[[1, 2, 3], [4, 5, 8]]").feedback
 
 

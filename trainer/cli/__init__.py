@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:  # no command: open the trainer
         handler = import_module("trainer.cli.tui").run
     try:
+        from trainer.cli.clock import run_clock
+
+        run_clock()  # a bad TRAINER_NOW stops every command before anything is opened or written
         return handler(args) or 0
     except UserError as exc:
         print(f"trainer: {exc}", file=sys.stderr)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from trainer.cli import UserError
@@ -70,7 +70,9 @@ def register(subparsers, common) -> None:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    from trainer.cli.clock import run_clock
+
+    return run_clock()()
 
 
 def _db(args) -> Path:
@@ -129,7 +131,9 @@ def _session(args, store):
 
     # Statistics need each template's id, equation, topic and title: the index has them.
     bank = bank_index(args)
-    return Session(bank, store, clock=_now, seed=getattr(args, "seed", None))
+    from trainer.cli.clock import run_clock
+
+    return Session(bank, store, clock=run_clock(), seed=getattr(args, "seed", None))
 
 
 def run_stats(args) -> int:

@@ -1,7 +1,8 @@
 """`trainer` / `trainer tui`: open the Textual app on the progress database and the problem bank.
 
-CLI layer (composition root for the TUI). Resolves `--db`, `--problems`, `--seed` and the study scope
-(`--topic`, `--tag`, `--equation`: an unknown one is a usage error listing the known), then hands the
+CLI layer (composition root for the TUI). Resolves `--db`, `--problems`, `--seed`, the study scope
+(`--topic`, `--tag`, `--equation`: an unknown one is a usage error listing the known) and the clock
+(`TRAINER_NOW`, see `trainer.cli.clock`), then hands the
 app a *factory* that opens the store, loads the bank and builds the session: it runs on the app's
 session thread while Textual draws its first frame, so numpy, the bank and SQLite load in parallel
 with the UI. Textual itself is imported only here, inside `run`.
@@ -40,8 +41,11 @@ def study_filter(args):
     return StudyFilter.build(topics, tags, equations)
 
 
-def session_factory(db: Path, folders: list[Path], seed: int | None, study=None):
-    """A zero-argument callable that builds the real session (called on the session thread)."""
+def session_factory(db: Path, folders: list[Path], seed: int | None, study=None, clock=None):
+    """A zero-argument callable that builds the real session (called on the session thread).
+
+    `clock` is the run's clock (see `trainer.cli.clock`; default: the system's UTC time).
+    """
 
     def build():
         from datetime import datetime, timezone
@@ -51,7 +55,7 @@ def session_factory(db: Path, folders: list[Path], seed: int | None, study=None)
         from trainer.storage.store import StoreError
 
         try:
-            return Session.open(db, bank_paths=folders, clock=lambda: datetime.now(timezone.utc),
+            return Session.open(db, bank_paths=folders, clock=clock or (lambda: datetime.now(timezone.utc)),
                                 seed=seed, backups_dir=locations.backups_dir(db), study=study,
                                 bank_index=locations.bank_index_path())
         except StoreError as exc:
@@ -75,13 +79,16 @@ def run(args) -> int:
     from trainer.cli.context import folders_for
 
     folders = folders_for(getattr(args, "problems", None))
+    from trainer.cli.clock import run_clock
+
+    clock = run_clock()  # a bad TRAINER_NOW is a usage error before the terminal is taken over
 
     from trainer.ui.runner import SessionRunner
 
     gc.disable()  # start-up allocates much and frees little; the factory re-enables collection
 
     # Started before Textual is imported: numpy, SQLite and the bank load while the UI starts.
-    runner = SessionRunner(session_factory(db, folders, getattr(args, "seed", None), study_filter(args)))
+    runner = SessionRunner(session_factory(db, folders, getattr(args, "seed", None), study_filter(args), clock))
 
     from trainer.ui.app import TrainerApp
 

@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -605,6 +605,24 @@ class Store:
         rows = self.conn.execute(
             "SELECT response_ms FROM reviews WHERE template_id = ? AND correct = 1 AND hint_used = 0 "
             "AND response_ms IS NOT NULL ORDER BY id DESC LIMIT ?", (template_id, limit))
+        return [r[0] for r in rows][::-1]
+
+    def correct_times_among(self, template_ids: Iterable[str], limit: int = 20) -> list[int]:
+        """Response times of the latest correct, unhinted answers on any of these templates (one kind
+        of answer, say), oldest first.
+
+        Args:
+            template_ids: the templates whose answers count.
+            limit: how many of the latest answers.
+
+        Returns:
+            Up to `limit` times in milliseconds, oldest first.
+        """
+        ids = json.dumps(sorted(set(template_ids)))
+        rows = self.conn.execute(
+            "SELECT response_ms FROM reviews WHERE template_id IN (SELECT value FROM json_each(?)) "
+            "AND correct = 1 AND hint_used = 0 AND response_ms IS NOT NULL ORDER BY id DESC LIMIT ?",
+            (ids, limit))
         return [r[0] for r in rows][::-1]
 
     def day_counts(self, day: str) -> dict[str, int]:

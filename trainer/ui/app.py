@@ -55,6 +55,8 @@ class TrainerApp(App[None]):
         self.start_with_review = start_with_review
         self.tz = tz
         self.problems_shown = 0
+        #: The answer being typed when the review screen was left: (template id, seed, text, hint shown).
+        self.review_draft: tuple[str, int, str, bool] | None = None
         self.failure: Exception | None = None
         # Theme changes are saved only once the stored theme has been applied at start.
         self._theme_restored = False
@@ -184,6 +186,9 @@ class TrainerApp(App[None]):
         from trainer.ui.screens.home_screen import HomeScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            set_aside = getattr(self.screen, "set_aside", None)
+            if set_aside is not None:  # a review left mid-answer keeps its problem and typed text
+                set_aside()
             await self.pop_screen()
 
     async def _switch_to(self, screen: Screen) -> None:

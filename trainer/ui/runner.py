@@ -48,6 +48,17 @@ class SessionRunner:
         future = self._executor.submit(lambda: fn(self._session, *args, **kwargs))
         return await asyncio.wrap_future(future)
 
+    def post(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Queue `fn(session, *args, **kwargs)` on the session thread now, without waiting.
+
+        Calls run in the order they are queued, so a call posted while a screen closes runs before
+        any call the next screen makes. Nothing is reported back; once shut down, nothing runs.
+        """
+        try:
+            self._executor.submit(lambda: fn(self._session, *args, **kwargs))
+        except RuntimeError:  # shut down: the app is closing
+            pass
+
     def shutdown(self) -> None:
         """Stop accepting calls, let a call in progress (a commit) finish, then close the session.
 

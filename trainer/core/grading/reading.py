@@ -2,7 +2,9 @@
 
 Core layer, grading. `read_answer` turns text into a `Reading`: per part, the parsed tree (and the
 evaluated value, for value answers; the option, for a choice; the grading reference, for a formula)
-plus the printed form the learner sees, or one refusal with message, position and hint. The live
+plus the printed form the learner sees, or one refusal with message, position and hint. A value of
+the wrong kind or shape (a vector for a number, a 2×3 matrix for a 2×2) is refused here too, so the
+echo warns before Enter and the grader records nothing. The live
 echo in the UI shows `Reading.shown` or the refusal while the learner types; `grade` grades exactly
 the parts of the same reading, so the two can never disagree. Nothing typed is ever executed.
 Beyond the expression language it reads what depends on the answer: a unit after a value where the
@@ -21,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from trainer.core.grading import equivalence as fm
-from trainer.core.grading.measure import ARRAY_TYPES, KIND
+from trainer.core.grading.measure import ARRAY_TYPES, KIND, as_vector, describe, shape_text
 from trainer.core.grading.verdict import InputError
 from trainer.core.language.answer_syntax import parse_answer
 from trainer.core.language.evaluate import compile_node
@@ -232,6 +234,7 @@ def _read_part(ans: Any, text: str, part: int | None, offset: int, seed: int,
         node = parse_answer(text, variables=(), percent=bool(getattr(ans, "percent", False)),
                             arrays=ans.type in ARRAY_TYPES)
         value = _typed_value(node)
+        _refuse_wrong_shape(ans, value, [m for m in mistakes if getattr(m, "part", None) == part])
     except MathInputError as exc:
         raise _shifted(exc, offset) from None
     shown = echo(node) + (f" {unit}" if unit else "") + note + _notes(text)
@@ -282,6 +285,49 @@ def unit_factor(typed_unit: str, answer_unit: str) -> float | None:
 def _notes(text: str) -> str:
     """Readings worth saying aloud in the echo: `\\log` is the natural logarithm here."""
     return f"  ({LOG_NOTE})" if _LATEX_LOG.search(text) else ""
+
+
+def _refuse_wrong_shape(ans: Any, value: np.ndarray, mistakes: Sequence[Any]) -> None:
+    """A value of the wrong kind or shape is not an answer to grade, and is refused like a parse error.
+
+    A vector for a number, a number or a vector for a matrix, a 2×3 matrix for a 2×2: telling the
+    learner is fairer than recording a lapse. Shapes that a real slip has stay gradable, so the
+    diagnosis still names them: a matrix's transpose, and the shape of any mistake the template lists.
+    """
+    kind = KIND[ans.type]
+    try:
+        exp = np.asarray(ans.value, dtype=float)
+    except (TypeError, ValueError):  # nothing to compare with: the checker reports it
+        return
+    if kind == "scalar":
+        if value.size != 1:
+            raise MathInputError(f"this answer is a single number, not {describe(value)}", None,
+                                 "type one number")
+        return
+    typed = value if kind == "matrix" else as_vector(value)
+    allowed = {exp.shape if kind == "matrix" else exp.reshape(-1).shape}
+    if kind == "matrix" and exp.ndim == 2:
+        allowed.add(exp.shape[::-1])
+    for m in mistakes:
+        if getattr(m, "option", None) is None and m.value is not None and not isinstance(m.value, Node):
+            try:
+                shape = np.shape(np.asarray(m.value, dtype=float))
+            except (TypeError, ValueError):
+                continue
+            allowed.add(shape if kind == "matrix" else (int(np.prod(shape)),))
+    if kind == "set":
+        if typed.ndim > 1 or (typed.ndim == 0 and exp.size > 1):
+            raise MathInputError(f"this answer is {exp.size} values, not {describe(value)}", None,
+                                 "type the values separated by spaces, e.g. 1 3")
+        return
+    if typed.shape in allowed:
+        return
+    if kind == "matrix":
+        want = f"a {shape_text(exp.shape)} matrix" if exp.ndim == 2 else describe(exp)
+        raise MathInputError(f"this answer is {want}, not {describe(value)}", None,
+                             "separate rows with ';', e.g. 1 2; 3 4")
+    raise MathInputError(f"this answer is {describe(exp.reshape(-1))}, not {describe(value)}", None,
+                         f"type {exp.size} numbers, e.g. {' '.join(str(i + 1) for i in range(min(exp.size, 4)))}")
 
 
 def _decimal_comma(text: str) -> tuple[str, str]:

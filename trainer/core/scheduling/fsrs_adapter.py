@@ -7,6 +7,7 @@ the interval fuzz from a passed-in generator instead of `random.random`, and cou
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from trainer.core.scheduling.card import CardState
 from trainer.core.scheduling.days import require_utc
-from trainer.core.scheduling.rating import AGAIN, RATING_NAMES
+from trainer.core.scheduling.rating import AGAIN, EASY, RATING_NAMES
 
 if TYPE_CHECKING:
     import numpy as np  # annotations only: `trainer stats` never loads numpy
@@ -130,6 +131,33 @@ def review(card: CardState, rating: int, now: datetime, *, rng: np.random.Genera
         lapses=lapses,
         leech=card.leech or lapses >= leech_threshold,
     )
+
+
+def review_each(card: CardState, now: datetime, *, rng: np.random.Generator, desired_retention: float = 0.9,
+                leech_threshold: int = 8, fuzz: bool = True) -> dict[int, CardState]:
+    """The card after one review at each rating 1..4, without drawing from `rng`.
+
+    Each rating is reviewed with its own copy of `rng`, so each result is exactly what `review`
+    with that generator would return next (same fuzz draw): the intervals shown on the four
+    rating keys are the ones a key press records.
+
+    Args:
+        card: the schedule before the review.
+        now: review time (UTC-aware).
+        rng: the generator the real review will draw from (left untouched).
+        desired_retention: the learner's target retention.
+        leech_threshold: lapses at which the card is flagged as a leech.
+        fuzz: apply interval fuzz.
+
+    Returns:
+        {rating: CardState after} for ratings 1, 2, 3, 4.
+
+    Raises:
+        ValueError: a naive `now`.
+    """
+    return {rating: review(card, rating, now, rng=copy.deepcopy(rng), desired_retention=desired_retention,
+                           leech_threshold=leech_threshold, fuzz=fuzz)
+            for rating in range(AGAIN, EASY + 1)}
 
 
 def retrievability(card: CardState, now: datetime) -> float:

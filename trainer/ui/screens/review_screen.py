@@ -4,6 +4,8 @@ card and the worked solution, and the rating (1–4 to override) before the next
 
 UI layer. Every session call runs on the session thread (`app.runner`); the results come back as
 `ItemLoaded` / `AnswerGraded` messages. `QuizScreen` reuses this flow with a quiz as the source.
+Leaving mid-answer sets the problem aside in the session and the typed text in the app, so coming
+back resumes both.
 """
 
 from __future__ import annotations
@@ -57,6 +59,29 @@ def interval_text(due: Any, shown_at: Any) -> str:
         return f"in {round(seconds / 3600)} h"
     days = round(seconds / 86400)
     return f"in {days} day{'s' if days != 1 else ''}" if days < 60 else f"in {round(days / 30)} months"
+
+
+def short_interval(seconds: float) -> str:
+    """An interval as Anki's rating buttons show it: "10m", "5h", "3d", "1.5mo", "2y"."""
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}".removesuffix(".0") + "mo"
+    return f"{days / 365:.1f}".removesuffix(".0") + "y"
+
+
+def rating_keys(intervals: dict[int, Any] | None, since: Any) -> str | None:
+    """The four rating keys with the interval each gives: "1 Again 10m · 2 Hard 1d · 3 Good 3d · 4 Easy 8d"."""
+    if not intervals or since is None:
+        return None
+    names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+    return " · ".join(f"{r} {names[r]} {short_interval((intervals[r] - since).total_seconds())}"
+                      for r in sorted(intervals) if r in names)
 
 
 def front_of(instance: Instance, template: Any | None) -> Front:
@@ -166,6 +191,19 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self._set_state(LOADING)
         self.load_next()
+
+    def set_aside(self) -> None:
+        """Called by the app just before this screen closes (Esc → Home, another screen).
+
+        Leaving mid-answer keeps the problem and what was typed: the session serves the same Item
+        next, and the app keeps the text for the next review screen.
+        """
+        if not self.scheduled or self.state != ANSWERING or self.item is None:
+            return
+        item = self.item
+        text = self.query_one("#answer", Input).value
+        self.app.review_draft = (item.instance.template_id, item.instance.seed, text, self.hint_used)
+        self.app.runner.post(lambda s: s.set_aside(item))
 
     # -- sources (the quiz overrides these three) ----------------------------------------------
     async def fetch(self) -> tuple[Item | None, dict | None]:
@@ -282,9 +320,22 @@ class ReviewScreen(Screen[None]):
         answer.placeholder = visible(answer_placeholder(instance.answer))
         self.query_one(AnswerEcho).clear()
         self._set_state(ANSWERING)
+        if self.scheduled:
+            self._restore_draft(answer)
         self.query_one("#review-body").scroll_home(animate=False)
         answer.focus(scroll_visible=False)
         self.app.problem_ready()
+
+    def _restore_draft(self, answer: Input) -> None:
+        """Put back what was typed (and the hint, if it was shown) when this problem was left."""
+        draft, self.app.review_draft = self.app.review_draft, None
+        instance = self.item.instance
+        if draft is None or draft[:2] != (instance.template_id, instance.seed):
+            return
+        answer.value = draft[2]
+        answer.cursor_position = len(draft[2])
+        if draft[3]:
+            self.action_hint()
 
     def on_session_failed(self, message: SessionFailed) -> None:
         self.notify(message.error, title="Session error", severity="error", timeout=8, markup=False)
@@ -360,9 +411,12 @@ class ReviewScreen(Screen[None]):
         outcome = self.outcome
         rating = outcome.rating if self.scheduled and outcome is not None else None
         due = outcome.next_due if outcome is not None else None
+        since = outcome.reviewed_at if outcome is not None and outcome.reviewed_at else self.item.shown_at
         self.query_one(FeedbackPanel).show_verdict(
             self.verdict, rating=rating, overridden=self.overridden,
-            next_due=interval_text(due, self.item.shown_at) if due else None, hint_used=self.hint_used)
+            next_due=interval_text(due, since) if due else None, hint_used=self.hint_used,
+            reason=outcome.rating_reason if rating is not None else None,
+            intervals=rating_keys(outcome.intervals, since) if rating is not None else None)
 
     def _set_state(self, state: str) -> None:
         self.state = state

@@ -1,5 +1,6 @@
 """`FeedbackPanel`: the verdict on an answer — right or wrong, the diagnosed mistake, the expected
-answer, the worked solution, and the rating the scheduler will record.
+answer, the worked solution, the rating the scheduler will record and why, and the next interval
+under each of the four ratings.
 
 UI layer; renders a `Verdict` (and the rating chosen by the session), decides nothing.
 """
@@ -27,8 +28,14 @@ class FeedbackPanel(Static, can_focus=True):
         overridden: bool = False,
         next_due: str | None = None,
         hint_used: bool = False,
+        reason: str | None = None,
+        intervals: str | None = None,
     ) -> None:
-        """Render the verdict; `rating` None means nothing is scheduled (a quiz)."""
+        """Render the verdict; `rating` None means nothing is scheduled (a quiz).
+
+        `reason` says why the automatic rating is what it is; `intervals` is the line of the four
+        rating keys with the next interval each would give ("1 Again 10m · 2 Hard 1d · …").
+        """
         self.set_class(bool(verdict.correct), "-right")
         self.set_class(not verdict.correct, "-wrong")
         out = Text()
@@ -67,5 +74,10 @@ class FeedbackPanel(Static, can_focus=True):
             out.append(f" ({how})")
             if next_due:
                 out.append(f" · next {next_due}", style="dim")
-            out.append("\n1 Again  2 Hard  3 Good  4 Easy to change · Enter next", style="dim")
+            if reason:
+                out.append("\nwhy     ", style="dim")
+                out.append(visible(reason))
+            out.append("\nkeys    ", style="dim")
+            out.append(intervals or "1 Again · 2 Hard · 3 Good · 4 Easy", style="dim")
+            out.append(" · Enter next", style="dim")
         self.update(out)
