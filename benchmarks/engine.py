@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def figures(quick: bool) -> list[dict]:
     from trainer.core.templates.bank import load_bank
-    from trainer.core.templates.generate import GenerationError, generate
+    from trainer.core.templates.generation import GenerationError, generate
 
     folder = ROOT / "problems"
     loads = []

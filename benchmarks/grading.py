@@ -26,7 +26,7 @@ def _wrong_text(instance) -> str | None:
     """A wrong value that is no slip: the grader tries every mistake and slip before saying so."""
     import numpy as np
 
-    from trainer.core.grading.grade import _value_text
+    from trainer.core.grading.grader import _value_text
 
     ans = instance.answer
     if ans.type in ("number", "vector", "matrix", "set"):
@@ -42,8 +42,8 @@ def _wrong_text(instance) -> str | None:
 
 def _latencies(quick: bool) -> dict[str, list[float]]:
     from trainer.core.templates.bank import load_bank
-    from trainer.core.templates.generate import generate
-    from trainer.core.grading.grade import answer_text, grade
+    from trainer.core.templates.generation import generate
+    from trainer.core.grading.grader import answer_text, grade
 
     bank = load_bank([ROOT / "problems"])
     seeds = range(3 if quick else 10)
@@ -111,7 +111,7 @@ def _corpus_figures(quick: bool) -> list[dict]:
     sys.path.insert(0, str(ROOT))
     from tests.unit.test_grading_corpus import CORPUS, formula_instance
 
-    from trainer.core.grading.grade import grade
+    from trainer.core.grading.grader import grade
 
     ours_ok, ours_times, rows, expected = 0, [], [], []
     for _, reference, domains, typed, verdict in CORPUS:
@@ -167,7 +167,7 @@ def _notation_figures() -> list[dict]:
     from tests.unit import test_notations as tn
     from tests.unit import test_precision as tp
 
-    from trainer.core.grading.grade import grade
+    from trainer.core.grading.grader import grade
 
     rows = [(family, inst, typed, verdict) for family, _, inst, typed, verdict in tn.ROWS]
     rows += [("precision", inst, typed, "correct" if ok else "wrong-or-slip") for inst, typed, ok in tp.NUMBERS]

@@ -139,7 +139,7 @@ def scripted_session(db: str, reviews: int) -> tuple[int, int]:
     from datetime import datetime, timedelta, timezone
 
     from trainer.cli import locations
-    from trainer.core.grading.grade import answer_text
+    from trainer.core.grading.grader import answer_text
     from trainer.session import Session
     from trainer.ui.app import TrainerApp
 

@@ -41,7 +41,7 @@ async def _drive(db: Path, rounds: int) -> dict[str, list[float]]:
     from datetime import datetime, timedelta, timezone
 
     from trainer.cli import locations
-    from trainer.core.grading.grade import answer_text
+    from trainer.core.grading.grader import answer_text
     from trainer.session import Session
     from trainer.ui.app import TrainerApp
 

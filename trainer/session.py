@@ -182,13 +182,13 @@ class RandomStreams:
 
 def _default_generate(template, seed: int) -> Instance:
     # The module path, not the package: once imported, the submodule `generate` shadows the lazy export.
-    from trainer.core.templates.generate import generate
+    from trainer.core.templates.generation import generate
 
     return generate(template, seed)
 
 
 def _default_grade(instance: Instance, text: str) -> Verdict:
-    from trainer.core.grading.grade import grade
+    from trainer.core.grading.grader import grade
 
     return grade(instance, text)
 
@@ -209,8 +209,8 @@ class Session:
                 None for fresh entropy.
             settings: overrides for the stored settings, for this session only.
             loader: rebuilds the bank from disk (used by `reload`).
-            generate: `generate(template, seed) -> Instance` (default: trainer.core.templates.generate).
-            grade: `grade(instance, text) -> Verdict` (default: trainer.core.grading.grade).
+            generate: `generate(template, seed) -> Instance` (default: trainer.core.templates.generation).
+            grade: `grade(instance, text) -> Verdict` (default: trainer.core.grading.grader).
             study: study only this part of the bank (None: all of it); see `set_study`.
         """
         self.bank = bank

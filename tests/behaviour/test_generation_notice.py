@@ -15,7 +15,7 @@ from tests.support.ui import NOW, run_async, settle, write_bank
 @run_async
 async def test_a_template_that_cannot_generate_is_skipped_with_a_notice(tmp_path: Path) -> None:
     from trainer.core.templates import load_bank
-    from trainer.core.templates.generate import generate
+    from trainer.core.templates.generation import generate
     from trainer.session import GenerationFailure, Session
     from trainer.storage import Store
     from trainer.ui.app import TrainerApp

@@ -152,9 +152,9 @@ async def test_first_sighting_answered_at_once_is_good_with_reason_and_four_inte
 
 def test_matrix_bank_refuses_a_number_for_a_matrix(tmp_path: Path) -> None:
     """The reader the echo and the grader share refuses a number, and a 2×3, for the 2×2 transpose."""
-    from trainer.core.grading.grade import grade
+    from trainer.core.grading.grader import grade
     from trainer.core.templates import load_bank
-    from trainer.core.templates.generate import generate
+    from trainer.core.templates.generation import generate
 
     bank = load_bank([write_bank(tmp_path / "bank", matrix=True)])
     instance = generate(bank.templates["ui-transpose"], 1)

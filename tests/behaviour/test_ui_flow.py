@@ -213,7 +213,7 @@ async def test_nothing_due_says_when_the_next_review_is(tmp_path: Path, bank: Pa
     db = tmp_path / "progress.db"
 
     def review_everything(session):
-        from trainer.core.grading.grade import answer_text
+        from trainer.core.grading.grader import answer_text
 
         while (item := session.next_item()) is not None:
             session.submit(item, answer_text(item.instance))

@@ -34,7 +34,7 @@ def app_factory(tmp_path: Path, monkeypatch):
         def before(session):
             if not history:
                 return
-            from trainer.core.grading.grade import answer_text
+            from trainer.core.grading.grader import answer_text
 
             # Three weeks of practice before today: right on most days, a known slip every third.
             for days_ago in range(21, 0, -1):

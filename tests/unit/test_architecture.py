@@ -23,7 +23,7 @@ def modules_after(statement: str) -> set[str]:
 
 
 def test_session_and_core_do_not_import_textual_or_sympy():
-    loaded = modules_after("import trainer.session, trainer.core.grading.grade, trainer.core.templates.bank")
+    loaded = modules_after("import trainer.session, trainer.core.grading.grader, trainer.core.templates.bank")
     assert "textual" not in loaded
     assert "sympy" not in loaded
 
@@ -52,3 +52,25 @@ def test_the_wheel_carries_the_bank_and_the_schema(tmp_path):
     source = list((ROOT / "problems").rglob("*.yaml"))
     assert len(bundled) == len(source) >= 40
     assert "trainer/schema/template.schema.json" in names
+
+
+def test_no_package_export_is_shadowed_by_a_submodule_of_the_same_name():
+    """`from trainer.core.templates import generate` once gave the submodule `generate.py`, not the
+    function, as soon as anything had imported that submodule: a lazy export must not share its name."""
+    import importlib
+    import pkgutil
+
+    import trainer.core
+
+    for info in pkgutil.iter_modules(trainer.core.__path__):
+        if not info.ispkg:
+            continue
+        package = importlib.import_module(f"trainer.core.{info.name}")
+        submodules = {m.name for m in pkgutil.iter_modules(package.__path__)}
+        clash = set(getattr(package, "__all__", ())) & submodules
+        assert not clash, f"trainer.core.{info.name} exports {sorted(clash)}, also the names of its submodules"
+    from trainer.core.grading import grade
+    from trainer.core.templates import generate
+
+    assert callable(generate) and callable(grade)
+    assert not isinstance(generate, type(importlib))

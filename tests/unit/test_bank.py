@@ -7,7 +7,7 @@ from tests.support.paths import PROBLEMS
 from trainer.core.templates.bank import load_bank, template_files
 from trainer.core.checking.check import same_value
 from trainer.core.solvers.equations import equations
-from trainer.core.templates.generate import generate
+from trainer.core.templates.generation import generate
 
 SEEDS = 200
 # Every equation of the two seed articles must be drilled by at least one template.

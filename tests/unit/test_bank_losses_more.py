@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from tests.support.paths import PROBLEMS
-from trainer.core.grading.grade import grade
-from trainer.core.templates.generate import generate
+from trainer.core.grading.grader import grade
+from trainer.core.templates.generation import generate
 from trainer.core.templates.spec import load_template
 
 FOLDER = PROBLEMS / "losses"

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from tests.support.paths import PROBLEMS
-from trainer.core.templates.generate import generate
+from trainer.core.templates.generation import generate
 from trainer.core.templates.spec import load_template
 
 SEEDS = (3, 11)

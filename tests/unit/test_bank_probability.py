@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from trainer.core.templates.bank import load_bank
-from trainer.core.templates.generate import generate
+from trainer.core.templates.generation import generate
 from trainer.core.solvers import information, probability, statistics
 
 from tests.support.paths import PROBLEMS as ROOT

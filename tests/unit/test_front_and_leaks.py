@@ -8,8 +8,8 @@ import pytest
 from trainer.cli.authoring import balance_text, choice_balance
 from trainer.core.checking.check import check_template
 from trainer.core.checking.leaks import number_forms
-from trainer.core.templates.front import front
-from trainer.core.templates.generate import generate
+from trainer.core.templates.card_front import front
+from trainer.core.templates.generation import generate
 from trainer.core.templates.spec import TemplateError, parse_template_text
 
 COMPUTE = """\

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from trainer.core.templates.generate import generate
+from trainer.core.templates.generation import generate
 from trainer.core.templates.samplers import build_sampler
 from trainer.core.templates.spec import parse_template_text
 
@@ -126,7 +126,7 @@ solution: "{answer}"
 
 # --- bounded generation -----------------------------------------------------------------------
 
-from trainer.core.templates.generate import MAX_WORK, GenerationError  # noqa: E402
+from trainer.core.templates.generation import MAX_WORK, GenerationError  # noqa: E402
 from trainer.core.templates.spec import MAX_TRIES  # noqa: E402
 
 

@@ -8,8 +8,8 @@ import math
 
 import pytest
 
-from trainer.core.templates.generate import generate
-from trainer.core.grading.grade import answer_text, grade
+from trainer.core.templates.generation import generate
+from trainer.core.grading.grader import answer_text, grade
 from trainer.core.templates.spec import parse_template_text
 
 HEAD = """

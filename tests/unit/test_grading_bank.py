@@ -7,8 +7,8 @@ import pytest
 
 from trainer.core.templates.bank import load_bank
 from tests.support.paths import PROBLEMS
-from trainer.core.templates.generate import generate
-from trainer.core.grading.grade import answer_text, grade
+from trainer.core.templates.generation import generate
+from trainer.core.grading.grader import answer_text, grade
 
 SEEDS = 200
 BANK = load_bank([PROBLEMS])

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from trainer.core.grading import equivalence
-from trainer.core.templates.generate import generate
-from trainer.core.grading.grade import grade
+from trainer.core.templates.generation import generate
+from trainer.core.grading.grader import grade
 from trainer.core.templates.spec import parse_template_text
 
 X = "{x: {float: [-3, 3]}}"

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from trainer.core.templates.generate import generate
-from trainer.core.grading.grade import grade
+from trainer.core.templates.generation import generate
+from trainer.core.grading.grader import grade
 from trainer.core.grading.verdict import Verdict
 from trainer.core.language.answer_syntax import parse_answer
 from trainer.core.language.nodes import MathInputError

@@ -12,8 +12,8 @@ import functools
 
 import pytest
 
-from trainer.core.grading.grade import grade
-from trainer.core.templates.generate import generate
+from trainer.core.grading.grader import grade
+from trainer.core.templates.generation import generate
 from trainer.core.templates.spec import parse_template_text
 from trainer.ui import echo
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.paths import PROBLEMS
-from trainer.core.grading.grade import grade
-from trainer.core.templates.generate import generate
+from trainer.core.grading.grader import grade
+from trainer.core.templates.generation import generate
 from trainer.core.templates.spec import parse_template_text
 from trainer.ui import echo
 

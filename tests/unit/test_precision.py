@@ -13,9 +13,9 @@ import math
 
 import pytest
 
-from trainer.core.grading.grade import grade
+from trainer.core.grading.grader import grade
 from trainer.core.grading.precision import Precision, precision_text
-from trainer.core.templates.generate import generate
+from trainer.core.templates.generation import generate
 from trainer.core.templates.spec import parse_template_text
 
 HEAD = """

@@ -282,9 +282,9 @@ def test_overview_per_equation():
 def test_end_to_end_with_the_real_bank(tmp_path):
     from types import SimpleNamespace
 
-    from trainer.core.grading import grade as grading
+    from trainer.core.grading import grade
     from trainer.core.templates import bank as bank_mod
-    from trainer.core.templates.generate import generate
+    from trainer.core.templates.generation import generate
 
     full = bank_mod.load_bank([PROBLEMS])
     numeric = {tid: t for tid, t in full.templates.items() if t.answer_type == "number"}
@@ -293,7 +293,7 @@ def test_end_to_end_with_the_real_bank(tmp_path):
     clock = Clock()
     with Store.open(tmp_path / "e2e.db") as store:
         session = Session(bank, store, clock=clock, seed=1, generate=generate,
-                          grade=grading.grade)
+                          grade=grade)
         first = session.next_item()
         clock.advance(seconds=20)
         wrong = session.submit(first, "12345.678")

@@ -166,7 +166,7 @@ def test_lazy_and_eager_banks_make_identical_instances(bank):
 # --- characters YAML refuses, files too large to read -------------------------------------------
 
 from trainer.core.templates import safe_yaml  # noqa: E402
-from trainer.core.templates.generate import GenerationError, generate  # noqa: E402
+from trainer.core.templates.generation import GenerationError, generate  # noqa: E402
 from trainer.core.templates.spec import MAX_PARAMS, parse_template_text  # noqa: E402
 
 

@@ -85,7 +85,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from trainer.core.templates.generate import GenerationError, generate
+    from trainer.core.templates.generation import GenerationError, generate
 
     template = load_one(args, args.id)
     try:

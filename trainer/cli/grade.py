@@ -30,8 +30,8 @@ def run(args: argparse.Namespace) -> int:
     """Grade the answer; exit 0 for any verdict."""
     from trainer.cli import UserError
     from trainer.cli.context import load_one
-    from trainer.core.templates.generate import GenerationError, generate
-    from trainer.core.grading.grade import grade
+    from trainer.core.templates.generation import GenerationError, generate
+    from trainer.core.grading.grader import grade
 
     from trainer.cli.terminal_text import escaped, first_surrogate, json_safe
 

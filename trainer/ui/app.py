@@ -20,7 +20,7 @@ from trainer.ui.runner import SessionRunner
 
 def _warm_up(session: Any) -> None:
     """After the first problem is on screen: compile the rest of the bank, import the grader."""
-    import trainer.core.grading.grade  # noqa: F401
+    import trainer.core.grading.grader  # noqa: F401
     import trainer.core.language.answer_syntax  # noqa: F401
 
     build_all = getattr(session.bank, "build_all", None)

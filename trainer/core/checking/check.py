@@ -22,8 +22,8 @@ import numpy as np
 from trainer.core.language.evaluate import compile_node
 from trainer.core.language.nodes import EvalError
 from trainer.core.checking.leaks import leak_findings, truth_findings
-from trainer.core.templates.front import front
-from trainer.core.templates.generate import GenerationError, Instance, generate
+from trainer.core.templates.card_front import front
+from trainer.core.templates.generation import GenerationError, Instance, generate
 from trainer.core.templates.spec import MAX_TRIES, Template
 
 MIN_ACCEPTANCE = 0.01
@@ -344,7 +344,7 @@ def _formula_findings(template: Template, inst: Instance) -> Iterable[tuple[str,
 def grading_hook() -> Grader | None:
     """Self-grading through the real grader, when it is installed (None otherwise)."""
     try:
-        from trainer.core.grading.grade import answer_text, grade
+        from trainer.core.grading.grader import answer_text, grade
     except ImportError:
         return None
 

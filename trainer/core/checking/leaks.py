@@ -2,7 +2,7 @@
 
 Core layer, used by `trainer.core.checking.check`. A leak is the answer (its display form, its
 formula in the printed notation, its value to 2–4 significant figures), a listed mistake's message or
-the hint appearing in the visible text before the answer is submitted (see `trainer.core.templates.front`).
+the hint appearing in the visible text before the answer is submitted (see `trainer.core.templates.card_front`).
 Option truth evaluates each choice option's declared `truth` expression for the drawn parameters: a
 distractor that holds, or a keyed option that does not, makes the item wrong for that seed.
 """
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from trainer.core.language.nodes import EvalError
-from trainer.core.templates.front import Front
+from trainer.core.templates.card_front import Front
 from trainer.core.templates.text import fmt_number
 
 SIGNIFICANT = (2, 3, 4)  # the graded precisions an answer value is looked for at
@@ -95,7 +95,7 @@ def leak_findings(template: Any, inst: Any, shown: Front) -> Iterable[Finding]:
     Args:
         template: the template (its `lines` place the finding).
         inst: the instance of one seed.
-        shown: its front (see `trainer.core.templates.front.front`).
+        shown: its front (see `trainer.core.templates.card_front.front`).
 
     Returns:
         (kind "leak", message naming what leaked where, line) findings.

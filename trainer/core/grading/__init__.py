@@ -10,7 +10,7 @@ answers), `equivalence`, `diagnosis` and `slips`."""
 from trainer.core._lazy import lazy_exports
 
 _EXPORTS = {
-    "grade": "grade", "answer_text": "grade", "expected_text": "grade",
+    "grade": "grader", "answer_text": "grader", "expected_text": "grader",
     "Verdict": "verdict", "Diagnosis": "verdict", "InputError": "verdict",
     "Reading": "reading", "PartReading": "reading", "read_answer": "reading",
     "read_instance_answer": "reading", "Precision": "precision", "precision_of": "precision",

@@ -10,10 +10,10 @@ _EXPORTS = {
     "Template": "spec", "TemplateError": "spec", "AnswerSpec": "spec", "load_template": "spec", "TOPICS": "spec",
     "KINDS": "spec",
     "Bank": "bank", "LoadError": "bank", "load_bank": "bank", "template_files": "bank",
-    "Instance": "generate", "Answer": "generate", "Mistake": "generate", "GenerationError": "generate",
-    "generate": "generate",
+    "Instance": "generation", "Answer": "generation", "Mistake": "generation", "GenerationError": "generation",
+    "generate": "generation",
     "template_schema": "schema",
-    "Front": "front", "front": "front",
+    "Front": "card_front", "front": "card_front",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 # spec, generate and safe_yaml pull in numpy and yaml; they are imported where used so that the
 # header index (`load_index`) answers `trainer list` from its cache with the standard library only.
 if TYPE_CHECKING:
-    from trainer.core.templates.generate import Instance
+    from trainer.core.templates.generation import Instance
     from trainer.core.templates.safe_yaml import LineDict
     from trainer.core.templates.spec import Template
 
@@ -143,7 +143,7 @@ class Bank:
 
     def generate(self, template_id: str, seed: int) -> Instance:
         """The instance of template `template_id` for `seed`."""
-        from trainer.core.templates.generate import generate
+        from trainer.core.templates.generation import generate
 
         return generate(self.get(template_id), seed)
 

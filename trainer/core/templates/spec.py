@@ -166,7 +166,7 @@ class MistakeSpec:
 
 @dataclass(frozen=True)
 class Template:
-    """A validated template, ready for `trainer.core.templates.generate.generate`."""
+    """A validated template, ready for `trainer.core.templates.generation.generate`."""
 
     id: str
     equation: str

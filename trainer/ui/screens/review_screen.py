@@ -33,7 +33,7 @@ from trainer.ui.widgets.trainer_footer import TrainerFooter
 if TYPE_CHECKING:
     from trainer.core.grading import Verdict
     from trainer.core.templates import Answer, Instance
-    from trainer.core.templates.front import Front
+    from trainer.core.templates.card_front import Front
     from trainer.session import Item, Outcome
 
 ANSWERING, GRADING, FEEDBACK, EMPTY, LOADING = "answering", "grading", "feedback", "empty", "loading"
@@ -85,12 +85,12 @@ def rating_keys(intervals: dict[int, Any] | None, since: Any) -> str | None:
 
 
 def front_of(instance: Instance, template: Any | None) -> Front:
-    """What may be on screen before the answer is submitted (`trainer.core.templates.front`).
+    """What may be on screen before the answer is submitted (`trainer.core.templates.card_front`).
 
     Without its template (a source that does not say) the front is the conservative one: the
     prompt and options only, with the equation card for compute items.
     """
-    from trainer.core.templates.front import Front, front
+    from trainer.core.templates.card_front import Front, front
 
     if template is not None:
         try:

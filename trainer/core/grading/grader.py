@@ -28,7 +28,7 @@ def grade(instance: Any, text: str) -> Verdict:
     """Grade what a learner typed for an instance.
 
     Args:
-        instance: a `trainer.core.templates.generate.Instance` (its `answer`, `mistakes`, `params`,
+        instance: a `trainer.core.templates.generation.Instance` (its `answer`, `mistakes`, `params`,
             `seed`, `solution` are read).
         text: the typed answer, any text at all.
 
