@@ -10,7 +10,7 @@ import sys
 import time
 from importlib import import_module
 
-MODULES = ("engine", "grading", "storage", "startup", "cli", "tui", "hostile")
+MODULES = ("engine", "grading", "storage", "startup", "cli", "tui", "hostile", "durability")
 
 
 def machine() -> dict:

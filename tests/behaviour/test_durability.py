@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 
 import numpy as np
@@ -15,45 +14,12 @@ from trainer.storage import Store
 
 from tests.support.paths import ROOT
 
-WRITER = textwrap.dedent("""
-    import json, sys
-    from datetime import datetime, timedelta, timezone
-    from trainer.core.scheduling import CardState, iso
-    from trainer.storage import ConflictError, ReviewRecord, Store
-
-    path, tag, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    store = Store.open(path)
-    t0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
-    print("ready", flush=True)
-    for i in range(count):
-        when = t0 + timedelta(seconds=i)
-        uid = f"{tag}-{i}"
-        tid = f"t{i % 5}"
-
-        while True:  # another writer may review the same template in between: recompute on conflict
-            stored = store.card(tid)
-            before = stored.card if stored else CardState()
-            after = CardState(state="learning", step=1, stability=1.0, difficulty=5.0,
-                              due=when + timedelta(minutes=10), last_review=when, reps=before.reps + 1)
-            record = ReviewRecord(uid=uid, template_id=tid, equation=None, topic=None, seed=i, params="{}",
-                                  answer="1", verdict="{}", correct=True, score=1.0, diagnosis_id=None, rating=3,
-                                  auto_rating=3, decided="auto", hint_used=False, response_ms=1000,
-                                  reviewed_at=when, day=when.date().isoformat(), card_before=before,
-                                  card_after=after)
-            try:
-                store.record_review(record)
-                break
-            except ConflictError:
-                continue
-        print("ack", uid, flush=True)  # only after the commit returned
-    print("done", flush=True)
-""")
 
 
 def spawn(path, tag, count):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(path), tag, str(count)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen([sys.executable, "-m", "tests.support.review_writer", str(path), tag, str(count)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
 
 
 def test_sigkill_never_loses_an_acknowledged_review(tmp_path):
