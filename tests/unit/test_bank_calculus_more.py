@@ -12,10 +12,9 @@ import math
 import numpy as np
 import pytest
 
+from tests.support.bank import bundled_instance, keyed_option as _keyed
 from tests.support.paths import PROBLEMS
 from trainer.core.grading.grader import grade
-from trainer.core.templates.generation import generate
-from trainer.core.templates.spec import load_template
 
 SEEDS = (3, 11)
 TOPIC = PROBLEMS / "calculus"
@@ -26,7 +25,7 @@ def _sig(z: float) -> float:
 
 
 def _instance(template_id: str, seed: int):
-    return generate(load_template(TOPIC / f"{template_id}.yaml"), seed)
+    return bundled_instance("calculus", template_id, seed)
 
 
 def _p(inst, name):
@@ -73,9 +72,6 @@ def test_recall_accepts_an_equivalent_form_and_rejects_a_slip(template_id, right
     assert grade(inst, right).correct
     assert not grade(inst, wrong).correct
 
-
-def _keyed(inst) -> str:
-    return inst.answer.options[inst.answer.correct]
 
 
 def _vanishing(inst):

@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pytest
 
+from tests.support.bank import bundled_instance
 from tests.support.paths import PROBLEMS
 from trainer.core.grading.grader import grade
 from trainer.core.templates.generation import generate
@@ -23,7 +24,7 @@ TOPIC = PROBLEMS / "deep-learning"
 
 
 def _instance(template_id: str, seed: int):
-    return generate(load_template(TOPIC / f"{template_id}.yaml"), seed)
+    return bundled_instance("deep-learning", template_id, seed)
 
 
 def _softmax(v):

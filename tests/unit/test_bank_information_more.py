@@ -13,21 +13,17 @@ import math
 import numpy as np
 import pytest
 
+from tests.support.bank import bundled_instance, keyed_option as _keyed
 from tests.support.paths import PROBLEMS
 from trainer.core.grading.grader import grade
-from trainer.core.templates.generation import generate
-from trainer.core.templates.spec import load_template
 
 FOLDER = PROBLEMS / "information"
 SEEDS = (3, 17)
 
 
 def _inst(template_id: str, seed: int):
-    return generate(load_template(FOLDER / f"{template_id}.yaml"), seed)
+    return bundled_instance("information", template_id, seed)
 
-
-def _keyed(inst) -> str:
-    return inst.answer.options[inst.answer.correct]
 
 
 def _sigma(z: float) -> float:

@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pytest
 
+from tests.support.bank import bundled_instance, keyed_option as _keyed
 from tests.support.paths import PROBLEMS
 from trainer.core.grading.grader import grade
 from trainer.core.templates.generation import generate
@@ -23,7 +24,7 @@ TOPIC = PROBLEMS / "linear-algebra"
 
 
 def _instance(template_id: str, seed: int):
-    return generate(load_template(TOPIC / f"{template_id}.yaml"), seed)
+    return bundled_instance("linear-algebra", template_id, seed)
 
 
 def _det2(a) -> float:
@@ -102,9 +103,6 @@ def test_recall_accepts_an_equivalent_form_and_rejects_a_slip(template_id, right
     assert grade(inst, right).correct
     assert not grade(inst, wrong).correct
 
-
-def _keyed(inst) -> str:
-    return inst.answer.options[inst.answer.correct]
 
 
 def _square(inst):

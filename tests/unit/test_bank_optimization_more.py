@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pytest
 
+from tests.support.bank import bundled_instance, keyed_option as _keyed
 from tests.support.paths import PROBLEMS
 from trainer.core.templates.generation import generate
 from trainer.core.templates.spec import load_template
@@ -21,7 +22,7 @@ TOPIC = PROBLEMS / "optimization"
 
 
 def _instance(template_id: str, seed: int):
-    return generate(load_template(TOPIC / f"{template_id}.yaml"), seed)
+    return bundled_instance("optimization", template_id, seed)
 
 
 def _gd_quadratic(p):
@@ -87,9 +88,6 @@ def test_answer_matches_hand_calculation(template_id, expected, seed):
     want = expected(lambda name: np.asarray(inst.params[name], dtype=float))
     assert np.allclose(_value(inst.answer), want, rtol=1e-9, atol=1e-12)
 
-
-def _keyed(inst) -> str:
-    return inst.answer.options[inst.answer.correct]
 
 
 @pytest.mark.parametrize("seed", SEEDS)

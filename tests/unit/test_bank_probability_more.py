@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pytest
 
+from tests.support.bank import bundled_instance, keyed_option as _keyed
 from tests.support.paths import PROBLEMS
 from trainer.core.grading.grader import grade
 from trainer.core.templates.generation import generate
@@ -23,7 +24,7 @@ SEEDS = (3, 17)
 
 
 def _inst(template_id: str, seed: int):
-    return generate(load_template(FOLDER / f"{template_id}.yaml"), seed)
+    return bundled_instance("probability", template_id, seed)
 
 
 def _phi(z: float) -> float:
@@ -139,9 +140,6 @@ def test_multi_answer_matches_a_hand_calculation(template_id, hand, seed):
 # ---------------------------------------------------------------------------------------------
 # choice answers: the keyed option is the one that is true for the drawn parameters
 # ---------------------------------------------------------------------------------------------
-
-def _keyed(inst) -> str:
-    return inst.answer.options[inst.answer.correct]
 
 
 @pytest.mark.parametrize("seed", SEEDS)

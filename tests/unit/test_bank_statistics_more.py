@@ -14,10 +14,9 @@ import statistics as pystats
 import numpy as np
 import pytest
 
+from tests.support.bank import bundled_instance, keyed_option as _keyed
 from tests.support.paths import PROBLEMS
 from trainer.core.grading.grader import grade
-from trainer.core.templates.generation import generate
-from trainer.core.templates.spec import load_template
 
 FOLDER = PROBLEMS / "statistics"
 SEEDS = (3, 17)
@@ -26,11 +25,8 @@ T_975 = {3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
 
 
 def _inst(template_id: str, seed: int):
-    return generate(load_template(FOLDER / f"{template_id}.yaml"), seed)
+    return bundled_instance("statistics", template_id, seed)
 
-
-def _keyed(inst) -> str:
-    return inst.answer.options[inst.answer.correct]
 
 
 def _threshold(p):
