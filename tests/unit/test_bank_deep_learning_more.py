@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from tests.support.bank import bundled_instance
+from tests.support.bank import answer_value, bundled_instance
 from tests.support.paths import PROBLEMS
 from trainer.core.grading.grader import grade
 from trainer.core.templates.generation import generate
@@ -124,18 +124,12 @@ NUMERIC = [
 ]
 
 
-def _value(answer):
-    if answer.type == "multi":
-        return [float(part.value) for part in answer.parts]
-    return np.asarray(answer.value, dtype=float)
-
-
 @pytest.mark.parametrize("template_id,expected", NUMERIC, ids=[r[0] for r in NUMERIC])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_answer_matches_hand_calculation(template_id, expected, seed):
     inst = _instance(template_id, seed)
     want = expected(lambda name: np.asarray(inst.params[name], dtype=float))
-    assert np.allclose(_value(inst.answer), np.asarray(want, dtype=float), rtol=1e-9, atol=1e-9)
+    assert np.allclose(answer_value(inst), np.asarray(want, dtype=float), rtol=1e-9, atol=1e-9)
 
 
 RECALL = [

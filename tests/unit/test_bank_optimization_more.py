@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from tests.support.bank import bundled_instance, keyed_option as _keyed
+from tests.support.bank import answer_value, bundled_instance, keyed_option as _keyed
 from tests.support.paths import PROBLEMS
 from trainer.core.templates.generation import generate
 from trainer.core.templates.spec import load_template
@@ -75,18 +75,12 @@ NUMERIC = [
 ]
 
 
-def _value(answer):
-    if answer.type == "multi":
-        return [float(part.value) for part in answer.parts]
-    return np.asarray(answer.value, dtype=float)
-
-
 @pytest.mark.parametrize("template_id,expected", NUMERIC, ids=[r[0] for r in NUMERIC])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_answer_matches_hand_calculation(template_id, expected, seed):
     inst = _instance(template_id, seed)
     want = expected(lambda name: np.asarray(inst.params[name], dtype=float))
-    assert np.allclose(_value(inst.answer), want, rtol=1e-9, atol=1e-12)
+    assert np.allclose(answer_value(inst), want, rtol=1e-9, atol=1e-12)
 
 
 
