@@ -73,3 +73,13 @@ def test_time_per_day_fills_missing_days_with_zero():
     out = time_per_day({"2026-03-04": 90_400, "2026-03-02": 1_600}, "2026-03-04", days=3)
     assert out == [{"day": "2026-03-02", "seconds": 2}, {"day": "2026-03-03", "seconds": 0},
                    {"day": "2026-03-04", "seconds": 90}]
+
+
+def test_interval_words_as_a_learner_reads_them():
+    from trainer.core.scheduling import interval_words
+
+    assert interval_words(None) == "–"
+    assert interval_words(10 / 1440) == "10 min"
+    assert interval_words(5 / 24) == "5 h"
+    assert interval_words(3.2) == "3 d"
+    assert interval_words(120) == "4 mo"

@@ -11,6 +11,7 @@ import json
 from datetime import datetime, timezone
 
 from trainer.cli import UserError
+from trainer.core.scheduling.days import interval_words
 
 
 def register(subparsers, common) -> None:
@@ -33,17 +34,6 @@ def to_json(info: dict) -> dict:
     out = {k: _iso(v) for k, v in info.items() if k != "history"}
     out["history"] = [{k: _iso(v) for k, v in row.items()} for row in info["history"]]
     return out
-
-
-def interval_words(days: float | None) -> str:
-    """An interval as a learner reads it: "10 min", "5 h", "3 d"."""
-    if days is None:
-        return "–"
-    if days < 1 / 24:
-        return f"{max(1, round(days * 1440))} min"
-    if days < 1:
-        return f"{round(days * 24)} h"
-    return f"{days:.0f} d" if days < 100 else f"{days / 30:.0f} mo"
 
 
 def run_card(args) -> int:

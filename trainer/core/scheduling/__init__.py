@@ -9,7 +9,7 @@ from trainer.core._lazy import lazy_exports
 
 _EXPORTS = {
     "CardState": "card", "STATE_CODES": "card",
-    "iso": "days", "parse_time": "days", "require_utc": "days", "day_of": "days", "next_day_start": "days",
+    "iso": "days", "parse_time": "days", "require_utc": "days", "day_of": "days", "next_day_start": "days", "interval_words": "days",
     "day_start": "days", "resolve_timezone": "days", "LOCAL_ZONE": "days",
     "review": "fsrs_adapter", "make_scheduler": "fsrs_adapter", "retrievability": "fsrs_adapter",
     "fuzzed_interval_days": "fsrs_adapter", "review_each": "fsrs_adapter",

@@ -129,3 +129,14 @@ def next_day_start(now: datetime, day_start_hour: int = 0, tz: tzinfo = timezone
     """
     today = date.fromisoformat(day_of(now, day_start_hour, tz))
     return day_start(today + timedelta(days=1), day_start_hour, tz)
+
+
+def interval_words(days: float | None) -> str:
+    """An interval as a learner reads it in a history table: "10 min", "5 h", "3 d", "4 mo"."""
+    if days is None:
+        return "–"
+    if days < 1 / 24:
+        return f"{max(1, round(days * 1440))} min"
+    if days < 1:
+        return f"{round(days * 24)} h"
+    return f"{days:.0f} d" if days < 100 else f"{days / 30:.0f} mo"

@@ -17,21 +17,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from trainer.core.scheduling.days import interval_words
 from trainer.ui.widgets.plain_text import plain
 
 #: Fixed columns; the answer column takes what the dialog has left.
 COLUMNS = (("date", 16), ("seed", 10), ("answer", 0), ("verdict", 7), ("rating", 6), ("interval", 8))
-
-
-def interval_words(days: float | None) -> str:
-    """An interval as a learner reads it: "10 min", "5 h", "3 d", "4 mo"."""
-    if days is None:
-        return "–"
-    if days < 1 / 24:
-        return f"{max(1, round(days * 1440))} min"
-    if days < 1:
-        return f"{round(days * 24)} h"
-    return f"{days:.0f} d" if days < 100 else f"{days / 30:.0f} mo"
 
 
 def card_line(info: dict) -> Text:
