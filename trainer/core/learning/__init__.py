@@ -1,0 +1,10 @@
+"""The learner model: the prerequisite graph over equations, implicit credit along it, placement,
+and FSRS parameters fitted to the learner.
+
+Core layer: pure functions of the bank, the review log, a clock and a seeded generator."""
+
+from trainer.core._lazy import lazy_exports
+
+_EXPORTS = {"Edge": "graph", "Graph": "graph", "GraphError": "graph"}
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
