@@ -6,5 +6,10 @@ Core layer: pure functions of the bank, the review log, a clock and a seeded gen
 from trainer.core._lazy import lazy_exports
 
 _EXPORTS = {"Edge": "graph", "Graph": "graph", "GraphError": "graph"}
+# `credit` itself is not exported: it would shadow the submodule of the same name (import it from
+# `trainer.core.learning.credit`).
+_EXPORTS.update({"penalty": "credit", "Peer": "credit", "Implicit": "credit",
+                 "implicit_updates": "credit", "coverage": "credit", "recalled_equations": "credit",
+                 "is_unlocked": "credit", "CREDIT": "credit", "PENALTY": "credit"})
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
