@@ -9,6 +9,7 @@ injected (tests). Core types are imported for annotations only, so `import train
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import uuid
@@ -20,10 +21,12 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from trainer.core import scheduling as sched
 from trainer.core.progress.stats import HEATMAP_DAYS, Stats, TemplateInfo, compute_stats, streaks
 from trainer.core.scheduling import CardState, StudyFilter
-from trainer.storage import ConflictError, ReviewRecord, Store, StoreError
+from trainer.storage import ConflictError, ImplicitRecord, ReviewRecord, Store, StoreError
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from trainer.core.learning import Graph
 
     from trainer.core.grading import Verdict
     from trainer.core.templates import Instance
@@ -199,7 +202,8 @@ class Session:
     def __init__(self, bank, store: Store, *, clock: Callable[[], datetime], seed: int | None = None,
                  settings: dict | None = None, loader: Callable[[], Any] | None = None,
                  generate: Callable[[Any, int], Instance] | None = None,
-                 grade: Callable[[Instance, str], Verdict] | None = None, study: StudyFilter | None = None):
+                 grade: Callable[[Instance, str], Verdict] | None = None, study: StudyFilter | None = None,
+                 graph: Graph | None = None):
         """
         Args:
             bank: the loaded bank (`templates` dict, `errors` list, `get(id)`).
@@ -212,8 +216,13 @@ class Session:
             generate: `generate(template, seed) -> Instance` (default: trainer.core.templates.generation).
             grade: `grade(instance, text) -> Verdict` (default: trainer.core.grading.grader).
             study: study only this part of the bank (None: all of it); see `set_study`.
+            graph: the prerequisite graph over the bank's equations (None: no edges). With edges, a
+                passed review credits the prerequisites it exercised, a failure pulls what builds on
+                it forward (`trainer.core.learning.credit`), the queue serves reviews that cover
+                other due cards first, and new templates wait until their prerequisites are recalled.
         """
         self.bank = bank
+        self.graph = graph if graph is not None and graph.edges else None
         self.store = store
         self.clock = clock
         self._seed = seed
@@ -397,12 +406,34 @@ class Session:
         new = [sched.Candidate(tid, template.equation, topic=template.topic)
                for tid, template in _curriculum(self.bank.templates.values())
                if tid not in blocked and study.matches(template)]
+        covers = None
+        if self.graph is not None:
+            new, covers = self._graph_order(candidates, new, now)
         new = sched.interleave_new(new, last_equation=self._last_equation,
                                    recent_new_topics=self.store.recent_new_topics(sched.MAX_TOPIC_RUN),
                                    limit=limits["new_left"])
         queue = sched.build_queue(candidates + new, now, new_left=limits["new_left"],
-                                  reviews_left=limits["reviews_left"])
+                                  reviews_left=limits["reviews_left"], covers=covers)
         return queue, limits
+
+    def _graph_order(self, due: list[sched.Candidate], new: list[sched.Candidate],
+                     now: datetime) -> tuple[list[sched.Candidate], dict[str, float]]:
+        """What the prerequisite graph changes in the queue: the new templates that are unlocked
+        (each prerequisite equation recalled, or with nothing to study), and how much other due
+        work each due card's pass would cover (see `trainer.core.learning.credit`)."""
+        from trainer.core.learning import Peer, coverage, is_unlocked, recalled_equations
+
+        templates = self.bank.templates
+        due_peers = [Peer(c.template_id, c.equation, getattr(templates[c.template_id], "kind", "compute"), c.card)
+                     for c in due if c.card.due is not None and c.card.due <= now]
+        covers = coverage(self.graph, due_peers)
+        if not new:
+            return new, covers
+        started = [Peer(tid, templates[tid].equation, getattr(templates[tid], "kind", "compute"), card)
+                   for tid, card in self._started_cards().items() if tid in templates]
+        recalled = recalled_equations(started, now, desired_retention=float(self.settings["desired_retention"]))
+        taught = {t.equation for t in templates.values() if self.study.matches(t)}
+        return [c for c in new if is_unlocked(self.graph, c.template_id, c.equation, recalled, taught)], covers
 
     def next_item(self) -> Item | None:
         """The next problem to review, with a seed not seen recently for its template.
@@ -581,6 +612,7 @@ class Session:
                                      desired_retention=float(settings["desired_retention"]),
                                      leech_threshold=int(settings["leech_threshold"]))
         after = previews[rating]
+        implicit = self._implicit(tid, rating, now, self._started_cards()) if self.graph is not None else ()
         record = ReviewRecord(
             uid=uuid.uuid4().hex, template_id=tid,
             equation=template.equation if template is not None else None,
@@ -590,8 +622,27 @@ class Session:
             diagnosis_id=verdict.diagnosis.id if verdict.diagnosis is not None else None,
             rating=rating, auto_rating=rating, decided="auto", hint_used=bool(hint_used), response_ms=response_ms,
             reviewed_at=now, day=self.day_of(now), card_before=before, card_after=after,
-            suspend=settings["leech_action"] == "suspend" and after.leech and not before.leech)
+            suspend=settings["leech_action"] == "suspend" and after.leech and not before.leech,
+            implicit=implicit)
         return record, decision, previews
+
+    def _started_cards(self) -> dict[str, CardState]:
+        return {rec.template_id: rec.card for rec in self.store.cards() if rec.card.state != "new"}
+
+    def _implicit(self, template_id: str, rating: int, at: datetime,
+                  cards: dict[str, CardState]) -> tuple[ImplicitRecord, ...]:
+        """The implicit reviews (credit or penalty, see `trainer.core.learning.credit`) that a review
+        of `template_id` at `rating` and time `at` causes on the other started cards `cards`."""
+        from trainer.core.learning import Peer, implicit_updates
+
+        template = self.bank.templates.get(template_id)
+        if self.graph is None or template is None:
+            return ()
+        peers = [Peer(tid, t.equation, getattr(t, "kind", "compute"), cards[tid])
+                 for tid, t in self.bank.templates.items() if tid in cards]
+        updates = implicit_updates(self.graph, template_id, template.equation, rating, peers, at,
+                                   desired_retention=float(self.settings["desired_retention"]))
+        return tuple(ImplicitRecord(u.template_id, u.kind, u.weight, u.before, u.after) for u in updates)
 
     def override(self, outcome: Outcome, rating: int) -> Outcome:
         """Re-rate the review just recorded (keys 1-4): the card is recomputed from its state before.
@@ -619,7 +670,17 @@ class Session:
             after = sched.review(before, rating, sched.parse_time(row["reviewed_at"]), rng=self.streams.fuzz,
                                  desired_retention=float(settings["desired_retention"]),
                                  leech_threshold=int(settings["leech_threshold"]))
-        self.store.rerate(outcome.review_id, rating, before=before, after=after)
+        at = sched.parse_time(row["reviewed_at"])
+        implicit: tuple[ImplicitRecord, ...] = ()
+        if self.graph is not None:
+            # The new rating's implicit reviews start from the cards as they are once the old
+            # rating's are reverted (a card changed since keeps its newer state, as the store does).
+            cards = self._started_cards()
+            for old in self.store.implicit_for(outcome.review_id):
+                if cards.get(old["template_id"]) == CardState.from_dict(old["state_after"]):
+                    cards[old["template_id"]] = CardState.from_dict(old["state_before"])
+            implicit = self._implicit(row["template_id"], rating, at, cards)
+        self.store.rerate(outcome.review_id, rating, before=before, after=after, implicit=implicit, at=at)
         return replace(outcome, rating=rating, next_due=after.due)
 
     def undo(self) -> str | None:
@@ -688,7 +749,11 @@ class Session:
             "seed", "answer", "correct", "score", "verdict" ("right", "wrong" or "partial"),
             "diagnosis_id", "rating", "rating_name", "decided" ("auto" or "overridden"),
             "response_ms", "due" (datetime the review scheduled), "interval_days" (due − reviewed_at,
-            in days), "stability", "difficulty" (after the review)}.
+            in days), "stability", "difficulty" (after the review), "implicit" (False)}. Implicit
+            reviews (credit or penalty along the prerequisite graph) are listed among them by time,
+            with "implicit" True, "kind" ("credit" or "penalty"), "weight", "source" (the template
+            whose review caused it), "label" ("implicit (credit from <template>)"), "review_id" the
+            causing review's id, the same schedule keys, and None for the answer keys.
         """
         info = self.card_info(template_id)
         template = self.bank.templates.get(template_id)
@@ -706,7 +771,22 @@ class Session:
                 "rating_name": sched.RATING_NAMES.get(r["rating"], str(r["rating"])), "decided": r["decided"],
                 "response_ms": r.get("response_ms"), "due": after.due,
                 "interval_days": (after.due - at).total_seconds() / 86400 if after.due and at else None,
-                "stability": after.stability, "difficulty": after.difficulty})
+                "stability": after.stability, "difficulty": after.difficulty, "implicit": False})
+        implicit = []
+        for r in self.store.implicit_history(template_id):
+            after = CardState.from_dict(r["state_after"])
+            at = sched.parse_time(r["reviewed_at"])
+            implicit.append({
+                "review_id": r["cause_id"], "reviewed_at": at, "seed": None, "answer": None, "correct": None,
+                "score": None, "verdict": None, "diagnosis_id": None, "rating": None, "rating_name": None,
+                "decided": None, "response_ms": None, "due": after.due,
+                "interval_days": (after.due - at).total_seconds() / 86400 if after.due and at else None,
+                "stability": after.stability, "difficulty": after.difficulty, "implicit": True,
+                "kind": r["kind"], "weight": r["weight"], "source": r["cause_template"],
+                "label": f"implicit ({r['kind']} from {r['cause_template']})"})
+        # A merge, not a sort: each list keeps its own (commit) order, and an implicit row comes
+        # after the explicit rows of the same moment.
+        rows = list(heapq.merge(rows, implicit, key=lambda row: row["reviewed_at"]))
         return {**info, "title": template.title if template is not None else None,
                 "equation": template.equation if template is not None else None,
                 "topic": template.topic if template is not None else None, "history": rows}

@@ -16,7 +16,7 @@ from trainer.storage.errors import (
     ReadOnlyDatabaseError,
     StoreError,
 )
-from trainer.storage.records import CardRecord, ReviewRecord
+from trainer.storage.records import CardRecord, ImplicitRecord, ReviewRecord
 from trainer.storage.store import (
     Store,
     check_file,
@@ -26,6 +26,6 @@ from trainer.storage.store import (
 
 __all__ = [
     "CannotOpenDatabaseError", "CardRecord", "ConflictError", "CorruptDatabaseError", "DatabaseLockedError",
-    "DiskError", "DiskFullError", "NewerSchemaError", "NotADatabaseError", "NotTrainerDatabaseError",
+    "DiskError", "DiskFullError", "ImplicitRecord", "NewerSchemaError", "NotADatabaseError", "NotTrainerDatabaseError",
     "ReadOnlyDatabaseError", "ReviewRecord", "Store", "StoreError", "check_file", "list_backups", "restore",
 ]

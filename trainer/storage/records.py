@@ -38,6 +38,26 @@ class CardRecord:
 
 
 @dataclass(frozen=True)
+class ImplicitRecord:
+    """One implicit review (credit or penalty along the prerequisite graph) a graded answer causes,
+    written in the same transaction as that answer.
+
+    Attributes:
+        template_id: the card that receives it.
+        kind: "credit" or "penalty".
+        weight: the weight it was scaled by, in [0, 1].
+        card_before: that card as the record was computed from; the write is refused if it changed.
+        card_after: that card after.
+    """
+
+    template_id: str
+    kind: str
+    weight: float
+    card_before: CardState
+    card_after: CardState
+
+
+@dataclass(frozen=True)
 class ReviewRecord:
     """One graded answer, ready to be written with its card update.
 
@@ -63,6 +83,7 @@ class ReviewRecord:
         card_before: the card this record was computed from; the write is refused if it changed.
         card_after: the card after this review.
         suspend: also suspend the card (it just became a leech and the leech action is "suspend").
+        implicit: the implicit reviews this answer causes on other cards (same transaction).
     """
 
     uid: str
@@ -86,3 +107,4 @@ class ReviewRecord:
     card_before: CardState
     card_after: CardState
     suspend: bool = False
+    implicit: tuple[ImplicitRecord, ...] = ()

@@ -219,8 +219,38 @@ def m002_summaries(db) -> None:
     db.executescript(V2_SQL)
 
 
+V4_IMPLICIT_SQL = """
+CREATE TABLE implicit_reviews (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    cause_id INTEGER NOT NULL,
+    cause_uid TEXT NOT NULL,
+    cause_template TEXT NOT NULL,
+    template_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('credit', 'penalty')),
+    weight REAL NOT NULL,
+    reviewed_at TEXT NOT NULL,
+    state_before TEXT NOT NULL,
+    state_after TEXT NOT NULL
+);
+CREATE INDEX implicit_reviews_cause ON implicit_reviews (cause_id);
+CREATE INDEX implicit_reviews_template ON implicit_reviews (template_id, cause_id);
+"""
+
+
+def m004_implicit_reviews(db) -> None:
+    """Implicit reviews (credit and penalties along the prerequisite graph), apart from `reviews`.
+
+    Their own table, so every summary, retention figure and count over `reviews` stays a count of
+    explicit answers. A row names its cause by `reviews.id` (undo and re-rate) and by the cause's
+    uid and template (backups, card info), so nothing here reads other columns of `reviews`.
+    """
+    db.executescript(V4_IMPLICIT_SQL)
+
+
 #: Names of every migration this version knows, oldest first; the schema version is their count.
 KNOWN = ["m001_initial", "m002_summaries"]
+KNOWN += ["m004_implicit_reviews"]
 SCHEMA_VERSION = len(KNOWN)
 
 
@@ -236,6 +266,8 @@ def migrations():
     registered = Migrations(MIGRATION_SET)
     registered(name="m001_initial")(m001_initial)
     registered(name="m002_summaries")(m002_summaries)
+
+    registered(name="m004_implicit_reviews")(m004_implicit_reviews)
     return registered
 
 

@@ -53,7 +53,7 @@ from trainer.storage.errors import (
     classify,
     result_code,
 )
-from trainer.storage.records import CardRecord, ReviewRecord
+from trainer.storage.records import CardRecord, ImplicitRecord, ReviewRecord
 from trainer.storage.schema import APPLICATION_ID, KNOWN, SCHEMA_VERSION, applied_names, identify, migrations
 
 BUSY_TIMEOUT_S = 5.0
@@ -66,6 +66,9 @@ _CARD_COLUMNS = ("template_id", "card_id", "equation", "topic", "state", "step",
 _REVIEW_COLUMNS = ("uid", "template_id", "seed", "params", "answer", "verdict", "correct", "score",
                    "diagnosis_id", "rating", "auto_rating", "decided", "hint_used", "response_ms",
                    "reviewed_at", "day", "review_state", "state_before", "state_after", "topic")
+#: Columns of `implicit_reviews` a backup carries (its cause by uid: row ids differ between files).
+_IMPLICIT_COLUMNS = ("uid", "cause_uid", "cause_template", "template_id", "kind", "weight", "reviewed_at",
+                     "state_before", "state_after")
 
 
 
@@ -531,26 +534,83 @@ class Store:
                          "equation = coalesce(:equation, equation)", "topic = coalesce(:topic, topic)",
                          "suspended = suspended OR :suspend",
                          equation=record.equation, topic=record.topic, suspend=int(record.suspend))
-            return int(cur.lastrowid)
+            review_id = int(cur.lastrowid)
+            self._apply_implicit(conn, review_id, record.uid, tid, record.reviewed_at, record.implicit)
+            return review_id
+
+    @staticmethod
+    def _apply_implicit(conn: sqlite3.Connection, review_id: int, cause_uid: str, cause_template: str,
+                        at: datetime, implicit: Iterable[ImplicitRecord]) -> None:
+        """Write the implicit reviews of one explicit review: each card re-checked, updated, logged.
+
+        Raises:
+            ConflictError: a receiving card is not the `card_before` its update was computed from.
+        """
+        for imp in implicit:
+            found = conn.execute("SELECT * FROM cards WHERE template_id = ?", (imp.template_id,)).fetchone()
+            if found is None or _card_from_row(found).card != imp.card_before:
+                raise ConflictError(f"{imp.template_id} changed meanwhile; its implicit {imp.kind} is stale")
+            _update_card(conn, imp.template_id, imp.card_after)
+            conn.execute(
+                f"INSERT INTO implicit_reviews (cause_id, {', '.join(_IMPLICIT_COLUMNS)}) "
+                f"VALUES (?, {', '.join('?' for _ in _IMPLICIT_COLUMNS)})",
+                (review_id, f"{cause_uid}/{imp.template_id}", cause_uid, cause_template, imp.template_id,
+                 imp.kind, float(imp.weight), iso(at), json.dumps(imp.card_before.to_dict()),
+                 json.dumps(imp.card_after.to_dict())))
+
+    @staticmethod
+    def _revert_implicit(conn: sqlite3.Connection, review_id: int) -> None:
+        """Remove the implicit reviews an explicit review caused, putting each card back as it was
+        before, unless that card changed since (then it is left as it is: its newer state came from
+        a later review, which undo must not lose)."""
+        rows = conn.execute("SELECT id, template_id, state_before, state_after FROM implicit_reviews "
+                            "WHERE cause_id = ? ORDER BY id DESC", (review_id,)).fetchall()
+        for r in rows:
+            found = conn.execute("SELECT * FROM cards WHERE template_id = ?", (r["template_id"],)).fetchone()
+            if found is not None and _card_from_row(found).card == CardState.from_dict(json.loads(r["state_after"])):
+                _update_card(conn, r["template_id"], CardState.from_dict(json.loads(r["state_before"])))
+        conn.execute("DELETE FROM implicit_reviews WHERE cause_id = ?", (review_id,))
+
+    def implicit_for(self, review_id: int) -> list[dict]:
+        """The implicit reviews one explicit review caused, in write order, card states decoded."""
+        return [_review_dict(r) for r in self.conn.execute(
+            "SELECT * FROM implicit_reviews WHERE cause_id = ? ORDER BY id", (review_id,))]
+
+    def implicit_history(self, template_id: str) -> list[dict]:
+        """Every implicit review a template's card received, oldest first (commit order of the
+        causing reviews), card states decoded: {"id", "cause_id", "cause_uid", "cause_template",
+        "template_id", "kind", "weight", "reviewed_at", "state_before", "state_after", "uid"}."""
+        return [_review_dict(r) for r in self.conn.execute(
+            "SELECT * FROM implicit_reviews WHERE template_id = ? ORDER BY cause_id, id", (template_id,))]
 
     def review(self, review_id: int) -> dict | None:
         """One review row as a dict (JSON columns decoded), or None."""
         row = self.conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
         return _review_dict(row) if row else None
 
-    def rerate(self, review_id: int, rating: int, *, before: CardState, after: CardState) -> None:
+    def rerate(self, review_id: int, rating: int, *, before: CardState, after: CardState,
+               implicit: Iterable[ImplicitRecord] = (), at: datetime | None = None) -> None:
         """Change the rating of a review that is still its card's latest, with the card recomputed.
+
+        The implicit reviews the old rating caused are reverted as by `undo`, and `implicit` (computed
+        for the new rating from the cards as they are once those are reverted) is written instead,
+        all in one transaction: a pass re-rated to Again swaps its credit for penalties.
 
         Args:
             review_id: the review.
             rating: the new rating 1..4.
             before: the review's card state before (what `after` was computed from).
             after: the card after that review at the new rating.
+            implicit: the implicit reviews of the new rating.
+            at: the review's time (the implicit rows' time); required when `implicit` is not empty.
 
         Raises:
-            ConflictError: the review is gone, its card has been reviewed since (commit order), or its
-                state before is not `before`.
+            ConflictError: the review is gone, its card has been reviewed since (commit order), its
+                state before is not `before`, or a card of `implicit` is not its `card_before`.
         """
+        implicit = tuple(implicit)
+        if implicit and at is None:
+            raise ValueError("implicit reviews need the review's time")
         with self.write() as conn:
             row, stored_before = self._latest_review(conn, review_id)
             if stored_before != before:
@@ -559,6 +619,9 @@ class Store:
                          "ELSE 'overridden' END, state_after = ? WHERE id = ?",
                          (rating, rating, json.dumps(after.to_dict()), review_id))
             _update_card(conn, row["template_id"], after)
+            self._revert_implicit(conn, review_id)
+            if implicit:
+                self._apply_implicit(conn, review_id, row["uid"], row["template_id"], at, implicit)
 
     def _latest_review(self, conn: sqlite3.Connection, review_id: int) -> tuple[sqlite3.Row, CardState]:
         """The review row and its card state before, if it is still its card's latest review.
@@ -570,12 +633,20 @@ class Store:
             raise ConflictError(f"review {review_id} no longer exists")
         newer = conn.execute("SELECT 1 FROM reviews WHERE template_id = ? AND id > ? LIMIT 1",
                              (row["template_id"], row["id"])).fetchone()
+        # An implicit credit or penalty from a later review changed the card too: it is newer.
+        newer = newer or conn.execute("SELECT 1 FROM implicit_reviews WHERE template_id = ? AND cause_id > ? "
+                                      "LIMIT 1", (row["template_id"], row["id"])).fetchone()
         if newer:
             raise ConflictError(f"{row['template_id']} has been reviewed since; only its latest review can change")
         return row, CardState.from_dict(json.loads(row["state_before"]))
 
     def undo(self, review_id: int) -> str:
-        """Delete a review and put its card back as it was before it.
+        """Delete a review and put its card back as it was before it, with its implicit reviews.
+
+        Each card the review credited or penalised goes back to its state before that implicit
+        review, in the same transaction. A card that has changed since (reviewed again, or credited
+        by a later review) is left as it is and the undo still succeeds: its newer state came from
+        a later review, which undo must not lose.
 
         Returns:
             The template id.
@@ -585,6 +656,7 @@ class Store:
         """
         with self.write() as conn:
             row, before = self._latest_review(conn, review_id)
+            self._revert_implicit(conn, review_id)
             conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             _update_card(conn, row["template_id"], before)
             return str(row["template_id"])
@@ -725,21 +797,29 @@ class Store:
         return n
 
     def export_json(self, now: datetime) -> dict:
-        """A full backup as JSON-able data: settings, cards and every review."""
+        """A full backup as JSON-able data: settings, cards, every review, and every implicit review
+        ("implicit_reviews", each naming its cause by the cause's uid)."""
         reviews = [_review_dict(r) for r in self.conn.execute(
             f"SELECT {', '.join(_REVIEW_COLUMNS)} FROM reviews ORDER BY reviewed_at, id")]
         cards = [dict(r) for r in self.conn.execute(f"SELECT {', '.join(_CARD_COLUMNS)} FROM cards ORDER BY card_id")]
         stored = {r[0]: json.loads(r[1]) for r in self.conn.execute("SELECT key, value FROM settings")}
+        implicit = [_review_dict(r) for r in self.conn.execute(
+            f"SELECT {', '.join(_IMPLICIT_COLUMNS)} FROM implicit_reviews ORDER BY cause_id, id")]
         return {"format": BACKUP_FORMAT, "version": 1, "schema_version": self.schema_version,
-                "exported_at": iso(now), "settings": stored, "cards": cards, "reviews": reviews}
+                "exported_at": iso(now), "settings": stored, "cards": cards, "reviews": reviews,
+                "implicit_reviews": implicit}
 
     def import_json(self, data: dict) -> dict[str, int]:
         """Merge a JSON backup: reviews are added unless already present (by uid), so importing twice
         changes nothing; a card is taken from the backup when it is absent here or was reviewed later
         there; settings from the backup fill in keys not set here.
 
+        Implicit reviews in the backup are added (by uid, so also idempotently) when their cause
+        review is present here; the cards already carry their effect.
+
         Returns:
-            {"reviews_added", "reviews_skipped", "cards_updated"}.
+            {"reviews_added", "reviews_skipped", "cards_updated"}, plus "implicit_added" when the
+            backup carries implicit reviews.
 
         Raises:
             ValueError: the data is not a trainer backup (message names the problem).
@@ -781,11 +861,33 @@ class Store:
                     added += 1
                 else:
                     skipped += 1
+            implicit = data.get("implicit_reviews")
+            implicit_added = 0
+            for i, imp in enumerate(implicit if isinstance(implicit, list) else []):
+                try:
+                    row = {c: imp[c] for c in _IMPLICIT_COLUMNS}
+                except (KeyError, TypeError) as exc:
+                    raise ValueError(f"implicit_reviews[{i}]: missing field {exc}") from None
+                for key in ("state_before", "state_after"):
+                    if not isinstance(row[key], str):
+                        row[key] = json.dumps(row[key])
+                cause = conn.execute("SELECT id FROM reviews WHERE uid = ?", (row["cause_uid"],)).fetchone()
+                if cause is None:  # its cause is not in this file: an orphan row would never be undone
+                    continue
+                self._ensure_card(conn, str(row["template_id"]), None, None)
+                cur = conn.execute(
+                    f"INSERT OR IGNORE INTO implicit_reviews (cause_id, {', '.join(_IMPLICIT_COLUMNS)}) "
+                    f"VALUES (?, {', '.join('?' for _ in _IMPLICIT_COLUMNS)})",
+                    [cause[0]] + [row[c] for c in _IMPLICIT_COLUMNS])
+                implicit_added += cur.rowcount
             for key, value in (data.get("settings") or {}).items():
                 if key in DEFAULT_SETTINGS:
                     conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
                                  (key, json.dumps(validate_setting(key, value))))
-        return {"reviews_added": added, "reviews_skipped": skipped, "cards_updated": updated}
+        result = {"reviews_added": added, "reviews_skipped": skipped, "cards_updated": updated}
+        if implicit:
+            result["implicit_added"] = implicit_added
+        return result
 
     def backup_to(self, target: str | os.PathLike, *, verify: bool = False) -> Path:
         """Copy the database to `target` through SQLite's online backup API (consistent even while

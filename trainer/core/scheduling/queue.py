@@ -1,13 +1,13 @@
 """Which template comes next: the review queue order, the no-repeat pick, and fresh problem seeds.
 
 Core layer, pure: `now` and the generator are passed in. Due learning cards first, then due reviews
-by lowest retrievability, then new templates within the daily limits (see `build_queue`), in the
+(those whose pass covers other due cards first, then by lowest retrievability), then new templates within the daily limits (see `build_queue`), in the
 curriculum order interleaved across topics and equations (see `interleave_new`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -67,13 +67,15 @@ class Candidate:
 
 
 def build_queue(candidates: Iterable[Candidate], now: datetime, *, new_left: int, reviews_left: int,
-                learn_ahead: timedelta = LEARN_AHEAD) -> list[Candidate]:
+                learn_ahead: timedelta = LEARN_AHEAD, covers: Mapping[str, float] | None = None) -> list[Candidate]:
     """Everything that may be served now, in order.
 
     Order: due learning/relearning cards (not capped: a step under a day must not be skipped), then
-    due review cards up to `reviews_left`; within the due cards the lowest retrievability first
-    (ties: earliest due, then id). Then new templates up to `new_left`, in the order given. When
-    that is empty, learning cards due within `learn_ahead` come early, the soonest first.
+    due review cards up to `reviews_left`; within the due cards those covering most other due cards
+    first (`covers`: passing them credits those prerequisites, so fewer explicit reviews keep the
+    same predicted retention), then the lowest retrievability (ties: earliest due, then id). Then
+    new templates up to `new_left`, in the order given. When that is empty, learning cards due
+    within `learn_ahead` come early, the soonest first.
 
     Args:
         candidates: every template with its schedule.
@@ -81,6 +83,8 @@ def build_queue(candidates: Iterable[Candidate], now: datetime, *, new_left: int
         new_left: new templates that may still be introduced today.
         reviews_left: review-state cards that may still be shown today.
         learn_ahead: how far ahead learning cards may be pulled when nothing else is left.
+        covers: per template id, how much other due work its passing review would do
+            (`trainer.core.learning.coverage`); None or absent ids: none.
 
     Returns:
         The ordered list (possibly empty).
@@ -98,8 +102,10 @@ def build_queue(candidates: Iterable[Candidate], now: datetime, *, new_left: int
         elif card.state != "review" and card.due is not None and card.due <= now + learn_ahead:
             ahead.append(cand)
 
+    covers = covers or {}
+
     def key(c: Candidate):
-        return (retrievability(c.card, now), c.card.due, c.template_id)
+        return (-covers.get(c.template_id, 0.0), retrievability(c.card, now), c.card.due, c.template_id)
 
     due.sort(key=key)
     learning = [c for c in due if c.card.state != "review"]
