@@ -1,5 +1,6 @@
 """`trainer card ID`: one template's card — state, difficulty, stability, retrievability — and its
-full review history (date, seed, answer typed, verdict, rating, interval).
+full review history (date, seed, answer typed, verdict, rating, interval), implicit reviews
+(credit or penalty along the prerequisite graph) marked "implicit (credit from <template>)".
 
 CLI layer. Reads through `Session.card_history`; the answers were typed by the learner, so they are
 printed escaped (`terminal_text`).
@@ -70,6 +71,10 @@ def run_card(args) -> int:
     print(f"\n{'date (UTC)':<17} {'seed':>10}  {'verdict':<8} {'rating':<6} {'interval':>8}  answer")
     for row in info["history"]:
         when = row["reviewed_at"].astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+        if row.get("implicit"):
+            print(f"{when:<17} {'':>10}  {'':<8} {'':<6} {interval_words(row['interval_days']):>8}  "
+                  + escaped(row["label"]))
+            continue
         rating = row["rating_name"] + ("*" if row["decided"] == "overridden" else "")
         print(f"{when:<17} {row['seed']:>10}  {row['verdict']:<8} {rating:<6} "
               f"{interval_words(row['interval_days']):>8}  {escaped(row['answer'], lines=False)}"

@@ -1,5 +1,6 @@
 """`CardInfoModal`: one or more templates' cards — state, difficulty D, stability S, retrievability R —
-and every review of each: date, instance seed, answer typed, verdict, rating and the interval it gave.
+and every review of each: date, instance seed, answer typed, verdict, rating and the interval it gave;
+implicit reviews (credit from a review that exercised this card's equation, or a penalty) among them.
 
 UI layer; a modal that returns nothing (`ModalScreen[None]`), closed with Esc. Data comes from
 `session.card_history(id)`; answers were typed by the learner and titles come from template files,
@@ -105,8 +106,13 @@ class CardInfoModal(ModalScreen[None]):
 
 
 def history_cells(row: dict, app: Any) -> list[Text]:
-    """One review as table cells (all plain text)."""
+    """One review as table cells (all plain text); an implicit review (credit or penalty along the
+    prerequisite graph) is marked as such in the answer column, with no seed, verdict or rating."""
     when = app.local(row.get("reviewed_at"))
+    if row.get("implicit"):
+        return [plain(f"{when:%Y-%m-%d %H:%M}" if when else ""), plain(""),
+                plain(row.get("label") or "implicit", style="italic"), plain(""), plain(""),
+                plain(interval_words(row.get("interval_days")))]
     verdict = row.get("verdict", "")
     style = "green" if verdict == "right" else "yellow" if verdict == "partial" else "red"
     rating = f"{str(row.get('rating_name', '')).capitalize()}{'*' if row.get('decided') == 'overridden' else ''}"

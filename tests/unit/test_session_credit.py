@@ -1,0 +1,198 @@
+"""Implicit credit through the session and the store: written with its cause, undone and re-rated
+with it, kept out of every count, shown in the card history; the queue's coverage and unlock.
+
+Cards are placed by hand (through a backup import) with known stabilities and dates. Expected
+stabilities come from the `fsrs` library's scheduler called here directly, and due dates from the
+documented rules worked by hand, never from the code under test.
+"""
+
+import json
+from datetime import timedelta
+
+import pytest
+from fsrs import Card, Rating, Scheduler, State
+
+from tests.support.fakes import Clock, fake_generate, fake_grade, make_bank
+from trainer.core.learning import Edge, Graph
+from trainer.core.scheduling import CardState
+from trainer.session import Item, Session
+from trainer.storage import ConflictError, Store
+
+SETTINGS = {"timezone": "UTC", "next_day_starts_at": 0, "new_per_day": 20}
+# transformer builds on attention (every instance), attention on softmax (half of the instances).
+GRAPH = Graph.build(["softmax", "attention", "transformer"],
+                    [Edge("transformer", "attention", 1.0), Edge("attention", "softmax", 0.5)])
+SPEC = [("tr1", "transformer", "dl"), ("att1", "attention", "dl"), ("sm1", "softmax", "dl")]
+
+
+def place(store, cards):
+    """Put cards into the store exactly as given (a backup with cards and no reviews)."""
+    rows = [{"template_id": tid, **card.to_dict()} for tid, card in cards.items()]
+    store.import_json({"format": "trainer-backup", "cards": rows, "reviews": []})
+
+
+def make(cards, spec=SPEC, graph=GRAPH):
+    clock = Clock()
+    store = Store.open(":memory:")
+    session = Session(make_bank(spec), store, clock=clock, seed=0, settings=SETTINGS, generate=fake_generate,
+                      grade=fake_grade, graph=graph)
+    place(store, {tid: make_card(clock.now, **kw) for tid, kw in cards.items()})
+    return session, clock
+
+
+def make_card(now, stability=10.0, elapsed=8, due_in=2):
+    return CardState(state="review", stability=stability, difficulty=5.0, reps=3,
+                     last_review=now - timedelta(days=elapsed), due=now + timedelta(days=due_in))
+
+
+STANDARD = {"att1": {"elapsed": 10, "due_in": 0}, "sm1": {}, "tr1": {"stability": 20.0, "elapsed": 5, "due_in": 15}}
+
+
+def card(session, tid):
+    return session.store.card(tid).card
+
+
+def implicit_rows(session):
+    return [dict(r) for r in session.store.conn.execute(
+        "SELECT template_id, kind, weight, cause_template FROM implicit_reviews ORDER BY id")]
+
+
+def answer(session, clock, tid, *, right=True):
+    item = session.next_item()
+    assert item.instance.template_id == tid
+    clock.advance(seconds=30)  # 30 s, right, no hint: Good
+    value = item.instance.answer.value
+    return session.submit(item, str(value if right else value + 1))
+
+
+def good_stability(card_state, at):
+    lib = Card(card_id=1, state=State.Review, step=None, stability=card_state.stability,
+               difficulty=card_state.difficulty, due=card_state.due, last_review=card_state.last_review)
+    good, _ = Scheduler(enable_fuzzing=False).review_card(lib, Rating.Good, review_datetime=at)
+    return good
+
+
+def test_a_pass_credits_the_prerequisite_and_undo_restores_it_exactly():
+    session, clock = make(STANDARD)
+    sm_before, tr_before, att_before = card(session, "sm1"), card(session, "tr1"), card(session, "att1")
+    out = answer(session, clock, "att1")
+    assert out.rating == 3
+    at = out.reviewed_at
+    good = good_stability(sm_before, at)
+    credited = card(session, "sm1")
+    # Weight 0.5: S' = S·(S_good/S)^0.5; last review and due halfway to the Good review's.
+    assert credited.stability == pytest.approx(10.0 * (good.stability / 10.0) ** 0.5, rel=1e-9)
+    assert credited.last_review == sm_before.last_review + (at - sm_before.last_review) / 2
+    assert credited.due == sm_before.due + (good.due - sm_before.due) / 2
+    assert (credited.reps, credited.difficulty) == (3, 5.0)
+    assert card(session, "tr1") == tr_before  # what builds on attention gets nothing from a pass
+    assert implicit_rows(session) == [{"template_id": "sm1", "kind": "credit", "weight": 0.5, "cause_template": "att1"}]
+    assert session.store.counts()["reviews"] == 1
+
+    assert session.undo() == "att1"
+    assert card(session, "sm1") == sm_before and card(session, "att1") == att_before
+    assert implicit_rows(session) == [] and session.store.counts()["reviews"] == 0
+
+
+def test_rerating_a_pass_to_again_swaps_credit_for_penalty():
+    session, clock = make(STANDARD)
+    sm_before, tr_before = card(session, "sm1"), card(session, "tr1")
+    out = answer(session, clock, "att1")
+    credited = card(session, "sm1")
+    again = session.override(out, 1)
+    assert again.rating == 1
+    assert card(session, "sm1") == sm_before  # the credit is gone
+    # The penalty: due' = now + (1 − 1/2)·(due − now) for the weight-1 edge transformer → attention.
+    assert card(session, "tr1").due == out.reviewed_at + (tr_before.due - out.reviewed_at) / 2
+    assert card(session, "tr1").stability == 20.0
+    assert implicit_rows(session) == [{"template_id": "tr1", "kind": "penalty", "weight": 1.0,
+                                       "cause_template": "att1"}]
+    session.override(again, 3)  # and back: penalty undone, the same credit again
+    assert card(session, "tr1") == tr_before and card(session, "sm1") == credited
+    session.undo()
+    assert card(session, "tr1") == tr_before and card(session, "sm1") == sm_before
+
+
+def served(session, clock, tid, *, right=True, seconds=30):
+    """Answer `tid` now, whatever the queue would serve (a problem the learner opened by hand)."""
+    template = session.bank.templates[tid]
+    item = Item(instance=fake_generate(template, 5), card_state=card(session, tid).state,
+                due=card(session, tid).due, is_new=False, shown_at=clock.now)
+    clock.advance(seconds=seconds)
+    return session.submit(item, str(5 if right else 6))
+
+
+def test_undo_leaves_a_credited_card_that_changed_since_and_a_later_credit_blocks_an_earlier_undo():
+    session, clock = make(STANDARD)
+    out = answer(session, clock, "att1")  # credits sm1
+    later = served(session, clock, "sm1")  # then sm1 is reviewed explicitly
+    sm_now = card(session, "sm1")
+    session.store.undo(out.review_id)  # att1's undo does not fail, and keeps sm1's newer state
+    assert card(session, "sm1") == sm_now and implicit_rows(session) == []
+    assert later.recorded
+
+    session, clock = make(STANDARD)
+    first = served(session, clock, "sm1")  # sm1 reviewed explicitly, then credited by att1
+    answer(session, clock, "att1")
+    with pytest.raises(ConflictError, match="reviewed since"):
+        session.store.undo(first.review_id)
+    with pytest.raises(ConflictError):
+        session.store.rerate(first.review_id, 1, before=make_card(Clock().now), after=CardState())
+
+
+def test_implicit_reviews_count_in_no_statistic_and_survive_a_backup():
+    session, clock = make(STANDARD)
+    answer(session, clock, "att1")  # review-state card, first of the day, passed; credits sm1
+    served(session, clock, "sm1", right=False)  # review-state card, first of the day, failed
+    # By hand: two explicit first-of-day reviews of review-state cards, one passed.
+    stats = session.stats()
+    assert stats["true_retention"]["overall_count"] == 2 and stats["true_retention"]["overall"] == 0.5
+    assert stats["totals"]["reviews"] == 2
+    assert session.store.day_counts(session.day_of(clock.now)) == {"reviews": 2, "new_cards": 0, "review_cards": 2}
+    # Two implicit rows (att1's pass credits sm1; sm1's failure pulls att1 forward), counted nowhere.
+    assert [r["kind"] for r in implicit_rows(session)] == ["credit", "penalty"]
+    out = __import__("io").StringIO()
+    assert session.store.export_csv(out) == 2  # the optimizer's log: explicit reviews only
+
+    data = json.loads(json.dumps(session.store.export_json(clock.now)))
+    assert len(data["reviews"]) == 2 and len(data["implicit_reviews"]) == 2
+    other = Store.open(":memory:")
+    assert other.import_json(data)["implicit_added"] == 2
+    assert other.import_json(data)["implicit_added"] == 0  # idempotent
+    assert other.implicit_history("sm1")[0]["cause_template"] == "att1"
+
+
+def test_card_history_marks_implicit_rows():
+    session, clock = make(STANDARD)
+    answer(session, clock, "att1")
+    history = session.card_history("sm1")["history"]
+    (row,) = history
+    assert row["implicit"] and row["label"] == "implicit (credit from att1)" and row["rating"] is None
+    assert row["due"] == card(session, "sm1").due
+
+
+def test_the_queue_serves_a_covering_review_first():
+    # Both due; sm1 is more overdue (lower retrievability), so alone it would come first.
+    cards = {"att1": {"elapsed": 10, "due_in": 0}, "sm1": {"elapsed": 14, "due_in": -4}}
+    spec = SPEC[1:]
+    plain, _ = make(cards, spec=spec, graph=None)
+    assert plain.next_item().instance.template_id == "sm1"
+    graphed, _ = make(cards, spec=spec)
+    assert graphed.next_item().instance.template_id == "att1"
+
+
+def test_a_new_template_waits_until_its_prerequisite_is_recalled():
+    # Bank order puts attention first; the graph holds it back until softmax is recalled.
+    spec = [("att1", "attention", "dl"), ("sm1", "softmax", "dl")]
+    session, clock = make({}, spec=spec)
+    answer(session, clock, "sm1")  # Good on a new card: a learning step, not yet recalled
+    assert card(session, "sm1").state == "learning"
+    # attention is still locked: with nothing else to do, sm1's next step is pulled ahead.
+    assert session.next_item().instance.template_id == "sm1"
+    clock.advance(minutes=10)
+    answer(session, clock, "sm1")  # Good on the last learning step: review state, R = 1
+    assert card(session, "sm1").state == "review"
+    assert session.next_item().instance.template_id == "att1"
+
+    unlocked, _ = make({}, spec=spec, graph=None)
+    assert unlocked.next_item().instance.template_id == "att1"
