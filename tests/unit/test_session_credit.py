@@ -196,3 +196,24 @@ def test_a_new_template_waits_until_its_prerequisite_is_recalled():
 
     unlocked, _ = make({}, spec=spec, graph=None)
     assert unlocked.next_item().instance.template_id == "att1"
+
+
+def test_a_stale_implicit_card_refuses_the_whole_review():
+    from trainer.storage import ImplicitRecord, ReviewRecord
+
+    session, clock = make(STANDARD)
+    store = session.store
+    att, sm = card(session, "att1"), card(session, "sm1")
+    stale = CardState(state="review", stability=99.0, difficulty=5.0, last_review=clock.now, due=clock.now)
+    record = ReviewRecord(
+        uid="u1", template_id="att1", equation="attention", topic="dl", seed=1, params="{}", answer="1",
+        verdict="{}", correct=True, score=1.0, diagnosis_id=None, rating=3, auto_rating=3, decided="auto",
+        hint_used=False, response_ms=1000, reviewed_at=clock.now, day="2025-03-10", card_before=att,
+        card_after=CardState(state="review", stability=20.0, difficulty=5.0, last_review=clock.now,
+                             due=clock.now + timedelta(days=20)),
+        implicit=(ImplicitRecord("sm1", "credit", 0.5, stale, CardState()),))
+    with pytest.raises(ConflictError, match="sm1"):
+        store.record_review(record)
+    # One transaction: neither the review, nor the main card, nor any implicit row was written.
+    assert store.counts()["reviews"] == 0 and implicit_rows(session) == []
+    assert card(session, "att1") == att and card(session, "sm1") == sm
