@@ -223,6 +223,8 @@ class Session:
         """
         self.bank = bank
         self.graph = graph if graph is not None and graph.edges else None
+        #: The bank folders whose graph files `load_graph` reads (set by `open`).
+        self._graph_folders: list[str] | None = None
         self.store = store
         self.clock = clock
         self._seed = seed
@@ -279,6 +281,8 @@ class Session:
                              index_path=None if bank_index is None else os.fspath(bank_index))
 
         session = cls(loader(), store, clock=clock, seed=seed, settings=settings, loader=loader)
+        session._graph_folders = [os.fspath(p) for p in bank_paths]
+        session.load_graph()
         if study is not None and not study.empty:
             try:
                 session.set_study(study)
@@ -332,6 +336,18 @@ class Session:
         """Re-read the template folders (progress is keyed on template ids, so it carries over)."""
         if self._loader is not None:
             self.bank = self._loader()
+            if self._graph_folders is not None:
+                self.load_graph()
+
+    def load_graph(self) -> None:
+        """Build the prerequisite graph from the `graph.yaml` (and measured weights) of the bank
+        folders this session was opened with. A graph file that cannot be used is a notice, and the
+        session then schedules without edges (plain per-card FSRS)."""
+        from trainer.core.learning import load_bank_graph
+
+        loaded = load_bank_graph(self._graph_folders or [], self.templates)
+        self.graph = loaded.graph if loaded.graph.edges else None
+        self.notices.extend(n for n in (f"Prerequisite graph: {e}" for e in loaded.errors) if n not in self.notices)
 
     def _now(self) -> datetime:
         return sched.require_utc(self.clock())
@@ -641,6 +657,7 @@ class Session:
         peers = [Peer(tid, t.equation, getattr(t, "kind", "compute"), cards[tid])
                  for tid, t in self.bank.templates.items() if tid in cards]
         updates = implicit_updates(self.graph, template_id, template.equation, rating, peers, at,
+                                   kind=getattr(template, "kind", "compute"),
                                    desired_retention=float(self.settings["desired_retention"]))
         return tuple(ImplicitRecord(u.template_id, u.kind, u.weight, u.before, u.after) for u in updates)
 

@@ -136,3 +136,11 @@ def test_unlock_waits_for_recalled_prerequisites():
     # matmul has nothing to study: it does not hold attention back.
     assert is_unlocked(GRAPH, "attention-compute", "attention", {"softmax"}, {"softmax", "attention"})
     assert is_unlocked(GRAPH, "softmax-compute", "softmax", set(), taught)  # a root
+
+
+def test_only_a_compute_review_gives_credit_or_penalty():
+    assert implicit_updates(GRAPH, "attention-recall", "attention", 3, peers(), NOW, kind="recall") == []
+    assert implicit_updates(GRAPH, "softmax-concept", "softmax", 1, peers(), NOW, kind="concept") == []
+    due = [Peer("attention-recall", "attention", "recall", review_card(due_in_days=0)),
+           Peer("softmax-compute", "softmax", "compute", review_card(due_in_days=0))]
+    assert coverage(GRAPH, due) == {}

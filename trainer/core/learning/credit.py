@@ -21,7 +21,7 @@ from trainer.core.scheduling.rating import AGAIN, GOOD
 
 #: The two kinds of implicit review, as stored.
 CREDIT, PENALTY = "credit", "penalty"
-#: Template kinds whose cards receive implicit credit and penalties (see `implicit_updates`).
+#: Template kinds whose reviews give, and whose cards receive, implicit reviews (see `implicit_updates`).
 RECEIVING_KINDS = frozenset({"compute"})
 
 
@@ -134,18 +134,22 @@ class Implicit:
 
 
 def implicit_updates(graph: Graph | None, template_id: str, equation: str, rating: int,
-                     peers: Iterable[Peer], now: datetime, *, desired_retention: float = 0.9) -> list[Implicit]:
+                     peers: Iterable[Peer], now: datetime, *, kind: str = "compute",
+                     desired_retention: float = 0.9) -> list[Implicit]:
     """The implicit reviews one explicit review of `template_id` causes.
+
+    Only a review of a compute template causes any, and only compute templates receive them: the
+    weight measures how often a solution performs the prerequisite's *computation*, so implicit
+    repetition runs between computations. Recalling a formula and the concept questions are other
+    skills, which a computation neither exercises nor disproves (and they exercise none).
 
     Which cards: a pass (rating Hard, Good or Easy) credits, for each prerequisite equation P with
     weight w in `graph.exercised(template_id, equation)`, every review-state card of a *compute*
     template of P, by `credit(card, w)`. A failure (rating Again) penalises, for each equation D
     that directly builds on `equation`, every review-state card of a compute template of D, by
     `penalty(card, w)` with w that template's own weight for `equation` (`graph.exercised`, which
-    falls back to the edge weight). Compute templates only, because what an instance exercises is
-    the prerequisite's *computation* (the solver measures exactly that share); recalling a formula
-    and the concept questions are other skills a computation says nothing about. The reviewed
-    template itself never receives anything. Cards left unchanged are not listed.
+    falls back to the edge weight). The reviewed template itself never receives anything. Cards
+    left unchanged are not listed.
 
     Args:
         graph: the prerequisite graph (None: no edges, nothing implicit).
@@ -154,6 +158,7 @@ def implicit_updates(graph: Graph | None, template_id: str, equation: str, ratin
         rating: the rating recorded, 1..4.
         peers: the other templates with their cards (templates of other equations are ignored).
         now: the review's time (UTC-aware).
+        kind: the reviewed template's kind ("compute", "recall" or "concept").
         desired_retention: the learner's target retention.
 
     Returns:
@@ -162,7 +167,7 @@ def implicit_updates(graph: Graph | None, template_id: str, equation: str, ratin
     Raises:
         ValueError: a naive `now`.
     """
-    if graph is None:
+    if graph is None or kind not in RECEIVING_KINDS:
         return []
     if rating == AGAIN:
         weights_of = {e.source for e in graph.dependents(equation)}
@@ -195,7 +200,7 @@ def _receives(peer: Peer, reviewed: str) -> bool:
 def coverage(graph: Graph | None, due: Iterable[Peer]) -> dict[str, float]:
     """How much of the other due work each due template's passing review would do.
 
-    For each due template T, the sum of the weights with which a pass of T would credit the other
+    For each due compute template T, the sum of the weights with which a pass of T would credit the other
     due cards (the receivers `implicit_updates` would pick). The queue serves a higher coverage
     first: one explicit review then also refreshes prerequisites that were due, so fewer explicit
     reviews keep the same predicted retention.
@@ -212,7 +217,7 @@ def coverage(graph: Graph | None, due: Iterable[Peer]) -> dict[str, float]:
         return {}
     out: dict[str, float] = {}
     for peer in due:
-        exercised = graph.exercised(peer.template_id, peer.equation)
+        exercised = graph.exercised(peer.template_id, peer.equation) if peer.kind in RECEIVING_KINDS else {}
         if not exercised:
             continue
         total = sum(exercised.get(other.equation, 0.0) for other in due if _receives(other, peer.template_id))
