@@ -222,9 +222,10 @@ class Session:
                 other due cards first, and new templates wait until their prerequisites are recalled.
         """
         self.bank = bank
-        self.graph = graph if graph is not None and graph.edges else None
-        #: The bank folders whose graph files `load_graph` reads (set by `open`).
+        self._graph = graph if graph is not None and graph.edges else None
+        #: The bank folders whose graph files are read on first need of the graph (set by `open`).
         self._graph_folders: list[str] | None = None
+        self._graph_pending = False
         self.store = store
         self.clock = clock
         self._seed = seed
@@ -282,7 +283,7 @@ class Session:
 
         session = cls(loader(), store, clock=clock, seed=seed, settings=settings, loader=loader)
         session._graph_folders = [os.fspath(p) for p in bank_paths]
-        session.load_graph()
+        session._graph_pending = True  # read on first need: `trainer stats` and `card` never need it
         if study is not None and not study.empty:
             try:
                 session.set_study(study)
@@ -337,17 +338,30 @@ class Session:
         if self._loader is not None:
             self.bank = self._loader()
             if self._graph_folders is not None:
-                self.load_graph()
+                self._graph_pending = True
 
-    def load_graph(self) -> None:
-        """Build the prerequisite graph from the `graph.yaml` (and measured weights) of the bank
-        folders this session was opened with. A graph file that cannot be used is a notice, and the
-        session then schedules without edges (plain per-card FSRS)."""
-        from trainer.core.learning import load_bank_graph
+    @property
+    def graph(self) -> Graph | None:
+        """The prerequisite graph in use (None: no edges, plain per-card FSRS).
 
-        loaded = load_bank_graph(self._graph_folders or [], self.templates)
-        self.graph = loaded.graph if loaded.graph.edges else None
-        self.notices.extend(n for n in (f"Prerequisite graph: {e}" for e in loaded.errors) if n not in self.notices)
+        A session from `open` reads it on first need from the `graph.yaml` (and measured weights)
+        of its bank folders; a graph file that cannot be used is then a notice, and the session
+        schedules without edges.
+        """
+        if self._graph_pending:
+            from trainer.core.learning import load_bank_graph
+
+            self._graph_pending = False
+            loaded = load_bank_graph(self._graph_folders or [], self.templates)
+            self._graph = loaded.graph if loaded.graph.edges else None
+            self.notices.extend(n for n in (f"Prerequisite graph: {e}" for e in loaded.errors)
+                                if n not in self.notices)
+        return self._graph
+
+    @graph.setter
+    def graph(self, graph: Graph | None) -> None:
+        self._graph_pending = False
+        self._graph = graph if graph is not None and graph.edges else None
 
     def _now(self) -> datetime:
         return sched.require_utc(self.clock())

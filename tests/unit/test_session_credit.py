@@ -217,3 +217,21 @@ def test_a_stale_implicit_card_refuses_the_whole_review():
     # One transaction: neither the review, nor the main card, nor any implicit row was written.
     assert store.counts()["reviews"] == 0 and implicit_rows(session) == []
     assert card(session, "att1") == att and card(session, "sm1") == sm
+
+
+def test_a_fresh_database_on_the_bundled_bank_offers_only_root_equations(tmp_path):
+    from datetime import datetime, timezone
+
+    from tests.support.paths import PROBLEMS
+
+    session = Session.open(tmp_path / "t.db", bank_paths=[PROBLEMS], seed=0, settings={"new_per_day": 1000},
+                           clock=lambda: datetime(2026, 1, 5, 9, tzinfo=timezone.utc))
+    assert session.graph is not None and session.graph.edges  # problems/graph.yaml is read
+    queue, _ = session._queue(session.clock())
+    offered = {c.template_id: c.equation for c in queue}
+    assert offered  # nothing is recalled yet, yet there is work
+    for tid, eq in offered.items():
+        assert not any(w > 0 for w in session.graph.exercised(tid, eq).values()), tid
+    builds_on = [t.id for t in session.templates if any(w > 0 for w in session.graph.exercised(t.id, t.equation).values())]
+    assert builds_on and not set(builds_on) & set(offered)
+    session.close()
