@@ -26,9 +26,8 @@ from trainer.storage import ConflictError, ImplicitRecord, ReviewRecord, Store, 
 if TYPE_CHECKING:
     import numpy as np
 
-    from trainer.core.learning import Graph
-
     from trainer.core.grading import Verdict
+    from trainer.core.learning import Graph
     from trainer.core.templates import Instance
 
 #: How often `submit` recomputes a review when another trainer changed the card meanwhile.
