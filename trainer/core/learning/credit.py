@@ -22,7 +22,7 @@ from trainer.core.scheduling.rating import AGAIN, GOOD
 #: The two kinds of implicit review, as stored.
 CREDIT, PENALTY = "credit", "penalty"
 #: Template kinds whose reviews give, and whose cards receive, implicit reviews (see `implicit_updates`).
-RECEIVING_KINDS = frozenset({"compute"})
+IMPLICIT_KINDS = frozenset({"compute"})
 
 
 def credit(card: CardState, weight: float, now: datetime, *, desired_retention: float = 0.9) -> CardState:
@@ -104,7 +104,7 @@ class Peer:
     Attributes:
         template_id: the template.
         equation: its equation id.
-        kind: "compute", "recall" or "concept" (only `RECEIVING_KINDS` receive implicit reviews).
+        kind: "compute", "recall" or "concept" (only `IMPLICIT_KINDS` receive implicit reviews).
         card: its current schedule (None or state "new" when never reviewed).
     """
 
@@ -167,7 +167,7 @@ def implicit_updates(graph: Graph | None, template_id: str, equation: str, ratin
     Raises:
         ValueError: a naive `now`.
     """
-    if graph is None or kind not in RECEIVING_KINDS:
+    if graph is None or kind not in IMPLICIT_KINDS:
         return []
     if rating == AGAIN:
         weights_of = {e.source for e in graph.dependents(equation)}
@@ -193,7 +193,7 @@ def implicit_updates(graph: Graph | None, template_id: str, equation: str, ratin
 
 
 def _receives(peer: Peer, reviewed: str) -> bool:
-    return (peer.template_id != reviewed and peer.kind in RECEIVING_KINDS and peer.card is not None
+    return (peer.template_id != reviewed and peer.kind in IMPLICIT_KINDS and peer.card is not None
             and peer.card.state == "review")
 
 
@@ -217,7 +217,7 @@ def coverage(graph: Graph | None, due: Iterable[Peer]) -> dict[str, float]:
         return {}
     out: dict[str, float] = {}
     for peer in due:
-        exercised = graph.exercised(peer.template_id, peer.equation) if peer.kind in RECEIVING_KINDS else {}
+        exercised = graph.exercised(peer.template_id, peer.equation) if peer.kind in IMPLICIT_KINDS else {}
         if not exercised:
             continue
         total = sum(exercised.get(other.equation, 0.0) for other in due if _receives(other, peer.template_id))
