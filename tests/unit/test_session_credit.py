@@ -232,6 +232,21 @@ def test_a_fresh_database_on_the_bundled_bank_offers_only_root_equations(tmp_pat
     assert offered  # nothing is recalled yet, yet there is work
     for tid, eq in offered.items():
         assert not any(w > 0 for w in session.graph.exercised(tid, eq).values()), tid
-    builds_on = [t.id for t in session.templates if any(w > 0 for w in session.graph.exercised(t.id, t.equation).values())]
+    builds_on = [t.id for t in session.templates
+                 if any(w > 0 for w in session.graph.exercised(t.id, t.equation).values())]
     assert builds_on and not set(builds_on) & set(offered)
     session.close()
+
+
+def test_reading_the_graph_compiles_no_template(tmp_path):
+    # A template known from the bank index compiles when anything but its header is read; reading
+    # the graph for every template at start-up once cost seconds that way.
+    from tests.support.paths import PROBLEMS
+    from trainer.core.learning import load_bank_graph
+    from trainer.core.templates import load_bank
+
+    index = tmp_path / "index.json"
+    load_bank([PROBLEMS], lazy=True, index_path=index)  # writes the index
+    bank = load_bank([PROBLEMS], lazy=True, index_path=index)
+    assert load_bank_graph([PROBLEMS], list(bank.templates.values())).graph.edges
+    assert all(t._template is None for t in bank.templates.values())
