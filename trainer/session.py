@@ -448,7 +448,8 @@ class Session:
     def _graph_order(self, due: list[sched.Candidate], new: list[sched.Candidate],
                      now: datetime) -> tuple[list[sched.Candidate], dict[str, float]]:
         """What the prerequisite graph changes in the queue: the new templates that are unlocked
-        (each prerequisite equation recalled, or with nothing to study), and how much other due
+        (each prerequisite equation recalled, or with nothing to study: no template in the study
+        scope that is not suspended), and how much other due
         work each due card's pass would cover (see `trainer.core.learning.credit`)."""
         from trainer.core.learning import Peer, coverage, is_unlocked, recalled_equations
 
@@ -458,10 +459,15 @@ class Session:
         covers = coverage(self.graph, due_peers)
         if not new:
             return new, covers
-        started = [Peer(tid, templates[tid].equation, getattr(templates[tid], "kind", "compute"), card)
-                   for tid, card in self._started_cards().items() if tid in templates]
+        records = self.store.cards()
+        started = [Peer(r.template_id, templates[r.template_id].equation,
+                        getattr(templates[r.template_id], "kind", "compute"), r.card)
+                   for r in records if r.card.state != "new" and r.template_id in templates]
         recalled = recalled_equations(started, now, desired_retention=float(self.settings["desired_retention"]))
-        taught = {t.equation for t in templates.values() if self.study.matches(t)}
+        # A prerequisite the learner cannot study (outside the scope, or every template suspended)
+        # holds nothing back.
+        suspended = {r.template_id for r in records if r.suspended}
+        taught = {t.equation for tid, t in templates.items() if tid not in suspended and self.study.matches(t)}
         return [c for c in new if is_unlocked(self.graph, c.template_id, c.equation, recalled, taught)], covers
 
     def next_item(self) -> Item | None:

@@ -250,3 +250,10 @@ def test_reading_the_graph_compiles_no_template(tmp_path):
     bank = load_bank([PROBLEMS], lazy=True, index_path=index)
     assert load_bank_graph([PROBLEMS], list(bank.templates.values())).graph.edges
     assert all(t._template is None for t in bank.templates.values())
+
+
+def test_a_prerequisite_with_every_template_suspended_holds_nothing_back():
+    spec = [("att1", "attention", "dl"), ("sm1", "softmax", "dl")]
+    session, clock = make({}, spec=spec)
+    session.suspend("sm1")
+    assert session.next_item().instance.template_id == "att1"
