@@ -83,7 +83,7 @@ def test_an_unknown_id_is_named_with_its_line(text, line, named):
     ("softmax: exp\n", 1, "must be a list"),
     ("- softmax\n", 1, "maps equation ids"),
     ("Softmax: [exp]\n", 1, "not an equation id"),
-    ("softmax: {performs: [os.system]}\n", 1, "performs"),
+    ("softmax: {performs: ['os.system(1)']}\n", 1, "performs"),
     ("softmax: [exp\n", 1, "syntax"),  # the unclosed bracket, where it opened
 ])
 def test_bad_files_are_refused_with_file_and_line(text, line, words):
