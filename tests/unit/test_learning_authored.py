@@ -196,3 +196,23 @@ def test_the_template_requires_reaches_lazy_templates_and_the_index(tmp_path):
     again = load_index([PROBLEMS], tmp_path / "index.json")  # from the cache this time
     assert again.rebuilt == 0 and again.templates["bce-logit-gradient"].requires == ("sigmoid-derivative",)
     assert again.templates["softmax-compute"].requires == ()
+
+
+def test_the_session_reports_a_bad_graph_and_runs_without_edges(tmp_path):
+    from datetime import datetime, timezone
+
+    from trainer.session import Session
+    from trainer.storage import Store
+
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "graph.yaml").write_text("softmax:\n  requires: [attention]\n")
+    bank = load_bank([PROBLEMS, user], lazy=True)
+    session = Session(bank, Store.open(":memory:"), clock=lambda: datetime(2026, 12, 4, tzinfo=timezone.utc))
+    assert session.graph.edges == () and len(session.graph.nodes) == 30
+    [notice] = session.notices
+    assert f"{user / 'graph.yaml'}:2:" in notice and "cycle" in notice and "without it" in notice
+    good = Session(load_bank([PROBLEMS], lazy=True), Store.open(":memory:"),
+                   clock=lambda: datetime(2026, 12, 4, tzinfo=timezone.utc))
+    assert ("attention", "softmax") in {(e.source, e.target) for e in good.graph.edges}
+    assert good.notices == []
