@@ -230,17 +230,18 @@ def bank_graph(templates: Iterable[Any], edges_file_text: str | GraphFile | Iter
     exercises: dict[str, dict[str, float]] = {}
     for t in templates:
         own = template_requires(t)
-        line = (getattr(t, "lines", None) or {}).get("requires")
         for target in own:
             if target not in known:
-                raise GraphFileError(t.path, line, f"template {t.id} requires {target!r}, which no template drills"
-                                     f"{_suggest(target, known)}")
+                raise GraphFileError(t.path, _requires_line(t), f"template {t.id} requires {target!r}, which no "
+                                     f"template drills{_suggest(target, known)}")
             if target == t.equation:
-                raise GraphFileError(t.path, line, f"template {t.id} requires its own equation {target!r}")
+                raise GraphFileError(t.path, _requires_line(t), f"template {t.id} requires its own equation "
+                                     f"{target!r}")
             if t.equation in graph.ancestors(target):
                 chain = _path(graph, target, t.equation)
-                raise GraphFileError(t.path, line, f"template {t.id} ({t.equation}) requires {target}, which builds "
-                                     "on it: prerequisites form a cycle: " + " → ".join([t.equation, *chain]))
+                raise GraphFileError(t.path, _requires_line(t), f"template {t.id} ({t.equation}) requires {target}, "
+                                     "which builds on it: prerequisites form a cycle: "
+                                     + " → ".join([t.equation, *chain]))
         measured = template_weights.get(t.id)
         if not own and measured is None:
             continue
@@ -250,6 +251,15 @@ def bank_graph(templates: Iterable[Any], edges_file_text: str | GraphFile | Iter
     if not exercises:
         return graph
     return Graph.build(graph.nodes, graph.edges, exercises)
+
+
+def _requires_line(template: Any) -> int | None:
+    """The line of a template's `requires:` (read only for an error: a lazy template known from the
+    bank index compiles to answer it)."""
+    try:
+        return (getattr(template, "lines", None) or {}).get("requires")
+    except Exception:  # the template does not compile: its file is reported by the bank anyway
+        return None
 
 
 def _path(graph: Graph, start: str, goal: str) -> list[str]:
