@@ -216,3 +216,42 @@ def test_the_session_reports_a_bad_graph_and_runs_without_edges(tmp_path):
                    clock=lambda: datetime(2026, 12, 4, tzinfo=timezone.utc))
     assert ("attention", "softmax") in {(e.source, e.target) for e in good.graph.edges}
     assert good.notices == []
+
+
+SPEC = """\
+id: t
+equation: attention
+topic: deep-learning
+title: T
+kind: compute
+requires: {requires}
+params:
+  k: {{int: [1, 9]}}
+prompt: "{{k}}"
+answer: {{type: number, value: k}}
+mistakes:
+  - {{id: m, value: k + 1, message: slip}}
+solution: "{{answer}}"
+"""
+
+
+@pytest.mark.parametrize("requires, words", [
+    ("[attention]", "own equation"),
+    ("[softmax, softmax]", "twice"),
+    ("[Softmax]", "kebab-case"),
+    ("{a: b}", "list of equation ids"),
+])
+def test_a_bad_requires_field_is_refused_at_its_line(requires, words):
+    from trainer.core.templates.spec import TemplateError, parse_template_text
+
+    with pytest.raises(TemplateError) as err:
+        parse_template_text(SPEC.format(requires=requires), "t.yaml")
+    assert err.value.line == 6 and words in err.value.message
+
+
+def test_a_good_requires_field_is_kept():
+    from trainer.core.templates.spec import parse_template_text
+
+    assert parse_template_text(SPEC.format(requires="[softmax, linear-transformation]")).requires == (
+        "softmax", "linear-transformation")
+    assert parse_template_text(SPEC.format(requires="softmax")).requires == ("softmax",)
