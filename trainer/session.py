@@ -215,16 +215,16 @@ class Session:
             generate: `generate(template, seed) -> Instance` (default: trainer.core.templates.generation).
             grade: `grade(instance, text) -> Verdict` (default: trainer.core.grading.grader).
             study: study only this part of the bank (None: all of it); see `set_study`.
-            graph: the prerequisite graph over the bank's equations (None: no edges). With edges, a
+            graph: the prerequisite graph over the bank's equations (None: read from the bank's
+                folders on first need, see `graph`). With edges, a
                 passed review credits the prerequisites it exercised, a failure pulls what builds on
                 it forward (`trainer.core.learning.credit`), the queue serves reviews that cover
                 other due cards first, and new templates wait until their prerequisites are recalled.
         """
         self.bank = bank
-        self._graph = graph if graph is not None and graph.edges else None
-        #: The bank folders whose graph files are read on first need of the graph (set by `open`).
-        self._graph_folders: list[str] | None = None
-        self._graph_pending = False
+        #: The prerequisite graph; None until first needed (see `graph`), unless given.
+        self._graph: Graph | None = graph
+        self._graph_given = graph is not None
         self.store = store
         self.clock = clock
         self._seed = seed
@@ -281,8 +281,6 @@ class Session:
                              index_path=None if bank_index is None else os.fspath(bank_index))
 
         session = cls(loader(), store, clock=clock, seed=seed, settings=settings, loader=loader)
-        session._graph_folders = [os.fspath(p) for p in bank_paths]
-        session._graph_pending = True  # read on first need: `trainer stats` and `card` never need it
         if study is not None and not study.empty:
             try:
                 session.set_study(study)
@@ -326,6 +324,31 @@ class Session:
         """Templates that failed to load (each with path, line, message)."""
         return list(self.bank.errors)
 
+    @property
+    def graph(self):
+        """The bank's prerequisite graph (`trainer.core.learning.Graph`), read on first use from each
+        folder's `graph.yaml` and `graph-weights.json`. A graph file that cannot be used becomes a
+        notice naming its file and line, and the graph then has no edges: it never stops the trainer."""
+        if self._graph is None:
+            from trainer.core.learning import load_bank_graph
+
+            loaded = load_bank_graph(getattr(self.bank, "folders", ()), self.bank.templates.values())
+            self.notices.extend(f"Prerequisite graph: {error}" + (" — running without it" if not
+                                loaded.graph.edges else "") for error in loaded.errors)
+            self._graph = loaded.graph
+        return self._graph
+
+    @graph.setter
+    def graph(self, graph: Graph) -> None:
+        self._graph = graph
+        self._graph_given = True
+
+    @property
+    def _learning_graph(self) -> Graph | None:
+        """The graph when it has edges (implicit credit, coverage, unlock), else None."""
+        graph = self.graph
+        return graph if graph.edges else None
+
     def unreported_generation_errors(self) -> list[GenerationFailure]:
         """Templates skipped because they failed to generate since the last call (for a notice)."""
         new = self.generation_errors[self._reported_failures:]
@@ -336,31 +359,8 @@ class Session:
         """Re-read the template folders (progress is keyed on template ids, so it carries over)."""
         if self._loader is not None:
             self.bank = self._loader()
-            if self._graph_folders is not None:
-                self._graph_pending = True
-
-    @property
-    def graph(self) -> Graph | None:
-        """The prerequisite graph in use (None: no edges, plain per-card FSRS).
-
-        A session from `open` reads it on first need from the `graph.yaml` (and measured weights)
-        of its bank folders; a graph file that cannot be used is then a notice, and the session
-        schedules without edges.
-        """
-        if self._graph_pending:
-            from trainer.core.learning import load_bank_graph
-
-            self._graph_pending = False
-            loaded = load_bank_graph(self._graph_folders or [], self.templates)
-            self._graph = loaded.graph if loaded.graph.edges else None
-            self.notices.extend(n for n in (f"Prerequisite graph: {e}" for e in loaded.errors)
-                                if n not in self.notices)
-        return self._graph
-
-    @graph.setter
-    def graph(self, graph: Graph | None) -> None:
-        self._graph_pending = False
-        self._graph = graph if graph is not None and graph.edges else None
+            if not self._graph_given:
+                self._graph = None
 
     def _now(self) -> datetime:
         return sched.require_utc(self.clock())
@@ -436,8 +436,9 @@ class Session:
                for tid, template in _curriculum(self.bank.templates.values())
                if tid not in blocked and study.matches(template)]
         covers = None
-        if self.graph is not None:
-            new, covers = self._graph_order(candidates, new, now)
+        graph = self._learning_graph
+        if graph is not None:
+            new, covers = self._graph_order(graph, candidates, new, now)
         new = sched.interleave_new(new, last_equation=self._last_equation,
                                    recent_new_topics=self.store.recent_new_topics(sched.MAX_TOPIC_RUN),
                                    limit=limits["new_left"])
@@ -445,7 +446,7 @@ class Session:
                                   reviews_left=limits["reviews_left"], covers=covers)
         return queue, limits
 
-    def _graph_order(self, due: list[sched.Candidate], new: list[sched.Candidate],
+    def _graph_order(self, graph: Graph, due: list[sched.Candidate], new: list[sched.Candidate],
                      now: datetime) -> tuple[list[sched.Candidate], dict[str, float]]:
         """What the prerequisite graph changes in the queue: the new templates that are unlocked
         (each prerequisite equation recalled, or with nothing to study: no template in the study
@@ -456,7 +457,7 @@ class Session:
         templates = self.bank.templates
         due_peers = [Peer(c.template_id, c.equation, getattr(templates[c.template_id], "kind", "compute"), c.card)
                      for c in due if c.card.due is not None and c.card.due <= now]
-        covers = coverage(self.graph, due_peers)
+        covers = coverage(graph, due_peers)
         if not new:
             return new, covers
         records = self.store.cards()
@@ -468,7 +469,7 @@ class Session:
         # holds nothing back.
         suspended = {r.template_id for r in records if r.suspended}
         taught = {t.equation for tid, t in templates.items() if tid not in suspended and self.study.matches(t)}
-        return [c for c in new if is_unlocked(self.graph, c.template_id, c.equation, recalled, taught)], covers
+        return [c for c in new if is_unlocked(graph, c.template_id, c.equation, recalled, taught)], covers
 
     def next_item(self) -> Item | None:
         """The next problem to review, with a seed not seen recently for its template.
@@ -647,7 +648,7 @@ class Session:
                                      desired_retention=float(settings["desired_retention"]),
                                      leech_threshold=int(settings["leech_threshold"]))
         after = previews[rating]
-        implicit = self._implicit(tid, rating, now, self._started_cards()) if self.graph is not None else ()
+        implicit = self._implicit(tid, rating, now, self._started_cards()) if self._learning_graph else ()
         record = ReviewRecord(
             uid=uuid.uuid4().hex, template_id=tid,
             equation=template.equation if template is not None else None,
@@ -671,11 +672,12 @@ class Session:
         from trainer.core.learning import Peer, implicit_updates
 
         template = self.bank.templates.get(template_id)
-        if self.graph is None or template is None:
+        graph = self._learning_graph
+        if graph is None or template is None:
             return ()
         peers = [Peer(tid, t.equation, getattr(t, "kind", "compute"), cards[tid])
                  for tid, t in self.bank.templates.items() if tid in cards]
-        updates = implicit_updates(self.graph, template_id, template.equation, rating, peers, at,
+        updates = implicit_updates(graph, template_id, template.equation, rating, peers, at,
                                    kind=getattr(template, "kind", "compute"),
                                    desired_retention=float(self.settings["desired_retention"]))
         return tuple(ImplicitRecord(u.template_id, u.kind, u.weight, u.before, u.after) for u in updates)
@@ -708,7 +710,7 @@ class Session:
                                  leech_threshold=int(settings["leech_threshold"]))
         at = sched.parse_time(row["reviewed_at"])
         implicit: tuple[ImplicitRecord, ...] = ()
-        if self.graph is not None:
+        if self._learning_graph is not None:
             # The new rating's implicit reviews start from the cards as they are once the old
             # rating's are reverted (a card changed since keeps its newer state, as the store does).
             cards = self._started_cards()
