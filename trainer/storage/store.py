@@ -340,7 +340,23 @@ class Store:
                 # Only the id could not be written: the file is fine to read, so it is opened for that.
                 conn.close()
                 return cls(_connect_read_only(file), file, unwritable=exc)
+            if pending and file is not None:
+                store._compact()
         return store
+
+    def _compact(self) -> None:
+        """Give back the pages a migration freed (m003 rebuilds the reviews table), when they are
+        more than a quarter of the file: VACUUM rewrites the file once, outside any transaction.
+        A VACUUM that cannot run (no room for the copy, another trainer reading) leaves the file
+        as it was, only larger than it needs to be."""
+        pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
+        free = self.conn.execute("PRAGMA freelist_count").fetchone()[0]
+        if free * 4 <= pages:
+            return
+        try:
+            self.conn.execute("VACUUM")
+        except sqlite3.Error:
+            pass
 
     def _migrate(self, pending: bool = True) -> None:
         # Under one immediate transaction, so two trainers opening an old file at once migrate it
