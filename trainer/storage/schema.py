@@ -253,6 +253,15 @@ def _add_v3(row: str, sign: str) -> str:
     """
 
 
+def _totals_v3(row: str, sign: str) -> str:
+    """`_totals` for version 3: a template's last day is read from the reviews' (card, day) index,
+    since review_days is keyed by day first and has no index by template any more."""
+    last_day = (f"(SELECT date(max(r.day) * 86400, 'unixepoch') FROM reviews r WHERE r.card_id = "
+                f"(SELECT card_id FROM cards WHERE template_id = {row}.template_id))")
+    return _totals(row, sign).replace(
+        f"(SELECT max(day) FROM review_days WHERE template_id = {row}.template_id)", last_day)
+
+
 #: Version 3: one compact reviews table. The summary tables of version 2 are kept as they are
 #: (their contents do not change); only the triggers that feed them are rewritten for the new columns.
 V3_SQL = f"""
@@ -326,6 +335,27 @@ DROP TRIGGER reviews_summary_update;
 DROP TABLE reviews;
 ALTER TABLE reviews_v3 RENAME TO reviews;
 CREATE INDEX reviews_card ON reviews (card_id, day);
+CREATE TABLE review_days_v3 (
+    template_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    reviews INTEGER NOT NULL,
+    correct INTEGER NOT NULL,
+    new_cards INTEGER NOT NULL,
+    review_cards INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    first_state INTEGER NOT NULL,
+    first_correct INTEGER NOT NULL,
+    PRIMARY KEY (day, template_id)
+) WITHOUT ROWID;
+INSERT INTO review_days_v3 SELECT * FROM review_days ORDER BY day, template_id;
+DROP TABLE review_days;
+ALTER TABLE review_days_v3 RENAME TO review_days;
+CREATE TRIGGER review_days_totals_insert AFTER INSERT ON review_days BEGIN
+    {_totals_v3("NEW", "+")}
+END;
+CREATE TRIGGER review_days_totals_delete AFTER DELETE ON review_days BEGIN
+    {_totals_v3("OLD", "-")}
+END;
 CREATE VIEW review_log AS
 SELECT r.id,
        CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END AS uid,

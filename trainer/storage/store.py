@@ -84,6 +84,8 @@ _STORED_COLUMNS = ("uid", "card_id", "seed", "params", "answer", "correct", "sco
                    "topic_id", *BEFORE_COLUMNS)
 _INSERT_REVIEW = (f"INSERT INTO reviews ({', '.join(_STORED_COLUMNS)}) "
                   f"VALUES ({', '.join('?' for _ in _STORED_COLUMNS)})")
+#: How many of the latest reviews `correct_times_among` reads before it falls back on the index.
+RECENT_WINDOW = 5000
 #: A review row joined with its card, topic and diagnosis: what `_review_dict` reads.
 _SELECT_REVIEW = ("SELECT r.*, c.template_id, t.name AS topic, d.diagnosis_id, d.message FROM reviews r "
                   "JOIN cards c ON c.card_id = r.card_id LEFT JOIN topics t ON t.id = r.topic_id "
@@ -581,8 +583,8 @@ class Store:
         row = self.conn.execute(f"{_SELECT_REVIEW} WHERE r.id = ?", (review_id,)).fetchone()
         if row is None:
             return None
-        later = self.conn.execute("SELECT * FROM reviews WHERE card_id = ? AND id > ? ORDER BY id LIMIT 1",
-                                  (row["card_id"], review_id)).fetchone()
+        later = self.conn.execute("SELECT * FROM reviews WHERE id = (SELECT min(id) FROM reviews "
+                                  "WHERE card_id = ? AND id > ?)", (row["card_id"], review_id)).fetchone()
         return _review_dict(row, self._card_after(row["template_id"], later))
 
     def _card_after(self, template_id: str, later: sqlite3.Row | None) -> CardState:
@@ -662,11 +664,7 @@ class Store:
 
     def correct_times(self, template_id: str, limit: int = 20) -> list[int]:
         """Response times of the latest correct, unhinted answers on a template, oldest first."""
-        rows = self.conn.execute(
-            "SELECT response_ms FROM reviews WHERE card_id = (SELECT card_id FROM cards WHERE template_id = ?) "
-            "AND correct = 1 AND hint_used = 0 AND response_ms IS NOT NULL ORDER BY id DESC LIMIT ?",
-            (template_id, limit))
-        return [r[0] for r in rows][::-1]
+        return self.correct_times_among([template_id], limit)
 
     def correct_times_among(self, template_ids: Iterable[str], limit: int = 20) -> list[int]:
         """Response times of the latest correct, unhinted answers on any of these templates (one kind
@@ -680,11 +678,16 @@ class Store:
             Up to `limit` times in milliseconds, oldest first.
         """
         ids = json.dumps(sorted(set(template_ids)))
-        rows = self.conn.execute(
-            "SELECT response_ms FROM reviews WHERE card_id IN (SELECT card_id FROM cards "
-            "WHERE template_id IN (SELECT value FROM json_each(?))) "
-            "AND correct = 1 AND hint_used = 0 AND response_ms IS NOT NULL ORDER BY id DESC LIMIT ?",
-            (ids, limit))
+        # Read back from the newest row, first over the latest RECENT_WINDOW reviews only: when they
+        # hold `limit` answers those are the latest of all; through the index instead, SQLite would
+        # fetch and sort every review of every template of the kind (seconds at a million reviews).
+        query = ("SELECT response_ms FROM reviews WHERE +card_id IN (SELECT card_id FROM cards "
+                 "WHERE template_id IN (SELECT value FROM json_each(?))) AND id > ? "
+                 "AND correct = 1 AND hint_used = 0 AND response_ms IS NOT NULL ORDER BY id DESC LIMIT ?")
+        newest = self.conn.execute("SELECT max(id) FROM reviews").fetchone()[0] or 0
+        rows = self.conn.execute(query, (ids, newest - RECENT_WINDOW, limit)).fetchall()
+        if len(rows) < limit and newest > RECENT_WINDOW:
+            rows = self.conn.execute(query.replace("+card_id", "card_id"), (ids, 0, limit)).fetchall()
         return [r[0] for r in rows][::-1]
 
     def day_counts(self, day: str) -> dict[str, int]:
