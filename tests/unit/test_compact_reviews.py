@@ -168,6 +168,34 @@ def test_backup_of_an_upgraded_file_round_trips(upgraded, tmp_path):
         assert [other.review(i) | {"id": 0} for i in (1, 2, 3)] == [store.review(i) | {"id": 0} for i in (1, 2, 3)]
 
 
+def test_review_log_shows_the_version_1_form(upgraded):
+    store, _ = upgraded
+    rows = [tuple(r) for r in store.conn.execute(
+        "SELECT uid, template_id, reviewed_at, day, decided, topic, diagnosis_id, diagnosis_message "
+        "FROM review_log ORDER BY id")]
+    assert rows == [
+        (UID_A, "p", "2024-03-01T10:00:00.123456+00:00", "2024-03-01", "auto", "information", "log-base-2",
+         "Bits, not nats."),
+        ("legacy-uid-2", "p", "2024-03-01T10:12:30.000001+00:00", "2024-03-01", "overridden", "information",
+         None, None),
+        ("u3", "q", "2024-03-20T08:00:00.000000+00:00", "2024-03-19", "auto", None, None, None)]
+
+
+def test_a_review_whose_template_has_no_card_gets_one(tmp_path):
+    path = tmp_path / "v2.db"
+    build_v2(path)
+    db = Database(path)
+    with db.atomic():
+        db.execute("INSERT INTO reviews (uid, template_id, seed, params, answer, verdict, correct, score, rating, "
+                   "auto_rating, decided, hint_used, reviewed_at, day, review_state, state_before, state_after) "
+                   "VALUES ('orphan', 'zeta', 9, '{}', '1', '{}', 1, 1.0, 3, 3, 'auto', 0, "
+                   "'2024-03-21T00:00:00.000000+00:00', '2024-03-21', 0, '{}', '{}')")
+    db.close()
+    with Store.open(path) as store:
+        assert store.card("zeta").card_id == 3  # after p (1) and q (2)
+        assert [r["uid"] for r in store.history("zeta")] == ["orphan"]
+
+
 def test_fixture_v1_upgrades_with_its_values(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(FIXTURES / "trainer-v1.db", path)
