@@ -647,7 +647,7 @@ class Store:
 
     def recent(self, template_id: str, limit: int = 20) -> list[dict]:
         """The latest reviews of a template, newest first: seed, correct, response_ms, hint_used."""
-        # The inner query reads only the index (card, day, row id), so just `limit` rows are fetched.
+        # The inner query sorts index entries (card, day, row id) only, so just `limit` rows are fetched.
         return [dict(r) for r in self.conn.execute(
             "SELECT seed, correct, response_ms, hint_used FROM reviews WHERE id IN (SELECT id FROM reviews "
             "WHERE card_id = (SELECT card_id FROM cards WHERE template_id = ?) ORDER BY id DESC LIMIT ?) "
@@ -679,8 +679,9 @@ class Store:
         """
         ids = json.dumps(sorted(set(template_ids)))
         # Read back from the newest row, first over the latest RECENT_WINDOW reviews only: when they
-        # hold `limit` answers those are the latest of all; through the index instead, SQLite would
-        # fetch and sort every review of every template of the kind (seconds at a million reviews).
+        # hold `limit` answers those are the latest of all. Through the index instead, SQLite fetches
+        # and sorts every review of every template of the kind (0.4 s at 100,000 reviews, for a
+        # third of the templates), on each submit.
         query = ("SELECT response_ms FROM reviews WHERE +card_id IN (SELECT card_id FROM cards "
                  "WHERE template_id IN (SELECT value FROM json_each(?))) AND id > ? "
                  "AND correct = 1 AND hint_used = 0 AND response_ms IS NOT NULL ORDER BY id DESC LIMIT ?")
@@ -792,11 +793,11 @@ class Store:
     def export_json(self, now: datetime) -> dict:
         """A full backup as JSON-able data: settings, cards and every review."""
         rows = self.conn.execute(f"{_SELECT_REVIEW} ORDER BY r.id").fetchall()
-        cards = {r.card_id: r.card for r in self.cards()}
+        card_now = {r.card_id: r.card for r in self.cards()}
         afters: dict[int, CardState] = {}
         following: dict[int, CardState] = {}  # card number → card before its next review (walking back)
         for r in reversed(rows):
-            afters[r["id"]] = following.get(r["card_id"], cards.get(r["card_id"], CardState()))
+            afters[r["id"]] = following.get(r["card_id"], card_now.get(r["card_id"], CardState()))
             following[r["card_id"]] = card_before(r, r["review_state"])
         rows.sort(key=lambda r: (r["reviewed_at"], r["id"]))
         reviews = [{k: v for k, v in _review_dict(r, afters[r["id"]]).items() if k in _REVIEW_FIELDS}
