@@ -3,7 +3,8 @@
 Storage layer. Version 1 holds the facts (cards, reviews, settings); version 2 adds each review's topic
 and summary tables kept exact by triggers (per template and day, per day, per template, an
 answer-time histogram per topic, mistake counts), so that statistics over a million reviews read a
-few thousand rows instead of scanning them all. Migrations are never edited once released: a change is a new migration, and
+few thousand rows instead of scanning them all; version 3 stores each review compactly (a quarter
+of the bytes: see docs/data.md). Migrations are never edited once released: a change is a new migration, and
 `tests/fixtures/trainer-v1.db` proves an old file still upgrades.
 """
 
@@ -258,12 +259,15 @@ def _totals_v3(row: str, sign: str) -> str:
     since review_days is keyed by day first and has no index by template any more."""
     last_day = (f"(SELECT date(max(r.day) * 86400, 'unixepoch') FROM reviews r WHERE r.card_id = "
                 f"(SELECT card_id FROM cards WHERE template_id = {row}.template_id))")
-    return _totals(row, sign).replace(
-        f"(SELECT max(day) FROM review_days WHERE template_id = {row}.template_id)", last_day)
+    old = f"(SELECT max(day) FROM review_days WHERE template_id = {row}.template_id)"
+    text = _totals(row, sign)
+    assert old in text  # the one clause that differs from version 2
+    return text.replace(old, last_day)
 
 
-#: Version 3: one compact reviews table. The summary tables of version 2 are kept as they are
-#: (their contents do not change); only the triggers that feed them are rewritten for the new columns.
+#: Version 3: one compact reviews table (docs/data.md). The summary tables of version 2 keep their
+#: columns and rows; review_days is keyed by (day, template) instead of carrying a second index, and
+#: the triggers that feed the summaries are rewritten for the new columns.
 V3_SQL = f"""
 CREATE TABLE topics (
     id INTEGER PRIMARY KEY,
