@@ -257,3 +257,16 @@ def test_a_prerequisite_with_every_template_suspended_holds_nothing_back():
     session, clock = make({}, spec=spec)
     session.suspend("sm1")
     assert session.next_item().instance.template_id == "att1"
+
+
+def test_an_explicit_review_keeps_its_own_card_after_once_credited_later():
+    session, clock = make(STANDARD)
+    reviewed = served(session, clock, "sm1")  # sm1's own review: the due it set is known
+    own_due = card(session, "sm1").due
+    clock.advance(days=20)
+    served(session, clock, "att1")  # 20 days later att1's pass credits sm1, moving its due
+    assert card(session, "sm1").due > own_due
+    explicit, implicit = session.card_history("sm1")["history"]
+    assert explicit["review_id"] == reviewed.review_id and explicit["due"] == own_due == reviewed.next_due
+    assert implicit["implicit"] and implicit["due"] == card(session, "sm1").due
+    assert session.store.review(reviewed.review_id)["state_after"]["due"] == own_due.isoformat(timespec="microseconds")
