@@ -6,5 +6,8 @@ Core layer: pure functions of the bank, the review log, a clock and a seeded gen
 from trainer.core._lazy import lazy_exports
 
 _EXPORTS = {"Edge": "graph", "Graph": "graph", "GraphError": "graph"}
+_EXPORTS.update({name: "placement" for name in (
+    "Placement", "PlacementError", "PlacementResult", "Question", "estimate_questions", "representatives",
+    "seed_state", "seeded_cards", "PLACED_PER_DAY", "MAX_SPREAD_DAYS")})
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
