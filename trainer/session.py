@@ -1052,6 +1052,34 @@ class PlacementRun:
                 "last_due": sched.iso(max(dues)) if dues else None}
 
 
+def placement_report(result: dict, names: dict[str, str] | None = None) -> list[str]:
+    """The end of a placement in a few lines, for the terminal and the placement screen.
+
+    Args:
+        result: `PlacementRun.finish()`.
+        names: equation names by id (ids are shown for the rest).
+
+    Returns:
+        Lines: the questions it took, what was placed out, the cards seeded and their due days, what
+        is left to learn.
+    """
+    names = names or {}
+
+    def listed(ids: list[str]) -> str:
+        return ", ".join(names.get(e, e) for e in ids) or "none"
+
+    n, passed = result["questions"], result["passed"]
+    lines = [f"Placement took {n} question{'s' if n != 1 else ''}.",
+             f"Placed out of {len(passed)} equation{'s' if len(passed) != 1 else ''}: {listed(passed)}."]
+    if result["cards"]:
+        first, last = result["first_due"][:10], result["last_due"][:10]
+        lines.append(f"{result['cards']} templates start as review cards, due {first}"
+                     + (f" to {last}" if last != first else "") + ".")
+    rest = result["failed"] + result["undecided"]
+    lines.append(f"To learn ({len(rest)}, as new cards): {listed(rest)}.")
+    return lines
+
+
 def learning_graph(templates) -> Graph:
     """The prerequisite graph placement walks, over the equations of `templates`.
 

@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        _report(result, session, out)
+        _report(result, out)
     return 0
 
 
@@ -144,24 +144,13 @@ def _equation_names() -> dict[str, str]:
         return {}
 
 
-def _report(result: dict, session, out) -> None:
+def _report(result: dict, out) -> None:
     from trainer.cli.terminal_text import escaped
+    from trainer.session import placement_report
 
-    names = _equation_names()
-
-    def listed(ids: list[str]) -> str:
-        return ", ".join(escaped(names.get(e, e)) for e in ids) or "none"
-
-    n = result["questions"]
-    _say(out, f"\nPlacement took {n} question{'s' if n != 1 else ''}.")
-    _say(out, f"Placed out of {len(result['passed'])} equation{'s' if len(result['passed']) != 1 else ''}: "
-              f"{listed(result['passed'])}.")
-    if result["cards"]:
-        first, last = result["first_due"][:10], result["last_due"][:10]
-        _say(out, f"{result['cards']} templates start as review cards, due {first}"
-                  + (f" to {last}" if last != first else "") + ".")
-    rest = result["failed"] + result["undecided"]
-    _say(out, f"To learn ({len(rest)}, as new cards): {listed(rest)}.")
+    _say(out, "")
+    for line in placement_report(result, _equation_names()):
+        _say(out, escaped(line))
 
 
 def _say(out, text: str) -> None:
