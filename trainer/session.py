@@ -219,7 +219,8 @@ class Session:
             generate: `generate(template, seed) -> Instance` (default: trainer.core.templates.generation).
             grade: `grade(instance, text) -> Verdict` (default: trainer.core.grading.grader).
             study: study only this part of the bank (None: all of it); see `set_study`.
-            graph: the prerequisite graph over equations (None: `learning_graph(bank templates)`).
+            graph: the prerequisite graph over equations (None: `learning_graph` of the bank's
+                templates and, for a session built by `open`, its folders).
         """
         self.bank = bank
         self.store = store
@@ -247,6 +248,8 @@ class Session:
         #: Things the learner should know from the start (a read-only database, a skipped backup).
         self.notices: list[str] = []
         self._graph = graph
+        #: The bank folders (set by `open`): the prerequisite graph is read from their roots.
+        self._bank_paths: list[os.PathLike] | None = None
 
     @classmethod
     def open(cls, db_path: str | os.PathLike, *, bank_paths: Sequence[os.PathLike],
@@ -279,6 +282,7 @@ class Session:
                              index_path=None if bank_index is None else os.fspath(bank_index))
 
         session = cls(loader(), store, clock=clock, seed=seed, settings=settings, loader=loader)
+        session._bank_paths = list(bank_paths)
         if study is not None and not study.empty:
             try:
                 session.set_study(study)
@@ -332,6 +336,8 @@ class Session:
         """Re-read the template folders (progress is keyed on template ids, so it carries over)."""
         if self._loader is not None:
             self.bank = self._loader()
+            if self._bank_paths is not None:  # the graph follows the folders' graph.yaml again
+                self._graph = None
 
     def _now(self) -> datetime:
         return sched.require_utc(self.clock())
@@ -810,7 +816,7 @@ class Session:
     def graph(self) -> Graph:
         """The prerequisite graph over the bank's equations (built on first use)."""
         if self._graph is None:
-            self._graph = learning_graph(self.templates)
+            self._graph = learning_graph(self.templates, self._bank_paths)
         return self._graph
 
     @graph.setter
@@ -1080,34 +1086,27 @@ def placement_report(result: dict, names: dict[str, str] | None = None) -> list[
     return lines
 
 
-def learning_graph(templates) -> Graph:
+def learning_graph(templates, folders: Sequence[os.PathLike | str] | None = None) -> Graph:
     """The prerequisite graph placement walks, over the equations of `templates`.
 
-    The one place that decides where the graph comes from: the bank's authored graph
-    (`trainer.core.learning.bank_graph`) when it is available, else every equation with no edges
-    (each equation is then asked on its own).
+    The one place that decides where the graph comes from: the `graph.yaml` (and measured weights)
+    at the root of the bank folders, through `trainer.core.learning.load_bank_graph`; without folders,
+    or when a graph file cannot be used (`trainer check` reports it), every equation with no edges,
+    so each equation is then asked on its own.
 
     Args:
         templates: the bank's templates.
+        folders: the bank folders, bundled first (None: no authored edges).
 
     Returns:
         The Graph.
     """
-    from trainer.core.learning import Graph
+    from trainer.core.learning import bank_graph, load_bank_graph
 
-    try:
-        from trainer.core.learning import bank_graph
-    except ImportError:
-        bank_graph = None
-    if bank_graph is not None:
-        return bank_graph(templates)
-    return Graph.build([eq for _, eq in sorted({(_topic_rank(t.topic), t.equation) for t in templates})], [])
-
-
-def _topic_rank(topic: str) -> int:
-    from trainer.core.templates import TOPICS
-
-    return TOPICS.index(topic) if topic in TOPICS else len(TOPICS)
+    templates = list(templates)
+    if folders:
+        return load_bank_graph([os.fspath(f) for f in folders], templates).graph
+    return bank_graph(templates)
 
 
 def _curriculum(templates) -> list:

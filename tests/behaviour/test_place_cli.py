@@ -39,11 +39,12 @@ def typed_answers(known_share: float, cap: int | None = None):
     """
     from trainer.core.grading.grader import answer_text
     from trainer.core.templates import load_bank
-    from trainer.session import Session
+    from trainer.session import Session, learning_graph
 
-    session = Session(load_bank([PROBLEMS]), Store.open(":memory:"), clock=lambda: datetime.fromisoformat(NOW),
-                      seed=SEED)
-    graph = session.graph
+    bank = load_bank([PROBLEMS])
+    graph = learning_graph(bank.templates.values(), [PROBLEMS])  # the bundled graph, as the CLI reads it
+    session = Session(bank, Store.open(":memory:"), clock=lambda: datetime.fromisoformat(NOW), seed=SEED,
+                      graph=graph)
     order = graph.order()
     known: set[str] = set()
     for equation in order[:int(len(order) * known_share)]:

@@ -128,8 +128,9 @@ def test_a_simulated_learner_on_the_bundled_bank_is_placed_exactly(bundled):
     from trainer.session import learning_graph
 
     store = Store.open(":memory:")
-    session = Session(bundled, store, clock=Clock(), seed=5)
-    graph = learning_graph(session.templates)
+    graph = learning_graph(bundled.templates.values(), [PROBLEMS])  # problems/graph.yaml
+    assert len(graph.edges) >= 20 and len(graph.nodes) == 30
+    session = Session(bundled, store, clock=Clock(), seed=5, graph=graph)
     order = graph.order()
     # Knows exactly the first third of the equations in prerequisite order and what they build on.
     known = set()
@@ -149,6 +150,7 @@ def test_a_simulated_learner_on_the_bundled_bank_is_placed_exactly(bundled):
     out = run.finish()
     assert set(out["passed"]) == known
     assert set(out["failed"]) == set(graph.nodes) - known
-    assert out["questions"] <= len(graph.nodes)
+    # Each answer settles at least the equation asked, and the graph lets most settle more.
+    assert out["questions"] < len(graph.nodes)
     placed = {t.id for t in session.templates if t.equation in known}
     assert {c.template_id for c in store.cards()} == placed

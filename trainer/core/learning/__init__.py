@@ -5,7 +5,13 @@ Core layer: pure functions of the bank, the review log, a clock and a seeded gen
 
 from trainer.core._lazy import lazy_exports
 
-_EXPORTS = {"Edge": "graph", "Graph": "graph", "GraphError": "graph"}
+_EXPORTS = {
+    "Edge": "graph", "Graph": "graph", "GraphError": "graph",
+    "AuthoredEquation": "authored", "GraphFile": "authored", "GraphFileError": "authored",
+    "LoadedGraph": "authored", "bank_graph": "authored", "load_bank_graph": "authored",
+    "merge_graph_files": "authored", "read_graph_file": "authored", "read_weights": "authored",
+    "GRAPH_FILE": "authored", "WEIGHTS_FILE": "authored",
+}
 _EXPORTS.update({name: "placement" for name in (
     "Placement", "PlacementError", "PlacementResult", "Question", "estimate_questions", "representatives",
     "seed_state", "seeded_cards", "PLACED_PER_DAY", "MAX_SPREAD_DAYS")})
