@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Label, Static
 
 
 class PlacementOfferModal(ModalScreen[bool]):
@@ -25,9 +25,9 @@ class PlacementOfferModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="placement-offer", classes="dialog"):
             yield Label(f"Take a placement test (about {self.questions} questions)?", id="placement-offer-question")
-            yield Label("A right answer places you out of that equation and what it builds on, so you start "
+            yield Static("A right answer places you out of that equation and what it builds on, so you start "
                         "reviewing what you know instead of learning it anew. Nothing is saved until the end.",
-                        classes="dialog-keys")
+                        classes="dialog-keys", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Take the test", variant="primary", id="placement-accept")
                 yield Button("Not now", id="placement-decline")

@@ -26,6 +26,8 @@ class PlacementScreen(ReviewScreen):
 
     BINDINGS = [Binding("escape", "app.home", "Home")]
     scheduled = False
+    mode_title = "Placement"
+    feedback_note = "placement — not a review; Enter for the next question"
 
     def __init__(self) -> None:
         super().__init__()
@@ -59,6 +61,11 @@ class PlacementScreen(ReviewScreen):
         verdict = await self.app.runner.call(lambda s: run.submit(item, text))
         return verdict, None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hint":  # a placement measures what is known without help
+            return False
+        return super().check_action(action, parameters)
+
     def status_text(self, summary: dict) -> str:
         if not summary:
             return "placement"
@@ -82,8 +89,6 @@ class PlacementScreen(ReviewScreen):
             body.border_title = "Placement finished" if self.result else "Placement"
             self.sub_title = body.border_title
             self.query_one("#status-line", Static).update(plain(self.status_text(message.summary or {})))
-        else:
-            self.sub_title = "Placement"
 
 
 def _equation_names() -> dict[str, str]:
