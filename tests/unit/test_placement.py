@@ -109,6 +109,24 @@ def test_the_walk_is_deterministic_for_a_seed():
     assert questions(7) == questions(7)
 
 
+def test_asking_whether_it_is_done_draws_nothing():
+    graph = Graph.build(DAG_NODES, DAG_EDGES)
+    known = DAG_LEARNERS["softmax-no-attention"]
+
+    def questions(check_done):
+        placement = Placement(graph, one_each(DAG_NODES), rng=np.random.default_rng(11))
+        out = []
+        while not (check_done and placement.done) and (q := placement.next_question()) is not None:
+            out.append(q)
+            placement.answer(q.equation in known)
+            if check_done:
+                for _ in range(3):
+                    placement.done
+        return out
+
+    assert questions(True) == questions(False)
+
+
 def test_the_first_question_on_a_chain_is_in_its_middle():
     placement = Placement(chain_graph(), one_each(CHAIN), rng=np.random.default_rng(0))
     # c3 settles 4 either way (c0..c3 / c3..c7 has 5), c4 likewise; anything else settles fewer.

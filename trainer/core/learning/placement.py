@@ -176,8 +176,12 @@ class Placement:
 
     @property
     def done(self) -> bool:
-        """No question is left to ask (everything askable decided, or the cap reached)."""
-        return self._pending is None and self._next_equation() is None
+        """No question is left to ask (everything askable decided, or the cap reached). Draws nothing."""
+        if self._pending is not None:
+            return False
+        if self._cap is not None and len(self._asked) >= self._cap:
+            return True
+        return not self._walk.best()
 
     def _next_equation(self) -> str | None:
         if self._cap is not None and len(self._asked) >= self._cap:
