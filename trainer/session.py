@@ -25,9 +25,8 @@ from trainer.storage import ConflictError, ReviewRecord, Store, StoreError
 if TYPE_CHECKING:
     import numpy as np
 
-    from trainer.core.learning import Graph, Placement, PlacementResult
-
     from trainer.core.grading import Verdict
+    from trainer.core.learning import Graph, Placement, PlacementResult
     from trainer.core.templates import Instance
 
 #: How often `submit` recomputes a review when another trainer changed the card meanwhile.
@@ -219,8 +218,8 @@ class Session:
             generate: `generate(template, seed) -> Instance` (default: trainer.core.templates.generation).
             grade: `grade(instance, text) -> Verdict` (default: trainer.core.grading.grader).
             study: study only this part of the bank (None: all of it); see `set_study`.
-            graph: the prerequisite graph over equations (None: `learning_graph` of the bank's
-                templates and, for a session built by `open`, its folders).
+            graph: the prerequisite graph over equations (None: read from the bank's folders on
+                first use, see `graph`).
         """
         self.bank = bank
         self.store = store
@@ -248,8 +247,6 @@ class Session:
         #: Things the learner should know from the start (a read-only database, a skipped backup).
         self.notices: list[str] = []
         self._graph = graph
-        #: The bank folders (set by `open`): the prerequisite graph is read from their roots.
-        self._bank_paths: list[os.PathLike] | None = None
 
     @classmethod
     def open(cls, db_path: str | os.PathLike, *, bank_paths: Sequence[os.PathLike],
@@ -282,7 +279,6 @@ class Session:
                              index_path=None if bank_index is None else os.fspath(bank_index))
 
         session = cls(loader(), store, clock=clock, seed=seed, settings=settings, loader=loader)
-        session._bank_paths = list(bank_paths)
         if study is not None and not study.empty:
             try:
                 session.set_study(study)
@@ -326,6 +322,24 @@ class Session:
         """Templates that failed to load (each with path, line, message)."""
         return list(self.bank.errors)
 
+    @property
+    def graph(self):
+        """The bank's prerequisite graph (`trainer.core.learning.Graph`), read on first use from each
+        folder's `graph.yaml` and `graph-weights.json`. A graph file that cannot be used becomes a
+        notice naming its file and line, and the graph then has no edges: it never stops the trainer."""
+        if self._graph is None:
+            from trainer.core.learning import load_bank_graph
+
+            loaded = load_bank_graph(getattr(self.bank, "folders", ()), self.bank.templates.values())
+            self.notices.extend(f"Prerequisite graph: {error}" + (" — running without it" if not
+                                loaded.graph.edges else "") for error in loaded.errors)
+            self._graph = loaded.graph
+        return self._graph
+
+    @graph.setter
+    def graph(self, graph) -> None:
+        self._graph = graph  # a drawn graph (tests; a caller that built its own)
+
     def unreported_generation_errors(self) -> list[GenerationFailure]:
         """Templates skipped because they failed to generate since the last call (for a notice)."""
         new = self.generation_errors[self._reported_failures:]
@@ -336,8 +350,7 @@ class Session:
         """Re-read the template folders (progress is keyed on template ids, so it carries over)."""
         if self._loader is not None:
             self.bank = self._loader()
-            if self._bank_paths is not None:  # the graph follows the folders' graph.yaml again
-                self._graph = None
+            self._graph = None
 
     def _now(self) -> datetime:
         return sched.require_utc(self.clock())
@@ -812,17 +825,6 @@ class Session:
                             next_due_today=local is not None and local.date() == now.astimezone(tz).date())
 
     # ------------------------------------------------------------------ placement
-    @property
-    def graph(self) -> Graph:
-        """The prerequisite graph over the bank's equations (built on first use)."""
-        if self._graph is None:
-            self._graph = learning_graph(self.templates, self._bank_paths)
-        return self._graph
-
-    @graph.setter
-    def graph(self, graph: Graph) -> None:
-        self._graph = graph
-
     def placement_refusal(self) -> str | None:
         """Why a placement cannot run on this database (it has reviews or a schedule), or None."""
         started = self.store.schedule_started()
@@ -1086,27 +1088,20 @@ def placement_report(result: dict, names: dict[str, str] | None = None) -> list[
     return lines
 
 
-def learning_graph(templates, folders: Sequence[os.PathLike | str] | None = None) -> Graph:
-    """The prerequisite graph placement walks, over the equations of `templates`.
-
-    The one place that decides where the graph comes from: the `graph.yaml` (and measured weights)
-    at the root of the bank folders, through `trainer.core.learning.load_bank_graph`; without folders,
-    or when a graph file cannot be used (`trainer check` reports it), every equation with no edges,
-    so each equation is then asked on its own.
+def learning_graph(templates, folders: Sequence[os.PathLike | str]) -> Graph:
+    """The prerequisite graph of `templates` read from the `graph.yaml` at the root of `folders`, as
+    `Session.graph` reads it for its bank (an unusable file gives a graph with no edges).
 
     Args:
         templates: the bank's templates.
-        folders: the bank folders, bundled first (None: no authored edges).
+        folders: the bank folders, bundled first.
 
     Returns:
         The Graph.
     """
-    from trainer.core.learning import bank_graph, load_bank_graph
+    from trainer.core.learning import load_bank_graph
 
-    templates = list(templates)
-    if folders:
-        return load_bank_graph([os.fspath(f) for f in folders], templates).graph
-    return bank_graph(templates)
+    return load_bank_graph([os.fspath(f) for f in folders], list(templates)).graph
 
 
 def _curriculum(templates) -> list:
