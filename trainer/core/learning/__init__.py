@@ -17,5 +17,8 @@ _EXPORTS = {
 _EXPORTS.update({"penalty": "credit", "Peer": "credit", "Implicit": "credit",
                  "implicit_updates": "credit", "coverage": "credit", "recalled_equations": "credit",
                  "is_unlocked": "credit", "CREDIT": "credit", "PENALTY": "credit"})
+_EXPORTS.update({name: "placement" for name in (
+    "Placement", "PlacementError", "PlacementResult", "Question", "estimate_questions", "representatives",
+    "seed_state", "seeded_cards", "PLACED_PER_DAY", "MAX_SPREAD_DAYS")})
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
