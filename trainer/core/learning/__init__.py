@@ -6,5 +6,12 @@ Core layer: pure functions of the bank, the review log, a clock and a seeded gen
 from trainer.core._lazy import lazy_exports
 
 _EXPORTS = {"Edge": "graph", "Graph": "graph", "GraphError": "graph"}
+_EXPORTS |= {
+    "LoggedReview": "fitting", "fit": "fitting", "evaluate": "fitting", "health": "fitting",
+    "optimize": "fitting", "Optimization": "fitting", "NotEnoughReviews": "fitting", "FitError": "fitting",
+    "MIN_REVIEWS": "fitting", "predictable": "fitting", "rmse_bins": "fitting",
+    "simulated_log": "simulation",
+    "workload_by_retention": "workload", "WorkloadCard": "workload", "RETENTIONS": "workload",
+}
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
