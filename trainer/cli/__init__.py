@@ -13,6 +13,7 @@ from importlib import import_module
 
 
 COMMAND_MODULES = ("tui", "authoring", "grade", "progress", "card")
+COMMAND_MODULES += ("learner",)
 
 
 class UserError(Exception):

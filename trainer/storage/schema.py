@@ -219,8 +219,34 @@ def m002_summaries(db) -> None:
     db.executescript(V2_SQL)
 
 
+V5_IMPORTED_SQL = """
+CREATE TABLE imported_reviews (
+    id INTEGER PRIMARY KEY,
+    card_id TEXT NOT NULL,
+    template_id TEXT,
+    review_time INTEGER NOT NULL,
+    reviewed_at TEXT NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    review_state INTEGER,
+    duration_ms INTEGER,
+    UNIQUE (card_id, review_time)
+);
+CREATE INDEX imported_reviews_at ON imported_reviews (reviewed_at);
+"""
+
+
+def m005_imported_reviews(db) -> None:
+    """Reviews imported from another program's log (FSRS optimizer CSV): for fitting only.
+
+    `template_id` is set when the file's card id is a template id here; otherwise the row belongs to
+    a foreign card, which is never served. (card_id, review_time) is unique, so a file imported
+    twice adds nothing the second time.
+    """
+    db.executescript(V5_IMPORTED_SQL)
+
+
 #: Names of every migration this version knows, oldest first; the schema version is their count.
-KNOWN = ["m001_initial", "m002_summaries"]
+KNOWN = ["m001_initial", "m002_summaries", "m005_imported_reviews"]
 SCHEMA_VERSION = len(KNOWN)
 
 
@@ -236,6 +262,7 @@ def migrations():
     registered = Migrations(MIGRATION_SET)
     registered(name="m001_initial")(m001_initial)
     registered(name="m002_summaries")(m002_summaries)
+    registered(name="m005_imported_reviews")(m005_imported_reviews)
     return registered
 
 

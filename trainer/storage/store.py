@@ -19,7 +19,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -440,6 +440,21 @@ class Store:
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
         return value
 
+    def raw_setting(self, key: str) -> str | None:
+        """A stored value as its JSON text, unchecked (None when absent), for values outside
+        DEFAULT_SETTINGS that their owner validates, such as the fitted FSRS parameters."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def put_raw_setting(self, key: str, value: Any) -> None:
+        """Store `value` as JSON under `key` (the caller has validated it), or delete the key when None."""
+        with self.write() as conn:
+            if value is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
+
     # ------------------------------------------------------------------ cards
     def card(self, template_id: str) -> CardRecord | None:
         """The card of a template, or None if it was never reviewed, suspended or buried."""
@@ -786,6 +801,63 @@ class Store:
                     conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
                                  (key, json.dumps(validate_setting(key, value))))
         return {"reviews_added": added, "reviews_skipped": skipped, "cards_updated": updated}
+
+    def import_reviews(self, rows: Iterable[Any], template_ids: Iterable[str]) -> dict[str, int]:
+        """Add reviews from another program's log (`trainer.core.learning.history.ImportedReview`s),
+        all in one transaction.
+
+        A row whose card id is a template id here is linked to that template; any other card is
+        foreign (kept for fitting, never served). A row already stored (same card id and time) is
+        skipped, and so is one that is this database's own review as `export_csv` writes it (its
+        card number, time to the millisecond and rating), so re-importing an export adds nothing.
+
+        Args:
+            rows: the parsed rows (card_id, review_time ms, rating, state, duration_ms).
+            template_ids: the ids of the templates in the bank.
+
+        Returns:
+            {"added", "skipped", "linked" (added rows of a template), "foreign_cards" (distinct
+            foreign card ids among the added rows)}.
+        """
+        known = set(template_ids)
+        added = skipped = linked = 0
+        foreign: set[str] = set()
+        with self.write() as conn:
+            for row in rows:
+                at = datetime.fromtimestamp(row.review_time / 1000, tz=timezone.utc)
+                if row.card_id.isdigit() and conn.execute(
+                        "SELECT 1 FROM reviews r JOIN cards c ON c.template_id = r.template_id "
+                        "WHERE c.card_id = ? AND r.rating = ? AND r.reviewed_at >= ? AND r.reviewed_at < ? LIMIT 1",
+                        (int(row.card_id), row.rating, iso(at - timedelta(microseconds=500)),
+                         iso(at + timedelta(microseconds=500)))).fetchone():
+                    skipped += 1
+                    continue
+                template = row.card_id if row.card_id in known else None
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO imported_reviews (card_id, template_id, review_time, reviewed_at, rating, "
+                    "review_state, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (row.card_id, template, row.review_time, iso(at), row.rating, row.state, row.duration_ms))
+                if not cur.rowcount:
+                    skipped += 1
+                    continue
+                added += 1
+                if template is None:
+                    foreign.add(row.card_id)
+                else:
+                    linked += 1
+        return {"added": added, "skipped": skipped, "linked": linked, "foreign_cards": len(foreign)}
+
+    def review_log(self) -> list[tuple[str, str, int]]:
+        """Every explicit review for fitting: trainer's own and the imported ones, oldest first.
+
+        Returns:
+            (card, reviewed_at ISO text, rating) rows; a card is a template id, or "import:<card id>"
+            for an imported card that matches no template.
+        """
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(
+            "SELECT template_id, reviewed_at, rating FROM reviews "
+            "UNION ALL SELECT coalesce(template_id, 'import:' || card_id), reviewed_at, rating FROM imported_reviews "
+            "ORDER BY 2")]
 
     def backup_to(self, target: str | os.PathLike, *, verify: bool = False) -> Path:
         """Copy the database to `target` through SQLite's online backup API (consistent even while
