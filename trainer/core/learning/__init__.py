@@ -5,13 +5,20 @@ Core layer: pure functions of the bank, the review log, a clock and a seeded gen
 
 from trainer.core._lazy import lazy_exports
 
-_EXPORTS = {"Edge": "graph", "Graph": "graph", "GraphError": "graph"}
+_EXPORTS = {
+    "Edge": "graph", "Graph": "graph", "GraphError": "graph",
+    "AuthoredEquation": "authored", "GraphFile": "authored", "GraphFileError": "authored",
+    "LoadedGraph": "authored", "bank_graph": "authored", "load_bank_graph": "authored",
+    "merge_graph_files": "authored", "read_graph_file": "authored", "read_weights": "authored",
+    "GRAPH_FILE": "authored", "WEIGHTS_FILE": "authored",
+}
 _EXPORTS |= {
     "LoggedReview": "fitting", "fit": "fitting", "evaluate": "fitting", "health": "fitting",
     "optimize": "fitting", "Optimization": "fitting", "NotEnoughReviews": "fitting", "FitError": "fitting",
     "MIN_REVIEWS": "fitting", "predictable": "fitting", "rmse_bins": "fitting",
     "simulated_log": "simulation",
     "workload_by_retention": "workload", "WorkloadCard": "workload", "RETENTIONS": "workload",
+    "HistoryError": "history", "ImportedReview": "history", "read_review_csv": "history",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
