@@ -278,7 +278,7 @@ class Session:
             except ValueError:
                 store.close()
                 raise
-        session.fsrs_parameters  # noqa: B018 -- a bad stored value becomes a notice from the start
+        _ = session.fsrs_parameters  # read once so a bad stored value is a notice from the start
         if store.read_only:
             session.notices.append(f"Read only — answers will not be saved: {store.read_only_reason}. "
                                    "Your progress is intact; once the cause is fixed, answers are saved again.")

@@ -60,7 +60,7 @@ async def test_fit_then_apply_stores_the_fitted_parameters(tmp_path):
         assert "in use (defaults)" in shown
         assert after["log_loss"] < before["log_loss"]  # the forgetful learner is better predicted
         fitted = modal.result.parameters
-        await pilot.click("#optimize-apply")
+        await pilot.press("a")  # the modal's Apply key (the button does the same)
         await settle(pilot, app, lambda: not isinstance(app.screen, type(modal)))
         await settle(pilot, app, lambda: app.runner.session.fsrs_parameters is not None)
         assert app.runner.session.fsrs_parameters == fitted
