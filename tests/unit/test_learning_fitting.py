@@ -224,3 +224,11 @@ def test_health_spots_hard_used_as_a_fail():
 def test_health_of_a_simulated_learner_is_quiet():
     log = _forgetful_log()
     assert health(log) == []
+
+
+def test_the_rust_optimizer_loads_only_when_fitting():
+    from tests.unit.test_architecture import modules_after
+
+    loaded = modules_after("import trainer.session, trainer.core.learning.fitting, trainer.core.learning.workload; "
+                           "from trainer.cli import build_parser; build_parser()")
+    assert "fsrs_rs_python" not in loaded
