@@ -119,3 +119,23 @@ def test_bar_fills_eighths():
     assert bar(0.5, 1, width=4) == "██  "
     assert bar(1 / 32, 1, width=4) == "▏   "  # one eighth of one cell
     assert bar(0, 0, width=2) == "  "
+
+
+@pytest.mark.parametrize("answer, applied", [("y", True), ("", False)])
+def test_on_a_terminal_optimize_asks_before_applying(env, capsys, monkeypatch, answer, applied):
+    import sys
+
+    common, tmp = env
+    write_log(tmp / "log.csv")
+    assert main([*common, "import", "--format", "csv", str(tmp / "log.csv")]) == 0
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    questions = []
+    monkeypatch.setattr("builtins.input", lambda q: questions.append(q) or answer)
+    assert main([*common, "optimize"]) == 0
+    out = capsys.readouterr().out
+    assert questions == ["Use the fitted parameters from now on? [y/N] "]
+    assert "in use (defaults)" in out and "fitted:" in out
+    with Store.open(tmp / "p.db") as store:
+        assert (store.raw_setting("fsrs_parameters") is not None) is applied
+    assert ("Applied" in out) is applied
