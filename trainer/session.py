@@ -888,7 +888,7 @@ class Session:
         since = (datetime.fromisoformat(sched.day_of(now, hour, tz)) - timedelta(days=HEATMAP_DAYS - 1)).date().isoformat()
         rows = self.store.stats_rows(since)
         return compute_stats(rows, self._infos(), now, desired_retention=float(self.settings["desired_retention"]),
-                             day_start_hour=hour, tz=tz)
+                             day_start_hour=hour, tz=tz, parameters=self.fsrs_parameters)
 
     def today_summary(self) -> TodaySummary:
         """Today's reviews, time and accuracy, and when something is next available.

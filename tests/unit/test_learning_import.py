@@ -174,3 +174,22 @@ def test_workload_grows_with_desired_retention():
     assert [r["retention"] for r in rows] == list(RETENTIONS)
     assert per_day[-1] > 2 * per_day[0]
     assert rows[-1]["memorized"] > rows[0]["memorized"]
+
+
+def test_predicted_recall_in_stats_follows_the_fitted_curve():
+    from types import SimpleNamespace
+    from datetime import timedelta
+
+    from trainer.core.progress.cards import card_summary
+
+    last = datetime(2026, 2, 1, 9, 0, tzinfo=timezone.utc)
+    card = CardState(state="review", stability=4.0, difficulty=5.0, due=last + timedelta(days=4),
+                     last_review=last, reps=2)
+    templates = [SimpleNamespace(template_id="t", equation="e", topic="x")]
+    cards = {"t": SimpleNamespace(card=card, suspended=False)}
+    now = last + timedelta(days=12)
+    # R = (1 + F·12/4)^D with the fitted D = −0.35, F = 0.9^(1/D) − 1 = 0.35125: 2.05375^−0.35 = 0.7773.
+    fitted = card_summary(templates, cards, now, parameters=W)["recall_now"]
+    assert fitted == pytest.approx((1 + 0.35125 * 3) ** -0.35, abs=1e-4)
+    assert fitted == pytest.approx(0.7773, abs=1e-4)
+    assert card_summary(templates, cards, now)["recall_now"] != pytest.approx(fitted, abs=1e-3)
