@@ -113,7 +113,7 @@ def fit(log: Sequence[LoggedReview], *, min_reviews: int = MIN_REVIEWS) -> list[
         min_reviews: refuse logs with fewer predictable reviews than this.
 
     Returns:
-        21 floats, within the fsrs library's bounds.
+        21 floats, within the bounds of the `fsrs` library that schedules with them.
 
     Raises:
         NotEnoughReviews: fewer than `min_reviews` predictable reviews.
@@ -137,8 +137,12 @@ def fit(log: Sequence[LoggedReview], *, min_reviews: int = MIN_REVIEWS) -> list[
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         raise FitError(f"the FSRS optimizer failed: {exc}") from None
-    # fsrs-rs works in float32; round so the stored values read back as the numbers shown.
-    return [round(float(x), 6) for x in fitted]
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    # fsrs-rs works in float32; round so the stored values read back as the numbers shown, and keep
+    # them inside the bounds the scheduling library accepts (the two libraries' bounds differ slightly).
+    return [min(max(round(float(x), 6), lo), hi)
+            for x, lo, hi in zip(fitted, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS)]
 
 
 def _cutoff(log: Sequence[LoggedReview], split: float | datetime) -> datetime:
