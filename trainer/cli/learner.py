@@ -89,7 +89,10 @@ def run_optimize(args) -> int:
         else:
             printed = False
         if apply:
-            session.apply_parameters(result.parameters)
+            try:
+                session.apply_parameters(result.parameters)
+            except ValueError as exc:  # cannot happen for a fit's output; never a traceback if it does
+                raise UserError(f"the fitted parameters cannot be used: {exc}") from None
         if args.json:
             print(json.dumps({"parameters": result.parameters, "reviews": result.reviews,
                               "before": result.before, "after": result.after,
