@@ -77,18 +77,28 @@ def next_stability(w: Sequence[float], stability, difficulty, elapsed_days, rati
     rating = np.asarray(rating)
     stability = np.asarray(stability, dtype=float)
     elapsed = np.asarray(elapsed_days, dtype=float)
-    r = retrievability(w, elapsed, stability)
     passed = rating > 1
+    same_day = elapsed < 1
+    # Only the branches some element needs are computed (the workload simulator calls this a lot).
+    if same_day.any():
+        short = np.exp(w[17] * (rating - 3 + w[18])) * stability ** -w[19]
+        short = stability * np.where(passed, np.maximum(short, 1.0), short)
+        if same_day.all():
+            return np.maximum(short, STABILITY_MIN)
+    r = retrievability(w, elapsed, stability)
     hard_penalty = np.where(rating == 2, w[15], 1.0)
     easy_bonus = np.where(rating == 4, w[16], 1.0)
     recall = stability * (1 + math.exp(w[8]) * (11 - difficulty) * stability ** -w[9]
                           * (np.exp((1 - r) * w[10]) - 1) * hard_penalty * easy_bonus)
-    forget = np.minimum(w[11] * difficulty ** -w[12] * ((stability + 1) ** w[13] - 1) * np.exp((1 - r) * w[14]),
-                        stability / math.exp(w[17] * w[18]))
-    short = np.exp(w[17] * (rating - 3 + w[18])) * stability ** -w[19]
-    short = stability * np.where(passed, np.maximum(short, 1.0), short)
-    long_term = np.where(passed, recall, forget)
-    return np.maximum(np.where(elapsed < 1, short, long_term), STABILITY_MIN)
+    if passed.all():
+        long_term = recall
+    else:
+        forget = np.minimum(w[11] * difficulty ** -w[12] * ((stability + 1) ** w[13] - 1) * np.exp((1 - r) * w[14]),
+                            stability / math.exp(w[17] * w[18]))
+        long_term = np.where(passed, recall, forget)
+    if same_day.any():
+        long_term = np.where(same_day, short, long_term)
+    return np.maximum(long_term, STABILITY_MIN)
 
 
 def replay(w: Sequence[float], reviews: Sequence[tuple[int, int]]) -> list[tuple[float, float]]:

@@ -117,9 +117,9 @@ def _run(w, cards, new_cards, r, rng, new_per_day, days, first_ratings, pass_rat
             s_new = memory.next_stability(w, s[idx], d[idx], elapsed, rating)
             d_new = memory.next_difficulty(w, d[idx], rating)
             failed = rating == 1
-            # The same-day relearning review after an Again, rated Good.
-            s_new = np.where(failed, memory.next_stability(w, s_new, d_new, 0, 3), s_new)
-            d_new = np.where(failed, memory.next_difficulty(w, d_new, 3), d_new)
+            if failed.any():  # the same-day relearning review after an Again, rated Good
+                s_new[failed] = memory.next_stability(w, s_new[failed], d_new[failed], 0, 3)
+                d_new[failed] = memory.next_difficulty(w, d_new[failed], 3)
             s[idx], d[idx], last[idx] = s_new, d_new, day
             due[idx] = day + _due(w, s_new, r)
             reviews += idx.size + int(failed.sum())
@@ -130,8 +130,10 @@ def _run(w, cards, new_cards, r, rng, new_per_day, days, first_ratings, pass_rat
             s[fresh] = memory.initial_stability(w, rating)
             d[fresh] = memory.initial_difficulty(w, rating)
             failed = rating == 1
-            s[fresh] = np.where(failed, memory.next_stability(w, s[fresh], d[fresh], 0, 3), s[fresh])
-            d[fresh] = np.where(failed, memory.next_difficulty(w, d[fresh], 3), d[fresh])
+            if failed.any():
+                again = fresh[failed]
+                s[again] = memory.next_stability(w, s[again], d[again], 0, 3)
+                d[again] = memory.next_difficulty(w, d[again], 3)
             last[fresh] = day
             due[fresh] = day + _due(w, s[fresh], r)
             reviews += fresh.size + int(failed.sum())
