@@ -19,8 +19,8 @@ from datetime import datetime
 from trainer.core.learning import memory
 
 #: Reviews that come a day or more after the card's previous review (the ones FSRS predicts) needed
-#: before a fit is attempted. Below this the optimizer mostly returns its starting point; Anki's
-#: manual asks for a few hundred reviews for the same reason.
+#: before a fit is attempted: with fewer, fsrs-rs returns its starting point unchanged or a fit that
+#: mostly reflects noise (the benchmark's drawn learners with ~1,800 reviews are already a toss-up).
 MIN_REVIEWS = 200
 #: Share of the log (by time) the fit for "after" is trained on; the later rest is held out.
 DEFAULT_SPLIT = 0.8
