@@ -346,7 +346,7 @@ class Session:
         """Every explicit review, trainer's own and imported, as `LoggedReview`s oldest first."""
         from trainer.core.learning.fitting import LoggedReview
 
-        return [LoggedReview(card, sched.parse_time(at), int(rating)) for card, at, rating in self.store.review_log()]
+        return [LoggedReview(card, at, int(rating)) for card, at, rating in self.store.review_log()]
 
     def optimize(self, *, split: float | None = None):
         """Fit FSRS parameters to the review log and compare them with the ones in use.
