@@ -12,7 +12,7 @@ import sys
 from importlib import import_module
 
 
-COMMAND_MODULES = ("tui", "authoring", "grade", "progress", "card", "graph", "learner")
+COMMAND_MODULES = ("tui", "authoring", "grade", "progress", "card", "graph", "place", "learner")
 
 
 class UserError(Exception):
