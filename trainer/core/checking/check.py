@@ -12,7 +12,8 @@ draws spent prove acceptance is under 1%, and (when a clock is passed in) after 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import pickle
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,22 +101,34 @@ class Report:
 
 
 Grader = Callable[[Instance], Iterable[tuple[str, str, int | None]]]
+#: A per-instance measurement or check run on every generated instance, in seed order: given the
+#: template and one instance, it yields (kind, message, line) findings (often none: it may only record).
+Observer = Callable[[Template, Instance], Iterable[tuple[str, str, int | None]]]
 
 
 def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
                    grader: Grader | None = None, known_equations: set[str] | None = None,
-                   clock: Callable[[], float] | None = None, time_budget: float = TIME_BUDGET) -> Report:
+                   clock: Callable[[], float] | None = None, time_budget: float = TIME_BUDGET,
+                   observers: Sequence[Observer] = ()) -> Report:
     """Generate `seeds` instances of `template` and report every problem found.
+
+    Two seeds that draw the same instance (equal prompt, parameters, answer and mistakes) have the
+    same findings, so those of a repeat are taken from the first one (re-dated to the repeat's seed)
+    instead of being worked out again; formula answers, whose test points follow the seed, are always
+    checked afresh.
 
     Args:
         template: the template to prove.
         seeds: how many consecutive seeds to try, starting at `first_seed`.
         grader: optional self-grading hook: given an instance, yields (kind, message, line) findings
-            (used to grade the answer and every mistake through the real grader).
+            (used to grade the answer and every mistake through the real grader). Its findings must
+            depend on the instance's content only (the seed matters for formula answers alone).
         known_equations: equation ids with a reference card; others get a warning.
         clock: seconds from any origin (e.g. `time.monotonic`); with it, checking stops after
             `time_budget` seconds with a finding. Without it only the draw budget applies.
         time_budget: see `clock`.
+        observers: run on every generated instance, repeats included, after the built-in checks;
+            their findings are filed like any other.
 
     Returns:
         The report for this template.
@@ -140,6 +153,8 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
     cards = _cards()
     distinct: set[Any] = set()
     keyed_longest = 0
+    seen: dict[bytes, tuple[list[_Found], list[_Found]]] = {}  # instance content → its findings
+    compiled: dict[int, tuple[Any, Callable]] = {}  # formula trees compiled once per template
     for seed in range(first_seed, first_seed + seeds):
         if deadline is not None and clock() > deadline:
             add("budget", f"checking stopped after {time_budget:g} s at seed {seed}, with "
@@ -180,18 +195,25 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         # Without parameters every seed is the same problem (only the formula test points differ),
         # so the expensive proofs run on the first seeds only.
         thorough = bool(template.params) or seed - first_seed < STATIC_GRADED_SEEDS
-        for kind, message, line in _instance_findings(template, inst, thorough):
+        key = _content_key(inst, thorough)
+        found = seen.get(key) if key is not None else None
+        if found is None:
+            found = _seed_findings(template, inst, thorough, cards, grader, compiled)
+            if key is not None:
+                seen[key] = found
+        checked, graded = found
+        for kind, message, line in checked:
             add(kind, message, seed, line)
-        shown = front(inst, template, cards)
-        for kind, message, line in (*leak_findings(template, inst, shown), *truth_findings(template, inst)):
-            add(kind, message, seed, line)
-        distinct.add((inst.prompt, tuple(sorted(shown.options)), _fingerprint(inst.params)))
+        distinct.add((inst.prompt, tuple(sorted(inst.answer.options)) if inst.answer.type == "choice" else (),
+                      _fingerprint(inst.params)))
         if inst.answer.type == "choice":
             keyed_longest += _tally_choice(report, inst.answer)
         if seed - first_seed < 3 and generate(template, seed).to_dict() != inst.to_dict():
             add("determinism", "the same seed gave two different instances", seed)
-        if grader is not None and thorough:
-            for kind, message, line in grader(inst):
+        for kind, message, line in graded:
+            add(kind, message, seed, line)
+        for observer in observers:
+            for kind, message, line in observer(template, inst):
                 add(kind, message, seed, line)
     report.distinct = len(distinct)
     if report.generated:
@@ -204,6 +226,33 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
             report.findings.append(Finding(template.id, template.path, None, kind,
                                            f"… and {n - MAX_FINDINGS_PER_KIND} more like this", None))
     return report
+
+
+_Found = tuple[str, str, "int | None"]
+
+
+def _seed_findings(template: Template, inst: Instance, thorough: bool, cards: Mapping[str, Any],
+                   grader: Grader | None, compiled: dict[int, tuple[Any, Callable]]
+                   ) -> tuple[list[_Found], list[_Found]]:
+    """The built-in findings about one instance: (the instance's own checks, the self-grading)."""
+    shown = front(inst, template, cards)
+    checked = [*_instance_findings(template, inst, thorough, compiled), *leak_findings(template, inst, shown),
+               *truth_findings(template, inst)]
+    graded = list(grader(inst)) if grader is not None and thorough else []
+    return checked, graded
+
+
+def _content_key(inst: Instance, thorough: bool) -> bytes | None:
+    """What the findings of an instance depend on, exactly (floats to the bit), or None when they
+    depend on the seed too: a formula answer is graded at points drawn from the seed."""
+    ans = inst.answer
+    if ans.type == "formula" or any(p.type == "formula" for p in ans.parts):
+        return None
+    try:
+        return pickle.dumps((thorough, inst.title, inst.prompt, inst.hint, inst.equation, tuple(inst.params.items()),
+                             ans, inst.mistakes), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):  # an exotic value: check it afresh
+        return None
 
 
 def _cards() -> Mapping[str, Any]:
@@ -270,8 +319,9 @@ def duplicate_ids(checked: Mapping[str, Any], whole: Mapping[str, Any]) -> list[
     return out
 
 
-def _instance_findings(template: Template, inst: Instance,
-                       thorough: bool = True) -> Iterable[tuple[str, str, int | None]]:
+def _instance_findings(template: Template, inst: Instance, thorough: bool = True,
+                       compiled: dict[int, tuple[Any, Callable]] | None = None
+                       ) -> Iterable[tuple[str, str, int | None]]:
     ans = inst.answer
     line = template.lines.get("answer")
     parts = ans.parts if ans.type == "multi" else (ans,)
@@ -292,7 +342,7 @@ def _instance_findings(template: Template, inst: Instance,
         yield "degenerate", "two options render to the same text", line
     if ans.type == "formula":
         if thorough:
-            yield from _formula_findings(template, inst)
+            yield from _formula_findings(template, inst, {} if compiled is None else compiled)
         return
     for mistake, spec in zip(inst.mistakes, template.mistakes):
         if mistake.option is not None:
@@ -316,11 +366,20 @@ def same_value(answer: Any, value: Any) -> bool:
     return bool(check_value(answer.type, answer, answer.value, b).correct)
 
 
-def _formula_findings(template: Template, inst: Instance) -> Iterable[tuple[str, str, int | None]]:
+def _compiled(node: Any, cache: dict[int, tuple[Any, Callable]]) -> Callable:
+    """`compile_node(node)`, once per tree: every seed of a template evaluates the same trees."""
+    hit = cache.get(id(node))
+    if hit is None or hit[0] is not node:
+        hit = cache[id(node)] = (node, compile_node(node))
+    return hit[1]
+
+
+def _formula_findings(template: Template, inst: Instance,
+                      compiled: dict[int, tuple[Any, Callable]]) -> Iterable[tuple[str, str, int | None]]:
     ans = inst.answer
     rng = np.random.default_rng(inst.seed)
     points = ans.sample_points(rng, FORMULA_POINTS)
-    ref = compile_node(ans.value)
+    ref = _compiled(ans.value, compiled)
     try:
         ref_values = [np.asarray(ref(p), dtype=float) for p in points]
     except EvalError as exc:
@@ -330,7 +389,7 @@ def _formula_findings(template: Template, inst: Instance) -> Iterable[tuple[str,
         yield "non-finite", "the reference formula is not finite on its declared domain", template.lines.get("answer")
         return
     for mistake, spec in zip(inst.mistakes, template.mistakes):
-        fn = compile_node(mistake.value)
+        fn = _compiled(mistake.value, compiled)
         try:
             values = [np.asarray(fn(p), dtype=float) for p in points]
         except EvalError as exc:

@@ -70,7 +70,7 @@ def _significant(text: str) -> int:
 
 
 def _has_number(text: str, form: str) -> bool:
-    """Whether `form` stands in `text` as a number of its own: "-14/3" or "2.5e3" is another number
+    r"""Whether `form` stands in `text` as a number of its own: "-14/3" or "2.5e3" is another number
     than -14 or 2.5, and "12" is not in "3.12". The same test as the pattern
     `(?<![\d./])SIGN BODY(?![\d/])(?!\.\d)(?![eE][-+]?\d)` (SIGN "-" or "(?<!-)"), written as a scan
     because compiling one pattern per number was most of the time `check` spent on leaks."""
