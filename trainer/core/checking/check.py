@@ -30,6 +30,11 @@ from trainer.core.templates.spec import MAX_TRIES, Template
 MIN_ACCEPTANCE = 0.01
 MAX_FINDINGS_PER_KIND = 3  # one broken solver should not print 200 lines
 STATIC_GRADED_SEEDS = 20
+# The typed form of each listed mistake is graded on this many seeds (the answer on all of them).
+# Such a finding comes from mistakes that read back wrong (a constant fault: the first seed shows it)
+# or that the diagnosis takes for another mistake or for the answer; a mistake equal to the answer
+# is also found on every seed, by `same_value` and the formula test points.
+MISTAKE_SEEDS = 50
 # No accepted draw among the first EARLY_DRAWS means the constraints are plainly unsatisfiable; at an
 # acceptance of 2% the chance of a false alarm is 0.98**300 ≈ 0.2%.
 EARLY_DRAWS = 300
@@ -109,7 +114,7 @@ Observer = Callable[[Template, Instance], Iterable[tuple[str, str, int | None]]]
 def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
                    grader: Grader | None = None, known_equations: set[str] | None = None,
                    clock: Callable[[], float] | None = None, time_budget: float = TIME_BUDGET,
-                   observers: Sequence[Observer] = ()) -> Report:
+                   observers: Sequence[Observer] = (), mistake_seeds: int = MISTAKE_SEEDS) -> Report:
     """Generate `seeds` instances of `template` and report every problem found.
 
     Two seeds that draw the same instance (equal prompt, parameters, answer and mistakes) have the
@@ -123,12 +128,15 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         grader: optional self-grading hook: given an instance, yields (kind, message, line) findings
             (used to grade the answer and every mistake through the real grader). Its findings must
             depend on the instance's content only (the seed matters for formula answers alone).
+            A grader with a true `skips_mistakes` attribute (as `grading_hook`'s) is called with
+            `mistakes=False` past the first `mistake_seeds` seeds, to grade the answer alone.
         known_equations: equation ids with a reference card; others get a warning.
         clock: seconds from any origin (e.g. `time.monotonic`); with it, checking stops after
             `time_budget` seconds with a finding. Without it only the draw budget applies.
         time_budget: see `clock`.
         observers: run on every generated instance, repeats included, after the built-in checks;
             their findings are filed like any other.
+        mistake_seeds: see `grader`.
 
     Returns:
         The report for this template.
@@ -197,15 +205,18 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         thorough = bool(template.params) or seed - first_seed < STATIC_GRADED_SEEDS
         key = _content_key(inst, thorough)
         found = seen.get(key) if key is not None else None
+        repeat = found is not None
         if found is None:
-            found = _seed_findings(template, inst, thorough, cards, grader, compiled)
+            mistakes = seed - first_seed < mistake_seeds or not getattr(grader, "skips_mistakes", False)
+            found = _seed_findings(template, inst, thorough, cards, grader, compiled, mistakes)
             if key is not None:
                 seen[key] = found
         checked, graded = found
         for kind, message, line in checked:
             add(kind, message, seed, line)
-        distinct.add((inst.prompt, tuple(sorted(inst.answer.options)) if inst.answer.type == "choice" else (),
-                      _fingerprint(inst.params)))
+        if not repeat:  # a repeat's fingerprint is in `distinct` already
+            distinct.add((inst.prompt, tuple(sorted(inst.answer.options)) if inst.answer.type == "choice" else (),
+                          _fingerprint(inst.params)))
         if inst.answer.type == "choice":
             keyed_longest += _tally_choice(report, inst.answer)
         if seed - first_seed < 3 and generate(template, seed).to_dict() != inst.to_dict():
@@ -232,13 +243,16 @@ _Found = tuple[str, str, "int | None"]
 
 
 def _seed_findings(template: Template, inst: Instance, thorough: bool, cards: Mapping[str, Any],
-                   grader: Grader | None, compiled: dict[int, tuple[Any, Callable]]
+                   grader: Grader | None, compiled: dict[int, tuple[Any, Callable]], mistakes: bool = True
                    ) -> tuple[list[_Found], list[_Found]]:
-    """The built-in findings about one instance: (the instance's own checks, the self-grading)."""
+    """The built-in findings about one instance: (the instance's own checks, the self-grading).
+
+    An instance seen before reuses these (see `check_template`): the first sighting is the most
+    thorough, since mistakes are graded on the first seeds."""
     shown = front(inst, template, cards)
     checked = [*_instance_findings(template, inst, thorough, compiled), *leak_findings(template, inst, shown),
                *truth_findings(template, inst)]
-    graded = list(grader(inst)) if grader is not None and thorough else []
+    graded = [] if grader is None or not thorough else list(grader(inst) if mistakes else grader(inst, mistakes=False))
     return checked, graded
 
 
@@ -401,23 +415,30 @@ def _formula_findings(template: Template, inst: Instance,
 
 
 def grading_hook() -> Grader | None:
-    """Self-grading through the real grader, when it is installed (None otherwise)."""
+    """Self-grading through the real grader, when it is installed (None otherwise).
+
+    Returns:
+        hook(instance, mistakes=True): grades the typed answer and, unless `mistakes` is False, the
+        typed form of every listed mistake; yields a "self-grade" finding for each that grades
+        otherwise than meant.
+    """
     try:
         from trainer.core.grading.grader import answer_text, grade
     except ImportError:
         return None
 
-    def hook(inst: Instance) -> Iterable[tuple[str, str, int | None]]:
+    def hook(inst: Instance, mistakes: bool = True) -> Iterable[tuple[str, str, int | None]]:
         text = answer_text(inst)
         verdict = grade(inst, text)
         if not verdict.correct:
             why = verdict.error.message if verdict.error else verdict.feedback
             yield "self-grade", f"its own answer {text!r} grades as wrong: {why}", None
-        for m in inst.mistakes:
+        for m in inst.mistakes if mistakes else ():
             text = answer_text(inst, m)
             verdict = grade(inst, text)
             got = verdict.diagnosis.id if verdict.diagnosis else ("correct" if verdict.correct else "no diagnosis")
             if verdict.correct or got != m.id:
                 yield "self-grade", f"mistake '{m.id}' typed as {text!r} grades as {got}", None
 
+    hook.skips_mistakes = True  # type: ignore[attr-defined]
     return hook
