@@ -187,18 +187,27 @@ def _check_all(templates: list, seeds: int, jobs: int, bar: _Progress) -> list[d
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     order = sorted(range(len(templates)), key=lambda i: -_COST.get(templates[i].answer.type, 3))
     reports: list[dict | None] = [None] * len(templates)
+    lost: list[int] = []
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(templates)), mp_context=context) as pool:
             futures = {pool.submit(_check_one, str(templates[i].path), seeds, templates[i].id): i for i in order}
             for fut in as_completed(futures):
-                i = futures[fut]
                 try:
-                    reports[i] = fut.result()
-                except Exception as exc:  # a worker that died (out of memory, killed)
-                    t = templates[i]
-                    reports[i] = _crashed(t.id, str(t.path), seeds, "check",
-                                          f"the checking process failed: {type(exc).__name__}: {exc}")
-                bar.step()
+                    reports[futures[fut]] = fut.result()
+                    bar.step()
+                except Exception:  # a worker died (out of memory, killed): every pending check is lost
+                    lost.append(futures[fut])
+        # Each lost template again in a process of its own, so that only the one that kills its
+        # process is reported, not every template that shared the broken pool.
+        for i in sorted(lost):
+            t = templates[i]
+            try:
+                with ProcessPoolExecutor(max_workers=1, mp_context=context) as alone:
+                    reports[i] = alone.submit(_check_one, str(t.path), seeds, t.id).result()
+            except Exception as exc:
+                reports[i] = _crashed(t.id, str(t.path), seeds, "check",
+                                      f"the checking process failed: {type(exc).__name__}: {exc}")
+            bar.step()
     finally:
         _LOADED.clear()
     return [r for r in reports if r is not None]
