@@ -9,6 +9,7 @@ distractor that holds, or a keyed option that does not, makes the item wrong for
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,7 @@ MIN_HEAD = 8  # characters of a keyed option's lead phrase worth looking for
 Finding = tuple[str, str, "int | None"]
 
 
+@functools.lru_cache(maxsize=4096)  # the same messages, hints and forms recur from seed to seed
 def normalise(text: str) -> str:
     """Text compared for leaks: lower case, one minus sign, one product sign, no spaces."""
     text = text.lower().replace("−", "-").replace("–", "-").replace("×", "*").replace("·", "*")
@@ -117,10 +119,11 @@ def _has_vector(text: str, display: str) -> bool:
     return False
 
 
-def _pieces(text: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)  # a message or hint is mostly the same text on every seed
+def _pieces(text: str) -> tuple[str, ...]:
     """Sentences and clauses of a message or hint, long enough to be worth looking for."""
     parts = re.split(r"(?<=[.;!?])\s+|\s+—\s+|\n", text)
-    return [p.strip() for p in parts if len(normalise(p).rstrip(".")) >= MIN_SENTENCE]
+    return tuple(p.strip() for p in parts if len(normalise(p).rstrip(".")) >= MIN_SENTENCE)
 
 
 def leak_findings(template: Any, inst: Any, shown: Front) -> Iterable[Finding]:
