@@ -3,7 +3,9 @@
 Core layer. For each seed the template must generate; its answer must be finite and not degenerate;
 no listed mistake may coincide with the answer; the same seed must give the same instance; and, when
 the grader is available, the typed form of the answer must grade correct and each mistake must be
-diagnosed as itself. Constraints accepted on fewer than 1% of draws are an authoring error.
+diagnosed as itself (mistakes on the first `MISTAKE_SEEDS` seeds). Constraints accepted on fewer than
+1% of draws are an authoring error. Callers may add per-instance observers (a measurement, another
+check) that see every generated instance.
 
 Checking one template is bounded: it stops at once on a failure no seed can escape (a size error of
 constant inputs, a constraint of constants), after the first draws when none was accepted, once the
