@@ -82,10 +82,10 @@ def test_a_worker_that_dies_becomes_a_finding(capsys, tmp_path, monkeypatch):
     folder = bank(tmp_path)
     real = authoring._check_one
 
-    def dying(path, seeds, template_id=""):
+    def dying(path, seeds, template_id="", *rest):
         if template_id == "good-2":
             os._exit(3)  # as if killed for memory
-        return real(path, seeds, template_id)
+        return real(path, seeds, template_id, *rest)
 
     # Workers find the function by its module and name, and forked ones see the patched module.
     dying.__module__, dying.__qualname__ = real.__module__, real.__qualname__
