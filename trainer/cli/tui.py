@@ -76,6 +76,7 @@ def run(args) -> int:
     from trainer.cli import locations
 
     db = locations.db_path(getattr(args, "db", None))
+    new_db = not db.exists()
     from trainer.cli.context import folders_for
 
     folders = folders_for(getattr(args, "problems", None))
@@ -92,7 +93,8 @@ def run(args) -> int:
 
     from trainer.ui.app import TrainerApp
 
-    app = TrainerApp(runner, exit_when_ready=os.environ.get(EXIT_WHEN_READY) == "1")
+    # A database that does not exist yet is new: the app starts on Home and offers the placement test.
+    app = TrainerApp(runner, exit_when_ready=os.environ.get(EXIT_WHEN_READY) == "1", offer_placement=new_db)
     app.run()
     if app.failure is not None:
         from trainer.cli import UserError
