@@ -386,6 +386,11 @@ class ReviewScreen(Screen[None]):
                         title="Template skipped", severity="warning", timeout=10, markup=False)
 
     def on_item_loaded(self, message: ItemLoaded) -> None:
+        # One screen update for the whole change (a dozen widgets), not one per widget touched.
+        with self.app.batch_update():
+            self._item_loaded(message)
+
+    def _item_loaded(self, message: ItemLoaded) -> None:
         if message.summary is not None:
             self.query_one("#status-line", Static).update(plain(self.status_text(message.summary)))
         self.item, self.outcome, self.verdict = message.item, None, None
@@ -506,6 +511,10 @@ class ReviewScreen(Screen[None]):
         self.post_message(AnswerGraded(verdict, outcome))
 
     def on_answer_graded(self, message: AnswerGraded) -> None:
+        with self.app.batch_update():
+            self._answer_graded(message)
+
+    def _answer_graded(self, message: AnswerGraded) -> None:
         verdict = message.verdict
         error = verdict.error
         if error is not None:
