@@ -5,6 +5,12 @@ Core layer: pure functions of the bank, the review log, a clock and a seeded gen
 
 from trainer.core._lazy import lazy_exports
 
-_EXPORTS = {"Edge": "graph", "Graph": "graph", "GraphError": "graph"}
+_EXPORTS = {
+    "Edge": "graph", "Graph": "graph", "GraphError": "graph",
+    "AuthoredEquation": "authored", "GraphFile": "authored", "GraphFileError": "authored",
+    "LoadedGraph": "authored", "bank_graph": "authored", "load_bank_graph": "authored",
+    "merge_graph_files": "authored", "read_graph_file": "authored", "read_weights": "authored",
+    "GRAPH_FILE": "authored", "WEIGHTS_FILE": "authored",
+}
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

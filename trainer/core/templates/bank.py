@@ -55,7 +55,7 @@ class LazyTemplate:
     """
 
     __slots__ = ("id", "equation", "topic", "title", "kind", "level", "tags", "answer_type", "path", "lines",
-                 "_data", "_bank", "_template")
+                 "requires", "_data", "_bank", "_template")
 
     def __init__(self, data: LineDict, path: Path, bank: Bank):
         self.id, self.equation, self.topic, self.title, self.kind = (str(data[k]).strip() for k in HEADER)
@@ -65,6 +65,9 @@ class LazyTemplate:
         self.tags = tuple(tags) if isinstance(tags, list) else ()
         answer = data.get("answer")
         self.answer_type = answer.get("type") if isinstance(answer, dict) else None
+        requires = data.get("requires")
+        # The prerequisite graph reads this for every template; a bad value is reported when compiled.
+        self.requires = tuple(r for r in requires if isinstance(r, str)) if isinstance(requires, list) else ()
         self.path = path
         self.lines = dict(data.lines)
         self._data, self._bank, self._template = data, bank, None
@@ -77,6 +80,7 @@ class LazyTemplate:
         lazy.id, lazy.equation, lazy.topic, lazy.title, lazy.kind = (
             header.id, header.equation, header.topic, header.title, header.kind)
         lazy.level, lazy.tags, lazy.answer_type, lazy.path = header.level, header.tags, header.answer_type, header.path
+        lazy.requires = header.requires
         lazy._data, lazy._bank, lazy._template = None, bank, None
         return lazy
 
@@ -151,12 +155,18 @@ class Bank:
         return len(self.templates)
 
 
+#: Files at the root of a bank folder that are not templates: the prerequisite graph.
+NOT_TEMPLATES = ("graph.yaml", "graph.yml")
+
+
 def template_files(folder: Path) -> list[Path]:
-    """Every template file below `folder`, in a stable order (hidden and `_` files skipped)."""
+    """Every template file below `folder`, in a stable order (hidden and `_` files skipped, and the
+    folder's own `graph.yaml`)."""
     if folder.is_file():
         return [folder]
     return sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file()
-                  and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts))
+                  and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
+                  and str(p.relative_to(folder)) not in NOT_TEMPLATES)
 
 
 def load_bank(folders: Sequence[Path | str], functions: Mapping[str, Any] | None = None, *,
@@ -253,6 +263,7 @@ class TemplateHeader:
     tags: tuple[str, ...]
     path: Path
     id_line: int | None = None
+    requires: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, Any]:
         """The fields `trainer list` shows (as `Template.summary`)."""
@@ -317,6 +328,9 @@ def _valid_entry(entry: Any) -> bool:
             if not isinstance(value, types) or isinstance(value, bool):
                 return False
         if not all(isinstance(t, str) for t in summary["tags"]):
+            return False
+        requires = entry.get("requires", [])
+        if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
             return False
         id_line = entry.get("id_line")
         return id_line is None or (isinstance(id_line, int) and not isinstance(id_line, bool))
@@ -383,7 +397,8 @@ def _entry_for(path: Path, digest: str, functions: Mapping[str, Any] | None) -> 
     summary = template.summary()
     summary["path"] = str(path)
     summary["tags"] = [str(t) for t in summary["tags"]]
-    return {"digest": digest, "summary": summary, "error": None, "id_line": template.lines.get("id")}
+    return {"digest": digest, "summary": summary, "error": None, "id_line": template.lines.get("id"),
+            "requires": list(template.requires)}
 
 
 def load_index(folders: Sequence[Path | str], cache_path: Path | None, *,
@@ -424,7 +439,8 @@ def load_index(folders: Sequence[Path | str], cache_path: Path | None, *,
                 continue
             s = entry["summary"]
             header = TemplateHeader(s["id"], s["equation"], s["topic"], s["title"], s["kind"], s["level"],
-                                    s["answer_type"], tuple(s["tags"]), path, entry.get("id_line"))
+                                    s["answer_type"], tuple(s["tags"]), path, entry.get("id_line"),
+                                    tuple(entry.get("requires", ())))
             if header.id in index.templates:
                 first = index.templates[header.id].path
                 index.errors.append(LoadError(path, header.id_line,

@@ -60,6 +60,7 @@ _TYPES: dict[str, Any] = {
     "kind": {"enum": list(model.KINDS)},
     "level": {"enum": list(model.LEVELS)},
     "strings": {"type": "array", "items": {"type": "string"}},
+    "ids": {"type": "array", "items": {"type": "string", "pattern": model.ID_PATTERN}, "uniqueItems": True},
     "texts": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 8},
     "exprs": {"type": "array", "items": _expr()},
     "expr": _expr(),

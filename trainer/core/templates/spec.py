@@ -40,6 +40,9 @@ TOP_FIELDS: dict[str, tuple[str, bool, str]] = {
     "kind": ("kind", True, "compute (numbers), recall (type the formula) or concept (choose)."),
     "level": ("level", False, "Difficulty: 1 (first contact), 2 (fluent use) or 3 (stretch); default 1."),
     "tags": ("strings", False, "Free labels for filtering."),
+    "requires": ("ids", False, "Equation ids this template exercises beyond its equation's prerequisites in "
+                               "problems/graph.yaml (e.g. a naive-Bayes template with Gaussian likelihoods "
+                               "requires gaussian-pdf); checked to exist and not to form a cycle."),
     "params": ("params", False, "Ordered mapping name → sampler; later ones may use earlier ones."),
     "where": ("exprs", False, "Constraints; every parameter is redrawn until all hold (bounded tries)."),
     "prompt": ("text", True, "The problem text, with {expression} placeholders."),
@@ -187,6 +190,7 @@ class Template:
     given: tuple[str, ...] | None = None  # None: no parameter panel
     card: str | None = None  # "before", "after" or None for the default of the kind
     small_space: bool = False
+    requires: tuple[str, ...] = ()  # equation ids exercised beyond the equation's own prerequisites
 
     @property
     def card_before(self) -> bool:
@@ -426,13 +430,35 @@ class _Builder:
         small_space = data.get("small_space", False)
         if not isinstance(small_space, bool):
             raise self.fail(data.line_of("small_space"), "'small_space' must be true or false")
+        requires = self.requires(data, equation)
         return Template(
             id=tid, equation=equation, topic=topic, title=title.strip(), kind=kind, level=level, tags=tuple(tags),
             params=params, where=where, prompt=prompt, answer=answer, mistakes=mistakes,
             solution=solution, hint=hint, path=Path(self.path) if self.path else None,
             lines={**data.lines, **_param_lines(data.get("params"))},
-            given=given, card=card, small_space=small_space,
+            given=given, card=card, small_space=small_space, requires=requires,
         )
+
+    def requires(self, data: LineDict, equation: str) -> tuple[str, ...]:
+        """`requires:`: distinct equation ids other than the template's own (that they exist and form
+        no cycle is checked against the whole bank's graph by `trainer check`)."""
+        ids = data.get("requires")
+        if ids is None:
+            return ()
+        if isinstance(ids, str):
+            ids = [ids]
+        line = data.line_of("requires")
+        if not isinstance(ids, list):
+            raise self.fail(line, "'requires' must be a list of equation ids")
+        for i, value in enumerate(ids):
+            at = _line(ids, i, line)
+            if not isinstance(value, str) or not _ID.match(value):
+                raise self.fail(at, f"'requires' entries must be kebab-case equation ids, got {value!r}")
+            if value == equation:
+                raise self.fail(at, f"'requires' names the template's own equation {value!r}")
+            if value in ids[:i]:
+                raise self.fail(at, f"'requires' names {value!r} twice")
+        return tuple(ids)
 
     def given(self, data: LineDict, known: set[str]) -> tuple[str, ...] | None:
         if "given" not in data:
