@@ -9,6 +9,7 @@ to keep start-up light.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 from collections.abc import Callable, Iterable
@@ -140,7 +141,9 @@ class TrainerApp(App[None]):
                 then()
             # While the learner reads the first problem: load the grader and the input parser
             # (the live echo's), so the first keystroke and the first Enter do not wait for them.
-            self.run_worker(self.runner.call(_warm_up), group="warm-up")
+            # (Not when quitting at the take-over: the benchmark would time the warm-up too.)
+            if not self.exit_when_session:
+                self.run_worker(self.runner.call(_warm_up), group="warm-up")
 
         self.call_after_refresh(after_first_frame)
 
@@ -168,9 +171,8 @@ class TrainerApp(App[None]):
             return
         from trainer.ui.first_problem import remove
 
-        path = self.first_problem_path
         self._keep_next_at_quit = True
-        self.runner.post(lambda session: remove(path))
+        remove(self.first_problem_path)  # at once: a start must never show an answered problem again
 
     # -- lifecycle -------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -231,7 +233,10 @@ class TrainerApp(App[None]):
             from trainer.ui.screens.review_screen import keep_next
 
             path, key = self.first_problem_path, self.first_problem_key
-            self.runner.post(lambda session: keep_next(session, path, key))
+            try:  # awaited: shutting down cancels calls still queued
+                await asyncio.wait_for(self.runner.call(keep_next, path, key), timeout=10)
+            except Exception:  # only the next start's head start is lost
+                pass
         self.runner.shutdown()
 
     # -- actions (all of them are also in the command palette) ----------------------------------
