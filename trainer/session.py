@@ -238,6 +238,7 @@ class Session:
         self._reported_failures = 0
         #: Things the learner should know from the start (a read-only database, a skipped backup).
         self.notices: list[str] = []
+        self._graph = None
 
     @classmethod
     def open(cls, db_path: str | os.PathLike, *, bank_paths: Sequence[os.PathLike],
@@ -313,6 +314,20 @@ class Session:
         """Templates that failed to load (each with path, line, message)."""
         return list(self.bank.errors)
 
+    @property
+    def graph(self):
+        """The bank's prerequisite graph (`trainer.core.learning.Graph`), read on first use from each
+        folder's `graph.yaml` and `graph-weights.json`. A graph file that cannot be used becomes a
+        notice naming its file and line, and the graph then has no edges: it never stops the trainer."""
+        if self._graph is None:
+            from trainer.core.learning import load_bank_graph
+
+            loaded = load_bank_graph(getattr(self.bank, "folders", ()), self.bank.templates.values())
+            self.notices.extend(f"Prerequisite graph: {error}" + (" — running without it" if not
+                                loaded.graph.edges else "") for error in loaded.errors)
+            self._graph = loaded.graph
+        return self._graph
+
     def unreported_generation_errors(self) -> list[GenerationFailure]:
         """Templates skipped because they failed to generate since the last call (for a notice)."""
         new = self.generation_errors[self._reported_failures:]
@@ -323,6 +338,7 @@ class Session:
         """Re-read the template folders (progress is keyed on template ids, so it carries over)."""
         if self._loader is not None:
             self.bank = self._loader()
+            self._graph = None
 
     def _now(self) -> datetime:
         return sched.require_utc(self.clock())

@@ -83,7 +83,7 @@ def test_an_unknown_id_is_named_with_its_line(text, line, named):
     ("softmax: exp\n", 1, "must be a list"),
     ("- softmax\n", 1, "maps equation ids"),
     ("Softmax: [exp]\n", 1, "not an equation id"),
-    ("softmax: {performs: [os.system]}\n", 1, "performs"),
+    ("softmax: {performs: ['os.system(1)']}\n", 1, "performs"),
     ("softmax: [exp\n", 1, "syntax"),  # the unclosed bracket, where it opened
 ])
 def test_bad_files_are_refused_with_file_and_line(text, line, words):
@@ -196,3 +196,62 @@ def test_the_template_requires_reaches_lazy_templates_and_the_index(tmp_path):
     again = load_index([PROBLEMS], tmp_path / "index.json")  # from the cache this time
     assert again.rebuilt == 0 and again.templates["bce-logit-gradient"].requires == ("sigmoid-derivative",)
     assert again.templates["softmax-compute"].requires == ()
+
+
+def test_the_session_reports_a_bad_graph_and_runs_without_edges(tmp_path):
+    from datetime import datetime, timezone
+
+    from trainer.session import Session
+    from trainer.storage import Store
+
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "graph.yaml").write_text("softmax:\n  requires: [attention]\n")
+    bank = load_bank([PROBLEMS, user], lazy=True)
+    session = Session(bank, Store.open(":memory:"), clock=lambda: datetime(2026, 12, 4, tzinfo=timezone.utc))
+    assert session.graph.edges == () and len(session.graph.nodes) == 30
+    [notice] = session.notices
+    assert f"{user / 'graph.yaml'}:2:" in notice and "cycle" in notice and "without it" in notice
+    good = Session(load_bank([PROBLEMS], lazy=True), Store.open(":memory:"),
+                   clock=lambda: datetime(2026, 12, 4, tzinfo=timezone.utc))
+    assert ("attention", "softmax") in {(e.source, e.target) for e in good.graph.edges}
+    assert good.notices == []
+
+
+SPEC = """\
+id: t
+equation: attention
+topic: deep-learning
+title: T
+kind: compute
+requires: {requires}
+params:
+  k: {{int: [1, 9]}}
+prompt: "{{k}}"
+answer: {{type: number, value: k}}
+mistakes:
+  - {{id: m, value: k + 1, message: slip}}
+solution: "{{answer}}"
+"""
+
+
+@pytest.mark.parametrize("requires, words", [
+    ("[attention]", "own equation"),
+    ("[softmax, softmax]", "twice"),
+    ("[Softmax]", "kebab-case"),
+    ("{a: b}", "list of equation ids"),
+])
+def test_a_bad_requires_field_is_refused_at_its_line(requires, words):
+    from trainer.core.templates.spec import TemplateError, parse_template_text
+
+    with pytest.raises(TemplateError) as err:
+        parse_template_text(SPEC.format(requires=requires), "t.yaml")
+    assert err.value.line == 6 and words in err.value.message
+
+
+def test_a_good_requires_field_is_kept():
+    from trainer.core.templates.spec import parse_template_text
+
+    assert parse_template_text(SPEC.format(requires="[softmax, linear-transformation]")).requires == (
+        "softmax", "linear-transformation")
+    assert parse_template_text(SPEC.format(requires="softmax")).requires == ("softmax",)

@@ -47,6 +47,8 @@ def register(subparsers, common) -> None:
     p.add_argument("--seeds", type=int, default=200, help="seeds per template (default 200)")
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
+    p.add_argument("--write-weights", action="store_true",
+                   help="write each folder's graph-weights.json: the prerequisite weights measured now")
     p.set_defaults(handler=cmd_check)
 
     p = subparsers.add_parser("new", parents=[common], help="write a commented template to start from",
@@ -130,8 +132,9 @@ def _mistake_display(inst, mistake) -> str:
     return part + fmt(mistake.value)
 
 
-def _check_one(path: str, seeds: int, template_id: str = "") -> dict:
-    """Worker: load one file and check it (runs in a child process); never raises."""
+def _check_one(path: str, seeds: int, template_id: str = "", measure: bool = False) -> dict:
+    """Worker: load one file and check it (runs in a child process); never raises. With `measure`,
+    the report also tallies what each instance's answer performs (for the graph's weights)."""
     from trainer.core.checking.check import check_template, grading_hook
     from trainer.core.solvers.equations import equations
     from trainer.core.templates.spec import TemplateError, load_template
@@ -139,7 +142,7 @@ def _check_one(path: str, seeds: int, template_id: str = "") -> dict:
     try:
         template = load_template(Path(path))
         return check_template(template, seeds, grader=grading_hook(), known_equations=set(equations()),
-                              clock=time.monotonic).to_dict()
+                              clock=time.monotonic, measure=measure).to_dict()
     except TemplateError as exc:  # the file changed since the bank was loaded
         return _crashed(template_id, path, seeds, "load", exc.message, exc.line)
     except Exception as exc:  # a checker bug must cost one template's report, not the whole run
@@ -157,6 +160,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from trainer.core.checking.check import duplicate_ids
+    from trainer.core.checking.graph_check import graph_folders
     from trainer.core.templates.bank import load_bank as load_folders
 
     if args.seeds < 1:
@@ -177,12 +181,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         whole = load_folders(problem_folders(args), lazy=True)
         findings.extend(f.to_dict() for f in duplicate_ids(bank.templates, whole.templates))
     templates = list(bank.templates.values())
+    # The graph is checked over every folder in use, so a template's requires: and a user graph
+    # file are judged against the bundled graph too; its weights only when a folder has a graph.
+    graph_paths = [*problem_folders(args), *(folders if args.paths else [])]
+    measure = args.write_weights or bool(graph_folders(graph_paths))
     jobs = args.jobs or min(len(templates), os.cpu_count() or 1) or 1
     reports: list[dict] = []
     bar = _Progress(len(templates), enabled=not args.json)
     if jobs > 1 and len(templates) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_check_one, str(t.path), args.seeds, t.id): t for t in templates}
+            futures = {pool.submit(_check_one, str(t.path), args.seeds, t.id, measure): t for t in templates}
             for fut in as_completed(futures):
                 try:
                     reports.append(fut.result())
@@ -193,12 +201,14 @@ def cmd_check(args: argparse.Namespace) -> int:
                 bar.step()
     else:
         for t in templates:
-            reports.append(_check_one(str(t.path), args.seeds, t.id))
+            reports.append(_check_one(str(t.path), args.seeds, t.id, measure))
             bar.step()
     bar.done()
     reports.sort(key=lambda r: r["id"])
     for r in reports:
         findings.extend(r["findings"])
+    graph = _check_graph(args, graph_paths, reports, bank)
+    findings.extend(f.to_dict() for f in graph.findings)
     elapsed = time.perf_counter() - start
     errors = [f for f in findings if f["severity"] == "error"]
     not_generated = [r["id"] for r in reports if r["generated"] == 0]
@@ -206,7 +216,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"templates": len(templates), "seeds": args.seeds, "seconds": round(elapsed, 2),
                           "errors": len(errors), "load_errors": [e.to_dict() for e in bank.errors],
-                          "not_generated": not_generated, "choice_balance": balance, "reports": reports},
+                          "not_generated": not_generated, "choice_balance": balance,
+                          "graph_findings": [f.to_dict() for f in graph.findings], "reports": reports},
                          indent=2, ensure_ascii=False))
         return 1 if errors else 0
     for f in findings:
@@ -225,6 +236,30 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"\n{status}: {len(templates)} templates × {args.seeds} seeds, {len(errors)} finding(s), "
           f"{len(bank.errors)} file(s) not loaded, {elapsed:.1f} s")
     return 1 if errors else 0
+
+
+def _check_graph(args: argparse.Namespace, paths: list[Path], reports: list[dict], bank):
+    """The graph findings; with --write-weights, each graph folder's weights file rewritten first."""
+    from trainer.core.checking.graph_check import check_graph
+    from trainer.core.checking.weights import weights_text
+    from trainer.core.learning.authored import WEIGHTS_FILE
+    from trainer.core.templates.bank import load_bank as load_folders
+
+    whole = load_folders(paths, lazy=True).templates
+    whole.update({tid: t for tid, t in bank.templates.items() if tid not in whole})
+    graph = check_graph(paths, whole, reports, args.seeds)
+    if not args.write_weights:
+        return graph
+    for folder, content in graph.weights.items():
+        target = folder / WEIGHTS_FILE
+        try:
+            target.write_text(weights_text(content), encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"cannot write {target}: {exc}") from None
+        if not args.json:
+            print(f"wrote {target}", file=sys.stderr)
+    # What was just written is what was measured: judge the files afresh.
+    return check_graph(paths, whole, reports, args.seeds)
 
 
 def choice_balance(reports: list[dict]) -> dict:

@@ -83,6 +83,7 @@ class Report:
     distinct: int = 0
     positions: list[int] = field(default_factory=list)  # choice: seeds keyed at A, B, C, …
     length_ranks: list[int] = field(default_factory=list)  # choice: seeds whose key is 1st, 2nd… longest
+    performed: dict[str, int] | None = None  # with measure=True: see trainer.core.checking.weights.tally
 
     @property
     def acceptance(self) -> float:
@@ -96,7 +97,8 @@ class Report:
         return {"id": self.template_id, "seeds": self.seeds, "generated": self.generated,
                 "acceptance": round(self.acceptance, 4), "ok": self.ok, "distinct": self.distinct,
                 "positions": self.positions, "length_ranks": self.length_ranks,
-                "findings": [f.to_dict() for f in self.findings]}
+                "findings": [f.to_dict() for f in self.findings],
+                **({"performed": self.performed} if self.performed is not None else {})}
 
 
 Grader = Callable[[Instance], Iterable[tuple[str, str, int | None]]]
@@ -104,7 +106,8 @@ Grader = Callable[[Instance], Iterable[tuple[str, str, int | None]]]
 
 def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
                    grader: Grader | None = None, known_equations: set[str] | None = None,
-                   clock: Callable[[], float] | None = None, time_budget: float = TIME_BUDGET) -> Report:
+                   clock: Callable[[], float] | None = None, time_budget: float = TIME_BUDGET,
+                   measure: bool = False) -> Report:
     """Generate `seeds` instances of `template` and report every problem found.
 
     Args:
@@ -116,11 +119,17 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         clock: seconds from any origin (e.g. `time.monotonic`); with it, checking stops after
             `time_budget` seconds with a finding. Without it only the draw budget applies.
         time_budget: see `clock`.
+        measure: also tally what each instance's answer computation performs (`Report.performed`),
+            from which `trainer check` measures the prerequisite weights.
 
     Returns:
         The report for this template.
     """
     report = Report(template.id, seeds=seeds)
+    if measure:
+        from trainer.core.checking.weights import tally
+
+        report.performed = {}
     counts: dict[str, int] = {}
 
     def add(kind: str, message: str, seed: int | None = None, line: int | None = None,
@@ -177,6 +186,8 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
             continue
         report.generated += 1
         report.draws += inst.draws
+        if measure:
+            tally(report.performed, template, inst)
         # Without parameters every seed is the same problem (only the formula test points differ),
         # so the expensive proofs run on the first seeds only.
         thorough = bool(template.params) or seed - first_seed < STATIC_GRADED_SEEDS

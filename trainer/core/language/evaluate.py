@@ -229,6 +229,9 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
             return negate
         case BinOp(op=op, left=l, right=r):
             fn, left, right = _BINARY[op], _compile(l, fns), _compile(r, fns)
+            observe = getattr(fns, "observe", None)
+            if observe is not None:
+                return _observed(op, lambda env: (left(env), right(env)), fn, observe)
             return lambda env: fn(left(env), right(env))
         case Compare(ops=ops, operands=operands):
             parts = [_compile(o, fns) for o in operands]
@@ -270,10 +273,16 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
             pos = [_compile(a, fns) for a in args]
             kw = [(k, _compile(v, fns)) for k, v in kwargs]
 
+            observe = getattr(fns, "observe", None)
+
             def call(env: Env) -> Any:
                 a = [p(env) for p in pos]
                 k = {key: p(env) for key, p in kw}
                 try:
+                    if observe is not None:
+                        out = _check_size(fn(*a, **k))
+                        observe(name, (*a, *k.values()), out)
+                        return out
                     return _check_size(fn(*a, **k))
                 except EvalError:
                     raise
@@ -286,6 +295,27 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
         case Slice():
             raise EvalError("a slice can only appear inside [ ]")
     raise EvalError(f"cannot evaluate {type(node).__name__}")
+
+
+class ObservedFunctions(dict):
+    """A function whitelist that also reports every call: pass it to `compile_node` and each function
+    call and arithmetic operator calls `observe(name_or_operator, arguments, result)` after it runs.
+    Used by `trainer check` to measure what an instance's answer computation really performs."""
+
+    def __init__(self, functions: Mapping[str, Callable[..., Any]], observe: Callable[[str, tuple, Any], None]):
+        super().__init__(functions)
+        self.observe = observe
+
+
+def _observed(op: str, operands: Callable[[Env], tuple[Any, Any]], fn: Callable[[Any, Any], Any],
+              observe: Callable[[str, tuple, Any], None]) -> Compiled:
+    def run(env: Env) -> Any:
+        a, b = operands(env)
+        out = fn(a, b)
+        observe(op, (a, b), out)
+        return out
+
+    return run
 
 
 def _type_message(exc: TypeError) -> str:

@@ -23,7 +23,7 @@ WEIGHTS_VERSION = 1
 # As `trainer.core.templates.spec.ID_PATTERN` (not imported: spec pulls in numpy and the solvers).
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _ENTRY_KEYS = ("requires", "performs")
-_PERFORMS = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|@|\*\*|\*|/|\+|-)$")
+_PERFORMS = re.compile(r"^(?:(?:[a-z]+\.)?[A-Za-z_][A-Za-z0-9_]*|@|\*\*|\*|/|\+|-)$")
 
 
 class GraphFileError(GraphError):
@@ -225,22 +225,23 @@ def bank_graph(templates: Iterable[Any], edges_file_text: str | GraphFile | Iter
     try:
         graph = Graph.build(nodes, edges)
     except GraphError as exc:
-        where, line = _cycle_at(str(exc), authored)
+        where, line = _cycle_at(str(exc), authored, [gf.path for gf in files])
         raise GraphFileError(where, line, str(exc)) from None
     exercises: dict[str, dict[str, float]] = {}
     for t in templates:
         own = template_requires(t)
-        line = (getattr(t, "lines", None) or {}).get("requires")
         for target in own:
             if target not in known:
-                raise GraphFileError(t.path, line, f"template {t.id} requires {target!r}, which no template drills"
-                                     f"{_suggest(target, known)}")
+                raise GraphFileError(t.path, _requires_line(t), f"template {t.id} requires {target!r}, which no "
+                                     f"template drills{_suggest(target, known)}")
             if target == t.equation:
-                raise GraphFileError(t.path, line, f"template {t.id} requires its own equation {target!r}")
+                raise GraphFileError(t.path, _requires_line(t), f"template {t.id} requires its own equation "
+                                     f"{target!r}")
             if t.equation in graph.ancestors(target):
                 chain = _path(graph, target, t.equation)
-                raise GraphFileError(t.path, line, f"template {t.id} ({t.equation}) requires {target}, which builds "
-                                     "on it: prerequisites form a cycle: " + " → ".join([t.equation, *chain]))
+                raise GraphFileError(t.path, _requires_line(t), f"template {t.id} ({t.equation}) requires {target}, "
+                                     "which builds on it: prerequisites form a cycle: "
+                                     + " → ".join([t.equation, *chain]))
         measured = template_weights.get(t.id)
         if not own and measured is None:
             continue
@@ -250,6 +251,15 @@ def bank_graph(templates: Iterable[Any], edges_file_text: str | GraphFile | Iter
     if not exercises:
         return graph
     return Graph.build(graph.nodes, graph.edges, exercises)
+
+
+def _requires_line(template: Any) -> int | None:
+    """The line of a template's `requires:` (read only for an error: a lazy template known from the
+    bank index compiles to answer it)."""
+    try:
+        return (getattr(template, "lines", None) or {}).get("requires")
+    except Exception:  # the template does not compile: its file is reported by the bank anyway
+        return None
 
 
 def _path(graph: Graph, start: str, goal: str) -> list[str]:
@@ -270,13 +280,18 @@ def _path(graph: Graph, start: str, goal: str) -> list[str]:
     return out[::-1]
 
 
-def _cycle_at(message: str, authored: Mapping[str, AuthoredEquation]) -> tuple[Path | None, int | None]:
-    """The file and line of the first edge of a reported cycle "…: a → b → … → a"."""
+def _cycle_at(message: str, authored: Mapping[str, AuthoredEquation],
+              order: list[Path | None]) -> tuple[Path | None, int | None]:
+    """Where to blame a reported cycle "…: a → b → … → a": the edge written in the latest file (a
+    user's graph that closes a loop through bundled edges), else the first edge."""
     names = [n.strip() for n in message.split(":", 1)[-1].split("→")]
-    eq = authored.get(names[0])
-    if eq is None or len(names) < 2 or names[1] not in eq.requires:
+    places = [authored[a].where(b) for a, b in zip(names, names[1:])
+              if a in authored and b in authored[a].requires]
+    if not places:
+        eq = authored.get(names[0])
         return (eq.path, eq.line) if eq else (None, None)
-    return eq.where(names[1])
+    rank = {path: i for i, path in enumerate(order)}
+    return max(places, key=lambda place: rank.get(place[0], -1))
 
 
 def _suggest(name: str, known: set[str]) -> str:
@@ -339,12 +354,17 @@ class LoadedGraph:
         errors: one line per problem, `path:line: message`; empty when all is well.
         files: the graph files that were read, in bank order.
         authored: the merged authored entries (empty when refused).
+        measured: the edges (source, target) whose weight came from a weights file; the others
+            weigh 1.0 until `trainer check --write-weights` measures them.
+        seeds: the seeds per template the weights were measured over (None: no weights file).
     """
 
     graph: Graph
     errors: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     authored: dict[str, AuthoredEquation] = field(default_factory=dict)
+    measured: set[tuple[str, str]] = field(default_factory=set)
+    seeds: int | None = None
 
 
 def load_bank_graph(folders: Iterable[Path | str], templates: Iterable[Any]) -> LoadedGraph:
@@ -367,6 +387,7 @@ def load_bank_graph(folders: Iterable[Path | str], templates: Iterable[Any]) -> 
     errors: list[str] = []
     paths: list[Path] = []
     refused = False
+    seeds = None
     for folder in (Path(f) for f in folders):
         if not folder.is_dir():
             continue
@@ -384,6 +405,7 @@ def load_bank_graph(folders: Iterable[Path | str], templates: Iterable[Any]) -> 
                 data = read_weights(_read_text(wpath), wpath)
                 weights["edges"].extend(data.get("edges", []))
                 weights["templates"].update(data.get("templates", {}))
+                seeds = data.get("seeds") if isinstance(data.get("seeds"), int) else seeds
             except (GraphFileError, OSError, ValueError) as exc:
                 errors.append(_located(exc, wpath))
     empty = Graph.build(dict.fromkeys(t.equation for t in templates), [])
@@ -393,7 +415,9 @@ def load_bank_graph(folders: Iterable[Path | str], templates: Iterable[Any]) -> 
         graph = bank_graph(templates, parsed, weights)
     except GraphError as exc:
         return LoadedGraph(empty, [*errors, str(exc)], paths)
-    return LoadedGraph(graph, errors, paths, merge_graph_files(parsed))
+    measured = {(e["from"], e["to"]) for e in weights["edges"]}
+    return LoadedGraph(graph, errors, paths, merge_graph_files(parsed),
+                       {(e.source, e.target) for e in graph.edges} & measured, seeds)
 
 
 def _read_text(path: Path) -> str:

@@ -278,8 +278,7 @@ def neuron_grad_w(w, x, b, y):
         ValueError: as for `neuron_loss`.
     """
     xv, z = _neuron(w, x, b)
-    a = _sigmoid(z)
-    return _out(2.0 * (a - _arr(y, "y", 0)) * a * (1.0 - a) * xv)
+    return _out(2.0 * (_sigmoid(z) - _arr(y, "y", 0)) * sigmoid_grad(z) * xv)
 
 
 def neuron_grad_b(w, x, b, y):
@@ -289,8 +288,7 @@ def neuron_grad_b(w, x, b, y):
         ValueError: as for `neuron_loss`.
     """
     _, z = _neuron(w, x, b)
-    a = _sigmoid(z)
-    return float(2.0 * (a - _arr(y, "y", 0)) * a * (1.0 - a))
+    return float(2.0 * (_sigmoid(z) - _arr(y, "y", 0)) * sigmoid_grad(z))
 
 
 EQUATIONS = [

@@ -1,0 +1,439 @@
+"""Prerequisite weights measured from the solver: which computations an instance's answer really performs.
+
+Core layer, checking. `trainer check` replays each generated instance's answer computation (the answer
+expression and the `expr` parameters it reads, or a formula answer at one admissible point) through
+an observed copy of the function whitelist, with a profile hook that also sees the solvers a solver
+calls (attention calls softmax). A call counts when it performed something: its arguments are not
+empty, its result is finite and not simply one of its arguments. Each equation of `graph.yaml` says
+which solver functions or operators constitute its computation (`performs:`); the weight of a
+template on a prerequisite is the share of its instances that performed any of them, and an edge's
+weight is the mean over the building equation's templates that compute an answer.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from trainer.core.language.evaluate import ObservedFunctions, compile_node
+from trainer.core.language.names import free_names
+from trainer.core.language.nodes import EvalError
+
+OPERATORS = ("@", "**", "*", "/", "+", "-")
+WEIGHT_DECIMALS = 4  # shares over a few hundred seeds; equal to this precision means unchanged
+
+
+def canonical_names(functions: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Every name `performs:` may use → the one name its computation is recorded under.
+
+    Whitelist names map to the first name of their function (aliases share it: `lse` → `logsumexp`);
+    operators map to themselves; a solver's own helper is named `area._helper` (`information._plogq`,
+    the p·log q terms every entropy-like solver sums), so a computation a solver does without calling
+    another whitelisted function can still be named.
+
+    Args:
+        functions: the whitelist (default: the solver registry).
+
+    Returns:
+        {name: canonical name}.
+    """
+    functions = _registry() if functions is None else functions
+    first: dict[Any, str] = {}
+    out = {op: op for op in OPERATORS}
+    for name, fn in functions.items():
+        out[name] = first.setdefault(_identity(fn), name)
+    for name in _helpers().values():
+        out[name] = name
+    return out
+
+
+def _identity(fn: Any) -> Any:
+    return getattr(fn, "__code__", fn)
+
+
+@cache
+def _helpers() -> dict[Any, str]:
+    """The private functions of each solver area by code object → `area._name`."""
+    from importlib import import_module
+    from types import FunctionType
+
+    from trainer.core.solvers import AREAS
+
+    out = {}
+    for area in AREAS:
+        try:
+            module = import_module(f"trainer.core.solvers.{area}")
+        except ModuleNotFoundError:
+            continue
+        for name, value in vars(module).items():
+            if name.startswith("_") and isinstance(value, FunctionType) and value.__module__ == module.__name__:
+                out[value.__code__] = f"{area}.{name}"
+    return out
+
+
+def _registry() -> Mapping[str, Any]:
+    from trainer.core.solvers import registry
+
+    return registry()
+
+
+class _Recorder:
+    """Collects the canonical names of the calls that performed something."""
+
+    def __init__(self, functions: Mapping[str, Any]):
+        self.canon, self.by_code = _default_tables() if functions is _registry() else _tables(functions)
+        self.seen: set[str] = set()
+        self._args: dict[int, tuple] = {}
+
+    def observe(self, name: str, args: tuple, out: Any) -> None:
+        name = self.canon.get(name, name)
+        if name not in self.seen and _performed(args, out):
+            self.seen.add(name)
+
+    def chained(self, previous: Any) -> Any:
+        def both(frame: Any, event: str, arg: Any) -> None:
+            self.profile(frame, event, arg)
+            previous(frame, event, arg)
+
+        return both
+
+    def profile(self, frame: Any, event: str, arg: Any) -> None:
+        # Only the solvers' Python functions are looked at; everything else passes straight through.
+        if event == "call":
+            name = self.by_code.get(frame.f_code)
+            if name is not None and name not in self.seen:
+                self._args[id(frame)] = tuple(frame.f_locals.values())
+        elif event == "return":
+            args = self._args.pop(id(frame), None)
+            if args is not None and _performed(args, arg):
+                self.seen.add(self.by_code[frame.f_code])
+
+
+def _tables(functions: Mapping[str, Any]) -> tuple[dict[str, str], dict[Any, str]]:
+    canon = canonical_names(functions)
+    by_code = {**_helpers(), **{fn.__code__: canon[name] for name, fn in functions.items() if hasattr(fn, "__code__")}}
+    return canon, by_code
+
+
+@cache
+def _default_tables() -> tuple[dict[str, str], dict[Any, str]]:
+    return _tables(_registry())
+
+
+def _performed(args: tuple, out: Any) -> bool:
+    """Whether a call did real work: no empty argument, a finite numeric result that is not one of
+    its own arguments (x * 1, x + 0 or a clip that changed nothing perform nothing)."""
+    if out is None or isinstance(out, (str, list)) or not args:
+        return False
+    try:
+        result = np.asarray(out, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if result.size == 0 or not np.all(np.isfinite(result)):
+        return False
+    for a in args:
+        if isinstance(a, (str, list, tuple)) or a is None:
+            continue
+        try:
+            value = np.asarray(a, dtype=float)
+        except (TypeError, ValueError):
+            continue
+        if value.size == 0:
+            return False
+        if value.shape == result.shape and np.array_equal(value, result):
+            return False
+    return True
+
+
+def answer_performs(template: Any, instance: Any, functions: Mapping[str, Any] | None = None) -> frozenset[str]:
+    """The computations one instance's answer performs.
+
+    Args:
+        template: the compiled template (a lazy one is resolved).
+        instance: an instance generated from it.
+        functions: the whitelist (default: the solver registry).
+
+    Returns:
+        Canonical names of the whitelisted functions, solver helpers and operators its answer
+        computation called with a real effect (empty for a choice answer, which computes nothing).
+    """
+    template = template.resolve()
+    functions = _registry() if functions is None else functions
+    plan = _plan(template, functions)
+    if not plan.answers:
+        return frozenset()
+    recorder = plan.recorder = _Recorder(functions)
+    env = dict(instance.params)
+    try:
+        with np.errstate(all="ignore"):
+            for name, run in plan.params:
+                env[name] = run(env)
+            for i, run in enumerate(plan.answers):
+                run({**env, **_formula_point(template.answer, instance, i)})
+    except (EvalError, ArithmeticError, LookupError, TypeError, ValueError):
+        pass  # generation succeeded with the same values; what ran before the failure still counts
+    finally:
+        plan.recorder = None
+    return frozenset(recorder.seen)
+
+
+class _Plan:
+    """A template's answer computation compiled once against an observed whitelist: the `expr`
+    parameters the answer reads (in order), then each computed answer part."""
+
+    def __init__(self, template: Any, functions: Mapping[str, Any]):
+        self.recorder: _Recorder | None = None
+        observed = ObservedFunctions({name: self._traced(fn) for name, fn in functions.items()}, self.observe)
+        nodes = _answer_nodes(template.answer)
+        needed = _needed(template, nodes)
+        self.params = [(name, compile_node(sampler.node, observed, guard=False)) for name, sampler in template.params
+                       if name in needed and getattr(sampler, "kind", "") == "expr"]
+        self.answers = [compile_node(node, observed, guard=False) for node in nodes]
+
+    def observe(self, name: str, args: tuple, out: Any) -> None:
+        if self.recorder is not None:
+            self.recorder.observe(name, args, out)
+
+    def _traced(self, fn: Any) -> Any:
+        """`fn` run under the recorder's profile hook, which sees the solvers it calls in turn (only
+        inside solver calls: profiling the whole evaluation would cost twice as much)."""
+
+        def traced(*args: Any, **kwargs: Any) -> Any:
+            recorder, previous = self.recorder, sys.getprofile()
+            # A profiler written in C (cProfile) can be neither chained nor restored: then only the
+            # calls the expressions make are seen, not those solvers make of each other.
+            if recorder is None or not (previous is None or callable(previous)):
+                return fn(*args, **kwargs)
+            sys.setprofile(recorder.chained(previous) if previous is not None else recorder.profile)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                sys.setprofile(previous)
+
+        return traced
+
+
+_PLANS: dict[tuple[int, int], tuple[Any, Any, _Plan]] = {}
+
+
+def _plan(template: Any, functions: Mapping[str, Any]) -> _Plan:
+    key = (id(template), id(functions))
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is template and hit[1] is functions:
+        return hit[2]
+    if len(_PLANS) > 16:  # a check worker proves one template at a time
+        _PLANS.clear()
+    plan = _Plan(template, functions)
+    _PLANS[key] = (template, functions, plan)
+    return plan
+
+
+def _answer_nodes(spec: Any) -> list[Any]:
+    """The tree of each computed part of the answer, in order (none for a choice answer)."""
+    if spec.type == "choice":
+        return []
+    if spec.type == "multi":
+        return [node for part in spec.parts for node in _answer_nodes(part)]
+    return [spec.value.node] if spec.value is not None else []
+
+
+def _formula_point(spec: Any, instance: Any, index: int) -> dict[str, Any]:
+    """For a formula answer (or part), its variables at one admissible point drawn from the seed."""
+    answer = instance.answer
+    if spec.type == "multi":
+        computed = [i for i, part in enumerate(spec.parts) if part.type != "choice" and part.value is not None]
+        spec, answer = spec.parts[computed[index]], answer.parts[computed[index]]
+    if spec.type != "formula":
+        return {}
+    point = answer.sample_points(np.random.default_rng(instance.seed), 1)[0]
+    return {n: point[n] for n in answer.variable_names}
+
+
+def _needed(template: Any, nodes: list[Any]) -> set[str]:
+    """The parameters the answer reads, directly or through `expr` parameters."""
+    samplers = dict(template.params)
+    todo = [name for node in nodes for name in free_names(node)]
+    needed: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in needed or name not in samplers:
+            continue
+        needed.add(name)
+        todo.extend(getattr(samplers[name], "names", ()))
+    return needed
+
+
+def tally(counts: dict[str, int], template: Any, instance: Any) -> None:
+    """Count one instance's performed computations into `counts` (key: the sorted names joined by
+    commas, so a report stays plain JSON across the check's worker processes)."""
+    key = ",".join(sorted(answer_performs(template, instance)))
+    counts[key] = counts.get(key, 0) + 1
+
+
+def share(counts: Mapping[str, int], performs: Iterable[str]) -> float | None:
+    """The share of tallied instances that performed any of `performs`; None when nothing was tallied."""
+    wanted = set(performs)
+    total = sum(counts.values())
+    if not total:
+        return None
+    hits = sum(n for key, n in counts.items() if wanted & set(filter(None, key.split(","))))
+    return hits / total
+
+
+def resolve_performs(authored: Mapping[str, Any], functions: Mapping[str, Any] | None = None
+                     ) -> tuple[dict[str, frozenset[str]], list[tuple[Any, int, str]]]:
+    """Each equation's `performs:` as canonical names, and the names that are not whitelisted.
+
+    Args:
+        authored: the merged graph-file entries (`AuthoredEquation` by id).
+        functions: the whitelist (default: the solver registry).
+
+    Returns:
+        ({equation: canonical names}, [(path, line, message) for each unknown name]).
+    """
+    canon = canonical_names(functions)
+    out: dict[str, frozenset[str]] = {}
+    problems = []
+    for eq in authored.values():
+        names = set()
+        for name in eq.performs:
+            if name in canon:
+                names.add(canon[name])
+            else:
+                problems.append((eq.path, eq.line, f"{eq.id}: performs {name!r}, which is not a solver function "
+                                                   "or operator"))
+        out[eq.id] = frozenset(names)
+    return out, problems
+
+
+def measure_weights(reports: Iterable[Mapping[str, Any]], templates: Mapping[str, Any],
+                    authored: Mapping[str, Any], performs: Mapping[str, frozenset[str]],
+                    seeds: int, edges_of: Iterable[Any] | None = None) -> dict[str, Any]:
+    """The weights file content for some templates, from their check reports.
+
+    Args:
+        reports: `Report.to_dict()` of templates checked with `measure=True` (their "performed" tally).
+        templates: every template the weights are about (one bank folder's), by id: equation,
+            `requires`, answer type. An edge is measured only when all of its equation's templates
+            here were reported (a partial check judges, and rewrites, only what it measured).
+        authored: the merged graph-file entries (every template's prerequisites come from them).
+        performs: each equation's canonical `performs:` names (see `resolve_performs`).
+        seeds: the seeds per template the reports used.
+        edges_of: the entries whose edges to measure (default: all of `authored`).
+
+    Returns:
+        `{"version": 1, "seeds", "edges": [{"from", "to", "weight", "templates"}], "templates": {id: {equation:
+        weight}}}`. A template's weight on a prerequisite is the share of its instances that performed
+        it; an edge's weight is the mean over the building equation's templates with a computed (not
+        choice) answer, or 1.0 (unmeasured, "templates": 0) when it has none.
+    """
+    from trainer.core.learning.authored import WEIGHTS_VERSION
+
+    per_template: dict[str, dict[str, float]] = {}
+    for report in reports:
+        t = templates.get(report.get("id"))
+        counts = report.get("performed")
+        if t is None or counts is None or not sum(counts.values()):
+            continue
+        prereqs = [*authored.get(t.equation, _NONE).requires, *(getattr(t, "requires", None) or ())]
+        per_template[t.id] = {p: round(share(counts, performs.get(p, ())), WEIGHT_DECIMALS)
+                              for p in dict.fromkeys(prereqs)}
+    edges = []
+    for eq in (authored.values() if edges_of is None else edges_of):
+        mine = [t for t in templates.values() if t.equation == eq.id]
+        if not mine or any(t.id not in per_template for t in mine):
+            continue
+        computed = [t.id for t in mine if t.answer_type != "choice"]
+        for target in eq.requires:
+            values = [per_template[i][target] for i in computed]
+            weight = round(sum(values) / len(values), WEIGHT_DECIMALS) if values else 1.0
+            edges.append({"from": eq.id, "to": target, "weight": weight, "templates": len(values)})
+    return {"version": WEIGHTS_VERSION, "seeds": seeds, "edges": edges,
+            "templates": {k: per_template[k] for k in sorted(per_template)}}
+
+
+def merged_weights(measured: Mapping[str, Any], committed: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The file to write: the committed weights with every measured value replacing its old one
+    (a partial check keeps what it did not measure; a different seed count starts afresh).
+
+    Args:
+        measured: `measure_weights` output.
+        committed: the current file as read, or None.
+
+    Returns:
+        The new file content, edges in authored order, templates sorted.
+    """
+    if committed is None or committed.get("seeds") != measured.get("seeds"):
+        return dict(measured)
+    edges = {(e["from"], e["to"]): e for e in committed.get("edges", [])}
+    edges.update({(e["from"], e["to"]): e for e in measured["edges"]})
+    templates = {**committed.get("templates", {}), **measured["templates"]}
+    return {**measured, "edges": list(edges.values()), "templates": {k: templates[k] for k in sorted(templates)}}
+
+
+class _NoEntry:
+    requires: tuple[str, ...] = ()
+
+
+_NONE = _NoEntry()
+
+
+def stale_weights(measured: Mapping[str, Any], committed: Mapping[str, Any] | None) -> list[str]:
+    """What differs between freshly measured weights and the committed file, one line each.
+
+    Args:
+        measured: `measure_weights` output for the templates just checked.
+        committed: the weights file as read (None: missing).
+
+    Returns:
+        Empty when the committed file holds every measured value (to WEIGHT_DECIMALS); templates and
+        edges the measurement did not cover are not judged.
+    """
+    if committed is None:
+        return ["missing"]
+    if committed.get("seeds") != measured.get("seeds"):
+        return [f"measured over {committed.get('seeds')} seeds, checked with {measured.get('seeds')}"]
+    out = []
+    old_edges = {(e["from"], e["to"]): e["weight"] for e in committed.get("edges", [])}
+    for e in measured["edges"]:
+        old = old_edges.get((e["from"], e["to"]))
+        if old is None or abs(old - e["weight"]) > 10 ** -WEIGHT_DECIMALS / 2:
+            out.append(f"{e['from']} → {e['to']}: {_num(old)} in the file, measured {e['weight']:g}")
+    old_templates = committed.get("templates", {})
+    for tid, table in measured["templates"].items():
+        old = old_templates.get(tid, {})
+        for target, w in table.items():
+            if target not in old or abs(old[target] - w) > 10 ** -WEIGHT_DECIMALS / 2:
+                out.append(f"template {tid} → {target}: {_num(old.get(target))} in the file, measured {w:g}")
+        for target in set(old) - set(table):
+            out.append(f"template {tid} → {target}: in the file but no longer a prerequisite")
+    return out
+
+
+def _num(value: Any) -> str:
+    return "missing" if value is None else f"{value:g}"
+
+
+def weights_text(content: Mapping[str, Any]) -> str:
+    """A weights file as JSON text with one edge and one template per line, so that a change of
+    weights reads as a short diff.
+
+    Args:
+        content: `measure_weights` or `merged_weights` output.
+
+    Returns:
+        The file's text, ending with a newline.
+    """
+    import json
+
+    def line(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+    edges = ",\n".join(f"    {line(e)}" for e in content.get("edges", []))
+    templates = ",\n".join(f"    {line(k)}: {line(v)}" for k, v in content.get("templates", {}).items())
+    head = ",\n".join(f"  {line(k)}: {line(v)}" for k, v in content.items() if k not in ("edges", "templates"))
+    return (f"{{\n{head},\n  \"edges\": [\n{edges}\n  ],\n  \"templates\": {{\n{templates}\n  }}\n}}\n")
