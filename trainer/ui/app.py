@@ -293,6 +293,8 @@ class TrainerApp(App[None]):
 
     async def _close_to_home(self) -> None:
         """Pop screens until Home is on top, or only the base screen is left."""
+        if len(self.screen_stack) <= 1:  # at start: Home (and its DataTable) need not be imported yet
+            return
         from trainer.ui.screens.home_screen import HomeScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):

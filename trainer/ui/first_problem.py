@@ -13,12 +13,16 @@ Nothing here grades: an answer is graded only against the regenerated instance.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
+
+try:  # read before the first frame: the blake2 module alone, not hashlib (which loads OpenSSL)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without the builtin module
+    from hashlib import blake2b
 
 #: Bump when the file's meaning changes: an older file is then ignored.
 VERSION = 1
@@ -53,7 +57,7 @@ def file_digest(path: str | os.PathLike | None) -> str | None:
             data = fh.read(MAX_BYTES + 1)
     except OSError:
         return None
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def launch_key(db: str | os.PathLike, folders: list, seed: int | None, study: str | None) -> str:
