@@ -1,8 +1,9 @@
 """Storage figures: due-queue query, full statistics, one review commit, database size, at 1,000,000 reviews.
 
 Benchmark module (run by `python -m benchmarks`). Builds a synthetic history in a temporary folder:
-the rows are bulk-inserted at schema version 1 and the version-2 migration then backfills the
-summary tables, exactly as an upgraded user's file would be built; timings use the real store.
+the rows are bulk-inserted at schema version 1, the version-2 migration then backfills the summary
+tables and the version-3 one rewrites the reviews compactly (then the file is vacuumed), exactly as
+an upgraded user's file would be built; timings use the real store.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _populate(path: Path, rows: int) -> None:
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", gen())
     conn.execute("COMMIT")
     db.close()
-    Store.open(path).close()  # applies m002: topic column + summaries backfilled
+    Store.open(path).close()  # applies m002 (topic column + summaries backfilled) and m003 (compact reviews)
 
 
 def _fsync_ms(folder: Path) -> float:

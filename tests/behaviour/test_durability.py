@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from trainer.storage import Store
+from trainer.storage.schema import SCHEMA_VERSION
 
 from tests.support.paths import ROOT
 
@@ -78,4 +79,4 @@ def test_empty_or_header_only_files(tmp_path, content):
         assert path.read_bytes() == content
     else:
         with Store.open(path) as store:  # a zero-byte file is a valid empty database
-            assert store.schema_version == 2
+            assert store.schema_version == SCHEMA_VERSION

@@ -53,7 +53,7 @@ def bank(tmp_path: Path) -> Path:
 
 def review_rows(db: Path) -> list[tuple]:
     with sqlite3.connect(db) as conn:
-        return [tuple(r) for r in conn.execute("SELECT template_id, seed, rating FROM reviews ORDER BY id")]
+        return [tuple(r) for r in conn.execute("SELECT template_id, seed, rating FROM review_log ORDER BY id")]
 
 
 def text_of(app, selector: str) -> str:

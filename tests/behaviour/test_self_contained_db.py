@@ -28,7 +28,7 @@ def copy_db_alone(db: Path, folder: Path) -> Path:
 def review_uids(db: Path) -> list[str]:
     conn = sqlite3.connect(db)
     try:
-        return [r[0] for r in conn.execute("SELECT uid FROM reviews ORDER BY id")]
+        return [r[0] for r in conn.execute("SELECT uid FROM review_log ORDER BY id")]
     finally:
         conn.close()
 
@@ -86,5 +86,5 @@ async def test_quitting_the_tui_leaves_the_reviews_in_the_db_file(tmp_path: Path
         await pilot.press("ctrl+q")
     copy = copy_db_alone(db, tmp_path / "elsewhere")
     conn = sqlite3.connect(copy)
-    assert [tuple(r) for r in conn.execute("SELECT template_id, correct FROM reviews")] == [(first, 1)]
+    assert [tuple(r) for r in conn.execute("SELECT template_id, correct FROM review_log")] == [(first, 1)]
     conn.close()

@@ -24,7 +24,7 @@ def bank(tmp_path: Path) -> Path:
 def reviews(db: Path) -> list[tuple[str, int, int]]:
     """(template_id, rating, correct) of every stored review, read straight from SQLite."""
     with sqlite3.connect(db) as conn:
-        return [tuple(r) for r in conn.execute("SELECT template_id, rating, correct FROM reviews ORDER BY id")]
+        return [tuple(r) for r in conn.execute("SELECT template_id, rating, correct FROM review_log ORDER BY id")]
 
 
 def text_of(app, selector: str) -> str:

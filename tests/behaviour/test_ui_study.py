@@ -28,7 +28,7 @@ def text_of(app, selector: str) -> str:
 
 def reviewed(db: Path) -> set[str]:
     with sqlite3.connect(db) as conn:
-        return {r[0] for r in conn.execute("SELECT template_id FROM reviews")}
+        return {r[0] for r in conn.execute("SELECT template_id FROM review_log")}
 
 
 async def answer_until_empty(pilot, app, expected_id: str) -> int:

@@ -24,7 +24,10 @@ from trainer.storage import (
     restore,
 )
 
+from trainer.storage.schema import SCHEMA_VERSION
+
 from tests.support.paths import DATA as FIXTURES
+
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc)
 
 
@@ -57,7 +60,7 @@ def add(store, tid, when, **kwargs):
 
 
 def test_schema_and_settings(store):
-    assert store.schema_version == 2
+    assert store.schema_version == SCHEMA_VERSION
     assert store.counts() == {"cards": 0, "reviews": 0, "settings": 0}
     assert store.settings()["desired_retention"] == 0.90
     assert store.settings()["new_per_day"] == 10
@@ -308,7 +311,7 @@ def test_migrates_v1_fixture(tmp_path):
     with Store.open(path, migrate=False) as old:
         assert old.schema_version == 1
     with Store.open(path) as st:
-        assert st.schema_version == 2
+        assert st.schema_version == SCHEMA_VERSION
         assert st.integrity_check() == ["ok"]
         assert st.counts() == {"cards": 2, "reviews": 4, "settings": 1}
         assert st.settings()["desired_retention"] == 0.85

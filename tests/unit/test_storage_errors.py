@@ -38,7 +38,7 @@ from trainer.storage import (
 )
 from trainer.storage import store as store_module
 from trainer.storage.errors import classify
-from trainer.storage.schema import APPLICATION_ID
+from trainer.storage.schema import APPLICATION_ID, SCHEMA_VERSION
 
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc)
 TRNR = 0x74726E72  # b"trnr" read as a big-endian 32-bit integer
@@ -299,7 +299,7 @@ def test_new_files_and_old_trainer_files_get_the_application_id(tmp_path):
     old = tmp_path / "v1.db"
     shutil.copy(FIXTURES / "trainer-v1.db", old)
     with Store.open(old) as st:
-        assert st.schema_version == 2 and st.counts()["reviews"] == 4
+        assert st.schema_version == SCHEMA_VERSION and st.counts()["reviews"] == 4
     for path in (fresh, empty, old):
         with sqlite3.connect(path) as conn:
             assert conn.execute("PRAGMA application_id").fetchone()[0] == TRNR

@@ -197,7 +197,7 @@ def test_topic_study_serves_only_that_topic_with_scheduling():
     served = serve_all(session, clock)
     assert set(served) == {"s1", "s2"}
     assert session.next_item() is None
-    rows = session.store.conn.execute("SELECT DISTINCT template_id FROM reviews").fetchall()
+    rows = session.store.conn.execute("SELECT DISTINCT template_id FROM review_log").fetchall()
     assert {r[0] for r in rows} == {"s1", "s2"}  # recorded as reviews, with their cards scheduled
     assert session.card_info("s1")["state"] != "new" and session.card_info("p1")["state"] == "new"
     assert session.summary()["study"] == "topic statistics"
@@ -235,7 +235,7 @@ def test_daily_limit_and_bury_follow_the_local_day():
     item = session.next_item()
     clock.advance(seconds=30)
     session.submit(item, str(item.instance.answer.value))
-    row = session.store.conn.execute("SELECT day FROM reviews").fetchone()
+    row = session.store.conn.execute("SELECT day FROM review_log").fetchone()
     assert row[0] == "2026-01-14"
     session.bury(item.instance.template_id)
     assert session.card_info(item.instance.template_id)["buried_until"] == utc(2026, 1, 15, 9)

@@ -3,7 +3,8 @@
 Storage layer. Version 1 holds the facts (cards, reviews, settings); version 2 adds each review's topic
 and summary tables kept exact by triggers (per template and day, per day, per template, an
 answer-time histogram per topic, mistake counts), so that statistics over a million reviews read a
-few thousand rows instead of scanning them all. Migrations are never edited once released: a change is a new migration, and
+few thousand rows instead of scanning them all; version 3 stores each review compactly (a quarter
+of the bytes: see docs/data.md). Migrations are never edited once released: a change is a new migration, and
 `tests/fixtures/trainer-v1.db` proves an old file still upgrades.
 """
 
@@ -209,6 +210,195 @@ WHERE diagnosis_id IS NOT NULL GROUP BY 1, 2;
 """
 
 
+def _tid(row: str) -> str:
+    return f"(SELECT template_id FROM cards WHERE card_id = {row}.card_id)"
+
+
+def _day(row: str) -> str:
+    return f"date({row}.day * 86400, 'unixepoch')"
+
+
+def _day_refresh_v3(row: str) -> str:
+    """`_day_refresh` for the compact reviews of version 3 (card number, day number)."""
+    return f"""
+    DELETE FROM review_days WHERE template_id = {_tid(row)} AND day = {_day(row)};
+    INSERT INTO review_days (template_id, day, reviews, correct, new_cards, review_cards, time_ms,
+                             first_state, first_correct)
+    SELECT {_tid(row)}, {_day(row)}, count(*), sum(r.correct), sum(r.review_state = 0), sum(r.review_state = 2),
+           sum(coalesce(r.response_ms, 0)), f.review_state, f.correct
+    FROM reviews r,
+         (SELECT review_state, correct FROM reviews
+          WHERE card_id = {row}.card_id AND day = {row}.day
+          ORDER BY reviewed_at, id LIMIT 1) f
+    WHERE r.card_id = {row}.card_id AND r.day = {row}.day
+    GROUP BY r.card_id, r.day;
+    """
+
+
+def _add_v3(row: str, sign: str) -> str:
+    """`_add` for the compact reviews of version 3 (topic and mistake by number)."""
+    bucket = f"min({row}.response_ms / 100, 6000)"
+    topic = f"coalesce((SELECT name FROM topics WHERE id = {row}.topic_id), '?')"
+    diagnosis = f"(SELECT diagnosis_id FROM diagnoses WHERE id = {row}.diagnosis)"
+    return f"""
+    INSERT OR IGNORE INTO review_times (topic, bucket, reviews)
+        SELECT {topic}, {bucket}, 0 WHERE {row}.response_ms IS NOT NULL;
+    UPDATE review_times SET reviews = reviews {sign} 1
+        WHERE {row}.response_ms IS NOT NULL AND topic = {topic} AND bucket = {bucket};
+    DELETE FROM review_times WHERE topic = {topic} AND reviews <= 0;
+    INSERT OR IGNORE INTO review_mistakes (template_id, diagnosis_id, reviews, message)
+        SELECT {_tid(row)}, d.diagnosis_id, 0, d.message FROM diagnoses d WHERE d.id = {row}.diagnosis;
+    UPDATE review_mistakes SET reviews = reviews {sign} 1
+        WHERE {row}.diagnosis IS NOT NULL AND template_id = {_tid(row)} AND diagnosis_id = {diagnosis};
+    DELETE FROM review_mistakes WHERE template_id = {_tid(row)} AND reviews <= 0;
+    """
+
+
+def _totals_v3(row: str, sign: str) -> str:
+    """`_totals` for version 3: a template's last day is read from the reviews' (card, day) index,
+    since review_days is keyed by day first and has no index by template any more."""
+    last_day = (f"(SELECT date(max(r.day) * 86400, 'unixepoch') FROM reviews r WHERE r.card_id = "
+                f"(SELECT card_id FROM cards WHERE template_id = {row}.template_id))")
+    old = f"(SELECT max(day) FROM review_days WHERE template_id = {row}.template_id)"
+    text = _totals(row, sign)
+    assert old in text  # the one clause that differs from version 2
+    return text.replace(old, last_day)
+
+
+#: Version 3: one compact reviews table (docs/data.md). The summary tables of version 2 keep their
+#: columns and rows; review_days is keyed by (day, template) instead of carrying a second index, and
+#: the triggers that feed the summaries are rewritten for the new columns.
+V3_SQL = f"""
+CREATE TABLE topics (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE diagnoses (
+    id INTEGER PRIMARY KEY,
+    diagnosis_id TEXT NOT NULL,
+    message TEXT
+);
+CREATE INDEX diagnoses_id ON diagnoses (diagnosis_id, message);
+INSERT OR IGNORE INTO cards (template_id, card_id)
+    SELECT DISTINCT r.template_id, (SELECT coalesce(max(card_id), 0) FROM cards) + dense_rank() OVER (ORDER BY r.template_id)
+    FROM reviews r WHERE r.template_id NOT IN (SELECT template_id FROM cards);
+INSERT INTO topics (name) SELECT DISTINCT topic FROM reviews WHERE topic IS NOT NULL ORDER BY topic;
+INSERT INTO diagnoses (diagnosis_id, message)
+    SELECT DISTINCT diagnosis_id, json_extract(verdict, '$.diagnosis.message') FROM reviews
+    WHERE diagnosis_id IS NOT NULL ORDER BY 1, 2;
+CREATE TABLE reviews_v3 (
+    id INTEGER PRIMARY KEY,
+    uid BLOB NOT NULL UNIQUE,
+    card_id INTEGER NOT NULL,
+    seed INTEGER NOT NULL,
+    params TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    correct INTEGER NOT NULL,
+    score REAL,
+    diagnosis INTEGER,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    auto_rating INTEGER NOT NULL CHECK (auto_rating BETWEEN 1 AND 4),
+    overridden INTEGER NOT NULL,
+    hint_used INTEGER NOT NULL DEFAULT 0,
+    response_ms INTEGER,
+    reviewed_at INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    review_state INTEGER NOT NULL,
+    topic_id INTEGER,
+    before_state INTEGER,
+    before_step INTEGER,
+    before_stability REAL,
+    before_difficulty REAL,
+    before_due INTEGER,
+    before_last_review INTEGER,
+    before_reps INTEGER NOT NULL,
+    before_lapses INTEGER NOT NULL,
+    before_leech INTEGER NOT NULL
+);
+INSERT INTO reviews_v3
+SELECT r.id, trainer_uid_key(r.uid), c.card_id, r.seed, r.params, r.answer, r.correct, r.score,
+       (SELECT d.id FROM diagnoses d WHERE d.diagnosis_id = r.diagnosis_id
+          AND d.message IS json_extract(r.verdict, '$.diagnosis.message')),
+       r.rating, r.auto_rating, r.decided = 'overridden', r.hint_used, r.response_ms,
+       trainer_time_us(r.reviewed_at), trainer_day_number(r.day, r.reviewed_at), r.review_state,
+       (SELECT t.id FROM topics t WHERE t.name = r.topic),
+       nullif(CASE coalesce(json_extract(r.state_before, '$.state'), 'new')
+                WHEN 'new' THEN 0 WHEN 'learning' THEN 1 WHEN 'review' THEN 2 WHEN 'relearning' THEN 3 END,
+              r.review_state),
+       json_extract(r.state_before, '$.step'), json_extract(r.state_before, '$.stability'),
+       json_extract(r.state_before, '$.difficulty'),
+       trainer_time_us(json_extract(r.state_before, '$.due')),
+       trainer_time_us(json_extract(r.state_before, '$.last_review')),
+       coalesce(json_extract(r.state_before, '$.reps'), 0), coalesce(json_extract(r.state_before, '$.lapses'), 0),
+       coalesce(json_extract(r.state_before, '$.leech'), 0) != 0
+FROM reviews r JOIN cards c ON c.template_id = r.template_id
+ORDER BY r.id;
+DROP TRIGGER reviews_summary_insert;
+DROP TRIGGER reviews_summary_delete;
+DROP TRIGGER reviews_summary_update;
+DROP TABLE reviews;
+ALTER TABLE reviews_v3 RENAME TO reviews;
+CREATE INDEX reviews_card ON reviews (card_id, day);
+CREATE TABLE review_days_v3 (
+    template_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    reviews INTEGER NOT NULL,
+    correct INTEGER NOT NULL,
+    new_cards INTEGER NOT NULL,
+    review_cards INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    first_state INTEGER NOT NULL,
+    first_correct INTEGER NOT NULL,
+    PRIMARY KEY (day, template_id)
+) WITHOUT ROWID;
+INSERT INTO review_days_v3 SELECT * FROM review_days ORDER BY day, template_id;
+DROP TABLE review_days;
+ALTER TABLE review_days_v3 RENAME TO review_days;
+CREATE TRIGGER review_days_totals_insert AFTER INSERT ON review_days BEGIN
+    {_totals_v3("NEW", "+")}
+END;
+CREATE TRIGGER review_days_totals_delete AFTER DELETE ON review_days BEGIN
+    {_totals_v3("OLD", "-")}
+END;
+CREATE VIEW review_log AS
+SELECT r.id,
+       CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END AS uid,
+       c.template_id, r.seed, r.params, r.answer, r.correct, r.score, d.diagnosis_id,
+       d.message AS diagnosis_message, r.rating, r.auto_rating,
+       CASE WHEN r.overridden THEN 'overridden' ELSE 'auto' END AS decided, r.hint_used, r.response_ms,
+       strftime('%Y-%m-%dT%H:%M:%S', r.reviewed_at / 1000000, 'unixepoch') || '.'
+           || printf('%06d', r.reviewed_at % 1000000) || '+00:00' AS reviewed_at,
+       date(r.day * 86400, 'unixepoch') AS day, r.review_state, t.name AS topic
+FROM reviews r JOIN cards c ON c.card_id = r.card_id LEFT JOIN topics t ON t.id = r.topic_id
+LEFT JOIN diagnoses d ON d.id = r.diagnosis;
+CREATE TRIGGER reviews_summary_insert AFTER INSERT ON reviews BEGIN
+    {_day_refresh_v3("NEW")}
+    {_add_v3("NEW", "+")}
+END;
+CREATE TRIGGER reviews_summary_delete AFTER DELETE ON reviews BEGIN
+    {_day_refresh_v3("OLD")}
+    {_add_v3("OLD", "-")}
+END;
+CREATE TRIGGER reviews_summary_update
+AFTER UPDATE OF card_id, topic_id, day, reviewed_at, correct, review_state, response_ms, diagnosis ON reviews
+BEGIN
+    {_day_refresh_v3("OLD")}
+    {_add_v3("OLD", "-")}
+    {_day_refresh_v3("NEW")}
+    {_add_v3("NEW", "+")}
+END;
+"""
+
+
+def _day_number_or_date(day, reviewed_at) -> int:
+    from trainer.storage.codec import EPOCH_DAY, day_number, from_us, time_us
+
+    try:
+        return day_number(day)
+    except (TypeError, ValueError):  # a day no trainer wrote: its UTC date, as before day settings existed
+        return (from_us(time_us(reviewed_at)).date() - EPOCH_DAY).days
+
+
 def m001_initial(db) -> None:
     """Cards, reviews and settings."""
     db.executescript(V1_SQL)
@@ -219,8 +409,21 @@ def m002_summaries(db) -> None:
     db.executescript(V2_SQL)
 
 
+def m003_compact_reviews(db) -> None:
+    """Compact reviews: uid as 16 bytes, integer times and days, the card by number, topic and
+    mistake by number, the verdict reduced to its diagnosis, the card before as columns and no
+    card after (it is the next review's card before, or the card itself); one index instead of two."""
+    from trainer.storage.codec import time_us, uid_key
+
+    conn = db.conn
+    conn.create_function("trainer_uid_key", 1, uid_key, deterministic=True)
+    conn.create_function("trainer_time_us", 1, time_us, deterministic=True)
+    conn.create_function("trainer_day_number", 2, _day_number_or_date, deterministic=True)
+    db.executescript(V3_SQL)
+
+
 #: Names of every migration this version knows, oldest first; the schema version is their count.
-KNOWN = ["m001_initial", "m002_summaries"]
+KNOWN = ["m001_initial", "m002_summaries", "m003_compact_reviews"]
 SCHEMA_VERSION = len(KNOWN)
 
 
@@ -236,6 +439,7 @@ def migrations():
     registered = Migrations(MIGRATION_SET)
     registered(name="m001_initial")(m001_initial)
     registered(name="m002_summaries")(m002_summaries)
+    registered(name="m003_compact_reviews")(m003_compact_reviews)
     return registered
 
 
