@@ -27,7 +27,7 @@ def entropy_bank(folder: Path, second: bool = False) -> Path:
 
 def reviews(db: Path) -> list[tuple[str, int]]:
     with sqlite3.connect(db) as conn:
-        return [tuple(r) for r in conn.execute("SELECT template_id, correct FROM reviews ORDER BY id")]
+        return [tuple(r) for r in conn.execute("SELECT template_id, correct FROM review_log ORDER BY id")]
 
 
 def text_of(app, selector: str) -> str:
