@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from trainer.core.grading import Verdict
+    from trainer.core.learning import Graph, Placement, PlacementResult
     from trainer.core.templates import Instance
 
 #: How often `submit` recomputes a review when another trainer changed the card meanwhile.
@@ -165,19 +166,23 @@ class RandomStreams:
         seeds: problem seeds.
         fuzz: FSRS interval fuzz.
         quiz: quiz order.
+        placement: the placement walk's ties, templates and seeds.
     """
 
     seeds: np.random.Generator
     fuzz: np.random.Generator
     quiz: np.random.Generator
+    placement: np.random.Generator | None = None
 
     @classmethod
     def from_seed(cls, seed: int | None) -> RandomStreams:
         """Streams spawned from `np.random.SeedSequence(seed)` (fresh entropy when `seed` is None)."""
         import numpy as np  # deferred: `trainer stats` builds a session but never draws
 
-        seeds, fuzz, quiz = (np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(3))
-        return cls(seeds=seeds, fuzz=fuzz, quiz=quiz)
+        # Children are numbered, so a stream added at the end leaves the earlier ones unchanged.
+        seeds, fuzz, quiz, placement = (np.random.default_rng(child)
+                                        for child in np.random.SeedSequence(seed).spawn(4))
+        return cls(seeds=seeds, fuzz=fuzz, quiz=quiz, placement=placement)
 
 
 def _default_generate(template, seed: int) -> Instance:
@@ -199,7 +204,8 @@ class Session:
     def __init__(self, bank, store: Store, *, clock: Callable[[], datetime], seed: int | None = None,
                  settings: dict | None = None, loader: Callable[[], Any] | None = None,
                  generate: Callable[[Any, int], Instance] | None = None,
-                 grade: Callable[[Instance, str], Verdict] | None = None, study: StudyFilter | None = None):
+                 grade: Callable[[Instance, str], Verdict] | None = None, study: StudyFilter | None = None,
+                 graph: Graph | None = None):
         """
         Args:
             bank: the loaded bank (`templates` dict, `errors` list, `get(id)`).
@@ -212,6 +218,8 @@ class Session:
             generate: `generate(template, seed) -> Instance` (default: trainer.core.templates.generation).
             grade: `grade(instance, text) -> Verdict` (default: trainer.core.grading.grader).
             study: study only this part of the bank (None: all of it); see `set_study`.
+            graph: the prerequisite graph over equations (None: read from the bank's folders on
+                first use, see `graph`).
         """
         self.bank = bank
         self.store = store
@@ -238,7 +246,7 @@ class Session:
         self._reported_failures = 0
         #: Things the learner should know from the start (a read-only database, a skipped backup).
         self.notices: list[str] = []
-        self._graph = None
+        self._graph = graph
 
     @classmethod
     def open(cls, db_path: str | os.PathLike, *, bank_paths: Sequence[os.PathLike],
@@ -327,6 +335,10 @@ class Session:
                                 loaded.graph.edges else "") for error in loaded.errors)
             self._graph = loaded.graph
         return self._graph
+
+    @graph.setter
+    def graph(self, graph) -> None:
+        self._graph = graph  # a drawn graph (tests; a caller that built its own)
 
     def unreported_generation_errors(self) -> list[GenerationFailure]:
         """Templates skipped because they failed to generate since the last call (for a notice)."""
@@ -843,6 +855,50 @@ class Session:
                             time_ms=counts["time_ms"], next_due=next_due, next_due_local=local,
                             next_due_today=local is not None and local.date() == now.astimezone(tz).date())
 
+    # ------------------------------------------------------------------ placement
+    def placement_refusal(self) -> str | None:
+        """Why a placement cannot run on this database (it has reviews or a schedule), or None."""
+        started = self.store.schedule_started()
+        if started is None:
+            return None
+        return (f"placement is only for a new database, and this one already has a schedule ({started}); "
+                "nothing was changed")
+
+    def placement_offer(self) -> int | None:
+        """Whether to offer a placement at start: about how many questions it takes, or None.
+
+        Offered once, on a database with no reviews and no schedule, when the offer was neither
+        declined nor taken before and the bank has something to ask.
+        """
+        if self.store.placement() is not None or self.placement_refusal() is not None:
+            return None
+        from trainer.core.learning.placement import estimate_questions
+
+        estimate = estimate_questions(self.graph, self.templates)
+        return estimate or None
+
+    def decline_placement(self) -> None:
+        """Remember that the learner declined the placement offer (`placement_offer` is None from now on)."""
+        self.store.decline_placement(self._now())
+
+    def start_placement(self, max_questions: int | None = None) -> PlacementRun:
+        """A placement run over the bank's graph; nothing is written until `PlacementRun.finish`.
+
+        Args:
+            max_questions: stop after this many answers (None: when every equation is decided).
+
+        Raises:
+            trainer.core.learning.PlacementError: the database already has reviews or a schedule (the
+                message says so), the cap is below 1, or the bank has nothing to ask.
+        """
+        from trainer.core.learning.placement import Placement, PlacementError
+
+        refusal = self.placement_refusal()
+        if refusal is not None:
+            raise PlacementError(refusal)
+        placement = Placement(self.graph, self.templates, rng=self.streams.placement, max_questions=max_questions)
+        return PlacementRun(self, placement)
+
     # ------------------------------------------------------------------ quiz and preview
     def start_quiz(self, count: int, topics: Iterable[str] | None = None,
                    equations: Iterable[str] | None = None) -> Quiz:
@@ -938,6 +994,145 @@ class Quiz:
             "mistakes": [{k: r[k] for k in ("template_id", "title", "topic", "answer", "expected", "diagnosis_id",
                                              "message")} for r in self.results if not r["correct"]],
         }
+
+
+@dataclass
+class PlacementRun:
+    """A placement diagnostic: questions graded by the real grader, the schedule seeded at the end.
+
+    Unreadable answers are returned to be typed again and never counted. Nothing is written before
+    `finish`, so leaving early changes nothing.
+    """
+
+    session: Session
+    placement: Placement
+    _item: Item | None = None
+    _question: Any = None
+    #: The cards `finish` wrote, as (template id, equation, due); empty before.
+    seeded: list[tuple[str, str, datetime]] = field(default_factory=list)
+    finished: bool = False
+
+    def next_item(self) -> Item | None:
+        """The question to answer now (the same Item until it is answered), or None when the walk is done."""
+        session = self.session
+        while True:
+            question = self.placement.next_question()
+            if question is None:
+                return None
+            if self._item is not None and question == self._question:
+                return self._item
+            template = session.bank.templates.get(question.template_id)
+            try:
+                if template is None:
+                    raise KeyError(f"no template {question.template_id!r} in the bank")
+                instance = session._generate(template, question.seed)
+            except Exception as exc:  # a template that cannot generate is replaced, as in the queue
+                session.generation_errors.append(GenerationFailure(question.template_id, str(exc)))
+                self.placement.unusable(question.template_id)
+                continue
+            self._question = question
+            self._item = Item(instance=instance, card_state="placement", due=None, is_new=False,
+                              shown_at=session._now())
+            return self._item
+
+    def submit(self, item: Item, text: str) -> Verdict:
+        """Grade an answer to the current question; a readable one settles it, an unreadable one
+        (`verdict.error` set) leaves it to be answered again."""
+        verdict = self.session._grade(item.instance, text)
+        if verdict.error is None and item is self._item:
+            self._item = None
+            self.placement.answer(bool(verdict.correct))
+        return verdict
+
+    @property
+    def done(self) -> bool:
+        """Every question has been answered (`finish` may be called)."""
+        return self.placement.done
+
+    def result(self) -> PlacementResult:
+        """What the answers so far decided."""
+        return self.placement.result()
+
+    def summary(self) -> dict:
+        """{"questions" answered, "passed", "failed", "undecided" (equation counts), "done"}."""
+        result = self.placement.result()
+        return {"questions": result.questions, "passed": len(result.passed), "failed": len(result.failed),
+                "undecided": len(result.undecided), "done": self.placement.done}
+
+    def finish(self) -> dict:
+        """Seed the schedule: placed-out templates become review cards (see
+        `trainer.core.learning.placement.seeded_cards`), the rest stay new; one transaction, no reviews.
+
+        Returns:
+            {"questions", "passed", "failed", "undecided" (equation ids, prerequisites first), "asked"
+             ([{"equation", "correct"}]), "cards" (templates seeded), "first_due", "last_due" (ISO
+             times or None)}.
+
+        Raises:
+            trainer.core.learning.PlacementError: questions are left, or it was already finished.
+            trainer.storage.ConflictError: the database gained reviews meanwhile (nothing written).
+        """
+        from trainer.core.learning.placement import PlacementError, seeded_cards
+
+        if self.finished:
+            raise PlacementError("this placement has already been saved")
+        if not self.placement.done:
+            raise PlacementError("the placement still has questions to answer")
+        session = self.session
+        now = session._now()
+        result = self.placement.result()
+        cards = seeded_cards(result, session.templates, now)
+        record = {"at": sched.iso(now), **result.to_dict()}
+        session.store.seed_placement([(t.id, t.equation, t.topic, card) for t, card in cards], record)
+        self.finished = True
+        self.seeded = [(t.id, t.equation, card.due) for t, card in cards]
+        dues = [card.due for _, card in cards]
+        return {**result.to_dict(), "cards": len(cards), "first_due": sched.iso(min(dues)) if dues else None,
+                "last_due": sched.iso(max(dues)) if dues else None}
+
+
+def placement_report(result: dict, names: dict[str, str] | None = None) -> list[str]:
+    """The end of a placement in a few lines, for the terminal and the placement screen.
+
+    Args:
+        result: `PlacementRun.finish()`.
+        names: equation names by id (ids are shown for the rest).
+
+    Returns:
+        Lines: the questions it took, what was placed out, the cards seeded and their due days, what
+        is left to learn.
+    """
+    names = names or {}
+
+    def listed(ids: list[str]) -> str:
+        return ", ".join(names.get(e, e) for e in ids) or "none"
+
+    n, passed = result["questions"], result["passed"]
+    lines = [f"Placement took {n} question{'s' if n != 1 else ''}.",
+             f"Placed out of {len(passed)} equation{'s' if len(passed) != 1 else ''}: {listed(passed)}."]
+    if result["cards"]:
+        first, last = result["first_due"][:10], result["last_due"][:10]
+        lines.append(f"{result['cards']} templates start as review cards, due {first}"
+                     + (f" to {last}" if last != first else "") + ".")
+    rest = result["failed"] + result["undecided"]
+    lines.append(f"To learn ({len(rest)}, as new cards): {listed(rest)}.")
+    return lines
+
+
+def learning_graph(templates, folders: Sequence[os.PathLike | str]) -> Graph:
+    """The prerequisite graph of `templates` read from the `graph.yaml` at the root of `folders`, as
+    `Session.graph` reads it for its bank (an unusable file gives a graph with no edges).
+
+    Args:
+        templates: the bank's templates.
+        folders: the bank folders, bundled first.
+
+    Returns:
+        The Graph.
+    """
+    from trainer.core.learning import load_bank_graph
+
+    return load_bank_graph([os.fspath(f) for f in folders], list(templates)).graph
 
 
 def _curriculum(templates) -> list:

@@ -12,7 +12,7 @@ import sys
 from importlib import import_module
 
 
-COMMAND_MODULES = ("tui", "authoring", "grade", "progress", "card", "graph")
+COMMAND_MODULES = ("tui", "authoring", "grade", "progress", "card", "graph", "place")
 
 
 class UserError(Exception):

@@ -80,6 +80,7 @@ def run(args) -> int:
     from trainer.cli import locations
 
     db = locations.db_path(getattr(args, "db", None))
+    new_db = not db.exists()
     from trainer.cli.context import folders_for
 
     folders = folders_for(getattr(args, "problems", None))
@@ -95,7 +96,8 @@ def run(args) -> int:
     seed, study = getattr(args, "seed", None), study_filter(args)
     key = first_problem.launch_key(db, folders, seed, study.describe() if study is not None else None)
     kept_path = locations.first_problem_path(db)
-    kept = first_problem.FirstProblem.read(kept_path, key)
+    # A new database starts on Home with the placement offer: nothing kept is drawn.
+    kept = None if new_db else first_problem.FirstProblem.read(kept_path, key)
     # Without a kept problem, started before Textual is imported: numpy, SQLite and the bank load
     # while the UI starts. With one, after the first frame (the app starts it): the kept problem is
     # drawn without waiting for them, and they do not compete with it.
@@ -104,8 +106,9 @@ def run(args) -> int:
     from trainer.ui.app import TrainerApp
 
     mode = os.environ.get(EXIT_WHEN_READY)
+    # A database that does not exist yet is new: the app starts on Home and offers the placement test.
     app = TrainerApp(runner, exit_when_ready="session" if mode == "session" else mode == "1", first_problem=kept,
-                     first_problem_path=kept_path, first_problem_key=key)
+                     first_problem_path=kept_path, first_problem_key=key, offer_placement=new_db)
     app.run()
     if app.failure is not None:
         from trainer.cli import UserError

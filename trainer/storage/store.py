@@ -71,6 +71,8 @@ BUSY_TIMEOUT_S = 5.0
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUP_FORMAT = "trainer-backup"
 BACKUP_PREFIX = "trainer-"
+#: The `settings` row holding the placement record (not a user setting: `settings()` leaves it out).
+PLACEMENT_KEY = "placement"
 
 _CARD_COLUMNS = ("template_id", "card_id", "equation", "topic", "state", "step", "stability", "difficulty",
                  "due", "last_review", "reps", "lapses", "leech", "suspended", "buried_until")
@@ -644,6 +646,75 @@ class Store:
             conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             _update_card(conn, row["template_id"], before)
             return str(row["template_id"])
+
+    # ------------------------------------------------------------------ placement
+    def schedule_started(self, conn: sqlite3.Connection | None = None) -> str | None:
+        """Why this database already has a schedule a placement would overwrite, or None.
+
+        Returns:
+            "it has N reviews" or "N cards already have a schedule", or None for a database where
+            every card is still new and no review is stored.
+        """
+        q = (conn or self.conn).execute
+        reviews = q("SELECT count(*) FROM reviews").fetchone()[0]
+        if reviews:
+            return f"it has {reviews} review{'s' if reviews != 1 else ''}"
+        started = q("SELECT count(*) FROM cards WHERE state != 'new'").fetchone()[0]
+        if started:
+            return f"{started} cards already have a schedule" if started != 1 else "1 card already has a schedule"
+        return None
+
+    def placement(self) -> dict | None:
+        """The placement record (the `placement` row of `settings`, outside the user's settings), or None.
+
+        Returns:
+            {"status": "placed" | "declined", "at": ISO time, ...}; a placed record also has
+            "questions", "passed", "failed", "undecided", "cards".
+        """
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (PLACEMENT_KEY,)).fetchone()
+        if row is None:
+            return None
+        try:
+            value = json.loads(row[0])
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def decline_placement(self, at: datetime) -> None:
+        """Remember that the placement offer was declined (it is not offered again); a placement
+        already recorded is kept."""
+        with self.write() as conn:
+            conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+                         (PLACEMENT_KEY, json.dumps({"status": "declined", "at": iso(at)})))
+
+    def seed_placement(self, cards: Iterable[tuple[str, str | None, str | None, CardState]], record: dict) -> int:
+        """Write the cards a placement seeds and its record, in one transaction; no review is written.
+
+        Args:
+            cards: (template id, equation, topic, card) for each placed-out template.
+            record: what to keep of the placement (stored as JSON with "status": "placed").
+
+        Returns:
+            The number of cards written.
+
+        Raises:
+            ConflictError: the database has reviews or started cards (checked inside the transaction,
+                so a review recorded meanwhile by another trainer wins); nothing is written.
+        """
+        n = 0
+        with self.write() as conn:
+            started = self.schedule_started(conn)
+            if started:
+                raise ConflictError(f"placement is only for a new database, and {started}")
+            for template_id, equation, topic, card in cards:
+                self._ensure_card(conn, template_id, equation, topic)
+                _update_card(conn, template_id, card, "equation = coalesce(:equation, equation)",
+                             "topic = coalesce(:topic, topic)", equation=equation, topic=topic)
+                n += 1
+            conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         (PLACEMENT_KEY, json.dumps({**record, "status": "placed", "cards": n})))
+        return n
 
     def recent(self, template_id: str, limit: int = 20) -> list[dict]:
         """The latest reviews of a template, newest first: seed, correct, response_ms, hint_used."""

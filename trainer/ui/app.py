@@ -75,6 +75,7 @@ class TrainerApp(App[None]):
         first_problem: FirstProblem | None = None,
         first_problem_path: str | os.PathLike | None = None,
         first_problem_key: str = "",
+        offer_placement: bool = False,
     ):
         """
         Args:
@@ -96,6 +97,9 @@ class TrainerApp(App[None]):
         #: The kept problem was answered and nothing newer is kept: at quit the next one is kept.
         self._keep_next_at_quit = False
         self.start_with_review = start_with_review
+        #: Start on Home and offer the placement test if the session finds the database new (the CLI
+        #: asks for this when the database file does not exist yet, so other starts keep the fast path).
+        self.offer_placement = offer_placement
         self.tz = tz
         self.problems_shown = 0
         #: The answer being typed when the review screen was left: (template id, seed, text, hint shown).
@@ -184,7 +188,10 @@ class TrainerApp(App[None]):
         return HomeScreen()
 
     async def on_mount(self) -> None:
-        if self.start_with_review:
+        self._offer = offer = self.offer_placement and not self.exit_when_ready
+        if offer:
+            await self.action_home()  # a new database: Home, with the placement offer once the session is up
+        elif self.start_with_review:
             await self.action_review()
         if self.runner.started:
             self._watch_session()
@@ -206,6 +213,31 @@ class TrainerApp(App[None]):
         for notice in getattr(session, "notices", ()):  # read-only database, skipped backup
             self.notify(notice, title="Progress database", severity="warning", timeout=15)
         await self._restore_theme()
+        if getattr(self, "_offer", False) and not await self._offer_placement() and self.start_with_review:
+            await self.action_review()
+
+    async def _offer_placement(self) -> bool:
+        """The placement offer over Home, if the session says the database is new (made once:
+        declining is remembered). Returns whether it was shown."""
+        try:
+            questions = await self.runner.call(lambda s: s.placement_offer())
+        except Exception:  # the offer is a nicety; the review goes on
+            return False
+        if not questions:
+            return False
+        from trainer.ui.screens.placement_offer_modal import PlacementOfferModal
+
+        async def chosen(accepted: bool | None) -> None:
+            if accepted:
+                await self.action_place()
+                return
+            try:
+                await self.runner.call(lambda s: s.decline_placement())
+            except Exception as exc:  # a read-only database: offered again next time
+                self.notify(f"Not remembered: {exc}", severity="warning", markup=False)
+
+        self.push_screen(PlacementOfferModal(questions), chosen)
+        return True
 
     async def _restore_theme(self) -> None:
         """Apply the stored theme (a name this Textual does not know is left alone)."""
@@ -255,6 +287,11 @@ class TrainerApp(App[None]):
                 await self._switch_to(QuizScreen(**choice))
 
         self.push_screen(QuizSetupModal(), start)
+
+    async def action_place(self) -> None:
+        from trainer.ui.screens.placement_screen import PlacementScreen
+
+        await self._switch_to(PlacementScreen())
 
     async def action_progress(self) -> None:
         from trainer.ui.screens.progress_screen import ProgressScreen
@@ -317,6 +354,8 @@ class TrainerApp(App[None]):
         yield SystemCommand("Settings", "Daily limits, desired retention, leeches, backups, theme",
                             self.action_settings)
         yield SystemCommand("Home", "Back to the overview", self.action_home)
+        yield SystemCommand("Placement test", "On a new database: start the schedule at what you already know",
+                            self.action_place)
         yield SystemCommand("Help", "Every key, and how to type answers", self.action_open_help)
         yield from getattr(screen, "screen_commands", lambda: ())()
         yield from super().get_system_commands(screen)

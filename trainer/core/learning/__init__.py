@@ -12,5 +12,8 @@ _EXPORTS = {
     "merge_graph_files": "authored", "read_graph_file": "authored", "read_weights": "authored",
     "GRAPH_FILE": "authored", "WEIGHTS_FILE": "authored",
 }
+_EXPORTS.update({name: "placement" for name in (
+    "Placement", "PlacementError", "PlacementResult", "Question", "estimate_questions", "representatives",
+    "seed_state", "seeded_cards", "PLACED_PER_DAY", "MAX_SPREAD_DAYS")})
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -190,6 +190,10 @@ class ReviewScreen(Screen[None]):
     ]
 
     scheduled = True
+    #: The header's subtitle while a problem is on screen (None: "Review", or "Quiz" when not scheduled).
+    mode_title: str | None = None
+    #: The last line of the feedback when nothing is scheduled (None: "quiz — not scheduled").
+    feedback_note: str | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -429,7 +433,7 @@ class ReviewScreen(Screen[None]):
             card.show_equation(None, "")
         title = f"{view.title}  ·  {view.topic}"
         self.query_one("#review-body").border_title = plain(title)
-        self.sub_title = "Review" if self.scheduled else "Quiz"
+        self.sub_title = self.mode_title or ("Review" if self.scheduled else "Quiz")
         self.query_one("#prompt", Static).update(plain(view.prompt.strip()))
         self.query_one(ParamGrid).show_params(view.params)
         choices = self.query_one("#choices", Static)
@@ -549,7 +553,8 @@ class ReviewScreen(Screen[None]):
             self.verdict, rating=rating, overridden=self.overridden,
             next_due=interval_text(due, since) if due else None, hint_used=self.hint_used,
             reason=outcome.rating_reason if rating is not None else None,
-            intervals=rating_keys(outcome.intervals, since) if rating is not None else None)
+            intervals=rating_keys(outcome.intervals, since) if rating is not None else None,
+            note=self.feedback_note)
 
     def _set_state(self, state: str) -> None:
         self.state = state

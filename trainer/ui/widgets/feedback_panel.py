@@ -30,11 +30,13 @@ class FeedbackPanel(Static, can_focus=True):
         hint_used: bool = False,
         reason: str | None = None,
         intervals: str | None = None,
+        note: str | None = None,
     ) -> None:
         """Render the verdict; `rating` None means nothing is scheduled (a quiz).
 
         `reason` says why the automatic rating is what it is; `intervals` is the line of the four
-        rating keys with the next interval each would give ("1 Again 10m · 2 Hard 1d · …").
+        rating keys with the next interval each would give ("1 Again 10m · 2 Hard 1d · …"); `note`
+        replaces "quiz — not scheduled" when nothing is scheduled.
         """
         self.set_class(bool(verdict.correct), "-right")
         self.set_class(not verdict.correct, "-wrong")
@@ -66,7 +68,7 @@ class FeedbackPanel(Static, can_focus=True):
             out.append(visible(solution))
         out.append("\n\n")
         if rating is None:
-            out.append("quiz — not scheduled", style="dim")
+            out.append(note or "quiz — not scheduled", style="dim")
         else:
             how = "your choice" if overridden else "after a hint" if hint_used else "automatic"
             out.append("rating  ", style="dim")
