@@ -592,6 +592,37 @@ class Session:
         """
         self._held = (item, max(timedelta(0), self._now() - item.shown_at))
 
+    def resume(self, template_id: str, seed: int, on_screen: timedelta = timedelta(0)) -> Item | None:
+        """Serve a given problem next: the one the front end kept from the last run and drew while
+        this session loaded (same template and seed, so the same numbers).
+
+        Args:
+            template_id: the template.
+            seed: the problem seed.
+            on_screen: how long it has been on screen already (counts towards its response time).
+
+        Returns:
+            The Item, or None when the template is gone, outside the study scope, suspended, buried
+            or fails to generate (the caller then asks `next_item`).
+        """
+        template = self.bank.templates.get(template_id)
+        if template is None:
+            return None
+        try:
+            instance = self._generate(template, seed)
+        except Exception:
+            return None
+        now = self._now()
+        rec = self.store.card(template_id)
+        state = rec.card.state if rec is not None else "new"
+        item = Item(instance=instance, card_state=state, due=rec.card.due if rec is not None else None,
+                    is_new=state == "new", shown_at=now)
+        self._held = (item, max(timedelta(0), on_screen))
+        item = self._take_held(now)
+        if item is not None:
+            self._last_equation = template.equation
+        return item
+
     def next_due(self) -> datetime | None:
         """When something will next be available: now if an item is available, else the earliest
         due card, or the next day start when only the daily limits hold cards back; None if nothing."""

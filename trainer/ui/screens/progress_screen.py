@@ -136,6 +136,11 @@ class ProgressScreen(Screen[None]):
         self.set_class(self.app.size.width < NARROW, "-narrow")
         self.action_reload()
 
+    def on_screen_resume(self) -> None:
+        # The app keeps this screen between opens: each later open refreshes the figures.
+        if self.stats is not None:
+            self.action_reload()
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
         if self.stats is not None:
@@ -206,6 +211,8 @@ class ProgressScreen(Screen[None]):
         self.show_stats(stats, summary)
 
     def show_stats(self, stats: Stats, summary: Summary) -> None:
+        if (stats, summary) == (self.stats, self.summary):
+            return  # reopened with nothing new: the screen already shows these figures
         self.stats, self.summary = stats, summary
         counts = daily_counts(stats)
         total = int((stats.get("totals") or {}).get("reviews", 0) or sum(counts.values()))
