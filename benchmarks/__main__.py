@@ -11,6 +11,7 @@ import time
 from importlib import import_module
 
 MODULES = ("engine", "grading", "storage", "startup", "cli", "tui", "hostile", "durability")
+MODULES += ("learner",)
 MODULES += ("learner_graph",)  # group "learner-graph": plain FSRS against the prerequisite-graph model
 
 

@@ -5,6 +5,10 @@ Benchmark module (`figures(quick)` for `python -m benchmarks`). The real app run
 process on the bundled bank and a fresh database, with the session thread as in use. A latency runs
 from the key (or action) to the moment the screen's loading workers have finished and the following
 refresh has been processed, polled every millisecond; p95 is the figure the targets name.
+
+Because the machine may be shared, each latency also has a load-independent count: how many nodes
+Textual restyled (`Stylesheet.apply` calls, the cost of class, pseudo-class and mount changes) and how
+many widget lines it rendered, per operation (medians).
 """
 
 from __future__ import annotations
@@ -17,6 +21,39 @@ import time
 from pathlib import Path
 
 SCREENS = (("Home", "action_home", "home"), ("Progress", "action_progress", "stats"), ("Bank", "action_bank", "bank"))
+
+
+class _Counts:
+    """Counts calls of Textual's per-node restyle and per-line render while installed."""
+
+    def __init__(self) -> None:
+        self.restyled = 0
+        self.lines = 0
+
+    def install(self):
+        from textual._styles_cache import StylesCache
+        from textual.css.stylesheet import Stylesheet
+
+        apply, render_line = Stylesheet.apply, StylesCache.render_line
+        counts = self
+
+        def counted_apply(sheet, node, *args, **kwargs):
+            counts.restyled += 1
+            return apply(sheet, node, *args, **kwargs)
+
+        def counted_render_line(cache, *args, **kwargs):
+            counts.lines += 1
+            return render_line(cache, *args, **kwargs)
+
+        Stylesheet.apply, StylesCache.render_line = counted_apply, counted_render_line
+
+        def uninstall() -> None:
+            Stylesheet.apply, StylesCache.render_line = apply, render_line
+
+        return uninstall
+
+    def now(self) -> tuple[int, int, float, float]:
+        return self.restyled, self.lines, time.thread_time() * 1000, time.process_time() * 1000
 
 
 def _p95(values: list[float]) -> float:
@@ -37,7 +74,7 @@ def _idle(app, group: str) -> bool:
     return not any(w.group == group and not w.is_finished for w in app.workers)
 
 
-async def _drive(db: Path, rounds: int) -> dict[str, list[float]]:
+async def _drive(db: Path, rounds: int, counts: _Counts | None = None) -> dict[str, list]:
     from datetime import datetime, timedelta, timezone
 
     from trainer.cli import locations
@@ -51,7 +88,13 @@ async def _drive(db: Path, rounds: int) -> dict[str, list[float]]:
         return Session.open(db, bank_paths=[locations.bundled_problems_dir()], clock=lambda: now[0], seed=1,
                             settings={"new_per_day": 1000})
 
-    out: dict[str, list[float]] = {"verdict": [], "next": [], **{name: [] for name, _, _ in SCREENS}}
+    counts = counts or _Counts()
+    out: dict[str, list] = {"verdict": [], "next": [], **{name: [] for name, _, _ in SCREENS}}
+    work: dict[str, list[tuple]] = {key: [] for key in out}
+
+    def done(key: str, t0: float, c0: tuple) -> None:
+        out[key].append(time.perf_counter() - t0)
+        work[key].append(tuple(b - a for a, b in zip(c0, counts.now())))
     app = TrainerApp(factory, tz=timezone.utc)
     async with app.run_test(size=(100, 32)) as pilot:
         await _until(pilot, lambda: app.problems_shown >= 1)
@@ -61,7 +104,7 @@ async def _drive(db: Path, rounds: int) -> dict[str, list[float]]:
             instance = screen.item.instance
             screen.query_one("#answer").value = answer_text(instance, instance.mistakes[0]
                                                             if i % 2 and instance.mistakes else None)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), counts.now()
             await pilot.press("enter")
             await _until(pilot, lambda: screen.state == "feedback" or screen.query_one("#echo").has_class("-error"))
             await pilot.pause()
@@ -70,30 +113,35 @@ async def _drive(db: Path, rounds: int) -> dict[str, list[float]]:
                 await pilot.press("enter")
                 await _until(pilot, lambda: screen.state == "feedback")
             else:
-                out["verdict"].append(time.perf_counter() - t0)
+                done("verdict", t0, c0)
             now[0] += timedelta(hours=1)
             shown = app.problems_shown
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), counts.now()
             await pilot.press("enter")
             await _until(pilot, lambda: app.problems_shown > shown)
             await pilot.pause()
-            out["next"].append(time.perf_counter() - t0)
+            done("next", t0, c0)
         for k in range(rounds // 2 + 1):
             for name, action, group in SCREENS:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), counts.now()
                 await getattr(app, action)()
                 await pilot.pause()
                 await _until(pilot, lambda: _idle(app, group))
                 await pilot.pause()
                 if k:  # the first open of each screen imports and builds it: not the figure
-                    out[name].append(time.perf_counter() - t0)
-    return out
+                    done(name, t0, c0)
+    return {**out, **{f"{key}:work": value for key, value in work.items()}}
 
 
 def figures(quick: bool) -> list[dict]:
     rounds = 10 if quick else 30
-    with tempfile.TemporaryDirectory() as tmp:
-        times = asyncio.run(_drive(Path(tmp) / "tui.db", rounds))
+    counts = _Counts()
+    uninstall = counts.install()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            times = asyncio.run(_drive(Path(tmp) / "tui.db", rounds, counts))
+    finally:
+        uninstall()
     targets = {"verdict": ("Enter → verdict drawn", "≤ 50 ms"), "next": ("Enter → next problem drawn", "≤ 100 ms")}
     targets.update({name: (f"open {name} (after the first open)", "≤ 150 ms") for name, _, _ in SCREENS})
     out = []
@@ -104,6 +152,12 @@ def figures(quick: bool) -> list[dict]:
         out.append({"group": "tui", "name": f"{label}, p95", "value": _p95(values) * 1000, "unit": "ms",
                     "target": target, "note": f"median {statistics.median(values) * 1000:.0f} ms over "
                     f"{len(values)}; Pilot, headless, real bank and grader"})
+        work = times[f"{key}:work"]
+        out.append({"group": "tui", "name": f"{label}, nodes restyled", "value": statistics.median(w[0] for w in work),
+                    "unit": "nodes", "target": None, "note": f"median over {len(work)} (load-independent); "
+                    f"widget lines rendered: median {statistics.median(w[1] for w in work):.0f}; CPU time: event "
+                    f"loop {statistics.median(w[2] for w in work):.0f} ms, whole process (with the session thread) "
+                    f"{statistics.median(w[3] for w in work):.0f} ms"})
     return out
 
 

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 #: How often `submit` recomputes a review when another trainer changed the card meanwhile.
 SUBMIT_ATTEMPTS = 3
+#: The settings key of the learner's fitted FSRS parameters (JSON list of 21 numbers; absent = defaults).
+FSRS_PARAMETERS_KEY = "fsrs_parameters"
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,7 @@ class Session:
             except ValueError:
                 store.close()
                 raise
+        _ = session.fsrs_parameters  # read once so a bad stored value is a notice from the start
         if store.read_only:
             session.notices.append(f"Read only — answers will not be saved: {store.read_only_reason}. "
                                    "Your progress is intact; once the cause is fixed, answers are saved again.")
@@ -310,6 +313,112 @@ class Session:
     def settings(self) -> dict:
         """Stored settings with this session's overrides on top."""
         return {**self.store.settings(), **self._overrides}
+
+    @property
+    def fsrs_parameters(self) -> list[float] | None:
+        """The learner's fitted FSRS parameters, or None when the library's defaults are in use.
+
+        Read from the settings table on each use, so a fit applied by `trainer optimize` in
+        another process counts from the next review. A stored value that is not 21 numbers within
+        the library's bounds schedules with the defaults instead, and says so once in `notices`.
+        """
+        raw = self.store.raw_setting(FSRS_PARAMETERS_KEY)
+        if raw is None:
+            return None
+        try:
+            return sched.validate_parameters(json.loads(raw))
+        except ValueError as exc:  # json.JSONDecodeError is a ValueError too
+            notice = (f"The stored FSRS parameters cannot be used ({exc}); scheduling uses the defaults. "
+                      "Run `trainer optimize` to fit them again, or `trainer optimize --reset`.")
+            if notice not in self.notices:
+                self.notices.append(notice)
+            return None
+
+    def parameters_in_use(self) -> list[float]:
+        """The FSRS parameters scheduling uses now: the fitted ones, else the library's defaults."""
+        return self.fsrs_parameters or sched.default_parameters()
+
+    def apply_parameters(self, parameters: Sequence[float]) -> list[float]:
+        """Schedule with these FSRS parameters from now on (stored in the settings table).
+
+        Returns:
+            The stored parameters.
+
+        Raises:
+            ValueError: not 21 numbers within the library's bounds (nothing stored).
+            trainer.storage.StoreError: the database cannot be written.
+        """
+        values = sched.validate_parameters(list(parameters))
+        self.store.put_raw_setting(FSRS_PARAMETERS_KEY, values)
+        return values
+
+    def reset_parameters(self) -> None:
+        """Go back to the library's default FSRS parameters."""
+        self.store.put_raw_setting(FSRS_PARAMETERS_KEY, None)
+
+    def review_log(self) -> list:
+        """Every explicit review, trainer's own and imported, as `LoggedReview`s oldest first."""
+        from trainer.core.learning.fitting import LoggedReview
+
+        return [LoggedReview(card, at, int(rating)) for card, at, rating in self.store.review_log()]
+
+    def optimize(self, *, split: float | None = None):
+        """Fit FSRS parameters to the review log and compare them with the ones in use.
+
+        Nothing is applied: the caller shows the result and calls `apply_parameters` when the
+        learner accepts.
+
+        Args:
+            split: share of the log (by time) the comparison fit trains on (default 0.8).
+
+        Returns:
+            A `trainer.core.learning.Optimization`.
+
+        Raises:
+            trainer.core.learning.NotEnoughReviews: the log is too short (says how many are needed).
+            trainer.core.learning.FitError: the optimizer failed.
+        """
+        from trainer.core.learning.fitting import DEFAULT_SPLIT, optimize
+
+        return optimize(self.review_log(), self.parameters_in_use(),
+                        split=DEFAULT_SPLIT if split is None else split)
+
+    def workload(self, *, days: int = 365, seed: int | None = None, retentions: Sequence[float] | None = None) -> list[dict]:
+        """Expected reviews per day at each desired retention, for this learner's cards and parameters.
+
+        Started cards (not suspended, in the bank) keep their memory state; the bank's templates not
+        yet started arrive at the `new_per_day` setting. See `trainer.core.learning.workload`.
+
+        Args:
+            days: the horizon simulated.
+            seed: the simulation's seed (None: 0, so the same cards give the same chart).
+            retentions: desired retentions to simulate (default `RETENTIONS`).
+
+        Returns:
+            [{"retention", "reviews_per_day", "memorized"}].
+        """
+        import numpy as np
+
+        from trainer.core.learning.workload import RETENTIONS, WorkloadCard, workload_by_retention
+
+        now = self._now()
+        in_bank = set(self.bank.templates)
+        started, blocked = [], set()
+        for rec in self.store.cards():
+            if rec.suspended or rec.template_id not in in_bank:
+                blocked.add(rec.template_id)
+                continue
+            card = rec.card
+            if card.state == "new" or card.stability is None or card.last_review is None:
+                continue
+            blocked.add(rec.template_id)
+            started.append(WorkloadCard(card.stability, card.difficulty or 5.0,
+                                        max(0.0, (now - card.last_review).total_seconds() / 86400)))
+        new_cards = len(in_bank - blocked)
+        rng = np.random.default_rng(0 if seed is None else seed)
+        return workload_by_retention(self.parameters_in_use(), started, new_cards=new_cards, rng=rng,
+                                     new_per_day=int(self.settings["new_per_day"]), days=days,
+                                     retentions=RETENTIONS if retentions is None else retentions)
 
     @property
     def streams(self) -> RandomStreams:
@@ -526,6 +635,37 @@ class Session:
         """
         self._held = (item, max(timedelta(0), self._now() - item.shown_at))
 
+    def resume(self, template_id: str, seed: int, on_screen: timedelta = timedelta(0)) -> Item | None:
+        """Serve a given problem next: the one the front end kept from the last run and drew while
+        this session loaded (same template and seed, so the same numbers).
+
+        Args:
+            template_id: the template.
+            seed: the problem seed.
+            on_screen: how long it has been on screen already (counts towards its response time).
+
+        Returns:
+            The Item, or None when the template is gone, outside the study scope, suspended, buried
+            or fails to generate (the caller then asks `next_item`).
+        """
+        template = self.bank.templates.get(template_id)
+        if template is None:
+            return None
+        try:
+            instance = self._generate(template, seed)
+        except Exception:
+            return None
+        now = self._now()
+        rec = self.store.card(template_id)
+        state = rec.card.state if rec is not None else "new"
+        item = Item(instance=instance, card_state=state, due=rec.card.due if rec is not None else None,
+                    is_new=state == "new", shown_at=now)
+        self._held = (item, max(timedelta(0), on_screen))
+        item = self._take_held(now)
+        if item is not None:
+            self._last_equation = template.equation
+        return item
+
     def next_due(self) -> datetime | None:
         """When something will next be available: now if an item is available, else the earliest
         due card, or the next day start when only the daily limits hold cards back; None if nothing."""
@@ -602,7 +742,8 @@ class Session:
             return Outcome(verdict=verdict, rating=None, review_id=None, next_due=None, recorded=False,
                            template_id=tid)
         for attempt in range(SUBMIT_ATTEMPTS):
-            record, decision, previews = self._review_record(item, text, verdict, hint_used=hint_used)
+            record, decision, previews, record_parameters = self._review_record(item, text, verdict,
+                                                                               hint_used=hint_used)
             try:
                 review_id = self.store.record_review(record)
             except ConflictError:
@@ -614,7 +755,7 @@ class Session:
         # a fixed seed replays the same fuzz as before previews existed.
         sched.review(record.card_before, record.rating, record.reviewed_at, rng=self.streams.fuzz,
                      desired_retention=float(self.settings["desired_retention"]),
-                     leech_threshold=int(self.settings["leech_threshold"]))
+                     leech_threshold=int(self.settings["leech_threshold"]), parameters=record_parameters)
         self._history.append((review_id, item))
         self._previews[review_id] = (record.card_before, previews)
         return Outcome(verdict=verdict, rating=record.rating, review_id=review_id, next_due=record.card_after.due,
@@ -630,10 +771,11 @@ class Session:
                if sched.answer_kind(getattr(t, "answer_type", None)) == kind}
         return kind, ids | {instance.template_id}
 
-    def _review_record(self, item: Item, text: str, verdict: Verdict, *,
-                       hint_used: bool) -> tuple[ReviewRecord, sched.RatingDecision, dict[int, CardState]]:
+    def _review_record(self, item: Item, text: str, verdict: Verdict, *, hint_used: bool
+                       ) -> tuple[ReviewRecord, sched.RatingDecision, dict[int, CardState], list[float] | None]:
         """Everything one review writes, computed from the stored card and the clock read now, with
-        the rating's reason and the card after each rating (nothing is drawn from the fuzz stream)."""
+        the rating's reason, the card after each rating (nothing is drawn from the fuzz stream) and
+        the FSRS parameters they were computed with."""
         instance = item.instance
         tid = instance.template_id
         settings = self.settings
@@ -648,9 +790,10 @@ class Session:
                                        prior_times_ms=prior, first_sighting=before.reps == 0, kind=kind,
                                        typed_chars=sum(1 for ch in text if not ch.isspace()))
         rating = decision.rating
+        parameters = self.fsrs_parameters
         previews = sched.review_each(before, now, rng=self.streams.fuzz,
                                      desired_retention=float(settings["desired_retention"]),
-                                     leech_threshold=int(settings["leech_threshold"]))
+                                     leech_threshold=int(settings["leech_threshold"]), parameters=parameters)
         after = previews[rating]
         implicit = self._implicit(tid, rating, now, self._started_cards()) if self._learning_graph else ()
         record = ReviewRecord(
@@ -664,7 +807,7 @@ class Session:
             reviewed_at=now, day=self.day_of(now), card_before=before, card_after=after,
             suspend=settings["leech_action"] == "suspend" and after.leech and not before.leech,
             implicit=implicit)
-        return record, decision, previews
+        return record, decision, previews, parameters
 
     def _started_cards(self) -> dict[str, CardState]:
         return {rec.template_id: rec.card for rec in self.store.cards() if rec.card.state != "new"}
@@ -711,7 +854,8 @@ class Session:
         else:
             after = sched.review(before, rating, sched.parse_time(row["reviewed_at"]), rng=self.streams.fuzz,
                                  desired_retention=float(settings["desired_retention"]),
-                                 leech_threshold=int(settings["leech_threshold"]))
+                                 leech_threshold=int(settings["leech_threshold"]),
+                                 parameters=self.fsrs_parameters)
         at = sched.parse_time(row["reviewed_at"])
         implicit: tuple[ImplicitRecord, ...] = ()
         if self._learning_graph is not None:
@@ -774,7 +918,7 @@ class Session:
         card = rec.card if rec else CardState()
         return {"template_id": template_id, "state": card.state, "due": card.due, "last_review": card.last_review,
                 "stability": card.stability, "difficulty": card.difficulty,
-                "retrievability": sched.retrievability(card, self._now()), "reps": card.reps,
+                "retrievability": sched.retrievability(card, self._now(), self.fsrs_parameters), "reps": card.reps,
                 "lapses": card.lapses, "leech": card.leech, "suspended": bool(rec and rec.suspended),
                 "buried_until": rec.buried_until if rec else None,
                 "orphaned": template_id not in self.bank.templates}
@@ -855,6 +999,7 @@ class Session:
         from trainer.core.progress.cards import card_class
 
         now = self._now()
+        parameters = self.fsrs_parameters
         cards = {c.template_id: c for c in self.store.cards()}
         reviews = self.store.reviews_by_template()
         titles = {}
@@ -881,7 +1026,7 @@ class Session:
             row["template_ids"].append(t.id)
             row["reviews"] += reviews.get(t.id, 0)
             if cls != "new":
-                recalls.setdefault(key, []).append(sched.retrievability(rec.card, now))
+                recalls.setdefault(key, []).append(sched.retrievability(rec.card, now, parameters))
             if (rec is not None and not rec.suspended and rec.card.state != "new" and rec.card.due is not None
                     and rec.card.due <= now):
                 row["due"] += 1
@@ -896,7 +1041,7 @@ class Session:
         since = (datetime.fromisoformat(sched.day_of(now, hour, tz)) - timedelta(days=HEATMAP_DAYS - 1)).date().isoformat()
         rows = self.store.stats_rows(since)
         return compute_stats(rows, self._infos(), now, desired_retention=float(self.settings["desired_retention"]),
-                             day_start_hour=hour, tz=tz)
+                             day_start_hour=hour, tz=tz, parameters=self.fsrs_parameters)
 
     def today_summary(self) -> TodaySummary:
         """Today's reviews, time and accuracy, and when something is next available.

@@ -12,7 +12,7 @@ import sys
 from importlib import import_module
 
 
-COMMAND_MODULES = ("tui", "authoring", "grade", "progress", "card", "graph", "place")
+COMMAND_MODULES = ("tui", "authoring", "grade", "progress", "card", "graph", "place", "learner")
 
 
 class UserError(Exception):
@@ -99,10 +99,28 @@ def _glue_free_text(argv: list[str]) -> list[str]:
     return out
 
 
+def _tui_args(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments of a plain `trainer [OPTIONS]` (the TUI), parsed without importing every command's
+    module: the TUI's start is timed against a bare Textual app. None when `argv` names a command, asks
+    for help or does not parse here; the full parser then handles it, with its own messages."""
+    if any(a in ("-h", "--help") for a in argv):
+        return None
+    parser = argparse.ArgumentParser(prog="trainer", add_help=False, exit_on_error=False)
+    parser.add_argument("--version", action=_Version, nargs=0)
+    _common_options(parser, suppress=False)
+    parser.add_argument("--seed", type=int, default=None)
+    study_options(parser, suppress=False)
+    try:
+        args, extra = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    return None if extra else args
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run `trainer`; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(_glue_free_text(sys.argv[1:] if argv is None else argv))
+    argv = _glue_free_text(sys.argv[1:] if argv is None else argv)
+    args = _tui_args(argv) or build_parser().parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:  # no command: open the trainer
         handler = import_module("trainer.cli.tui").run

@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from trainer.cli import UserError
 from trainer.cli.context import bank_index, load_one, problem_folders
@@ -45,7 +46,8 @@ def register(subparsers, common) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="template files or folders (default: every folder in use)")
     p.add_argument("--seeds", type=int, default=200, help="seeds per template (default 200)")
-    p.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+    p.add_argument("--jobs", type=int, default=0,
+                   help="worker processes (default: one per core; 1 checks in this process)")
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
     p.add_argument("--write-weights", action="store_true",
                    help="write each folder's graph-weights.json: the prerequisite weights measured now")
@@ -132,21 +134,88 @@ def _mistake_display(inst, mistake) -> str:
     return part + fmt(mistake.value)
 
 
+#: Templates loaded by `cmd_check` before its worker processes start: a forked worker finds them here
+#: instead of reading and compiling the file again (a spawned one reads the file).
+_LOADED: dict[str, Any] = {}
+
+
 def _check_one(path: str, seeds: int, template_id: str = "", measure: bool = False) -> dict:
-    """Worker: load one file and check it (runs in a child process); never raises. With `measure`,
-    the report also tallies what each instance's answer performs (for the graph's weights)."""
+    """Worker: check one template (runs in a child process, or inline for `--jobs 1`); never raises.
+    With `measure`, the report also tallies what each instance's answer performs (for the graph's
+    weights)."""
     from trainer.core.checking.check import check_template, grading_hook
     from trainer.core.solvers.equations import equations
     from trainer.core.templates.spec import TemplateError, load_template
 
     try:
-        template = load_template(Path(path))
+        template = _LOADED.get(template_id)
+        if template is None or str(template.path) != path:
+            template = load_template(Path(path))
         return check_template(template, seeds, grader=grading_hook(), known_equations=set(equations()),
                               clock=time.monotonic, measure=measure).to_dict()
     except TemplateError as exc:  # the file changed since the bank was loaded
         return _crashed(template_id, path, seeds, "load", exc.message, exc.line)
     except Exception as exc:  # a checker bug must cost one template's report, not the whole run
         return _crashed(template_id, path, seeds, "check", f"checking failed: {type(exc).__name__}: {exc}")
+
+
+#: Rough relative cost of checking a template by answer type (formula answers are evaluated at many
+#: points per seed; choice items are cheap). Only the order work is handed out in depends on it.
+_COST = {"formula": 8, "vector": 6, "matrix": 6, "multi": 5, "set": 4, "direction": 4, "number": 3,
+         "integer": 3, "choice": 1}
+
+
+def _check_all(templates: list, seeds: int, jobs: int, bar: _Progress, measure: bool = False) -> list[dict]:
+    """Check every template, on `jobs` worker processes when more than one; reports in `templates` order.
+
+    The costliest templates are handed out first so that no worker is left with a long one at the
+    end; a worker that dies costs its template a "check" finding, never the run.
+    """
+    from trainer.core.checking.check import check_template, grading_hook  # noqa: F401 (forked workers inherit them)
+    from trainer.core.solvers.equations import equations
+
+    equations()  # built once here, not once per worker
+    if jobs <= 1 or len(templates) <= 1:
+        out = []
+        for t in templates:
+            out.append(_check_one(str(t.path), seeds, t.id, measure))
+            bar.step()
+        return out
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    _LOADED.clear()
+    _LOADED.update({t.id: t for t in templates})
+    # Fork shares the loaded bank and the imported modules with the workers; elsewhere (or where
+    # fork is not offered) workers start fresh and read their files.
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    order = sorted(range(len(templates)), key=lambda i: -_COST.get(templates[i].answer.type, 3))
+    reports: list[dict | None] = [None] * len(templates)
+    lost: list[int] = []
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(templates)), mp_context=context) as pool:
+            futures = {pool.submit(_check_one, str(templates[i].path), seeds, templates[i].id, measure): i
+                       for i in order}
+            for fut in as_completed(futures):
+                try:
+                    reports[futures[fut]] = fut.result()
+                    bar.step()
+                except Exception:  # a worker died (out of memory, killed): every pending check is lost
+                    lost.append(futures[fut])
+        # Each lost template again in a process of its own, so that only the one that kills its
+        # process is reported, not every template that shared the broken pool.
+        for i in sorted(lost):
+            t = templates[i]
+            try:
+                with ProcessPoolExecutor(max_workers=1, mp_context=context) as alone:
+                    reports[i] = alone.submit(_check_one, str(t.path), seeds, t.id, measure).result()
+            except Exception as exc:
+                reports[i] = _crashed(t.id, str(t.path), seeds, "check",
+                                      f"the checking process failed: {type(exc).__name__}: {exc}")
+            bar.step()
+    finally:
+        _LOADED.clear()
+    return [r for r in reports if r is not None]
 
 
 def _crashed(template_id: str, path: str, seeds: int, kind: str, message: str, line: int | None = None) -> dict:
@@ -157,8 +226,6 @@ def _crashed(template_id: str, path: str, seeds: int, kind: str, message: str, l
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
     from trainer.core.checking.check import duplicate_ids
     from trainer.core.checking.graph_check import graph_folders
     from trainer.core.templates.bank import load_bank as load_folders
@@ -186,23 +253,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     graph_paths = [*problem_folders(args), *(folders if args.paths else [])]
     measure = args.write_weights or bool(graph_folders(graph_paths))
     jobs = args.jobs or min(len(templates), os.cpu_count() or 1) or 1
-    reports: list[dict] = []
     bar = _Progress(len(templates), enabled=not args.json)
-    if jobs > 1 and len(templates) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_check_one, str(t.path), args.seeds, t.id, measure): t for t in templates}
-            for fut in as_completed(futures):
-                try:
-                    reports.append(fut.result())
-                except Exception as exc:  # a worker that died (out of memory, killed)
-                    t = futures[fut]
-                    reports.append(_crashed(t.id, str(t.path), args.seeds, "check",
-                                            f"the checking process failed: {type(exc).__name__}: {exc}"))
-                bar.step()
-    else:
-        for t in templates:
-            reports.append(_check_one(str(t.path), args.seeds, t.id, measure))
-            bar.step()
+    reports = _check_all(templates, args.seeds, jobs, bar, measure)
     bar.done()
     reports.sort(key=lambda r: r["id"])
     for r in reports:

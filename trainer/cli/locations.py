@@ -62,6 +62,18 @@ def cache_dir() -> Path:
     return user_cache_path(APP, appauthor=False)
 
 
+def first_problem_path(db: Path) -> Path:
+    """The problem kept for the next start of the TUI on `db` (see `trainer.ui.first_problem`): one per
+    database, in the cache folder (deleting it only costs one start its head start)."""
+    try:  # looked up before the TUI's first frame: the blake2 module alone, not hashlib and OpenSSL
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - an interpreter without the builtin module
+        from hashlib import blake2b
+
+    digest = blake2b(str(Path(db).resolve()).encode(), digest_size=8).hexdigest()
+    return cache_dir() / f"first-problem-{digest}.json"
+
+
 def bank_index_path() -> Path:
     """The compiled bank index (template headers by file digest), read back through a validating reader."""
     return cache_dir() / "bank-index.json"

@@ -38,10 +38,15 @@ def register(subparsers, common) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     p.set_defaults(handler=run_export)
 
-    p = subparsers.add_parser("import", parents=[common], help="merge a JSON backup (no duplicates)",
-                              description="Merge a JSON backup made by `trainer export --format json`. Reviews "
-                              "already present are skipped, so importing twice changes nothing.")
-    p.add_argument("file", metavar="FILE", help="the JSON backup")
+    p = subparsers.add_parser("import", parents=[common], help="merge a JSON backup or a CSV review log (no duplicates)",
+                              description="Merge a JSON backup made by `trainer export --format json`, or (--format "
+                              "csv) a review log in the FSRS optimizer's layout (card_id, review_time in ms, "
+                              "review_rating, review_state, review_duration) from trainer or another program. "
+                              "CSV reviews of card ids that are no template here are kept for `trainer optimize` "
+                              "only, never served. Reviews already present are skipped, so importing twice "
+                              "changes nothing; a bad row stops the import, naming its line and column.")
+    p.add_argument("file", metavar="FILE", help="the JSON backup or CSV log")
+    p.add_argument("--format", choices=("json", "csv"), default="json", help="input format (default json)")
     p.set_defaults(handler=run_import)
 
     p = subparsers.add_parser("backup", parents=[common], help="back the database up now",
@@ -228,7 +233,9 @@ def run_export(args) -> int:
 
 
 def run_import(args) -> int:
-    """`trainer import FILE`."""
+    """`trainer import [--format json|csv] FILE`."""
+    if getattr(args, "format", "json") == "csv":
+        return _import_csv(args)
     try:
         with open(args.file, encoding="utf-8") as handle:
             data = json.load(handle)
@@ -243,6 +250,30 @@ def run_import(args) -> int:
             raise UserError(f"{args.file}: {exc}") from None
     print(f"imported {result['reviews_added']} reviews ({result['reviews_skipped']} already present), "
           f"{result['cards_updated']} cards updated")
+    return 0
+
+
+def _import_csv(args) -> int:
+    from trainer.cli.context import bank_index
+    from trainer.core.learning.history import HistoryError, read_review_csv
+
+    try:
+        with open(args.file, encoding="utf-8-sig", newline="") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise UserError(f"{args.file}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{args.file}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        rows, manual = read_review_csv(text)
+    except HistoryError as exc:
+        raise UserError(f"{args.file}: {exc}; nothing imported") from None
+    template_ids = [t.id for t in bank_index(args).templates.values()]
+    with _open(args) as store:
+        result = store.import_reviews(rows, template_ids)
+    print(f"imported {result['added']} reviews ({result['skipped']} already present"
+          + (f", {manual} manual reschedules skipped" if manual else "") + f"): {result['linked']} of "
+          f"templates here, the rest of {result['foreign_cards']} other cards (used by `trainer optimize` only)")
     return 0
 
 

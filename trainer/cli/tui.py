@@ -5,7 +5,10 @@ CLI layer (composition root for the TUI). Resolves `--db`, `--problems`, `--seed
 (`TRAINER_NOW`, see `trainer.cli.clock`), then hands the
 app a *factory* that opens the store, loads the bank and builds the session: it runs on the app's
 session thread while Textual draws its first frame, so numpy, the bank and SQLite load in parallel
-with the UI. Textual itself is imported only here, inside `run`.
+with the UI. When the problem kept from the last run of the same launch is there (`trainer.ui.first_problem`:
+same database, folders, `--seed` and study scope; template file unchanged), the app draws it before
+anything else and the factory starts only after that first frame. Textual itself is imported only
+here, inside `run`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import gc
 import os
 from pathlib import Path
 
-EXIT_WHEN_READY = "TRAINER_EXIT_WHEN_READY"  # benchmarks: quit once the first problem takes input
+#: Benchmarks: "1" quits once the first problem takes input; "session" once the session has it too.
+EXIT_WHEN_READY = "TRAINER_EXIT_WHEN_READY"
 
 
 def register(subparsers, common) -> None:
@@ -84,17 +88,27 @@ def run(args) -> int:
 
     clock = run_clock()  # a bad TRAINER_NOW is a usage error before the terminal is taken over
 
+    from trainer.ui import first_problem
     from trainer.ui.runner import SessionRunner
 
     gc.disable()  # start-up allocates much and frees little; the factory re-enables collection
 
-    # Started before Textual is imported: numpy, SQLite and the bank load while the UI starts.
-    runner = SessionRunner(session_factory(db, folders, getattr(args, "seed", None), study_filter(args), clock))
+    seed, study = getattr(args, "seed", None), study_filter(args)
+    key = first_problem.launch_key(db, folders, seed, study.describe() if study is not None else None)
+    kept_path = locations.first_problem_path(db)
+    # A new database starts on Home with the placement offer: nothing kept is drawn.
+    kept = None if new_db else first_problem.FirstProblem.read(kept_path, key)
+    # Without a kept problem, started before Textual is imported: numpy, SQLite and the bank load
+    # while the UI starts. With one, after the first frame (the app starts it): the kept problem is
+    # drawn without waiting for them, and they do not compete with it.
+    runner = SessionRunner(session_factory(db, folders, seed, study, clock), start=kept is None)
 
     from trainer.ui.app import TrainerApp
 
+    mode = os.environ.get(EXIT_WHEN_READY)
     # A database that does not exist yet is new: the app starts on Home and offers the placement test.
-    app = TrainerApp(runner, exit_when_ready=os.environ.get(EXIT_WHEN_READY) == "1", offer_placement=new_db)
+    app = TrainerApp(runner, exit_when_ready="session" if mode == "session" else mode == "1", first_problem=kept,
+                     first_problem_path=kept_path, first_problem_key=key, offer_placement=new_db)
     app.run()
     if app.failure is not None:
         from trainer.cli import UserError

@@ -422,6 +422,30 @@ def m003_compact_reviews(db) -> None:
     db.executescript(V3_SQL)
 
 
+V5_IMPORTED_SQL = """
+CREATE TABLE imported_reviews (
+    id INTEGER PRIMARY KEY,
+    card_id TEXT NOT NULL,
+    template_id TEXT,
+    review_time INTEGER NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    review_state INTEGER,
+    duration_ms INTEGER,
+    UNIQUE (card_id, review_time)
+);
+"""
+
+
+def m005_imported_reviews(db) -> None:
+    """Reviews imported from another program's log (FSRS optimizer CSV): for fitting only.
+
+    `template_id` is set when the file's card id is a template id here; otherwise the row belongs to
+    a foreign card, which is never served. `review_time` is the file's milliseconds since the epoch;
+    (card_id, review_time) is unique, so a file imported twice adds nothing the second time.
+    """
+    db.executescript(V5_IMPORTED_SQL)
+
+
 V4_IMPLICIT_SQL = """
 CREATE TABLE implicit_reviews (
     id INTEGER PRIMARY KEY,
@@ -452,7 +476,8 @@ def m004_implicit_reviews(db) -> None:
 
 
 #: Names of every migration this version knows, oldest first; the schema version is their count.
-KNOWN = ["m001_initial", "m002_summaries", "m003_compact_reviews"]
+KNOWN = ["m001_initial", "m002_summaries", "m003_compact_reviews", "m005_imported_reviews"]
+# m004 after m005: main files already carry m005, so trainer's set keeps its applied order.
 KNOWN += ["m004_implicit_reviews"]
 SCHEMA_VERSION = len(KNOWN)
 
@@ -470,6 +495,7 @@ def migrations():
     registered(name="m001_initial")(m001_initial)
     registered(name="m002_summaries")(m002_summaries)
     registered(name="m003_compact_reviews")(m003_compact_reviews)
+    registered(name="m005_imported_reviews")(m005_imported_reviews)
     registered(name="m004_implicit_reviews")(m004_implicit_reviews)
     return registered
 

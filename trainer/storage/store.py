@@ -485,6 +485,21 @@ class Store:
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
         return value
 
+    def raw_setting(self, key: str) -> str | None:
+        """A stored value as its JSON text, unchecked (None when absent), for values outside
+        DEFAULT_SETTINGS that their owner validates, such as the fitted FSRS parameters."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def put_raw_setting(self, key: str, value: Any) -> None:
+        """Store `value` as JSON under `key` (the caller has validated it), or delete the key when None."""
+        with self.write() as conn:
+            if value is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
+
     # ------------------------------------------------------------------ cards
     def card(self, template_id: str) -> CardRecord | None:
         """The card of a template, or None if it was never reviewed, suspended or buried."""
@@ -1052,6 +1067,63 @@ class Store:
         if implicit:
             result["implicit_added"] = implicit_added
         return result
+
+    def import_reviews(self, rows: Iterable[Any], template_ids: Iterable[str]) -> dict[str, int]:
+        """Add reviews from another program's log (`trainer.core.learning.history.ImportedReview`s),
+        all in one transaction.
+
+        A row whose card id is a template id here is linked to that template; any other card is
+        foreign (kept for fitting, never served). A row already stored (same card id and time) is
+        skipped, and so is one that is this database's own review as `export_csv` writes it (its
+        card number, time to the millisecond and rating), so re-importing an export adds nothing.
+
+        Args:
+            rows: the parsed rows (card_id, review_time ms, rating, state, duration_ms).
+            template_ids: the ids of the templates in the bank.
+
+        Returns:
+            {"added", "skipped", "linked" (added rows of a template), "foreign_cards" (distinct
+            foreign card ids among the added rows)}.
+        """
+        known = set(template_ids)
+        added = skipped = linked = 0
+        foreign: set[str] = set()
+        with self.write() as conn:
+            for row in rows:
+                us = row.review_time * 1000
+                # export_csv writes the card number and the time rounded to the millisecond.
+                if row.card_id.isdigit() and conn.execute(
+                        "SELECT 1 FROM reviews WHERE card_id = ? AND rating = ? AND reviewed_at >= ? AND reviewed_at < ? "
+                        "LIMIT 1", (int(row.card_id), row.rating, us - 500, us + 500)).fetchone():
+                    skipped += 1
+                    continue
+                template = row.card_id if row.card_id in known else None
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO imported_reviews (card_id, template_id, review_time, rating, review_state, "
+                    "duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                    (row.card_id, template, row.review_time, row.rating, row.state, row.duration_ms))
+                if not cur.rowcount:
+                    skipped += 1
+                    continue
+                added += 1
+                if template is None:
+                    foreign.add(row.card_id)
+                else:
+                    linked += 1
+        return {"added": added, "skipped": skipped, "linked": linked, "foreign_cards": len(foreign)}
+
+    def review_log(self) -> list[tuple[str, datetime, int]]:
+        """Every explicit review for fitting: trainer's own and the imported ones, oldest first.
+
+        Returns:
+            (card, reviewed at (UTC), rating) rows; a card is a template id, or "import:<card id>"
+            for an imported card that matches no template.
+        """
+        rows = self.conn.execute(
+            "SELECT c.template_id, r.reviewed_at, r.rating FROM reviews r JOIN cards c ON c.card_id = r.card_id "
+            "UNION ALL SELECT coalesce(template_id, 'import:' || card_id), review_time * 1000, rating "
+            "FROM imported_reviews ORDER BY 2")
+        return [(r[0], from_us(r[1]), r[2]) for r in rows]
 
     def backup_to(self, target: str | os.PathLike, *, verify: bool = False) -> Path:
         """Copy the database to `target` through SQLite's online backup API (consistent even while

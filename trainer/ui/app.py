@@ -2,20 +2,28 @@
 
 UI layer. The CLI (the composition root) hands it a built session or a factory that builds one; the
 factory runs on the session thread (see `runner.py`) while Textual starts, so the first problem is on
-screen quickly. Screens are imported on first use to keep start-up light.
+screen quickly. When the CLI found the problem kept from the last run (`first_problem.py`), that one
+is drawn first and the factory starts only after the first frame. Screens are imported on first use
+to keep start-up light.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import gc
+import os
+from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from trainer.ui.runner import SessionRunner
+
+if TYPE_CHECKING:
+    from trainer.ui.first_problem import FirstProblem, ProblemView
 
 
 def _warm_up(session: Any) -> None:
@@ -26,6 +34,24 @@ def _warm_up(session: Any) -> None:
     build_all = getattr(session.bank, "build_all", None)
     if build_all is not None:
         build_all()
+    # The compiled bank and the grader's modules live as long as the app: out of the collector's
+    # sight, a full collection no longer rescans them (one took ~250 ms while a screen opened).
+    gc.freeze()
+
+
+def _write_kept(session: Any, path: Any, key: str, template_id: str, seed: int, view: ProblemView) -> None:
+    """Keep a problem for the next start (on the session thread; a failure only costs speed)."""
+    from trainer.ui.first_problem import FirstProblem, file_digest
+
+    template = session.bank.templates.get(template_id)
+    template_path = getattr(template, "path", None)
+    digest = file_digest(template_path)
+    if digest is None:
+        return
+    try:
+        FirstProblem(template_id, seed, digest, os.path.abspath(template_path), key, view).write(path)
+    except (OSError, TypeError, ValueError):
+        pass
 
 
 class TrainerApp(App[None]):
@@ -43,16 +69,33 @@ class TrainerApp(App[None]):
         self,
         session_or_factory: Any,
         *,
-        exit_when_ready: bool = False,
+        exit_when_ready: bool | str = False,
         tz: tzinfo | None = None,
         start_with_review: bool = True,
+        first_problem: FirstProblem | None = None,
+        first_problem_path: str | os.PathLike | None = None,
+        first_problem_key: str = "",
         offer_placement: bool = False,
     ):
+        """
+        Args:
+            exit_when_ready: quit once the first problem takes input (benchmarks); "session": once
+                the session has taken it over (a kept problem is drawn before that).
+            first_problem: the problem kept from the last run, drawn before the session is built.
+            first_problem_path: where to keep the problem on screen for the next start (None: not kept).
+            first_problem_key: the launch the kept problem belongs to (`first_problem.launch_key`).
+        """
         super().__init__()
         # A runner already started by the CLI (before Textual was imported) is used as it is.
         self.runner = (session_or_factory if isinstance(session_or_factory, SessionRunner)
                        else SessionRunner(session_or_factory))
-        self.exit_when_ready = exit_when_ready
+        self.exit_when_session = exit_when_ready == "session"
+        self.exit_when_ready = bool(exit_when_ready) and not self.exit_when_session
+        self._first_problem = first_problem
+        self.first_problem_path = first_problem_path
+        self.first_problem_key = first_problem_key
+        #: The kept problem was answered and nothing newer is kept: at quit the next one is kept.
+        self._keep_next_at_quit = False
         self.start_with_review = start_with_review
         #: Start on Home and offer the placement test if the session finds the database new (the CLI
         #: asks for this when the database file does not exist yet, so other starts keep the fast path).
@@ -81,17 +124,59 @@ class TrainerApp(App[None]):
             return None
         return when.astimezone(self.tz) if self.tz is not None else when.astimezone()
 
-    def problem_ready(self) -> None:
-        """Called by the review screen once a problem is shown and its input has focus."""
+    def problem_ready(self, *, kept: bool = False, then: Callable[[], Any] | None = None) -> None:
+        """Called by the review screen once a problem is shown and its input has focus.
+
+        `kept`: the problem drawn is the one kept from the last run, before the session exists;
+        `then` runs after the first frame unless the app quits then (it starts the session's take-over).
+        """
         self.problems_shown += 1
-        if self.problems_shown == 1:
-            if self.exit_when_ready:
-                # After the next refresh, so the measured time includes drawing the problem.
-                self.call_after_refresh(self.exit)
-            else:
-                # While the learner reads the first problem: load the grader and the input parser
-                # (the live echo's), so the first keystroke and the first Enter do not wait for them.
+        if self.problems_shown != 1:
+            return
+        if self.exit_when_ready or (self.exit_when_session and not kept):
+            # After the next refresh, so the measured time includes drawing the problem.
+            self.call_after_refresh(self.exit)
+            return
+
+        def after_first_frame() -> None:
+            # The session is built now if the first frame did not wait for it (a kept problem).
+            self._watch_session()
+            if then is not None:
+                then()
+            # While the learner reads the first problem: load the grader and the input parser
+            # (the live echo's), so the first keystroke and the first Enter do not wait for them.
+            # (Not when quitting at the take-over: the benchmark would time the warm-up too.)
+            if not self.exit_when_session:
                 self.run_worker(self.runner.call(_warm_up), group="warm-up")
+
+        self.call_after_refresh(after_first_frame)
+
+    def session_took_over(self) -> None:
+        """Called by the review screen once the session has replaced the kept problem."""
+        if self.exit_when_session:
+            self.call_after_refresh(self.exit)
+
+    def take_first_problem(self) -> FirstProblem | None:
+        """The problem kept from the last run, once (the first review screen draws it)."""
+        kept, self._first_problem = self._first_problem, None
+        return kept
+
+    def keep_problem(self, template_id: str, seed: int, view: ProblemView) -> None:
+        """Keep the problem now on screen for the next start (written on the session thread)."""
+        self._keep_next_at_quit = False
+        if self.first_problem_path is None:
+            return
+        path, key = self.first_problem_path, self.first_problem_key
+        self.runner.post(lambda session: _write_kept(session, path, key, template_id, seed, view))
+
+    def problem_answered(self) -> None:
+        """The kept problem was answered: forget it (at quit, the next one is kept instead)."""
+        if self.first_problem_path is None:
+            return
+        from trainer.ui.first_problem import remove
+
+        self._keep_next_at_quit = True
+        remove(self.first_problem_path)  # at once: a start must never show an answered problem again
 
     # -- lifecycle -------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -103,11 +188,21 @@ class TrainerApp(App[None]):
         return HomeScreen()
 
     async def on_mount(self) -> None:
-        offer = self.offer_placement and not self.exit_when_ready
+        self._offer = offer = self.offer_placement and not self.exit_when_ready
         if offer:
             await self.action_home()  # a new database: Home, with the placement offer once the session is up
         elif self.start_with_review:
             await self.action_review()
+        if self.runner.started:
+            self._watch_session()
+
+    def _watch_session(self) -> None:
+        """Report a session that fails to build, and its notices, once it is built (once)."""
+        if not getattr(self, "_watching_session", False):
+            self._watching_session = True
+            self.run_worker(self._session_opened(), group="open")
+
+    async def _session_opened(self) -> None:
         try:
             session = await self.runner.opened()
         except Exception as exc:  # the factory failed: corrupt database, unreadable folder...
@@ -118,7 +213,7 @@ class TrainerApp(App[None]):
         for notice in getattr(session, "notices", ()):  # read-only database, skipped backup
             self.notify(notice, title="Progress database", severity="warning", timeout=15)
         await self._restore_theme()
-        if offer and not await self._offer_placement() and self.start_with_review:
+        if getattr(self, "_offer", False) and not await self._offer_placement() and self.start_with_review:
             await self.action_review()
 
     async def _offer_placement(self) -> bool:
@@ -166,6 +261,14 @@ class TrainerApp(App[None]):
             self.notify(f"The theme is not kept: {exc}", severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
+        if self._keep_next_at_quit and self.first_problem_path is not None and self.runner.session is not None:
+            from trainer.ui.screens.review_screen import keep_next
+
+            path, key = self.first_problem_path, self.first_problem_key
+            try:  # awaited: shutting down cancels calls still queued
+                await asyncio.wait_for(self.runner.call(keep_next, path, key), timeout=10)
+            except Exception:  # only the next start's head start is lost
+                pass
         self.runner.shutdown()
 
     # -- actions (all of them are also in the command palette) ----------------------------------
@@ -193,12 +296,19 @@ class TrainerApp(App[None]):
     async def action_progress(self) -> None:
         from trainer.ui.screens.progress_screen import ProgressScreen
 
-        await self._switch_to(ProgressScreen())
+        await self._switch_to(self._kept_screen("progress", ProgressScreen))
 
     async def action_bank(self) -> None:
         from trainer.ui.screens.bank_screen import BankScreen
 
-        await self._switch_to(BankScreen())
+        await self._switch_to(self._kept_screen("bank", BankScreen))
+
+    def _kept_screen(self, name: str, screen_type: type[Screen]) -> Screen:
+        """One instance per run of a screen that is costly to build (widgets mounted and styled, tables
+        filled): installed, it stays mounted when closed and refreshes its data when shown again."""
+        if not self.is_screen_installed(name):
+            self.install_screen(screen_type(), name)
+        return self.get_screen(name)
 
     async def action_settings(self) -> None:
         from trainer.ui.screens.settings_screen import SettingsScreen
@@ -220,6 +330,8 @@ class TrainerApp(App[None]):
 
     async def _close_to_home(self) -> None:
         """Pop screens until Home is on top, or only the base screen is left."""
+        if len(self.screen_stack) <= 1:  # at start: Home (and its DataTable) need not be imported yet
+            return
         from trainer.ui.screens.home_screen import HomeScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):

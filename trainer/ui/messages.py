@@ -12,6 +12,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from trainer.core.grading import Verdict
+    from trainer.core.learning import Optimization
     from trainer.session import Item, Outcome
 
 
@@ -35,5 +36,21 @@ class ItemLoaded(Message):
 @dataclass
 class SessionFailed(Message):
     """A session call raised; the text is shown instead of a traceback."""
+
+    error: str
+
+
+@dataclass
+class ParametersFitted(Message):
+    """FSRS parameters were fitted to the learner's log (nothing applied yet)."""
+
+    result: Optimization
+    fitted_before: bool
+    """Whether the parameters in use were themselves fitted (else the defaults)."""
+
+
+@dataclass
+class FitFailed(Message):
+    """Fitting could not run (too few reviews, the optimizer failed); the text says why."""
 
     error: str

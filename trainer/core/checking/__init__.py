@@ -5,7 +5,7 @@ Core layer, used by `trainer check`."""
 
 from trainer.core._lazy import lazy_exports
 
-_EXPORTS = {"check_template": "check", "Finding": "check", "Report": "check",
+_EXPORTS = {"check_template": "check", "Finding": "check", "Report": "check", "Observer": "check",
             "leak_findings": "leaks", "truth_findings": "leaks",
             "check_graph": "graph_check", "GraphCheck": "graph_check",
             "answer_performs": "weights", "measure_weights": "weights"}

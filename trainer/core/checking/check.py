@@ -3,7 +3,9 @@
 Core layer. For each seed the template must generate; its answer must be finite and not degenerate;
 no listed mistake may coincide with the answer; the same seed must give the same instance; and, when
 the grader is available, the typed form of the answer must grade correct and each mistake must be
-diagnosed as itself. Constraints accepted on fewer than 1% of draws are an authoring error.
+diagnosed as itself (mistakes on the first `MISTAKE_SEEDS` seeds). Constraints accepted on fewer than
+1% of draws are an authoring error. Callers may add per-instance observers (a measurement, another
+check) that see every generated instance.
 
 Checking one template is bounded: it stops at once on a failure no seed can escape (a size error of
 constant inputs, a constraint of constants), after the first draws when none was accepted, once the
@@ -12,7 +14,8 @@ draws spent prove acceptance is under 1%, and (when a clock is passed in) after 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import pickle
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,11 @@ from trainer.core.templates.spec import MAX_TRIES, Template
 MIN_ACCEPTANCE = 0.01
 MAX_FINDINGS_PER_KIND = 3  # one broken solver should not print 200 lines
 STATIC_GRADED_SEEDS = 20
+# The typed form of each listed mistake is graded on this many seeds (the answer on all of them).
+# Such a finding comes from mistakes that read back wrong (a constant fault: the first seed shows it)
+# or that the diagnosis takes for another mistake or for the answer; a mistake equal to the answer
+# is also found on every seed, by `same_value` and the formula test points.
+MISTAKE_SEEDS = 50
 # No accepted draw among the first EARLY_DRAWS means the constraints are plainly unsatisfiable; at an
 # acceptance of 2% the chance of a false alarm is 0.98**300 ≈ 0.2%.
 EARLY_DRAWS = 300
@@ -102,23 +110,38 @@ class Report:
 
 
 Grader = Callable[[Instance], Iterable[tuple[str, str, int | None]]]
+#: A per-instance measurement or check run on every generated instance, in seed order: given the
+#: template and one instance, it yields (kind, message, line) findings (often none: it may only record).
+Observer = Callable[[Template, Instance], Iterable[tuple[str, str, int | None]]]
 
 
 def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
                    grader: Grader | None = None, known_equations: set[str] | None = None,
                    clock: Callable[[], float] | None = None, time_budget: float = TIME_BUDGET,
+                   observers: Sequence[Observer] = (), mistake_seeds: int = MISTAKE_SEEDS,
                    measure: bool = False) -> Report:
     """Generate `seeds` instances of `template` and report every problem found.
+
+    Two seeds that draw the same instance (equal prompt, parameters, answer and mistakes) have the
+    same findings, so those of a repeat are taken from the first one (re-dated to the repeat's seed)
+    instead of being worked out again; formula answers, whose test points follow the seed, are always
+    checked afresh.
 
     Args:
         template: the template to prove.
         seeds: how many consecutive seeds to try, starting at `first_seed`.
         grader: optional self-grading hook: given an instance, yields (kind, message, line) findings
-            (used to grade the answer and every mistake through the real grader).
+            (used to grade the answer and every mistake through the real grader). Its findings must
+            depend on the instance's content only (the seed matters for formula answers alone).
+            A grader with a true `skips_mistakes` attribute (as `grading_hook`'s) is called with
+            `mistakes=False` past the first `mistake_seeds` seeds, to grade the answer alone.
         known_equations: equation ids with a reference card; others get a warning.
         clock: seconds from any origin (e.g. `time.monotonic`); with it, checking stops after
             `time_budget` seconds with a finding. Without it only the draw budget applies.
         time_budget: see `clock`.
+        observers: run on every generated instance, repeats included, after the built-in checks;
+            their findings are filed like any other.
+        mistake_seeds: see `grader`.
         measure: also tally what each instance's answer computation performs (`Report.performed`),
             from which `trainer check` measures the prerequisite weights.
 
@@ -149,6 +172,8 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
     cards = _cards()
     distinct: set[Any] = set()
     keyed_longest = 0
+    seen: dict[bytes, tuple[list[_Found], list[_Found]]] = {}  # instance content → its findings
+    compiled: dict[int, tuple[Any, Callable]] = {}  # formula trees compiled once per template
     for seed in range(first_seed, first_seed + seeds):
         if deadline is not None and clock() > deadline:
             add("budget", f"checking stopped after {time_budget:g} s at seed {seed}, with "
@@ -191,18 +216,28 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         # Without parameters every seed is the same problem (only the formula test points differ),
         # so the expensive proofs run on the first seeds only.
         thorough = bool(template.params) or seed - first_seed < STATIC_GRADED_SEEDS
-        for kind, message, line in _instance_findings(template, inst, thorough):
+        key = _content_key(inst, thorough)
+        found = seen.get(key) if key is not None else None
+        repeat = found is not None
+        if found is None:
+            mistakes = seed - first_seed < mistake_seeds or not getattr(grader, "skips_mistakes", False)
+            found = _seed_findings(template, inst, thorough, cards, grader, compiled, mistakes)
+            if key is not None:
+                seen[key] = found
+        checked, graded = found
+        for kind, message, line in checked:
             add(kind, message, seed, line)
-        shown = front(inst, template, cards)
-        for kind, message, line in (*leak_findings(template, inst, shown), *truth_findings(template, inst)):
-            add(kind, message, seed, line)
-        distinct.add((inst.prompt, tuple(sorted(shown.options)), _fingerprint(inst.params)))
+        if not repeat:  # a repeat's fingerprint is in `distinct` already
+            distinct.add((inst.prompt, tuple(sorted(inst.answer.options)) if inst.answer.type == "choice" else (),
+                          _fingerprint(inst.params)))
         if inst.answer.type == "choice":
             keyed_longest += _tally_choice(report, inst.answer)
         if seed - first_seed < 3 and generate(template, seed).to_dict() != inst.to_dict():
             add("determinism", "the same seed gave two different instances", seed)
-        if grader is not None and thorough:
-            for kind, message, line in grader(inst):
+        for kind, message, line in graded:
+            add(kind, message, seed, line)
+        for observer in observers:
+            for kind, message, line in observer(template, inst):
                 add(kind, message, seed, line)
     report.distinct = len(distinct)
     if report.generated:
@@ -215,6 +250,36 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
             report.findings.append(Finding(template.id, template.path, None, kind,
                                            f"… and {n - MAX_FINDINGS_PER_KIND} more like this", None))
     return report
+
+
+_Found = tuple[str, str, "int | None"]
+
+
+def _seed_findings(template: Template, inst: Instance, thorough: bool, cards: Mapping[str, Any],
+                   grader: Grader | None, compiled: dict[int, tuple[Any, Callable]], mistakes: bool = True
+                   ) -> tuple[list[_Found], list[_Found]]:
+    """The built-in findings about one instance: (the instance's own checks, the self-grading).
+
+    An instance seen before reuses these (see `check_template`): the first sighting is the most
+    thorough, since mistakes are graded on the first seeds."""
+    shown = front(inst, template, cards)
+    checked = [*_instance_findings(template, inst, thorough, compiled), *leak_findings(template, inst, shown),
+               *truth_findings(template, inst)]
+    graded = [] if grader is None or not thorough else list(grader(inst) if mistakes else grader(inst, mistakes=False))
+    return checked, graded
+
+
+def _content_key(inst: Instance, thorough: bool) -> bytes | None:
+    """What the findings of an instance depend on, exactly (floats to the bit), or None when they
+    depend on the seed too: a formula answer is graded at points drawn from the seed."""
+    ans = inst.answer
+    if ans.type == "formula" or any(p.type == "formula" for p in ans.parts):
+        return None
+    try:
+        return pickle.dumps((thorough, inst.title, inst.prompt, inst.hint, inst.equation, tuple(inst.params.items()),
+                             ans, inst.mistakes), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):  # an exotic value: check it afresh
+        return None
 
 
 def _cards() -> Mapping[str, Any]:
@@ -281,8 +346,9 @@ def duplicate_ids(checked: Mapping[str, Any], whole: Mapping[str, Any]) -> list[
     return out
 
 
-def _instance_findings(template: Template, inst: Instance,
-                       thorough: bool = True) -> Iterable[tuple[str, str, int | None]]:
+def _instance_findings(template: Template, inst: Instance, thorough: bool = True,
+                       compiled: dict[int, tuple[Any, Callable]] | None = None
+                       ) -> Iterable[tuple[str, str, int | None]]:
     ans = inst.answer
     line = template.lines.get("answer")
     parts = ans.parts if ans.type == "multi" else (ans,)
@@ -303,7 +369,7 @@ def _instance_findings(template: Template, inst: Instance,
         yield "degenerate", "two options render to the same text", line
     if ans.type == "formula":
         if thorough:
-            yield from _formula_findings(template, inst)
+            yield from _formula_findings(template, inst, {} if compiled is None else compiled)
         return
     for mistake, spec in zip(inst.mistakes, template.mistakes):
         if mistake.option is not None:
@@ -327,11 +393,20 @@ def same_value(answer: Any, value: Any) -> bool:
     return bool(check_value(answer.type, answer, answer.value, b).correct)
 
 
-def _formula_findings(template: Template, inst: Instance) -> Iterable[tuple[str, str, int | None]]:
+def _compiled(node: Any, cache: dict[int, tuple[Any, Callable]]) -> Callable:
+    """`compile_node(node)`, once per tree: every seed of a template evaluates the same trees."""
+    hit = cache.get(id(node))
+    if hit is None or hit[0] is not node:
+        hit = cache[id(node)] = (node, compile_node(node))
+    return hit[1]
+
+
+def _formula_findings(template: Template, inst: Instance,
+                      compiled: dict[int, tuple[Any, Callable]]) -> Iterable[tuple[str, str, int | None]]:
     ans = inst.answer
     rng = np.random.default_rng(inst.seed)
     points = ans.sample_points(rng, FORMULA_POINTS)
-    ref = compile_node(ans.value)
+    ref = _compiled(ans.value, compiled)
     try:
         ref_values = [np.asarray(ref(p), dtype=float) for p in points]
     except EvalError as exc:
@@ -341,7 +416,7 @@ def _formula_findings(template: Template, inst: Instance) -> Iterable[tuple[str,
         yield "non-finite", "the reference formula is not finite on its declared domain", template.lines.get("answer")
         return
     for mistake, spec in zip(inst.mistakes, template.mistakes):
-        fn = compile_node(mistake.value)
+        fn = _compiled(mistake.value, compiled)
         try:
             values = [np.asarray(fn(p), dtype=float) for p in points]
         except EvalError as exc:
@@ -353,23 +428,30 @@ def _formula_findings(template: Template, inst: Instance) -> Iterable[tuple[str,
 
 
 def grading_hook() -> Grader | None:
-    """Self-grading through the real grader, when it is installed (None otherwise)."""
+    """Self-grading through the real grader, when it is installed (None otherwise).
+
+    Returns:
+        hook(instance, mistakes=True): grades the typed answer and, unless `mistakes` is False, the
+        typed form of every listed mistake; yields a "self-grade" finding for each that grades
+        otherwise than meant.
+    """
     try:
         from trainer.core.grading.grader import answer_text, grade
     except ImportError:
         return None
 
-    def hook(inst: Instance) -> Iterable[tuple[str, str, int | None]]:
+    def hook(inst: Instance, mistakes: bool = True) -> Iterable[tuple[str, str, int | None]]:
         text = answer_text(inst)
         verdict = grade(inst, text)
         if not verdict.correct:
             why = verdict.error.message if verdict.error else verdict.feedback
             yield "self-grade", f"its own answer {text!r} grades as wrong: {why}", None
-        for m in inst.mistakes:
+        for m in inst.mistakes if mistakes else ():
             text = answer_text(inst, m)
             verdict = grade(inst, text)
             got = verdict.diagnosis.id if verdict.diagnosis else ("correct" if verdict.correct else "no diagnosis")
             if verdict.correct or got != m.id:
                 yield "self-grade", f"mistake '{m.id}' typed as {text!r} grades as {got}", None
 
+    hook.skips_mistakes = True  # type: ignore[attr-defined]
     return hook

@@ -9,6 +9,7 @@ distractor that holds, or a keyed option that does not, makes the item wrong for
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,7 @@ MIN_HEAD = 8  # characters of a keyed option's lead phrase worth looking for
 Finding = tuple[str, str, "int | None"]
 
 
+@functools.lru_cache(maxsize=4096)  # the same messages, hints and forms recur from seed to seed
 def normalise(text: str) -> str:
     """Text compared for leaks: lower case, one minus sign, one product sign, no spaces."""
     text = text.lower().replace("−", "-").replace("–", "-").replace("×", "*").replace("·", "*")
@@ -70,23 +72,58 @@ def _significant(text: str) -> int:
 
 
 def _has_number(text: str, form: str) -> bool:
+    r"""Whether `form` stands in `text` as a number of its own: "-14/3" or "2.5e3" is another number
+    than -14 or 2.5, and "12" is not in "3.12". The same test as the pattern
+    `(?<![\d./])SIGN BODY(?![\d/])(?!\.\d)(?![eE][-+]?\d)` (SIGN "-" or "(?<!-)"), written as a scan
+    because compiling one pattern per number was most of the time `check` spent on leaks."""
     text = text.replace("−", "-")
-    body = re.escape(form.lstrip("-"))
-    sign = "-" if form.startswith("-") else r"(?<!-)"
-    # "-14/3" or "2.5e3" is another number than -14 or 2.5
-    return re.search(rf"(?<![\d./]){sign}{body}(?![\d/])(?!\.\d)(?![eE][-+]?\d)", text) is not None
+    negative = form.startswith("-")
+    needle = "-" + form.lstrip("-") if negative else form
+    before = "./" if negative else "./-"
+    start = text.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if not (start > 0 and (text[start - 1].isdecimal() or text[start - 1] in before)) \
+                and not _continues(text, end):
+            return True
+        start = text.find(needle, start + 1)
+    return False
+
+
+def _continues(text: str, end: int) -> bool:
+    """Whether the number ending before `end` goes on: a digit, a fraction bar, decimals or an exponent."""
+    if end >= len(text):
+        return False
+    c = text[end]
+    if c.isdecimal() or c == "/":
+        return True
+    nxt = text[end + 1:end + 2]
+    if c == "." and nxt.isdecimal() and nxt:
+        return True
+    if c in "eE":
+        if nxt in ("-", "+") and nxt:
+            nxt = text[end + 2:end + 3]
+        return bool(nxt) and nxt.isdecimal()
+    return False
 
 
 def _has_vector(text: str, display: str) -> bool:
     """A vector shown on its own, not as a row of a matrix ("[2, 1]" inside "[[2, 1], [5, 5]]")."""
-    body = re.escape(normalise(display))
-    return re.search(rf"(?<![\[,]){body}(?![,\]])", normalise(text)) is not None
+    needle, text = normalise(display), normalise(text)
+    start = text.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if not (start > 0 and text[start - 1] in "[,") and not (end < len(text) and text[end] in ",]"):
+            return True
+        start = text.find(needle, start + 1)
+    return False
 
 
-def _pieces(text: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)  # a message or hint is mostly the same text on every seed
+def _pieces(text: str) -> tuple[str, ...]:
     """Sentences and clauses of a message or hint, long enough to be worth looking for."""
     parts = re.split(r"(?<=[.;!?])\s+|\s+—\s+|\n", text)
-    return [p.strip() for p in parts if len(normalise(p).rstrip(".")) >= MIN_SENTENCE]
+    return tuple(p.strip() for p in parts if len(normalise(p).rstrip(".")) >= MIN_SENTENCE)
 
 
 def leak_findings(template: Any, inst: Any, shown: Front) -> Iterable[Finding]:

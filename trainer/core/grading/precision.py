@@ -62,8 +62,10 @@ class Precision:
         Returns:
             A float array of the expected value's shape.
         """
-        v = np.abs(np.asarray(expected, dtype=float))
         big = float(scale) if scale is not None else 0.0
+        if isinstance(expected, float) and math.isfinite(expected) and math.isfinite(big):
+            return np.asarray(self._scalar_tolerance(abs(float(expected)), big))
+        v = np.abs(np.asarray(expected, dtype=float))
         if self.decimals is not None:
             place = np.full(v.shape, 0.5 * 10.0 ** -self.decimals)
         else:
@@ -74,17 +76,47 @@ class Precision:
         rel = self.rtol * np.maximum(v, REL_FLOOR * big)
         return np.maximum(np.maximum(place, rel), self.atol) * (1 + _SLACK)
 
+    def _scalar_tolerance(self, v: float, big: float) -> float:
+        """`tolerance` of one finite |expected| in plain floats: the same arithmetic (C `log10` and
+        `pow`) without NumPy's per-call cost, which dominated grading a number."""
+        if self.decimals is not None:
+            place = 0.5 * 10.0 ** -self.decimals
+        else:
+            mag = max(v, SIG_FLOOR * big)
+            place = 0.5 * 10.0 ** (math.floor(math.log10(mag)) - (self.sigfigs or DEFAULT_SIGFIGS) + 1) \
+                if mag > 0 else 0.0
+        rel = self.rtol * max(v, REL_FLOOR * big)
+        return max(max(place, rel), self.atol) * (1 + _SLACK)
+
     def within(self, typed: Any, expected: Any, scale: float | None = None) -> np.ndarray:
         """Entrywise: whether each typed entry is right for the expected one at this precision."""
+        fast = _scalars(typed, expected, scale)
+        if fast is not None:
+            return np.bool_(abs(fast[0] - fast[1]) <= self._scalar_tolerance(abs(fast[1]), fast[2]))
         t, e = np.asarray(typed, dtype=float), np.asarray(expected, dtype=float)
         with np.errstate(invalid="ignore"):
             return np.abs(t - e) <= self.tolerance(e, scale)
 
     def close(self, typed: Any, expected: Any, scale: float | None = None) -> np.ndarray:
         """Entrywise: whether each entry is within `CLOSE_FACTOR` times the tolerance."""
+        fast = _scalars(typed, expected, scale)
+        if fast is not None:
+            return np.bool_(abs(fast[0] - fast[1]) <= CLOSE_FACTOR * self._scalar_tolerance(abs(fast[1]), fast[2]))
         t, e = np.asarray(typed, dtype=float), np.asarray(expected, dtype=float)
         with np.errstate(invalid="ignore"):
             return np.abs(t - e) <= CLOSE_FACTOR * self.tolerance(e, scale)
+
+
+def _scalars(typed: Any, expected: Any, scale: float | None) -> tuple[float, float, float] | None:
+    """(typed, expected, scale) as finite Python floats when both values are single numbers, else None
+    (arrays and non-finite values take the NumPy path, which defines their semantics)."""
+    if not (isinstance(typed, float) and isinstance(expected, float)):  # np.float64 is a float too
+        return None
+    typed, expected = float(typed), float(expected)
+    big = float(scale) if scale is not None else 0.0
+    if not (math.isfinite(typed) and math.isfinite(expected) and math.isfinite(big)):
+        return None
+    return typed, expected, big
 
 
 def precision_of(ans: Any) -> Precision:

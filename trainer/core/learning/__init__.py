@@ -20,5 +20,13 @@ _EXPORTS.update({"penalty": "credit", "Peer": "credit", "Implicit": "credit",
 _EXPORTS.update({name: "placement" for name in (
     "Placement", "PlacementError", "PlacementResult", "Question", "estimate_questions", "representatives",
     "seed_state", "seeded_cards", "PLACED_PER_DAY", "MAX_SPREAD_DAYS")})
+_EXPORTS |= {
+    "LoggedReview": "fitting", "fit": "fitting", "evaluate": "fitting", "health": "fitting",
+    "optimize": "fitting", "Optimization": "fitting", "NotEnoughReviews": "fitting", "FitError": "fitting",
+    "MIN_REVIEWS": "fitting", "predictable": "fitting", "rmse_bins": "fitting",
+    "simulated_log": "simulation",
+    "workload_by_retention": "workload", "WorkloadCard": "workload", "RETENTIONS": "workload",
+    "HistoryError": "history", "ImportedReview": "history", "read_review_csv": "history",
+}
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

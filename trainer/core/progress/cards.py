@@ -68,13 +68,15 @@ def _tally(classes: list[str], recalls: list[float]) -> dict[str, Any]:
     return out
 
 
-def card_summary(templates: Sequence[Any], cards: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+def card_summary(templates: Sequence[Any], cards: Mapping[str, Any], now: datetime, *,
+                 parameters: Sequence[float] | None = None) -> dict[str, Any]:
     """States, distributions and predicted recall over the bank's templates.
 
     Args:
         templates: the bank's templates (attributes template_id, equation, topic).
         cards: stored cards by template id (attributes card, suspended); a template without one is new.
         now: the current time (retrievability is evaluated then).
+        parameters: the learner's fitted FSRS parameters (their forgetting curve), None for the defaults.
 
     Returns:
         {"counts": {new, learning, young, mature, suspended}, "mature_days", "recall_now" (mean
@@ -99,7 +101,7 @@ def card_summary(templates: Sequence[Any], cards: Mapping[str, Any], now: dateti
         for bucket in (classes, eq_classes, topic_classes):
             bucket.append(cls)
         if cls != "new":
-            r = retrievability(card, now)
+            r = retrievability(card, now, parameters)
             for bucket in (recalls, eq_recalls, topic_recalls):
                 bucket.append(r)
             stabilities.append(float(card.stability))

@@ -205,7 +205,8 @@ def forecast(cards: Iterable[StoredCard], now: datetime, days: int = FORECAST_DA
 
 
 def compute_stats(rows: Mapping, templates: Sequence[TemplateInfo], now: datetime, *,
-                  desired_retention: float, day_start_hour: int = 0, tz: tzinfo = timezone.utc) -> Stats:
+                  desired_retention: float, day_start_hour: int = 0, tz: tzinfo = timezone.utc,
+                  parameters: Sequence[float] | None = None) -> Stats:
     """The `trainer stats --json` payload.
 
     Args:
@@ -216,6 +217,7 @@ def compute_stats(rows: Mapping, templates: Sequence[TemplateInfo], now: datetim
         desired_retention: the learner's target, reported beside the measured retention.
         day_start_hour: the local hour learning days start at (today, streak, forecast).
         tz: the learner's zone.
+        parameters: the learner's fitted FSRS parameters for predicted recall (None: the defaults).
 
     Returns:
         A JSON-able dict; every key is documented in docs/data.md.
@@ -265,7 +267,7 @@ def compute_stats(rows: Mapping, templates: Sequence[TemplateInfo], now: datetim
                          for m, (n, p) in sorted(rows["retention"].items())],
         },
         "forecast": forecast(cards.values(), now, day_start_hour=day_start_hour, tz=tz),
-        "cards": card_summary(templates, cards, now),
+        "cards": card_summary(templates, cards, now, parameters=parameters),
         "retention_by_week": weekly_retention(rows["retention_days"], today),
         "time_per_day": time_per_day(rows.get("time_days", {}), today),
         "topics": topics,

@@ -13,6 +13,7 @@ _EXPORTS = {
     "day_start": "days", "resolve_timezone": "days", "LOCAL_ZONE": "days",
     "review": "fsrs_adapter", "make_scheduler": "fsrs_adapter", "retrievability": "fsrs_adapter",
     "fuzzed_interval_days": "fsrs_adapter", "review_each": "fsrs_adapter",
+    "default_parameters": "fsrs_adapter", "validate_parameters": "fsrs_adapter",
     "AGAIN": "rating", "HARD": "rating", "GOOD": "rating", "EASY": "rating", "RATING_NAMES": "rating",
     "derive_rating": "rating", "typical_time": "rating", "TYPICAL_WINDOW": "rating",
     "SLOW_FACTOR": "rating", "FAST_FACTOR": "rating", "MIN_PRIOR_TIMES": "rating",

@@ -1,18 +1,20 @@
 """The FSRS-6 memory model as trainer uses it: a seeded scheduler, one review, retrievability.
 
-Core layer, pure. The `fsrs` library does the memory model (default FSRS-6 parameters, its learning
-and relearning steps, fuzz on); this module maps `CardState` to and from the library's `Card`, draws
+Core layer, pure. The `fsrs` library does the memory model (the default FSRS-6 parameters unless the
+learner's fitted ones are passed in; its learning and relearning steps, fuzz on); this module maps `CardState` to and from the library's `Card`, draws
 the interval fuzz from a passed-in generator instead of `random.random`, and counts lapses and leeches.
 """
 
 from __future__ import annotations
 
 import copy
+import math
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler, State
-from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
+from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from trainer.core.scheduling.card import CardState
 from trainer.core.scheduling.days import require_utc
@@ -24,6 +26,38 @@ if TYPE_CHECKING:
 _FSRS_STATE = {"learning": State.Learning, "review": State.Review, "relearning": State.Relearning}
 _DECAY = -DEFAULT_PARAMETERS[20]
 _FACTOR = 0.9 ** (1 / _DECAY) - 1
+
+
+def default_parameters() -> list[float]:
+    """The fsrs library's default FSRS-6 parameters (what a learner without a fit is scheduled with)."""
+    return [float(x) for x in DEFAULT_PARAMETERS]
+
+
+def validate_parameters(values: object) -> list[float]:
+    """Check a parameter vector before it schedules anything.
+
+    Args:
+        values: a sequence of 21 numbers (as stored in settings or returned by a fit).
+
+    Returns:
+        The 21 parameters as floats.
+
+    Raises:
+        ValueError: not a sequence of 21 finite numbers, or a number outside the fsrs library's
+            bounds for its position (the message names the position).
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise ValueError(f"FSRS parameters must be a list of {len(DEFAULT_PARAMETERS)} numbers, got {type(values).__name__}")
+    if len(values) != len(DEFAULT_PARAMETERS):
+        raise ValueError(f"FSRS parameters must be {len(DEFAULT_PARAMETERS)} numbers, got {len(values)}")
+    out = []
+    for i, (value, low, high) in enumerate(zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"FSRS parameter w[{i}] must be a finite number, got {value!r}")
+        if not low <= value <= high:
+            raise ValueError(f"FSRS parameter w[{i}] = {value} is outside [{low}, {high}]")
+        out.append(float(value))
+    return out
 
 
 def fuzzed_interval_days(interval_days: int, maximum_interval: int, draw: float) -> int:
@@ -67,25 +101,27 @@ class _SeededScheduler(Scheduler):
 
 
 def make_scheduler(desired_retention: float = 0.9, *, rng: np.random.Generator | None = None,
-                   fuzz: bool = True) -> Scheduler:
-    """The FSRS-6 scheduler with default parameters and the library's learning/relearning steps.
+                   fuzz: bool = True, parameters: Sequence[float] | None = None) -> Scheduler:
+    """The FSRS-6 scheduler with the library's learning/relearning steps.
 
     Args:
         desired_retention: target probability of recall when a card falls due.
         rng: source of the interval fuzz; required when `fuzz` is on.
         fuzz: spread intervals by a few percent so cards learned together do not stay together.
+        parameters: 21 FSRS-6 parameters fitted to the learner; None for the library's defaults.
 
     Returns:
         An `fsrs.Scheduler`.
 
     Raises:
-        ValueError: fuzz requested without an rng.
+        ValueError: fuzz requested without an rng, or parameters the library refuses.
     """
+    w = tuple(DEFAULT_PARAMETERS if parameters is None else parameters)
     if fuzz:
         if rng is None:
             raise ValueError("fuzz needs an rng (numpy.random.Generator)")
-        return _SeededScheduler(rng=rng, desired_retention=desired_retention, enable_fuzzing=True)
-    return Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+        return _SeededScheduler(rng=rng, parameters=w, desired_retention=desired_retention, enable_fuzzing=True)
+    return Scheduler(parameters=w, desired_retention=desired_retention, enable_fuzzing=False)
 
 
 def _to_fsrs(card: CardState, now: datetime) -> Card:
@@ -96,7 +132,8 @@ def _to_fsrs(card: CardState, now: datetime) -> Card:
 
 
 def review(card: CardState, rating: int, now: datetime, *, rng: np.random.Generator,
-           desired_retention: float = 0.9, leech_threshold: int = 8, fuzz: bool = True) -> CardState:
+           desired_retention: float = 0.9, leech_threshold: int = 8, fuzz: bool = True,
+           parameters: Sequence[float] | None = None) -> CardState:
     """The card after one review.
 
     Args:
@@ -107,6 +144,7 @@ def review(card: CardState, rating: int, now: datetime, *, rng: np.random.Genera
         desired_retention: the learner's target retention.
         leech_threshold: lapses at which the card is flagged as a leech.
         fuzz: apply interval fuzz (on in normal use).
+        parameters: the learner's fitted FSRS-6 parameters; None for the defaults.
 
     Returns:
         A new CardState; `lapses` grows when a review-state card is rated Again.
@@ -117,7 +155,7 @@ def review(card: CardState, rating: int, now: datetime, *, rng: np.random.Genera
     if rating not in RATING_NAMES:
         raise ValueError(f"rating must be 1, 2, 3 or 4, got {rating!r}")
     now = require_utc(now)
-    scheduler = make_scheduler(desired_retention, rng=rng, fuzz=fuzz)
+    scheduler = make_scheduler(desired_retention, rng=rng, fuzz=fuzz, parameters=parameters)
     after, _log = scheduler.review_card(_to_fsrs(card, now), Rating(rating), review_datetime=now)
     lapses = card.lapses + (1 if card.state == "review" and rating == AGAIN else 0)
     return CardState(
@@ -134,7 +172,8 @@ def review(card: CardState, rating: int, now: datetime, *, rng: np.random.Genera
 
 
 def review_each(card: CardState, now: datetime, *, rng: np.random.Generator, desired_retention: float = 0.9,
-                leech_threshold: int = 8, fuzz: bool = True) -> dict[int, CardState]:
+                leech_threshold: int = 8, fuzz: bool = True,
+                parameters: Sequence[float] | None = None) -> dict[int, CardState]:
     """The card after one review at each rating 1..4, without drawing from `rng`.
 
     Each rating is reviewed with its own copy of `rng`, so each result is exactly what `review`
@@ -148,6 +187,7 @@ def review_each(card: CardState, now: datetime, *, rng: np.random.Generator, des
         desired_retention: the learner's target retention.
         leech_threshold: lapses at which the card is flagged as a leech.
         fuzz: apply interval fuzz.
+        parameters: the learner's fitted FSRS-6 parameters; None for the defaults.
 
     Returns:
         {rating: CardState after} for ratings 1, 2, 3, 4.
@@ -156,18 +196,24 @@ def review_each(card: CardState, now: datetime, *, rng: np.random.Generator, des
         ValueError: a naive `now`.
     """
     return {rating: review(card, rating, now, rng=copy.deepcopy(rng), desired_retention=desired_retention,
-                           leech_threshold=leech_threshold, fuzz=fuzz)
+                           leech_threshold=leech_threshold, fuzz=fuzz, parameters=parameters)
             for rating in range(AGAIN, EASY + 1)}
 
 
-def retrievability(card: CardState, now: datetime) -> float:
+def retrievability(card: CardState, now: datetime, parameters: Sequence[float] | None = None) -> float:
     """Predicted probability of recall at `now` (0 for a card never reviewed).
 
-    Uses the library's formula, which counts whole elapsed days.
+    Uses the library's formula, which counts whole elapsed days; `parameters` (None for the
+    defaults) set the curve's decay −w[20].
     """
     if card.state == "new" or card.stability is None or card.last_review is None:
         return 0.0
     # Same formula as fsrs.Scheduler.get_card_retrievability, without building a Scheduler per card
     # (the queue evaluates this for every due card).
     elapsed_days = max(0, (require_utc(now) - card.last_review).days)
-    return (1 + _FACTOR * elapsed_days / card.stability) ** _DECAY
+    if parameters is None:
+        decay, factor = _DECAY, _FACTOR
+    else:
+        decay = -parameters[20]
+        factor = 0.9 ** (1 / decay) - 1
+    return (1 + factor * elapsed_days / card.stability) ** decay

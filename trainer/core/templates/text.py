@@ -73,9 +73,17 @@ def fmt(value: Any, spec: str | None = None) -> str:
 
 
 def _nested(arr: np.ndarray, spec: str | None) -> str:
+    if arr.dtype.kind in "biuf":  # plain numbers: one tolist() instead of a NumPy scalar per entry
+        return _nested_list(arr.tolist(), spec)
     if arr.ndim == 1:
         return "[" + ", ".join(fmt_number(x.item() if hasattr(x, "item") else x, spec) for x in arr) + "]"
     return "[" + ", ".join(_nested(row, spec) for row in arr) + "]"
+
+
+def _nested_list(value: list, spec: str | None) -> str:
+    if value and isinstance(value[0], list):
+        return "[" + ", ".join(_nested_list(row, spec) for row in value) + "]"
+    return "[" + ", ".join(fmt_number(x, spec) for x in value) + "]"
 
 
 def grid(value: Any) -> str:

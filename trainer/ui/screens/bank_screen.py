@@ -75,6 +75,11 @@ class BankScreen(Screen[None]):
         self.query_one("#bank-preview").border_title = "preview"
         self.run_worker(self._load(), exclusive=True, group="bank")
 
+    def on_screen_resume(self) -> None:
+        # The app keeps this screen between opens: the template list stays (Ctrl+L re-reads it);
+        # the schedule line of the preview may have changed meanwhile.
+        self.show_preview()
+
     async def _load(self, reload: bool = False) -> None:
         def work(session):
             if reload:

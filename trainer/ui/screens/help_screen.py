@@ -37,6 +37,9 @@ KEYS = """\
 [b]Quiz[/b]
   like review, nothing scheduled; ends with the score and the mistakes
 
+[b]Progress[/b]
+  r  refresh   f  fit FSRS parameters to your reviews: before/after, then Apply or keep
+
 [b]Bank[/b]
   /  filter (id, title, topic, equation, tags)   ↑↓ preview   n re-roll
   s  suspend / unsuspend   i  card info   ctrl+l  reload the templates from disk

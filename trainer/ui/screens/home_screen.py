@@ -142,8 +142,10 @@ class HomeScreen(Screen[None]):
         elif when is not None:
             line += f" · nothing due — next review at {when:%H:%M} ({when:%a %d %b})"
         self.query_one("#next-due", Static).update(plain(line))
-        self.rows = sorted(overview, key=lambda r: (r.get("topic", ""), r.get("title") or r.get("equation", "")))
-        self._add_rows()
+        rows = sorted(overview, key=lambda r: (r.get("topic", ""), r.get("title") or r.get("equation", "")))
+        if rows != self.rows or not self.query_one("#overview", DataTable).row_count:
+            self.rows = rows
+            self._add_rows()  # refilled only when a figure changed: a refill redraws every row
 
     def _add_rows(self) -> None:
         table = self.query_one("#overview", DataTable)

@@ -1,7 +1,8 @@
 """`ProgressScreen`: what the learner knows and how the practice goes — cards by state (new,
 learning, young, mature), predicted recall and stability distributions, a year heatmap, retention
 against the target by week, the 30-day forecast, time spent per day, cards per equation, the most
-frequent mistakes and the leeches — each chart with its scale and its numbers.
+frequent mistakes and the leeches — each chart with its scale and its numbers. `o` fits FSRS
+parameters to the learner's reviews in a thread worker and offers them in `OptimizeModal`.
 
 UI layer; everything comes from `session.stats()` (the `trainer stats --json` payload), read
 tolerantly so that a missing section shows as empty rather than failing. Below 100 columns the
@@ -20,6 +21,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from trainer.ui.messages import FitFailed, ParametersFitted
+from trainer.ui.screens.optimize_modal import OptimizeModal
 from trainer.ui.widgets.charts import column_chart, day_labels, hbars
 from trainer.ui.widgets.heatmap import Heatmap
 from trainer.ui.widgets.mastery_bar import mastery_bar
@@ -77,7 +80,8 @@ class ProgressScreen(Screen[None]):
     """Cards and charts, each with its numbers; scrolls at small sizes."""
 
     TITLE = "Progress"
-    BINDINGS = [Binding("escape", "app.home", "Home"), Binding("r", "reload", "Refresh")]
+    BINDINGS = [Binding("escape", "app.home", "Home"), Binding("r", "reload", "Refresh"),
+                Binding("f", "optimize", "Fit FSRS")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -86,6 +90,8 @@ class ProgressScreen(Screen[None]):
         self._table_width = 0
         #: How many times the charts were drawn (tests wait on it).
         self.charts_drawn = 0
+        #: A fit is running (a second `o` waits for it).
+        self.fitting = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -130,6 +136,11 @@ class ProgressScreen(Screen[None]):
         self.set_class(self.app.size.width < NARROW, "-narrow")
         self.action_reload()
 
+    def on_screen_resume(self) -> None:
+        # The app keeps this screen between opens: each later open refreshes the figures.
+        if self.stats is not None:
+            self.action_reload()
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
         if self.stats is not None:
@@ -140,6 +151,57 @@ class ProgressScreen(Screen[None]):
     def action_reload(self) -> None:
         self.run_worker(self._load(), exclusive=True, group="stats")
 
+    # ------------------------------------------------------------------ fitting FSRS parameters
+    def action_optimize(self) -> None:
+        """Fit FSRS parameters to the review log off the UI thread, then offer them in a modal."""
+        if self.fitting:
+            return
+        self.fitting = True
+        self.notify("Fitting FSRS parameters to your reviews…", timeout=3)
+        self.run_worker(self._read_log(), exclusive=True, group="optimize-log")
+
+    async def _read_log(self) -> None:
+        try:
+            log, current, fitted = await self.app.runner.call(
+                lambda s: (s.review_log(), s.parameters_in_use(), s.fsrs_parameters is not None))
+        except Exception as exc:
+            self.post_message(FitFailed(f"could not read the review log: {exc}"))
+            return
+        # The fit is pure CPU on data already read: a thread worker, so the session thread stays free.
+        self.run_worker(lambda: self._fit(log, current, fitted), thread=True, exclusive=True, group="optimize")
+
+    def _fit(self, log, current, fitted: bool) -> None:
+        from trainer.core.learning.fitting import FitError, NotEnoughReviews, optimize
+
+        try:
+            result = optimize(log, current)
+        except (NotEnoughReviews, FitError) as exc:
+            self.post_message(FitFailed(str(exc)))
+            return
+        self.post_message(ParametersFitted(result, fitted))
+
+    def on_fit_failed(self, message: FitFailed) -> None:
+        self.fitting = False
+        self.notify(message.error, title="Cannot fit FSRS parameters yet", severity="warning", timeout=10,
+                    markup=False)
+
+    def on_parameters_fitted(self, message: ParametersFitted) -> None:
+        self.fitting = False
+        parameters = message.result.parameters
+
+        async def chosen(apply: bool | None) -> None:
+            if not apply:
+                self.notify("Kept the parameters in use.", timeout=3)
+                return
+            try:
+                await self.app.runner.call(lambda s: s.apply_parameters(parameters))
+            except Exception as exc:
+                self.notify(f"could not save the parameters: {exc}", severity="error", markup=False)
+                return
+            self.notify("Fitted FSRS parameters are used from now on.", timeout=4)
+
+        self.app.push_screen(OptimizeModal(message.result, message.fitted_before), chosen)
+
     async def _load(self) -> None:
         try:
             stats, summary = await self.app.runner.call(lambda s: (s.stats(), s.summary()))
@@ -149,6 +211,8 @@ class ProgressScreen(Screen[None]):
         self.show_stats(stats, summary)
 
     def show_stats(self, stats: Stats, summary: Summary) -> None:
+        if (stats, summary) == (self.stats, self.summary):
+            return  # reopened with nothing new: the screen already shows these figures
         self.stats, self.summary = stats, summary
         counts = daily_counts(stats)
         total = int((stats.get("totals") or {}).get("reviews", 0) or sum(counts.values()))

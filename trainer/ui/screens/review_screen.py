@@ -5,7 +5,9 @@ card and the worked solution, and the rating (1–4 to override) before the next
 UI layer. Every session call runs on the session thread (`app.runner`); the results come back as
 `ItemLoaded` / `AnswerGraded` messages. `QuizScreen` reuses this flow with a quiz as the source.
 Leaving mid-answer sets the problem aside in the session and the typed text in the app, so coming
-back resumes both.
+back resumes both. Each problem drawn in a review is kept for the next start (`first_problem.py`); the
+first review screen of a run draws the kept one at once and lets the session take it over once built
+(an Enter pressed before that is graded then, against the regenerated instance).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from trainer.ui.echo import read_answer
+from trainer.ui.first_problem import ProblemView
 from trainer.ui.messages import AnswerGraded, ItemLoaded, SessionFailed
 from trainer.ui.widgets.answer_echo import AnswerEcho
 from trainer.ui.widgets.equation_card import EquationCard
@@ -137,6 +140,35 @@ def answer_placeholder(answer: Answer) -> str:
     }.get(atype, "your answer — a number, 1/3, 2e-3, √2…") + (f"  ·  {p}" if (p := getattr(answer, "precision_text", "")) else "") + "  ·  Enter submits"
 
 
+def problem_view(instance: Any, shown: Any) -> ProblemView:
+    """What the review screen draws for `instance` with its front `shown`."""
+    return ProblemView.of(instance, shown, visible(answer_placeholder(instance.answer)))
+
+
+def problem_view_raw(instance: Any, shown: Any) -> ProblemView:
+    """As `problem_view`, with the parameter values as they are (when JSON cannot hold one)."""
+    card = shown.card
+    return ProblemView(title=str(instance.title), topic=str(instance.topic), equation=str(instance.equation),
+                       prompt=str(shown.prompt), params=dict(shown.params or {}), options=tuple(shown.options),
+                       card=card, placeholder=visible(answer_placeholder(instance.answer)))
+
+
+def keep_next(session: Any, path: Any, key: str) -> None:
+    """At quit, after the kept problem was answered: keep the session's next problem instead (on the
+    session thread; a failure only costs the next start its head start)."""
+    from trainer.ui.app import _write_kept
+
+    try:
+        item = session.next_item()
+        if item is None:
+            return
+        instance = item.instance
+        view = problem_view(instance, front_of(instance, session.bank.templates.get(instance.template_id)))
+    except Exception:
+        return
+    _write_kept(session, path, key, instance.template_id, instance.seed, view)
+
+
 class ReviewScreen(Screen[None]):
     """Scheduled reviews: every graded answer is recorded by the session before the next problem."""
 
@@ -173,7 +205,12 @@ class ReviewScreen(Screen[None]):
         self.state = LOADING
         self.next_due_text: str | None = None
         self._has_choices = False
+        #: The front on screen (a `ProblemView`: the same attributes as a card_front `Front`).
         self.front: Any = None
+        #: The kept problem on screen until the session takes it over, and an answer submitted meanwhile.
+        self.kept: Any = None
+        self._kept_answer: tuple[str, bool] | None = None
+        self._kept_since = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -193,8 +230,74 @@ class ReviewScreen(Screen[None]):
         yield TrainerFooter()
 
     def on_mount(self) -> None:
+        kept = self.app.take_first_problem() if self.scheduled else None
+        if kept is not None:
+            self._show_kept(kept)
+            return
         self._set_state(LOADING)
         self.load_next()
+
+    # -- the problem kept from the last run -------------------------------------------------------
+    def _show_kept(self, kept: Any) -> None:
+        """Draw the kept problem now; the session is built after this frame and takes it over."""
+        import time
+
+        self.kept = kept
+        self._kept_since = time.monotonic()
+        self._draw(kept.view)
+        self._set_state(ANSWERING)
+        answer = self.query_one("#answer", Input)
+        answer.focus(scroll_visible=False)
+        self.app.problem_ready(kept=True, then=lambda: self.run_worker(self._take_over(kept), exclusive=True,
+                                                                       group="load"))
+
+    async def _take_over(self, kept: Any) -> None:
+        """Regenerate the kept problem in the session; use it only if its front is identical."""
+        import time
+        from datetime import timedelta
+
+        from trainer.ui.first_problem import file_digest
+
+        on_screen = timedelta(seconds=time.monotonic() - self._kept_since)
+
+        def regenerate(session: Any) -> tuple[Any, Any]:
+            template = session.bank.templates.get(kept.template_id)
+            if template is None or file_digest(getattr(template, "path", None)) != kept.digest:
+                return None, None
+            item = session.resume(kept.template_id, kept.seed, on_screen)
+            if item is None:
+                return None, None
+            try:
+                view = problem_view(item.instance, front_of(item.instance, template)).normalized()
+            except (TypeError, ValueError):
+                view = None
+            if view != kept.view:  # not the problem on screen: never grade against it
+                session.set_aside(item)
+                return None, None
+            return item, view
+
+        try:
+            item, view = await self.app.runner.call(regenerate)
+        except Exception as exc:
+            self.kept = None
+            self.post_message(SessionFailed(str(exc)))
+            return
+        self.kept = None
+        if item is None:
+            # The bank or the schedule changed since the last run: the session's next problem instead.
+            self._kept_answer = None
+            await self._load()
+            return
+        self.item, self.front = item, view
+        self.app.session_took_over()
+        answer = self.query_one("#answer", Input)
+        pending, self._kept_answer = self._kept_answer, None
+        if pending is not None and self.state == GRADING:
+            text, hint_used = pending
+            self.run_worker(self._grade(item, text, hint_used), exclusive=True, group="grade")
+            return
+        self._echo(answer.value)
+        self.refresh_bindings()
 
     def set_aside(self) -> None:
         """Called by the app just before this screen closes (Esc → Home, another screen).
@@ -287,6 +390,11 @@ class ReviewScreen(Screen[None]):
                         title="Template skipped", severity="warning", timeout=10, markup=False)
 
     def on_item_loaded(self, message: ItemLoaded) -> None:
+        # One screen update for the whole change (a dozen widgets), not one per widget touched.
+        with self.app.batch_update():
+            self._item_loaded(message)
+
+    def _item_loaded(self, message: ItemLoaded) -> None:
         if message.summary is not None:
             self.query_one("#status-line", Static).update(plain(self.status_text(message.summary)))
         self.item, self.outcome, self.verdict = message.item, None, None
@@ -301,34 +409,44 @@ class ReviewScreen(Screen[None]):
         instance = message.item.instance
         if self.front is None or getattr(self.front, "prompt", None) != instance.prompt:
             self.front = front_of(instance, None)
-        shown = self.front
+        try:
+            self.front = view = problem_view(instance, self.front).normalized()
+        except (TypeError, ValueError):  # a parameter JSON cannot hold: drawn as it is, not kept
+            self.front = view = problem_view_raw(instance, self.front)
+        else:
+            if self.scheduled:
+                self.app.keep_problem(instance.template_id, instance.seed, view)
+        self._draw(view)
+        answer = self.query_one("#answer", Input)
+        self._set_state(ANSWERING)
+        if self.scheduled:
+            self._restore_draft(answer)
+        answer.focus(scroll_visible=False)
+        self.app.problem_ready()
+
+    def _draw(self, view: ProblemView) -> None:
+        """Draw a problem's front (the same for a kept problem and a fresh one)."""
         card = self.query_one(EquationCard)
-        if shown.card is not None:
-            card.show_equation(shown.card, instance.equation)
+        if view.card is not None:
+            card.show_equation(view.card, view.equation)
         else:  # the back shows it; nothing of it may be on screen before Enter
             card.show_equation(None, "")
-        title = f"{instance.title}  ·  {instance.topic}"
+        title = f"{view.title}  ·  {view.topic}"
         self.query_one("#review-body").border_title = plain(title)
         self.sub_title = self.mode_title or ("Review" if self.scheduled else "Quiz")
-        self.query_one("#prompt", Static).update(plain(shown.prompt.strip()))
-        self.query_one(ParamGrid).show_params(shown_params(instance, shown))
+        self.query_one("#prompt", Static).update(plain(view.prompt.strip()))
+        self.query_one(ParamGrid).show_params(view.params)
         choices = self.query_one("#choices", Static)
-        options = instance.answer.options if instance.answer.type == "choice" else ()
-        choices.update(choice_table(options))
-        self._has_choices = bool(options)
+        choices.update(choice_table(view.options))
+        self._has_choices = bool(view.options)
         hint = self.query_one("#hint", Static)
         hint.update("")
         hint.display = False
         answer = self.query_one("#answer", Input)
         answer.value = ""
-        answer.placeholder = visible(answer_placeholder(instance.answer))
+        answer.placeholder = view.placeholder
         self.query_one(AnswerEcho).clear()
-        self._set_state(ANSWERING)
-        if self.scheduled:
-            self._restore_draft(answer)
         self.query_one("#review-body").scroll_home(animate=False)
-        answer.focus(scroll_visible=False)
-        self.app.problem_ready()
 
     def _restore_draft(self, answer: Input) -> None:
         """Put back what was typed (and the hint, if it was shown) when this problem was left."""
@@ -359,22 +477,31 @@ class ReviewScreen(Screen[None]):
             # and the Changed event this assignment posts runs the echo.
             event.input.value = shown
             return
+        self._echo(event.value)
+
+    def _echo(self, value: str) -> None:
+        """The live reading of `value` under the input (none until the session has the problem)."""
+        if self.item is None:
+            return
         echo = self.query_one(AnswerEcho)
         try:
-            reading = read_answer(event.value, self.item.instance)
+            reading = read_answer(value, self.item.instance)
         except Exception:  # the live echo is a courtesy: whatever it trips on, Enter still grades
             echo.show_note("no live reading for this text; Enter grades it")
             return
         if reading.ok:
             echo.show_reading(reading.shown)
         else:
-            echo.show_error(event.value, reading.message, reading.position, reading.hint)
+            echo.show_error(value, reading.message, reading.position, reading.hint)
 
     @on(Input.Submitted, "#answer")
     def submit(self, event: Input.Submitted) -> None:
         if self.state != ANSWERING or not event.value.strip():
             return
         self._set_state(GRADING)
+        if self.item is None and self.kept is not None:  # graded once the session has regenerated it
+            self._kept_answer = (event.value, self.hint_used)
+            return
         self.run_worker(self._grade(self.item, event.value, self.hint_used), exclusive=True, group="grade")
 
     async def _grade(self, item: Item, text: str, hint_used: bool) -> None:
@@ -388,6 +515,10 @@ class ReviewScreen(Screen[None]):
         self.post_message(AnswerGraded(verdict, outcome))
 
     def on_answer_graded(self, message: AnswerGraded) -> None:
+        with self.app.batch_update():
+            self._answer_graded(message)
+
+    def _answer_graded(self, message: AnswerGraded) -> None:
         verdict = message.verdict
         error = verdict.error
         if error is not None:
@@ -398,6 +529,8 @@ class ReviewScreen(Screen[None]):
             return
         self.verdict = verdict
         self.outcome = message.outcome
+        if self.scheduled and message.outcome is not None and message.outcome.recorded:
+            self.app.problem_answered()
         self._show_back()
         self._show_feedback()
         self._set_state(FEEDBACK)
@@ -433,7 +566,7 @@ class ReviewScreen(Screen[None]):
                 widget.display = state in (ANSWERING, GRADING, FEEDBACK) and self._has_choices
             elif selector == "#params":
                 widget.display = state in (ANSWERING, GRADING, FEEDBACK) and bool(
-                    self.item is not None and shown_params(self.item.instance, self.front))
+                    getattr(self.front, "params", None))
             elif selector == "#equation-card":
                 # Before the answer only a card the front allows; with the feedback, always.
                 widget.display = state == FEEDBACK or (
