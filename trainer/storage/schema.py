@@ -476,9 +476,8 @@ def m004_implicit_reviews(db) -> None:
 
 
 #: Names of every migration this version knows, oldest first; the schema version is their count.
-KNOWN = ["m001_initial", "m002_summaries", "m003_compact_reviews", "m005_imported_reviews"]
-# m004 after m005: main files already carry m005, so trainer's set keeps its applied order.
-KNOWN += ["m004_implicit_reviews"]
+KNOWN = ["m001_initial", "m002_summaries", "m003_compact_reviews", "m004_implicit_reviews",
+         "m005_imported_reviews"]
 SCHEMA_VERSION = len(KNOWN)
 
 
@@ -495,8 +494,8 @@ def migrations():
     registered(name="m001_initial")(m001_initial)
     registered(name="m002_summaries")(m002_summaries)
     registered(name="m003_compact_reviews")(m003_compact_reviews)
-    registered(name="m005_imported_reviews")(m005_imported_reviews)
     registered(name="m004_implicit_reviews")(m004_implicit_reviews)
+    registered(name="m005_imported_reviews")(m005_imported_reviews)
     return registered
 
 
