@@ -15,6 +15,7 @@ draws spent prove acceptance is under 1%, and (when a clock is passed in) after 
 from __future__ import annotations
 
 import pickle
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -352,6 +353,9 @@ def _instance_findings(template: Template, inst: Instance, thorough: bool = True
     ans = inst.answer
     line = template.lines.get("answer")
     parts = ans.parts if ans.type == "multi" else (ans,)
+    stated = _precision_mismatch(inst.prompt, ans)
+    if stated:
+        yield "precision-mismatch", stated, template.lines.get("prompt")
     for part in parts:
         if part.type in ("choice", "formula"):
             continue
@@ -377,6 +381,28 @@ def _instance_findings(template: Template, inst: Instance, thorough: bool = True
         target = ans.parts[mistake.part] if mistake.part is not None else ans
         if same_value(target, mistake.value):
             yield "mistake-equals-answer", f"mistake '{mistake.id}' equals the answer ({target.display})", spec.line
+
+
+_STATED_PRECISION = re.compile(r"\b(\d+) (significant figures?|decimal places?)\b")
+
+
+def _precision_mismatch(prompt: str, ans: Any) -> str:
+    """A message when the prompt asks for a precision the answer bar does not state, else "".
+
+    The answer bar states the precision the grader applies; a prompt sentence that asks for another
+    ("4 significant figures" over a 3-figure answer) tells the learner one thing and grades another.
+    """
+    from trainer.core.grading.precision import precision_text
+
+    bar = precision_text(ans)
+    for m in _STATED_PRECISION.finditer(prompt):
+        digits = int(m.group(1))
+        wanted = (f"{digits} significant figure" if m.group(2).startswith("significant")
+                  else f"to {10.0 ** -digits:.{digits}f}" if digits > 0 else "to 1")
+        if wanted not in bar:
+            return (f"the prompt asks for {m.group(0)} but the answer states "
+                    f"{bar or 'no precision'}: set sigfigs:/decimals: or drop the sentence")
+    return ""
 
 
 def same_value(answer: Any, value: Any) -> bool:
