@@ -138,6 +138,16 @@ def test_unlock_waits_for_recalled_prerequisites():
     assert is_unlocked(GRAPH, "softmax-compute", "softmax", set(), taught)  # a root
 
 
+def test_an_authored_edge_that_measures_zero_still_holds_a_new_template_back():
+    # No instance of this attention template computes a softmax (weight 0: no credit flows), but
+    # its equation is authored to build on softmax, so it waits until softmax is recalled.
+    graph = Graph.build(["matmul", "softmax", "attention"],
+                        [Edge("attention", "softmax", 0.0), Edge("attention", "matmul", 0.0)])
+    taught = {"softmax", "matmul", "attention"}
+    assert not is_unlocked(graph, "attention-shapes", "attention", {"matmul"}, taught)
+    assert is_unlocked(graph, "attention-shapes", "attention", {"matmul", "softmax"}, taught)
+
+
 def test_only_a_compute_review_gives_credit_or_penalty():
     assert implicit_updates(GRAPH, "attention-recall", "attention", 3, peers(), NOW, kind="recall") == []
     assert implicit_updates(GRAPH, "softmax-concept", "softmax", 1, peers(), NOW, kind="concept") == []

@@ -245,10 +245,14 @@ def recalled_equations(peers: Iterable[Peer], now: datetime, *, desired_retentio
 
 def is_unlocked(graph: Graph | None, template_id: str, equation: str, recalled: set[str],
                 taught: Mapping[str, object] | set[str]) -> bool:
-    """Whether a new template may be introduced: each prerequisite equation it exercises (weight
-    > 0) is recalled, or has no template the learner can study (nothing to wait for).
+    """Whether a new template may be introduced: each authored prerequisite of it (its equation's
+    edges and its own `requires:`) is recalled, or has no template the learner can study.
 
-    A root equation (no prerequisites) is always unlocked, so a fresh database still has work.
+    The weights do not decide here: they measure how much of a prerequisite's computation an
+    instance performs (what credit it earns), while unlocking asks whether the learner has the
+    foundations at all; many measured weights are 0 for templates that plainly build on the
+    prerequisite's ideas. A root equation (no prerequisites) is always unlocked, so a fresh database
+    still has work.
 
     Args:
         graph: the prerequisite graph (None: everything is unlocked).
@@ -263,4 +267,4 @@ def is_unlocked(graph: Graph | None, template_id: str, equation: str, recalled: 
     if graph is None:
         return True
     return all(prereq in recalled or prereq not in taught
-               for prereq, weight in graph.exercised(template_id, equation).items() if weight > 0)
+               for prereq in graph.exercised(template_id, equation))
