@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 
 from trainer.cli import UserError
 
@@ -150,12 +151,14 @@ def run_workload(args) -> int:
                           "parameters": "fitted" if fitted else "default", "workload": rows}, indent=2))
         return 0
     top = max(r["reviews_per_day"] for r in rows)
-    print(f"Expected reviews per day over the next {args.days} days, by desired retention "
-          f"({'your fitted' if fitted else 'default'} FSRS parameters; ◀ your setting, {desired:.2f}):\n")
+    print(textwrap.fill(f"Expected reviews per day over the next {args.days} days, by desired retention "
+                        f"({'your fitted' if fitted else 'default'} FSRS parameters; ◀ your setting, "
+                        f"{desired:.2f}):", 80) + "\n")
     for r in rows:
         mark = " ◀" if abs(r["retention"] - desired) < 1e-9 else ""
         print(f"  {r['retention']:.2f} │{bar(r['reviews_per_day'], top)}│ {r['reviews_per_day']:6.1f} /day  "
               f"{r['memorized']:6.0f} remembered{mark}")
-    print("\n\"remembered\": cards expected to be recalled at the end. Higher retention costs more reviews; "
-          "past about 0.95 each point costs far more. `trainer config desired_retention X` sets it.")
+    print("\n" + textwrap.fill("\"remembered\": cards expected to be recalled at the end. Higher retention costs "
+                              "more reviews; past about 0.95 each point costs far more. "
+                              "`trainer config desired_retention X` sets it.", 80))
     return 0
