@@ -577,7 +577,8 @@ class Session:
         started = [Peer(r.template_id, templates[r.template_id].equation,
                         getattr(templates[r.template_id], "kind", "compute"), r.card)
                    for r in records if r.card.state != "new" and r.template_id in templates]
-        recalled = recalled_equations(started, now, desired_retention=float(self.settings["desired_retention"]))
+        recalled = recalled_equations(started, now, desired_retention=float(self.settings["desired_retention"]),
+                                      parameters=self.fsrs_parameters)
         # A prerequisite the learner cannot study (outside the scope, or every template suspended)
         # holds nothing back.
         suspended = {r.template_id for r in records if r.suspended}
@@ -826,7 +827,8 @@ class Session:
                  for tid, t in self.bank.templates.items() if tid in cards]
         updates = implicit_updates(graph, template_id, template.equation, rating, peers, at,
                                    kind=getattr(template, "kind", "compute"),
-                                   desired_retention=float(self.settings["desired_retention"]))
+                                   desired_retention=float(self.settings["desired_retention"]),
+                                   parameters=self.fsrs_parameters)
         return tuple(ImplicitRecord(u.template_id, u.kind, u.weight, u.before, u.after) for u in updates)
 
     def override(self, outcome: Outcome, rating: int) -> Outcome:

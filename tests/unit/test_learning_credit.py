@@ -154,3 +154,17 @@ def test_only_a_compute_review_gives_credit_or_penalty():
     due = [Peer("attention-recall", "attention", "recall", review_card(due_in_days=0)),
            Peer("softmax-compute", "softmax", "compute", review_card(due_in_days=0))]
     assert coverage(GRAPH, due) == {}
+
+
+def test_full_credit_with_fitted_parameters_is_the_library_good_review_with_them():
+    # A learner whose fitted w8 (the recall-stability growth) is larger than the default.
+    fitted = list(W)
+    fitted[8] = W[8] + 0.5
+    card = review_card(stability=10.0, difficulty=5.0, elapsed_days=8, due_in_days=2)
+    lib = Scheduler(parameters=fitted, enable_fuzzing=False)
+    lib_card = Card(card_id=1, state=State.Review, step=None, stability=10.0, difficulty=5.0,
+                    due=card.due, last_review=card.last_review)
+    expected, _ = lib.review_card(lib_card, Rating.Good, review_datetime=NOW)
+    got = credit(card, 1.0, NOW, parameters=fitted)
+    assert got.stability == pytest.approx(expected.stability, rel=1e-9)
+    assert got.stability > credit(card, 1.0, NOW).stability  # the defaults give less

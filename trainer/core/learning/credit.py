@@ -9,7 +9,7 @@ retrievability, gains little, as an explicit early review would.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -25,7 +25,8 @@ CREDIT, PENALTY = "credit", "penalty"
 IMPLICIT_KINDS = frozenset({"compute"})
 
 
-def credit(card: CardState, weight: float, now: datetime, *, desired_retention: float = 0.9) -> CardState:
+def credit(card: CardState, weight: float, now: datetime, *, desired_retention: float = 0.9,
+           parameters: Sequence[float] | None = None) -> CardState:
     """The card after a fractional (implicit) Good review of weight `weight` at `now`.
 
     The rule: let G be the card after an explicit Good review at `now` (FSRS-6, fuzz off) and S its
@@ -45,6 +46,7 @@ def credit(card: CardState, weight: float, now: datetime, *, desired_retention: 
         weight: the share of the reviewed template's instances that exercise the prerequisite, in [0, 1].
         now: the time of the review that gives the credit (UTC-aware).
         desired_retention: the learner's target retention (sets G's interval).
+        parameters: the learner's FSRS parameters (None: the library's defaults).
 
     Returns:
         A new CardState (or `card` itself when nothing changes).
@@ -57,7 +59,8 @@ def credit(card: CardState, weight: float, now: datetime, *, desired_retention: 
     if (card.state != "review" or weight == 0 or card.stability is None or card.last_review is None
             or card.due is None or card.last_review > now):
         return card
-    good = review(card, GOOD, now, rng=None, desired_retention=desired_retention, fuzz=False)
+    good = review(card, GOOD, now, rng=None, desired_retention=desired_retention, fuzz=False,
+                  parameters=parameters)
     stability = card.stability * (good.stability / card.stability) ** weight
     last_review = card.last_review + weight * (now - card.last_review)
     due = card.due + weight * max(good.due - card.due, timedelta(0))
@@ -135,7 +138,8 @@ class Implicit:
 
 def implicit_updates(graph: Graph | None, template_id: str, equation: str, rating: int,
                      peers: Iterable[Peer], now: datetime, *, kind: str = "compute",
-                     desired_retention: float = 0.9) -> list[Implicit]:
+                     desired_retention: float = 0.9, parameters: Sequence[float] | None = None
+                     ) -> list[Implicit]:
     """The implicit reviews one explicit review of `template_id` causes.
 
     Only a review of a compute template causes any, and only compute templates receive them: the
@@ -160,6 +164,7 @@ def implicit_updates(graph: Graph | None, template_id: str, equation: str, ratin
         now: the review's time (UTC-aware).
         kind: the reviewed template's kind ("compute", "recall" or "concept").
         desired_retention: the learner's target retention.
+        parameters: the learner's FSRS parameters (None: the library's defaults).
 
     Returns:
         The implicit reviews, in the order of `peers`.
@@ -186,7 +191,7 @@ def implicit_updates(graph: Graph | None, template_id: str, equation: str, ratin
         weight = exercised.get(peer.equation, 0.0)
         if not weight or not _receives(peer, template_id):
             continue
-        after = credit(peer.card, weight, now, desired_retention=desired_retention)
+        after = credit(peer.card, weight, now, desired_retention=desired_retention, parameters=parameters)
         if after != peer.card:
             out.append(Implicit(peer.template_id, CREDIT, weight, peer.card, after))
     return out
@@ -226,7 +231,8 @@ def coverage(graph: Graph | None, due: Iterable[Peer]) -> dict[str, float]:
     return out
 
 
-def recalled_equations(peers: Iterable[Peer], now: datetime, *, desired_retention: float = 0.9) -> set[str]:
+def recalled_equations(peers: Iterable[Peer], now: datetime, *, desired_retention: float = 0.9,
+                       parameters: Sequence[float] | None = None) -> set[str]:
     """The equations with at least one review-state card whose predicted recall is at least
     `desired_retention` now (what unlocks the templates that build on them).
 
@@ -234,13 +240,14 @@ def recalled_equations(peers: Iterable[Peer], now: datetime, *, desired_retentio
         peers: templates with their cards.
         now: the current time (UTC-aware).
         desired_retention: the learner's target retention.
+        parameters: the learner's FSRS parameters (None: the library's defaults).
 
     Returns:
         The set of recalled equation ids.
     """
     now = require_utc(now)
     return {p.equation for p in peers if p.card is not None and p.card.state == "review"
-            and retrievability(p.card, now) >= desired_retention}
+            and retrievability(p.card, now, parameters) >= desired_retention}
 
 
 def is_unlocked(graph: Graph | None, template_id: str, equation: str, recalled: set[str],
