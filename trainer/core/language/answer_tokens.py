@@ -11,7 +11,7 @@ command is refused with its position. Every token keeps its span in the text as 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from trainer.core.language.nodes import MathInputError
@@ -158,6 +158,8 @@ def tokenize(text: str) -> list[Token]:
             toks.append(Token("name", _GREEK[c], start, i, space, c))
             if c in "Σ∑" and i < n and text[i] == "_":
                 i = _skip_limits(text, i)
+            else:
+                i = _greek_subscript(text, i, toks)
         elif c in _SUP_TEXT:
             spelled = ""
             while i < n and text[i] in _SUP_TEXT:
@@ -254,6 +256,7 @@ def _latex(text: str, i: int, toks: list[Token], space: bool) -> int:
         toks.append(Token("op", "=", start, i, space, raw))
     elif cmd in _LATEX_GREEK:
         toks.append(Token("name", _GREEK[_LATEX_GREEK[cmd]], start, i, space, raw))
+        i = _greek_subscript(text, i, toks)
     elif cmd in ("sum", "Sigma"):
         toks.append(Token("name", ("Sigma",), start, i, space, "Σ"))
         i = _skip_limits(text, i)
@@ -274,6 +277,24 @@ def _latex(text: str, i: int, toks: list[Token], space: bool) -> int:
         raise MathInputError(f"unknown LaTeX command {raw}", start,
                              "\\frac, \\sqrt, \\cdot, \\log, \\exp, \\sum and Greek letters are read")
     return i
+
+
+_SUBSCRIPT_WORD = re.compile(r"_(?:\{\s*([A-Za-z0-9]+)\s*\}|([A-Za-z0-9]+))")
+
+
+def _greek_subscript(text: str, i: int, toks: list[Token]) -> int:
+    """Join a subscript to the Greek name just read: `\\mu_{x}` and `μ_x` name `mu_x`, as `mu_x` does.
+
+    Without this the subscript would read as a second name multiplied in (`μ · _x`).
+    """
+    m = _SUBSCRIPT_WORD.match(text, i)
+    if m is None:
+        return i
+    sub = m.group(1) or m.group(2)
+    tok = toks[-1]
+    names = tuple(dict.fromkeys(f"{alt.rstrip('_')}_{sub}" for alt in tok.value))
+    toks[-1] = replace(tok, value=names, end=m.end(), text=text[tok.pos:m.end()])
+    return m.end()
 
 
 def _skip_limits(text: str, i: int) -> int:
