@@ -124,9 +124,10 @@ def choice_table(options: Any) -> Table:
 def answer_placeholder(answer: Answer) -> str:
     """What to type, by answer type: the learner sees the expected form before typing."""
     atype = answer.type
+    precision = f"  ·  {p}" if (p := getattr(answer, "precision_text", "")) else ""
     if atype == "multi":
         labels = [p.label or f"part {i + 1}" for i, p in enumerate(answer.parts)]
-        return " | ".join(labels) + "   (parts separated by |)"
+        return " | ".join(labels) + "   (parts separated by |)" + precision
     if atype == "formula":
         names = ", ".join(answer.variable_names)
         return f"a formula in {names}" if names else "a formula"
@@ -137,7 +138,7 @@ def answer_placeholder(answer: Answer) -> str:
         "direction": "a vector (any nonzero multiple)",
         "choice": "the letter of your choice",
         "integer": "a whole number",
-    }.get(atype, "your answer — a number, 1/3, 2e-3, √2…") + (f"  ·  {p}" if (p := getattr(answer, "precision_text", "")) else "") + "  ·  Enter submits"
+    }.get(atype, "your answer — a number, 1/3, 2e-3, √2…") + precision + "  ·  Enter submits"
 
 
 def problem_view(instance: Any, shown: Any) -> ProblemView:
