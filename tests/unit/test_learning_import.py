@@ -193,3 +193,31 @@ def test_predicted_recall_in_stats_follows_the_fitted_curve():
     assert fitted == pytest.approx((1 + 0.35125 * 3) ** -0.35, abs=1e-4)
     assert fitted == pytest.approx(0.7773, abs=1e-4)
     assert card_summary(templates, cards, now)["recall_now"] != pytest.approx(fitted, abs=1e-3)
+
+
+def test_a_json_backup_carries_imported_reviews_and_restoring_it_twice_adds_them_once():
+    rows = _rows(("ui-entropy", T_MS, 3, 0, 1200), ("anki-123", T_MS + DAY_MS, 1, 2, ""))
+    with Store.open(":memory:") as source:
+        source.import_reviews(rows, ["ui-entropy"])
+        backup = json.loads(json.dumps(source.export_json(datetime(2026, 2, 1, tzinfo=timezone.utc))))
+    assert [(r["card_id"], r["template_id"], r["review_time"], r["rating"], r["duration_ms"])
+            for r in backup["imported_reviews"]] == [("ui-entropy", "ui-entropy", T_MS, 3, 1200),
+                                                     ("anki-123", None, T_MS + DAY_MS, 1, None)]
+    with Store.open(":memory:") as target:
+        assert target.import_json(backup)["imported_added"] == 2
+        assert target.import_json(backup)["imported_added"] == 0
+        log = target.review_log()
+    assert [(card, at, rating) for card, at, rating in log] == [
+        ("ui-entropy", datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc), 3),
+        ("import:anki-123", datetime(2026, 1, 6, 9, 0, tzinfo=timezone.utc), 1)]
+
+
+def test_a_bad_imported_review_in_a_backup_is_named_and_nothing_is_written():
+    with Store.open(":memory:") as source:
+        backup = source.export_json(datetime(2026, 2, 1, tzinfo=timezone.utc))
+    backup["imported_reviews"] = [{"card_id": "a", "review_time": T_MS, "rating": 3},
+                                  {"card_id": "b", "review_time": T_MS, "rating": 7}]
+    with Store.open(":memory:") as target:
+        with pytest.raises(ValueError, match=r"imported_reviews\[1\]"):
+            target.import_json(backup)
+        assert target.conn.execute("SELECT count(*) FROM imported_reviews").fetchone()[0] == 0

@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -980,9 +980,11 @@ class Store:
         stored = {r[0]: json.loads(r[1]) for r in self.conn.execute("SELECT key, value FROM settings")}
         implicit = [_implicit_dict(r) for r in self.conn.execute(
             f"SELECT {', '.join(_IMPLICIT_COLUMNS)} FROM implicit_reviews ORDER BY cause_id, id")]
+        imported = [dict(r) for r in self.conn.execute(
+            f"SELECT {', '.join(_IMPORTED_COLUMNS)} FROM imported_reviews ORDER BY review_time, id")]
         return {"format": BACKUP_FORMAT, "version": 1, "schema_version": self.schema_version,
                 "exported_at": iso(now), "settings": stored, "cards": cards, "reviews": reviews,
-                "implicit_reviews": implicit}
+                "implicit_reviews": implicit, "imported_reviews": imported}
 
     def import_json(self, data: dict) -> dict[str, int]:
         """Merge a JSON backup: reviews are added unless already present (by uid), so importing twice
@@ -1059,6 +1061,18 @@ class Store:
                     f"VALUES (?, {', '.join('?' for _ in _IMPLICIT_COLUMNS)})",
                     [cause[0]] + [row[c] for c in _IMPLICIT_COLUMNS])
                 implicit_added += cur.rowcount
+            imported = data.get("imported_reviews")
+            imported_added = 0
+            for i, imp in enumerate(imported if isinstance(imported, list) else []):
+                try:
+                    values = _imported_values(imp)
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise ValueError(f"imported_reviews[{i}]: bad or missing field ({type(exc).__name__}: {exc})") \
+                        from None
+                cur = conn.execute(
+                    f"INSERT OR IGNORE INTO imported_reviews ({', '.join(_IMPORTED_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' for _ in _IMPORTED_COLUMNS)})", values)
+                imported_added += cur.rowcount
             for key, value in (data.get("settings") or {}).items():
                 if key in DEFAULT_SETTINGS:
                     conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
@@ -1066,6 +1080,8 @@ class Store:
         result = {"reviews_added": added, "reviews_skipped": skipped, "cards_updated": updated}
         if implicit:
             result["implicit_added"] = implicit_added
+        if imported:
+            result["imported_added"] = imported_added
         return result
 
     def import_reviews(self, rows: Iterable[Any], template_ids: Iterable[str]) -> dict[str, int]:
@@ -1202,6 +1218,21 @@ class Store:
             except OSError:
                 pass
         return made
+
+
+#: The columns of `imported_reviews` a JSON backup carries (another program's log, kept for fitting).
+_IMPORTED_COLUMNS = ("card_id", "template_id", "review_time", "rating", "review_state", "duration_ms")
+
+
+def _imported_values(imp: Mapping[str, Any]) -> list[Any]:
+    """One backed-up imported review as row values, checked (a bad field raises, naming nothing else)."""
+    card_id, template_id = str(imp["card_id"]), imp.get("template_id")
+    review_time, rating = int(imp["review_time"]), int(imp["rating"])
+    if not card_id or rating not in (1, 2, 3, 4):
+        raise ValueError(f"card id {card_id!r}, rating {rating!r}")
+    state, duration = imp.get("review_state"), imp.get("duration_ms")
+    return [card_id, None if template_id is None else str(template_id), review_time, rating,
+            None if state is None else int(state), None if duration is None else int(duration)]
 
 
 def _discard(path: Path) -> None:
