@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.support.ui import ANSWERS, NOW, make_app, run_async, settle, write_bank
+from tests.support.ui import (
+    ANSWERS,
+    NOW,
+    home_card_history,
+    make_app,
+    run_async,
+    write_bank,
+)
 
 PLACED_AT = NOW - timedelta(days=8)
 
@@ -38,19 +45,11 @@ def build_history(session) -> None:
 
 @run_async
 async def test_card_info_marks_the_implicit_credit(tmp_path):
-    from textual.widgets import DataTable
-
     bank = write_bank(tmp_path / "bank")
     app = make_app(tmp_path / "progress.db", [bank], before=build_history)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app, lambda: app.problems_shown >= 1 or getattr(app.screen, "state", "") == "empty")
-        await app.action_home()
-        await settle(pilot, app, lambda: bool(getattr(app.screen, "rows", None)))
-        assert [r["equation"] for r in app.screen.rows] == ["sigmoid-derivative", "entropy"]
-        await pilot.press("down", "i")
-        await settle(pilot, app, lambda: bool(app.screen.query("#card-history-0")))
-        table = app.screen.query_one("#card-history-0", DataTable)
-        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        equations, rows = await home_card_history(pilot, app, row=1)
+        assert equations == ["sigmoid-derivative", "entropy"]
     (row,) = rows  # ui-entropy has no explicit review: its one row is the credit
     assert row[0] == f"{NOW:%Y-%m-%d %H:%M}"
     assert row[1:5] == ["", "implicit (credit from ui-sigmoid-slope)", "", ""]

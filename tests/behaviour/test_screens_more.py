@@ -12,7 +12,15 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from tests.support.ui import ENTROPY, NOW, make_app, run_async, settle, write_bank
+from tests.support.ui import (
+    ENTROPY,
+    NOW,
+    home_card_history,
+    make_app,
+    run_async,
+    settle,
+    write_bank,
+)
 
 
 def _problem_on_screen(app) -> bool:
@@ -87,8 +95,6 @@ async def test_settings_screen_refuses_a_bad_value_and_saves_a_good_one(tmp_path
 
 @run_async
 async def test_card_info_lists_every_review_of_a_card(tmp_path):
-    from textual.widgets import DataTable
-
     bank = write_bank(tmp_path / "bank")
     first_at = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
     second_at = datetime(2026, 3, 1, 9, 20, tzinfo=timezone.utc)
@@ -110,15 +116,9 @@ async def test_card_info_lists_every_review_of_a_card(tmp_path):
 
     app = make_app(tmp_path / "progress.db", [bank], clock=lambda: now[0], before=before)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app, lambda: app.problems_shown >= 1 or getattr(app.screen, "state", "") == "empty")
-        await app.action_home()
-        await settle(pilot, app, lambda: bool(getattr(app.screen, "rows", None)))
+        equations, rows = await home_card_history(pilot, app, row=1)
         # Home lists calculus (sigmoid) before information (entropy).
-        assert [r["equation"] for r in app.screen.rows] == ["sigmoid-derivative", "entropy"]
-        await pilot.press("down", "i")
-        await settle(pilot, app, lambda: bool(app.screen.query("#card-history-0")))
-        table = app.screen.query_one("#card-history-0", DataTable)
-        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert equations == ["sigmoid-derivative", "entropy"]
     assert len(rows) == 2
     assert rows[0][:4] == ["2026-03-01 09:00", str(seeds[0]), "1.5", "wrong"]
     assert rows[0][4].startswith("Again")

@@ -178,6 +178,24 @@ solution: "Choice solution MARKUP"
 SHOWN_MARKUP = "[b]x[/b] [/] [@click=app.quit]quit[/] E[X] ␛[31mred"
 
 
+async def home_card_history(pilot, app, row: int) -> tuple[list[str], list[list[str]]]:
+    """From the first screen, open Home and the card-info modal of Home's row `row` (0-based).
+
+    Returns:
+        (the equations Home lists, in order; the first card-history table's rows as text).
+    """
+    from textual.widgets import DataTable
+
+    await settle(pilot, app, lambda: app.problems_shown >= 1 or getattr(app.screen, "state", "") == "empty")
+    await app.action_home()
+    await settle(pilot, app, lambda: bool(getattr(app.screen, "rows", None)))
+    equations = [r["equation"] for r in app.screen.rows]
+    await pilot.press(*(["down"] * row), "i")
+    await settle(pilot, app, lambda: bool(app.screen.query("#card-history-0")))
+    table = app.screen.query_one("#card-history-0", DataTable)
+    return equations, [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
 def write_hostile_bank(folder: Path, shots: Path) -> Path:
     """Write the two hostile templates under `folder`; `shots` is where a live link would write."""
     (folder / "calculus").mkdir(parents=True, exist_ok=True)
