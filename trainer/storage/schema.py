@@ -567,7 +567,40 @@ def _same_json(a, b) -> bool:
         return a == b
 
 
-def write_implicit(conn: sqlite3.Connection, cause_id: int, card_id: int, row: dict, row_id: int | None = None) -> int:
+_IMPLICIT_NAMES = ["id", "cause_id", "card_id", "kind", "weight"] + [f"{side}_{f}" for side in ("before", "after")
+                                                                       for f in STATE_FIELDS]
+_INSERT_IMPLICIT = (f"INSERT INTO implicit_rows ({', '.join(_IMPLICIT_NAMES)}) "
+                    f"VALUES ({', '.join('?' for _ in _IMPLICIT_NAMES)})")
+_SELECT_DERIVED = f"SELECT id, {', '.join(IMPLICIT_OVERRIDES)} FROM implicit_reviews"
+
+
+def _implicit_values(cause_id: int, card_id: int, row: dict, row_id: int | None) -> list:
+    """The compact columns (`_IMPLICIT_NAMES` order) of a version-4 implicit review."""
+    kind = IMPLICIT_KINDS.index(row["kind"]) if row["kind"] in IMPLICIT_KINDS else -1  # -1 fails the CHECK
+    return [row_id, cause_id, card_id, kind, row["weight"], *implicit_state_values(row["state_before"]),
+            *implicit_state_values(row["state_after"])]
+
+
+def _overrides(derived, row) -> dict:
+    """The override columns a row needs: each given value that the view does not derive exactly."""
+    keep = {}
+    for i, name in enumerate(IMPLICIT_OVERRIDES, start=1):
+        given = row[name]
+        if name.startswith("state_"):
+            if not _same_json(derived[i], given):
+                keep[name] = given if isinstance(given, str) else json.dumps(given)
+        elif derived[i] != given:
+            keep[name] = given
+    return keep
+
+
+def _set_overrides(conn: sqlite3.Connection, row_id: int, keep: dict) -> None:
+    if keep:
+        conn.execute(f"UPDATE implicit_rows SET {', '.join(f'{k} = ?' for k in keep)} WHERE id = ?",
+                     [*keep.values(), row_id])
+
+
+def write_implicit(conn: sqlite3.Connection, cause_id: int, card_id: int, row: dict) -> int:
     """Write one implicit review compactly and check it reads back exactly as given.
 
     Args:
@@ -576,7 +609,6 @@ def write_implicit(conn: sqlite3.Connection, cause_id: int, card_id: int, row: d
         card_id: the receiving card's number.
         row: the version-4 fields (`uid`, `cause_uid`, `cause_template`, `template_id`, `kind`, `weight`,
             `reviewed_at` as text, `state_before`, `state_after` as JSON text or dicts).
-        row_id: the row's id (default: the next one).
 
     Returns:
         The new row's id.
@@ -584,27 +616,9 @@ def write_implicit(conn: sqlite3.Connection, cause_id: int, card_id: int, row: d
     Raises:
         sqlite3.IntegrityError: an unknown kind (as version 4's CHECK).
     """
-    kind = IMPLICIT_KINDS.index(row["kind"]) if row["kind"] in IMPLICIT_KINDS else -1
-    values = [row_id, cause_id, card_id, kind, row["weight"], *implicit_state_values(row["state_before"]),
-              *implicit_state_values(row["state_after"])]
-    names = ["id", "cause_id", "card_id", "kind", "weight"] + [f"{side}_{f}" for side in ("before", "after")
-                                                                for f in STATE_FIELDS]
-    cur = conn.execute(f"INSERT INTO implicit_rows ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                       values)
-    new_id = int(cur.lastrowid)
-    derived = conn.execute(f"SELECT {', '.join(IMPLICIT_OVERRIDES)} FROM implicit_reviews WHERE id = ?",
-                           (new_id,)).fetchone()
-    keep = {}
-    for i, name in enumerate(IMPLICIT_OVERRIDES):
-        given = row[name]
-        if name.startswith("state_"):
-            if not _same_json(derived[i], given):
-                keep[name] = given if isinstance(given, str) else json.dumps(given)
-        elif derived[i] != given:
-            keep[name] = given
-    if keep:
-        conn.execute(f"UPDATE implicit_rows SET {', '.join(f'{k} = ?' for k in keep)} WHERE id = ?",
-                     [*keep.values(), new_id])
+    new_id = int(conn.execute(_INSERT_IMPLICIT, _implicit_values(cause_id, card_id, row, None)).lastrowid)
+    derived = conn.execute(f"{_SELECT_DERIVED} WHERE id = ?", (new_id,)).fetchone()
+    _set_overrides(conn, new_id, _overrides(derived, row))
     return new_id
 
 
@@ -622,10 +636,13 @@ def m006_compact_implicit(db) -> None:
                  "WHERE template_id NOT IN (SELECT template_id FROM cards)")
     conn.row_factory, old_factory = sqlite3.Row, conn.row_factory
     try:
-        rows = conn.execute("SELECT v.*, c.card_id FROM implicit_reviews_v4 v "
-                            "JOIN cards c ON c.template_id = v.template_id ORDER BY v.id").fetchall()
-        for r in rows:
-            write_implicit(conn, r["cause_id"], r["card_id"], dict(r), r["id"])
+        # In bulk: every row written, then every derived value compared with the old row at once.
+        old = {r["id"]: dict(r) for r in conn.execute(
+            "SELECT v.*, c.card_id FROM implicit_reviews_v4 v JOIN cards c ON c.template_id = v.template_id")}
+        conn.executemany(_INSERT_IMPLICIT, (_implicit_values(r["cause_id"], r["card_id"], r, i)
+                                            for i, r in sorted(old.items())))
+        for derived in conn.execute(_SELECT_DERIVED).fetchall():
+            _set_overrides(conn, derived[0], _overrides(derived, old[derived[0]]))
     finally:
         conn.row_factory = old_factory
     conn.execute("DROP TABLE implicit_reviews_v4")
