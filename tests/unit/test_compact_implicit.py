@@ -175,3 +175,22 @@ def test_an_implicit_review_costs_a_fraction_of_its_version_4_bytes(tmp_path):
     per_row = {k: v / 3003 for k, v in sizes.items()}
     assert per_row["v5"] > 500
     assert per_row["v6"] <= 150, per_row
+
+
+def test_an_implicit_review_whose_cause_is_gone_keeps_every_value(tmp_path):
+    # No trainer leaves one (undo deletes a review's implicit reviews with it), but an old file might.
+    path = tmp_path / "v5.db"
+    build_v5(path)
+    orphan = ("feedfeedfeedfeedfeedfeedfeedfeed/q", "feedfeedfeedfeedfeedfeedfeedfeed", "gone", "q", "penalty", 0.25,
+              "2024-02-01T00:00:00.000000+00:00", json.dumps(BEFORE_Q), json.dumps(AFTER_Q))
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("INSERT INTO implicit_reviews (cause_id, uid, cause_uid, cause_template, template_id, kind, weight,"
+                     " reviewed_at, state_before, state_after) VALUES (99, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orphan)
+    conn.close()
+    with Store.open(path) as store:
+        got = store.implicit_for(99)
+        assert got == [{"id": 4, "cause_id": 99, "uid": orphan[0], "cause_uid": orphan[1], "cause_template": "gone",
+                        "template_id": "q", "kind": "penalty", "weight": 0.25, "reviewed_at": orphan[6],
+                        "state_before": BEFORE_Q, "state_after": AFTER_Q}]
+        assert [r["uid"] for r in store.implicit_history("q")] == [f"{CAUSE_UID}/q", orphan[0]]
