@@ -26,6 +26,7 @@ import numpy as np
 from trainer.core.language.evaluate import compile_node
 from trainer.core.language.nodes import EvalError
 from trainer.core.checking.leaks import leak_findings, truth_findings
+from trainer.core.checking.wraps import hard_wrap_findings
 from trainer.core.templates.card_front import front
 from trainer.core.templates.generation import GenerationError, Instance, generate
 from trainer.core.templates.spec import MAX_TRIES, Template
@@ -165,6 +166,8 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
     if known_equations is not None and template.equation not in known_equations:
         add("equation", f"no reference card for equation '{template.equation}'",
             line=template.lines.get("equation"), severity="warning")
+    for kind, message, line in hard_wrap_findings(template):  # the prompt as written: once, not per seed
+        add(kind, message, line=line, severity="warning")
     deadline = clock() + time_budget if clock is not None else None
     draw_budget = max(EARLY_DRAWS, DRAWS_PER_SEED * seeds)
     per_draw = sum(sampler.cost for _, sampler in template.params) + len(template.where) or 1
@@ -248,8 +251,9 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
                            f"(at least {MIN_ACCEPTANCE:.0%} needed)", line=template.lines.get("where"))
     for kind, n in counts.items():
         if n > MAX_FINDINGS_PER_KIND:
+            severity = next(f.severity for f in report.findings if f.kind == kind)  # a warning's tail warns
             report.findings.append(Finding(template.id, template.path, None, kind,
-                                           f"… and {n - MAX_FINDINGS_PER_KIND} more like this", None))
+                                           f"… and {n - MAX_FINDINGS_PER_KIND} more like this", None, severity))
     return report
 
 
