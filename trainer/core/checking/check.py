@@ -151,7 +151,7 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
     """
     report = Report(template.id, seeds=seeds)
     if measure:
-        from trainer.core.checking.weights import tally
+        from trainer.core.checking.weights import performed_key
 
         report.performed = {}
     counts: dict[str, int] = {}
@@ -174,6 +174,7 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
     distinct: set[Any] = set()
     keyed_longest = 0
     seen: dict[bytes, tuple[list[_Found], list[_Found]]] = {}  # instance content → its findings
+    seen_performed: dict[bytes, str] = {}  # instance content → what its answer computation performs
     compiled: dict[int, tuple[Any, Callable]] = {}  # formula trees compiled once per template
     for seed in range(first_seed, first_seed + seeds):
         if deadline is not None and clock() > deadline:
@@ -212,12 +213,19 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
             continue
         report.generated += 1
         report.draws += inst.draws
-        if measure:
-            tally(report.performed, template, inst)
         # Without parameters every seed is the same problem (only the formula test points differ),
         # so the expensive proofs run on the first seeds only.
         thorough = bool(template.params) or seed - first_seed < STATIC_GRADED_SEEDS
         key = _content_key(inst, thorough)
+        if measure:
+            # The same parameters perform the same computations (a formula answer, measured at a
+            # point drawn from the seed, has no key and is always measured).
+            performed = seen_performed.get(key) if key is not None else None
+            if performed is None:
+                performed = performed_key(template, inst)
+                if key is not None:
+                    seen_performed[key] = performed
+            report.performed[performed] = report.performed.get(performed, 0) + 1
         found = seen.get(key) if key is not None else None
         repeat = found is not None
         if found is None:
