@@ -428,15 +428,22 @@ def same_value(answer: Any, value: Any) -> bool:
 
 
 def _compiled(node: Any, cache: dict[int, tuple[Any, Callable]]) -> Callable:
-    """`compile_node(node)`, once per tree: every seed of a template evaluates the same trees."""
+    """`compile_node(node)`, once per tree: every seed of a template evaluates the same trees.
+    Unguarded: the caller enters `np.errstate(all="ignore")` once for all of its evaluations."""
     hit = cache.get(id(node))
     if hit is None or hit[0] is not node:
-        hit = cache[id(node)] = (node, compile_node(node))
+        hit = cache[id(node)] = (node, compile_node(node, guard=False))
     return hit[1]
 
 
 def _formula_findings(template: Template, inst: Instance,
                       compiled: dict[int, tuple[Any, Callable]]) -> Iterable[tuple[str, str, int | None]]:
+    with np.errstate(all="ignore"):  # once for the ~100 evaluations below, not once per evaluation
+        return list(_formula_point_findings(template, inst, compiled))
+
+
+def _formula_point_findings(template: Template, inst: Instance,
+                            compiled: dict[int, tuple[Any, Callable]]) -> Iterable[tuple[str, str, int | None]]:
     ans = inst.answer
     rng = np.random.default_rng(inst.seed)
     points = ans.sample_points(rng, FORMULA_POINTS)
