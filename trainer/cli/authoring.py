@@ -291,8 +291,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                  "seed": None, "severity": "error"} for e in bank.errors]
     if args.paths:
         # An id is unique across every folder in use, not only among the files named here.
-        whole = load_folders(problem_folders(args), lazy=True)
-        findings.extend(f.to_dict() for f in duplicate_ids(bank.templates, whole.templates))
+        whole = _whole_bank(problem_folders(args), folders, bank)
+        findings.extend(f.to_dict() for f in duplicate_ids(bank.templates, whole))
     templates = list(bank.templates.values())
     # The graph is checked over every folder in use, so a template's requires: and a user graph
     # file are judged against the bundled graph too; its weights only when a folder has a graph.
@@ -305,7 +305,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     reports.sort(key=lambda r: r["id"])
     for r in reports:
         findings.extend(r["findings"])
-    graph = _check_graph(args, graph_paths, reports, bank)
+    graph = _check_graph(args, graph_paths, reports, bank, folders)
     findings.extend(f.to_dict() for f in graph.findings)
     elapsed = time.perf_counter() - start
     errors = [f for f in findings if f["severity"] == "error"]
@@ -348,14 +348,37 @@ def _result_cache(args: argparse.Namespace):
         return None
 
 
-def _check_graph(args: argparse.Namespace, paths: list[Path], reports: list[dict], bank):
+def _whole_bank(paths: list[Path], folders: list[Path], bank) -> dict:
+    """Every template of `paths` by id (the first of an id wins, as `load_bank` does), taking those of
+    the folders `bank` was loaded from out of `bank` instead of reading their files again; the
+    others are read lazily (headers only)."""
+    from trainer.core.templates.bank import load_bank as load_folders
+
+    loaded = [Path(f).resolve() for f in folders]
+    unique: list[Path] = []
+    for p in paths:
+        if Path(p).resolve() not in [u.resolve() for u in unique]:
+            unique.append(Path(p))
+    resolved = {tid: Path(t.path).resolve() for tid, t in bank.templates.items() if t.path is not None}
+    whole: dict = {}
+    for p in unique:
+        if p.resolve() in loaded:
+            root = p.resolve()
+            group = {tid: bank.templates[tid] for tid, r in resolved.items() if r == root or r.is_relative_to(root)}
+        else:
+            group = load_folders([p], lazy=True).templates
+        for tid, t in group.items():
+            whole.setdefault(tid, t)
+    return whole
+
+
+def _check_graph(args: argparse.Namespace, paths: list[Path], reports: list[dict], bank, folders: list[Path]):
     """The graph findings; with --write-weights, each graph folder's weights file rewritten first."""
     from trainer.core.checking.graph_check import check_graph
     from trainer.core.checking.weights import weights_text
     from trainer.core.learning.authored import WEIGHTS_FILE
-    from trainer.core.templates.bank import load_bank as load_folders
 
-    whole = load_folders(paths, lazy=True).templates
+    whole = _whole_bank(paths, folders, bank)
     whole.update({tid: t for tid, t in bank.templates.items() if tid not in whole})
     graph = check_graph(paths, whole, reports, args.seeds)
     if not args.write_weights:
