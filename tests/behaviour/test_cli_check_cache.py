@@ -202,3 +202,8 @@ def test_the_checker_digest_follows_its_source_files(tmp_path):
     assert checker_digest([worker]) == first
     worker.write_text("x = 2\n", encoding="utf-8")
     assert checker_digest([worker]) != first
+
+
+def test_where_names_the_check_results_folder(capsys, isolated_home):
+    assert main(["where", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["check_results"] == str(isolated_home / "cache" / "check-results")
