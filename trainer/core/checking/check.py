@@ -402,8 +402,10 @@ def _precision_mismatch(prompt: str, ans: Any) -> str:
     """
     from trainer.core.grading.precision import precision_text
 
-    bar = precision_text(ans)
+    bar = None  # worked out only for a prompt that states a precision (few do)
     for m in _STATED_PRECISION.finditer(prompt):
+        if bar is None:
+            bar = precision_text(ans)
         digits = int(m.group(1))
         wanted = (f"{digits} significant figure" if m.group(2).startswith("significant")
                   else f"to {10.0 ** -digits:.{digits}f}" if digits > 0 else "to 1")
