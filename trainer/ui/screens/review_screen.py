@@ -40,6 +40,10 @@ if TYPE_CHECKING:
     from trainer.session import Item, Outcome
 
 ANSWERING, GRADING, FEEDBACK, EMPTY, LOADING = "answering", "grading", "feedback", "empty", "loading"
+#: Seconds a wait (grading, the next problem) may last before the screen shows it. A grade or the next
+#: problem nearly always comes sooner, and drawing the wait first would cost a whole extra frame (a
+#: relayout) before the one the learner waits for.
+WAIT_SHOWN_AFTER = 0.25
 RATE_KEYS = Binding.Group("Rate", compact=True)
 
 
@@ -212,6 +216,10 @@ class ReviewScreen(Screen[None]):
         self.kept: Any = None
         self._kept_answer: tuple[str, bool] | None = None
         self._kept_since = 0.0
+        #: Shows a wait (GRADING, LOADING) once it has lasted WAIT_SHOWN_AFTER; None when not waiting.
+        self._wait_timer: Any = None
+        #: The text of the answer being graded (the input may take keys meanwhile; it shows this one).
+        self._submitted = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -499,7 +507,8 @@ class ReviewScreen(Screen[None]):
     def submit(self, event: Input.Submitted) -> None:
         if self.state != ANSWERING or not event.value.strip():
             return
-        self._set_state(GRADING)
+        self._submitted = event.value
+        self._wait(GRADING)
         if self.item is None and self.kept is not None:  # graded once the session has regenerated it
             self._kept_answer = (event.value, self.hint_used)
             return
@@ -522,11 +531,17 @@ class ReviewScreen(Screen[None]):
     def _answer_graded(self, message: AnswerGraded) -> None:
         verdict = message.verdict
         error = verdict.error
+        answer = self.query_one("#answer", Input)
+        if answer.value != self._submitted:  # keys typed while it was graded: show what was graded
+            answer.value = self._submitted
         if error is not None:
-            text = self.query_one("#answer", Input).value
-            self.query_one(AnswerEcho).show_error(text, error.message, error.position, error.hint)
+            self.query_one(AnswerEcho).show_error(self._submitted, error.message, error.position, error.hint)
             self._set_state(ANSWERING)
-            self.query_one("#answer", Input).focus()
+            # Selected, as focusing selects it: the next keys replace the refused text (arrows edit it).
+            if answer.has_focus:
+                answer.select_all()
+            else:
+                answer.focus()
             return
         self.verdict = verdict
         self.outcome = message.outcome
@@ -557,7 +572,21 @@ class ReviewScreen(Screen[None]):
             intervals=rating_keys(outcome.intervals, since) if rating is not None else None,
             note=self.feedback_note)
 
+    def _wait(self, state: str) -> None:
+        """Enter a wait (GRADING or LOADING) without redrawing: the screen shows it only if it lasts."""
+        self.state = state
+        if self._wait_timer is not None:
+            self._wait_timer.stop()
+        self._wait_timer = self.set_timer(WAIT_SHOWN_AFTER, lambda: self._show_wait(state))
+
+    def _show_wait(self, state: str) -> None:
+        if self.state == state:
+            self._set_state(state)
+
     def _set_state(self, state: str) -> None:
+        if self._wait_timer is not None:
+            self._wait_timer.stop()
+            self._wait_timer = None
         self.state = state
         answering = state in (ANSWERING, GRADING)
         self.query_one("#answer", Input).disabled = state != ANSWERING
@@ -605,7 +634,7 @@ class ReviewScreen(Screen[None]):
 
     # -- actions --------------------------------------------------------------------------------
     def action_next(self) -> None:
-        self._set_state(LOADING)
+        self._wait(LOADING)
         self.load_next()
 
     async def action_rate(self, rating: int) -> None:

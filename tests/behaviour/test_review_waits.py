@@ -1,0 +1,122 @@
+"""The review screen's waits (grading, the next problem): drawn only when they last, and keys pressed
+meanwhile change nothing that was graded.
+
+Behaviour tests with Pilot over the real app, session, store and grader. The session thread is held
+on a `threading.Event` so that "while it grades" is a state, not a moment; `WAIT_SHOWN_AFTER` is set
+to a millisecond (a wait is drawn at once) or to an hour (never within a test), so nothing depends on timing.
+H([0.5, 0.25, 0.25]) = 1.5 ln 2 = 1.0397 nats (hand calculation).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from tests.support.ui import ANSWERS, make_app, run_async, settle, write_bank
+from trainer.ui.screens import review_screen
+from trainer.ui.widgets.feedback_panel import FeedbackPanel
+
+
+@pytest.fixture
+def bank(tmp_path: Path) -> Path:
+    return write_bank(tmp_path / "bank")
+
+
+def hold(session, name: str) -> threading.Event:
+    """Make `session.<name>` wait on the session thread until the returned event is set."""
+    release = threading.Event()
+    method = getattr(session, name)
+
+    def held(*args, **kwargs):
+        release.wait(timeout=120)
+        return method(*args, **kwargs)
+
+    setattr(session, name, held)
+    return release
+
+
+def text(widget) -> str:
+    return str(widget.render())
+
+
+@run_async
+async def test_a_grade_is_not_drawn_as_a_wait_and_keys_meanwhile_do_not_change_the_answer(
+        tmp_path: Path, bank: Path, monkeypatch) -> None:
+    monkeypatch.setattr(review_screen, "WAIT_SHOWN_AFTER", 3600.0)
+    app = make_app(tmp_path / "progress.db", [bank])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        screen = app.screen
+        right = ANSWERS[screen.item.instance.template_id][2]
+        release = hold(app.runner.session, "submit")
+        await pilot.press(*right, "enter")
+        await settle(pilot, app, lambda: screen.state == "grading")
+        answer = screen.query_one("#answer", Input)
+        # Nothing on screen changed for the wait: the input is as it was, with its focus.
+        assert not answer.disabled and answer.has_focus
+        assert not screen.query_one("#empty-state").display
+        await pilot.press("9", "enter")  # typed while it grades: neither graded nor kept
+        release.set()
+        await settle(pilot, app, lambda: screen.state == "feedback")
+        assert answer.value == right
+        shown = text(screen.query_one(FeedbackPanel))
+        assert f"you wrote  {right}" in shown and "✓ Right" in shown
+        await pilot.press("ctrl+q")
+
+
+@run_async
+async def test_a_wait_that_lasts_is_drawn(tmp_path: Path, bank: Path, monkeypatch) -> None:
+    monkeypatch.setattr(review_screen, "WAIT_SHOWN_AFTER", 0.001)
+    app = make_app(tmp_path / "progress.db", [bank])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        screen = app.screen
+        right = ANSWERS[screen.item.instance.template_id][2]
+        release = hold(app.runner.session, "submit")
+        await pilot.press(*right, "enter")
+        answer = screen.query_one("#answer", Input)
+        await settle(pilot, app, lambda: answer.disabled)  # the input takes no keys while it grades
+        assert screen.state == "grading"
+        release.set()
+        await settle(pilot, app, lambda: screen.state == "feedback")
+
+        release = hold(app.runner.session, "next_item")
+        await pilot.press("enter")
+        empty = screen.query_one("#empty-state")
+        await settle(pilot, app, lambda: empty.display and "Loading problems" in text(empty))
+        assert not screen.query_one(FeedbackPanel).display
+        release.set()
+        await settle(pilot, app, lambda: screen.state in ("answering", "empty"))
+        assert not empty.display or screen.state == "empty"
+        await pilot.press("ctrl+q")
+
+
+@run_async
+async def test_the_feedback_stays_while_the_next_problem_loads_and_takes_no_rating(
+        tmp_path: Path, bank: Path, monkeypatch) -> None:
+    monkeypatch.setattr(review_screen, "WAIT_SHOWN_AFTER", 3600.0)
+    app = make_app(tmp_path / "progress.db", [bank])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        screen = app.screen
+        right = ANSWERS[screen.item.instance.template_id][2]
+        await pilot.press(*right, "enter")
+        await settle(pilot, app, lambda: screen.state == "feedback")
+        outcome = screen.outcome
+        assert outcome.rating == 3  # right, without a hint: Good
+
+        release = hold(app.runner.session, "next_item")
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: screen.state == "loading")
+        panel = screen.query_one(FeedbackPanel)
+        assert panel.display and not screen.query_one("#empty-state").display
+        await pilot.press("1")  # "Again" while loading: not a rating of the answered problem
+        release.set()
+        await settle(pilot, app, lambda: screen.state in ("answering", "empty"))
+        assert screen.outcome is None and outcome.rating == 3
+        ratings = app.runner.session.store.conn.execute("SELECT rating FROM review_log").fetchall()
+        assert [r[0] for r in ratings] == [3]
+        await pilot.press("ctrl+q")
