@@ -190,7 +190,7 @@ def _check_all(templates: list, seeds: int, jobs: int, bar: _Progress, measure: 
     keys: dict[int, str] = {}
     estimate: dict[int, float] = {}
     for i, t in enumerate(templates):
-        estimate[i] = _COST.get(t.answer.type, 3) * _COST_SECONDS * seeds / 200
+        estimate[i] = _COST.get(t.answer_type, 3) * _COST_SECONDS * seeds / 200
         if cache is None:
             continue
         try:
@@ -213,9 +213,21 @@ def _check_all(templates: list, seeds: int, jobs: int, bar: _Progress, measure: 
         if i in keys:
             cache.put(keys[i], templates[i].path, seeds, measure, report, seconds)
 
-    if todo:
-        _run_checks([templates[i] for i in todo], seeds, jobs, bar, measure,
-                    lambda k, report, seconds: store(todo[k], report, seconds))
+    from trainer.core.templates.spec import TemplateError
+
+    ready: list[int] = []
+    compiled = []
+    for i in todo:
+        t = templates[i]
+        try:
+            compiled.append(t.resolve())  # a lazily loaded template is compiled here, before any fork
+        except TemplateError as exc:  # the file changed since the bank was loaded
+            reports[i] = _crashed(t.id, str(t.path), seeds, "load", exc.message, exc.line)
+            bar.step()
+            continue
+        ready.append(i)
+    if ready:
+        _run_checks(compiled, seeds, jobs, bar, measure, lambda k, report, seconds: store(ready[k], report, seconds))
     return [r for r in reports if r is not None]
 
 
@@ -286,7 +298,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         folders = problem_folders(args)
     start = time.perf_counter()
-    bank = load_folders(folders)
+    from trainer.cli.locations import bank_index_path
+
+    # Headers (and every load error) from the bank index; a template is compiled only when it is
+    # checked, so a run that replays stored reports compiles nothing.
+    bank = load_folders(folders, lazy=True, index_path=bank_index_path())
     findings = [{"id": None, "path": str(e.path), "line": e.line, "kind": "load", "message": e.message,
                  "seed": None, "severity": "error"} for e in bank.errors]
     if args.paths:
