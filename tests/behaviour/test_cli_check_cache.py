@@ -207,3 +207,14 @@ def test_the_checker_digest_follows_its_source_files(tmp_path):
 def test_where_names_the_check_results_folder(capsys, isolated_home):
     assert main(["where", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["check_results"] == str(isolated_home / "cache" / "check-results")
+
+
+def test_a_file_that_does_not_load_is_reported_alike_cold_and_warm(capsys, folder, checked):
+    (folder / "broken.yaml").write_text("id: broken\nequation: mse\ntopic: losses\ntitle: B\nkind: compute\n"
+                                        "prompt: [unclosed\n", encoding="utf-8")
+    cold = run(capsys, folder)
+    warm = run(capsys, folder)
+    assert sorted(checked) == ["doubled", "sum"]  # the broken file is never a report, the rest replayed
+    assert warm[:2] == cold[:2] and cold[0] == 1
+    assert f"{folder / 'broken.yaml'}:6: error: [load] YAML syntax error" in warm[1]
+    assert warm[1].endswith("FAILED: 2 templates × 5 seeds, 9 finding(s), 1 file(s) not loaded")
