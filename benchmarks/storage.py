@@ -1,9 +1,11 @@
 """Storage figures: due-queue query, full statistics, one review commit, database size, at 1,000,000 reviews.
 
-Benchmark module (run by `python -m benchmarks`). Builds a synthetic history in a temporary folder:
+Benchmark module (run by `python -m benchmarks`). Builds a synthetic history in a temporary folder,
+each row a copy of one the app really wrote (a few hundred answers go through `Session.submit` first:
+real parameters, typed answers, card states and implicit reviews, so the size is a real file's):
 the rows are bulk-inserted at schema version 1, the version-2 migration then backfills the summary
-tables and the version-3 one rewrites the reviews compactly (then the file is vacuumed), exactly as
-an upgraded user's file would be built; timings use the real store.
+tables, the version-3 one rewrites the reviews compactly, and every later migration runs at open,
+exactly as an upgraded user's file would be built; timings use the real store.
 """
 
 from __future__ import annotations
@@ -21,7 +23,61 @@ TEMPLATES = 320
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
 
 
-def _populate(path: Path, rows: int) -> None:
+#: Reviews answered through the real session to sample real rows from (the later half is used: by then
+#: most answers are reviews of cards already seen, with a real card-before and implicit credit).
+SAMPLE_REVIEWS = 400
+
+
+def real_sample(folder: Path, reviews: int = SAMPLE_REVIEWS) -> tuple[list[dict], dict[int, list[dict]]]:
+    """Rows exactly as the app writes them: `reviews` answers through `Session.submit` on the bundled
+    bank (right and anticipated-wrong answers alternating, an hour apart), read back as a backup's
+    reviews, with the implicit reviews each caused.
+
+    Returns:
+        (the later half of the reviews as `Store.review` dicts, {index in that list: its implicit rows
+        as `Store.implicit_for` dicts}).
+    """
+    from trainer.cli import locations
+    from trainer.core.grading.grader import answer_text
+    from trainer.session import Session
+
+    now = [datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)]
+    session = Session.open(folder / "sample.db", bank_paths=[locations.bundled_problems_dir()],
+                           clock=lambda: now[0], seed=1, settings={"new_per_day": 1000})
+    try:
+        for i in range(reviews):
+            item = session.next_item()
+            if item is None:
+                break
+            mistakes = item.instance.mistakes
+            session.submit(item, answer_text(item.instance, mistakes[0] if i % 2 and mistakes else None))
+            now[0] += timedelta(hours=1)
+    finally:
+        session.close()
+    from trainer.storage import Store
+
+    store = Store.open(folder / "sample.db")
+    try:
+        ids = [r[0] for r in store.conn.execute("SELECT id FROM reviews ORDER BY id")][reviews // 2:]
+        sample = [store.review(i) for i in ids]
+        implicit = {k: store.implicit_for(i) for k, i in enumerate(ids)}
+    finally:
+        store.close()
+    return sample, {k: v for k, v in implicit.items() if v}
+
+
+def _populate(path: Path, rows: int) -> dict:
+    """Build a file of `rows` reviews shaped as the app writes them, as an upgraded user's file is built.
+
+    Each synthetic review copies a real one (`real_sample`): its parameters, typed answer, verdict,
+    card before and after, rating and answer time, and the implicit reviews it caused, with a fresh
+    uid and seed, its own time on a synthetic timeline and one of `TEMPLATES` cards. Rows are written
+    at schema version 1 (implicit reviews at version 4, where they appeared); opening the store then
+    applies every later migration.
+
+    Returns:
+        {"implicit": implicit reviews written, "sample": reviews in the sample}.
+    """
     import numpy as np
     from sqlite_utils import Database
 
@@ -29,6 +85,7 @@ def _populate(path: Path, rows: int) -> None:
     from trainer.storage import Store
     from trainer.storage.schema import migrations
 
+    sample, sample_implicit = real_sample(path.parent)
     db = Database(path)
     migrations().apply(db, stop_before="m002_summaries")
     rng = np.random.default_rng(0)
@@ -47,28 +104,40 @@ def _populate(path: Path, rows: int) -> None:
                      "due, last_review, reps, lapses) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", cards)
     offsets = np.sort(rng.uniform(0, days * 86400, rows))
     which = rng.integers(0, TEMPLATES, rows)
-    correct = rng.random(rows) < 0.85
-    ms = rng.lognormal(np.log(25_000), 0.6, rows).astype(int)
-    state = rng.choice([0, 1, 2, 3], rows, p=[0.02, 0.08, 0.85, 0.05])
-    verdict_ok = json.dumps({"correct": True, "diagnosis": None})
-    verdict_bad = json.dumps({"correct": False, "diagnosis": {"id": "sign-error", "message": "Sign."}})
-    card_json = json.dumps({"state": "review", "stability": 10.0})
+    copy = rng.integers(0, len(sample), rows)
+    seeds = rng.integers(0, 2**31, rows)
+    uids = [bytes(u).hex() for u in rng.integers(0, 256, (rows, 16), dtype=np.uint8)]
+    encoded = [(json.dumps(r["params"]), json.dumps(r["verdict"]), json.dumps(r["state_before"]),
+                json.dumps(r["state_after"])) for r in sample]
+    implicit_rows: list[tuple] = []
 
     def gen():
         for k in range(rows):
             when = start + timedelta(seconds=float(offsets[k]))
-            ok = bool(correct[k])
-            yield (f"u{k}", tids[which[k]], k, "{}", "1.0", verdict_ok if ok else verdict_bad, int(ok),
-                   float(ok), None if ok else "sign-error", 3 if ok else 1, 3 if ok else 1, "auto", 0, int(ms[k]),
-                   iso(when), when.date().isoformat(), int(state[k]), card_json, card_json)
+            r, (params, verdict, before, after) = sample[copy[k]], encoded[copy[k]]
+            tid = tids[which[k]]
+            for j, imp in enumerate(sample_implicit.get(int(copy[k]), ())):
+                other = tids[(which[k] + 1 + j) % TEMPLATES]
+                implicit_rows.append((f"{uids[k]}/{other}", k + 1, uids[k], tid, other, imp["kind"], imp["weight"],
+                                      iso(when), json.dumps(imp["state_before"]), json.dumps(imp["state_after"])))
+            yield (k + 1, uids[k], tid, int(seeds[k]), params, r["answer"], verdict, r["correct"], r["score"],
+                   r["diagnosis_id"], r["rating"], r["auto_rating"], r["decided"], r["hint_used"], r["response_ms"],
+                   iso(when), when.date().isoformat(), r["review_state"], before, after)
 
     conn.executemany(
-        "INSERT INTO reviews (uid, template_id, seed, params, answer, verdict, correct, score, diagnosis_id, rating, "
-        "auto_rating, decided, hint_used, response_ms, reviewed_at, day, review_state, state_before, state_after) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", gen())
+        "INSERT INTO reviews (id, uid, template_id, seed, params, answer, verdict, correct, score, diagnosis_id, "
+        "rating, auto_rating, decided, hint_used, response_ms, reviewed_at, day, review_state, state_before, "
+        "state_after) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", gen())
     conn.execute("COMMIT")
+    # Implicit reviews exist from version 4 on: written in that version's form, then upgraded as a user's are.
+    migrations().apply(db, stop_before="m005_imported_reviews")
+    with conn:
+        conn.executemany("INSERT INTO implicit_reviews (uid, cause_id, cause_uid, cause_template, template_id, kind, "
+                         "weight, reviewed_at, state_before, state_after) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                         implicit_rows)
     db.close()
-    Store.open(path).close()  # applies m002 (topic column + summaries backfilled) and m003 (compact reviews)
+    Store.open(path).close()  # applies every later migration
+    return {"implicit": len(implicit_rows), "sample": len(sample)}
 
 
 def _fsync_ms(folder: Path) -> float:
@@ -115,7 +184,7 @@ def figures(quick: bool) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="trainer-bench-") as tmp:
         path = Path(tmp) / "bench.db"
         t0 = time.perf_counter()
-        _populate(path, rows)
+        built = _populate(path, rows)
         build_s = time.perf_counter() - t0
         store = Store.open(path)
         infos = [TemplateInfo(c.template_id, c.equation, c.topic) for c in store.cards()]
@@ -175,8 +244,9 @@ def figures(quick: bool) -> list[dict]:
          "unit": "ms", "target": None, "note": "the same write without the fsync: the code's own cost"},
         {"group": "storage", "name": "fsync of a 4 KiB write on this disk (median)", "value": fsync_ms, "unit": "ms",
          "target": None, "note": "the floor under any durable commit on this machine"},
-        {"group": "storage", "name": "database size", "value": size_mb, "unit": "MB", "target": None,
-         "note": f"{label} after checkpoint; synthetic data built in {build_s:.0f} s"},
+        {"group": "storage", "name": "database size", "value": size_mb, "unit": "MB", "target": "≤ 150 MB",
+         "note": f"{label} after checkpoint, {built['implicit']:,} implicit reviews; rows "
+                 f"copied from {built['sample']} real reviews (Session.submit); built in {build_s:.0f} s"},
     ]
 
 

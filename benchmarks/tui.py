@@ -135,6 +135,8 @@ async def _drive(db: Path, rounds: int, counts: _Counts | None = None) -> dict[s
     from trainer.core.grading.grader import answer_text
     from trainer.session import Session
     from trainer.ui.app import TrainerApp
+    from textual.screen import Screen
+
     from trainer.ui.widgets.feedback_panel import FeedbackPanel
 
     now = [datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)]
@@ -159,6 +161,14 @@ async def _drive(db: Path, rounds: int, counts: _Counts | None = None) -> dict[s
             return add_worker(worker, *args, **kwargs)
 
         app.workers.add_worker = recorded_add_worker
+        resumed = []  # screens in the order they handled ScreenResume (after their own handlers)
+        on_resume = Screen._on_screen_resume
+
+        def recorded_resume(screen, event):
+            resumed.append(screen)
+            return on_resume(screen, event)
+
+        Screen._on_screen_resume = recorded_resume
 
         def shown(widget) -> bool:
             """The widget is laid out on the screen in the frame being produced."""
@@ -209,19 +219,21 @@ async def _drive(db: Path, rounds: int, counts: _Counts | None = None) -> dict[s
                 screen_type = name + "Screen"
 
                 def drawn(screen_type=screen_type) -> bool:
-                    """The screen is on top and every worker it started for this open has finished."""
-                    started = spawned[started_before:]
-                    return (type(app.screen).__name__ == screen_type and bool(started)
-                            and all(w.is_finished for w in started))
+                    """The screen is on top, has handled its resume, and every worker started since the
+                    key (its data loading) has finished."""
+                    return (type(app.screen).__name__ == screen_type
+                            and any(type(s).__name__ == screen_type for s in resumed[resumed_before:])
+                            and all(w.is_finished for w in spawned[started_before:]))
 
                 if k:  # the first open of each screen imports and builds it: not the figure
                     await _settled(frames)
-                    started_before = len(spawned)
+                    started_before, resumed_before = len(spawned), len(resumed)
                     await measure(name, open_screen, drawn)
                 else:
                     await open_screen()
                     await _until(lambda group=group: _idle(app, group))
         await pilot.pause()
+        Screen._on_screen_resume = on_resume
     return {**out, **{f"{key}:work": value for key, value in work.items()}}
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from textual.widgets._footer import FooterKey
 
 from tests.support.ui import ANSWERS, make_app, run_async, settle, write_bank
+from trainer.ui import app as app_module
 
 
 def text_of(app, selector: str) -> str:
@@ -78,6 +79,63 @@ async def test_bank_reopened_keeps_its_table_and_filter(tmp_path: Path) -> None:
         await app.action_bank()
         await settle(pilot, app, lambda: app.screen is bank)
         assert app.screen.query_one("#bank-table").row_count == 2
+
+
+@run_async
+async def test_reopened_screens_show_fresh_data_in_their_first_frame(tmp_path: Path, monkeypatch) -> None:
+    """The app reads a kept screen's data before it switches to it (`TrainerApp._prepare`): as soon as
+    the switch returns, with no wait, Bank's schedule line and Progress's counts include a review made
+    meanwhile. (The switch waits at most PREPARE_WAIT for the session: long here, so load can't matter.)"""
+    monkeypatch.setattr(app_module, "PREPARE_WAIT", 120.0)
+    app = make_app(tmp_path / "progress.db", [write_bank(tmp_path / "bank")])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        template_id = app.screen.item.instance.template_id
+        await app.action_progress()
+        await settle(pilot, app, lambda: getattr(app.screen, "stats", None) is not None)
+        await app.action_bank()
+        bank = app.screen
+        table = bank.query_one("#bank-table")
+        await settle(pilot, app, lambda: table.row_count == 2)
+        table.move_cursor(row=table.get_row_index(template_id))
+        await settle(pilot, app, lambda: text_of(app, "#preview").startswith("schedule: new"))
+
+        await app.action_review()
+        await settle(pilot, app, lambda: getattr(app.screen, "state", "") == "answering")
+        assert app.screen.item.instance.template_id == template_id  # the problem set aside at start
+        await pilot.press(*ANSWERS[template_id][2], "enter")
+        await settle(pilot, app, lambda: app.screen.state == "feedback")
+
+        await app.action_bank()
+        assert app.screen is bank and text_of(app, "#preview").startswith("schedule: learning")
+        await app.action_progress()
+        assert app.screen.stats["totals"]["reviews"] == 1
+
+
+@run_async
+async def test_switching_between_kept_screens_does_not_show_home_in_between(tmp_path: Path) -> None:
+    from trainer.ui.screens.home_screen import HomeScreen
+
+    app = make_app(tmp_path / "progress.db", [write_bank(tmp_path / "bank")])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        await app.action_home()
+        await settle(pilot, app, lambda: isinstance(app.screen, HomeScreen))
+        home = app.screen
+        loads = []
+        home.refresh_data = lambda: loads.append(1)  # each time Home reloads (it does on every resume)
+        await app.action_progress()
+        await settle(pilot, app, lambda: getattr(app.screen, "stats", None) is not None)
+        await app.action_bank()
+        await settle(pilot, app, lambda: app.screen.query_one("#bank-table").row_count == 2)
+        await app.action_progress()
+        await settle(pilot, app)
+        # Started on a review, Home was pushed over the base screen: Progress replaced Bank above it.
+        assert loads == [] and [type(s).__name__ for s in app.screen_stack] == ["Screen", "HomeScreen",
+                                                                               "ProgressScreen"]
+        await app.action_home()
+        await settle(pilot, app, lambda: app.screen is home)
+        assert [type(s).__name__ for s in app.screen_stack] == ["Screen", "HomeScreen"]
 
 
 @run_async

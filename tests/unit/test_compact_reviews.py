@@ -254,8 +254,9 @@ def _trainer_shaped(n: int) -> dict:
 
 
 def _benchmark_shaped(n: int) -> dict:
-    """A backup of n reviews shaped like those `benchmarks/storage.py` builds for its 1,000,000-review
-    figure: 320 templates, 600 reviews a day, short uids, empty params, a one-field card state."""
+    """A backup of n reviews shaped like those `benchmarks/storage.py` built for its 1,000,000-review
+    figure until it copied real rows: 320 templates, 600 reviews a day, short uids, empty params, a
+    one-field card state (real rows are larger: see `_trainer_shaped` and the benchmark's size figure)."""
     rng = np.random.default_rng(0)
     start = datetime(2025, 1, 1, tzinfo=timezone.utc)
     states = rng.choice([0, 1, 2, 3], n, p=[0.02, 0.08, 0.85, 0.05])

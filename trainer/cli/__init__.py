@@ -14,6 +14,16 @@ from importlib import import_module
 
 COMMAND_MODULES = ("tui", "authoring", "grade", "progress", "card", "graph", "place", "learner")
 
+#: Which module registers each command: `trainer grade ...` imports and registers that module only
+#: (importing every command module and building every sub-parser is a tenth of a short command's
+#: time). tests/unit/test_cli_parser.py checks it against what the modules really register.
+COMMAND_MODULE_OF = {
+    "tui": "tui", "list": "authoring", "preview": "authoring", "check": "authoring", "new": "authoring",
+    "schema": "authoring", "grade": "grade", "where": "progress", "stats": "progress", "export": "progress",
+    "import": "progress", "backup": "progress", "restore": "progress", "config": "progress", "card": "card",
+    "graph": "graph", "place": "place", "optimize": "learner", "workload": "learner",
+}
+
 
 class UserError(Exception):
     """A problem the user can fix (bad path, unknown id, corrupt file): printed without a traceback.
@@ -62,8 +72,13 @@ def study_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                             help=f"study only this {what}, with normal scheduling (repeatable, or a comma list)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, every command registered."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser, every command registered.
+
+    Args:
+        only: register only the module of this command (see `COMMAND_MODULE_OF`); it parses that
+            command's arguments exactly as the full parser does.
+    """
     parser = argparse.ArgumentParser(
         prog="trainer",
         description="Practise the equations of machine learning: fresh randomized problems, "
@@ -77,9 +92,30 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     _common_options(common, suppress=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in (COMMAND_MODULE_OF[only],) if only is not None else COMMAND_MODULES:
         import_module(f"trainer.cli.{name}").register(subparsers, common)
     return parser
+
+
+#: Options before the command that take a value in the next word (`--db PATH`).
+_VALUE_OPTIONS = ("--db", "--problems", "--seed", "--topic", "--tag", "--equation")
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The command `argv` names (`trainer --db X grade ...` → "grade"), or None when its first word
+    that is not an option is not a known command (the full parser then reports it)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word == "--":
+            return None
+        elif word.startswith("-"):
+            # argparse accepts unambiguous abbreviations (`--pro DIR`): any prefix counts as the option.
+            skip = "=" not in word and len(word) > 2 and any(o.startswith(word) for o in _VALUE_OPTIONS)
+        else:
+            return word if word in COMMAND_MODULE_OF else None
+    return None
 
 
 FREE_TEXT_OPTIONS = ("--answer",)
@@ -120,7 +156,7 @@ def _tui_args(argv: list[str]) -> argparse.Namespace | None:
 def main(argv: list[str] | None = None) -> int:
     """Run `trainer`; returns the process exit code."""
     argv = _glue_free_text(sys.argv[1:] if argv is None else argv)
-    args = _tui_args(argv) or build_parser().parse_args(argv)
+    args = _tui_args(argv) or build_parser(command_named(argv)).parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:  # no command: open the trainer
         handler = import_module("trainer.cli.tui").run

@@ -55,10 +55,12 @@ def bank_index(args: argparse.Namespace):
 def load_one(args: argparse.Namespace, template_id: str):
     """The compiled template `template_id`, reading only its own file (the index says which);
     an unknown id is a usage error (exit 2) that suggests close ids, as with the whole bank."""
+    from trainer.cli.locations import bank_index_path
+    from trainer.core.templates.bank import parsed_cache_dir
     from trainer.core.templates.spec import TemplateError, load_template
 
     header = template_or_exit(bank_index(args), template_id)
     try:
-        return load_template(header.path)
+        return load_template(header.path, cache_dir=parsed_cache_dir(bank_index_path()))
     except TemplateError as exc:  # changed since the index was read: report it as the loader would
         raise UserError(f"skipped {exc}") from None

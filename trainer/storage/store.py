@@ -65,7 +65,8 @@ from trainer.storage.codec import (
     uid_text,
 )
 from trainer.storage.records import CardRecord, ImplicitRecord, ReviewRecord
-from trainer.storage.schema import APPLICATION_ID, KNOWN, SCHEMA_VERSION, applied_names, identify, migrations
+from trainer.storage.schema import (APPLICATION_ID, KNOWN, SCHEMA_VERSION, applied_names, identify, migrations,
+                                    write_implicit)
 
 BUSY_TIMEOUT_S = 5.0
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -605,12 +606,11 @@ class Store:
             if found is None or _card_from_row(found).card != imp.card_before:
                 raise ConflictError(f"{imp.template_id} changed meanwhile; its implicit {imp.kind} is stale")
             _update_card(conn, imp.template_id, imp.card_after)
-            conn.execute(
-                f"INSERT INTO implicit_reviews (cause_id, {', '.join(_IMPLICIT_COLUMNS)}) "
-                f"VALUES (?, {', '.join('?' for _ in _IMPLICIT_COLUMNS)})",
-                (review_id, f"{cause_uid}/{imp.template_id}", cause_uid, cause_template, imp.template_id,
-                 imp.kind, float(imp.weight), iso(at), json.dumps(imp.card_before.to_dict()),
-                 json.dumps(imp.card_after.to_dict())))
+            write_implicit(conn, review_id, found["card_id"], {
+                "uid": f"{cause_uid}/{imp.template_id}", "cause_uid": cause_uid, "cause_template": cause_template,
+                "template_id": imp.template_id, "kind": imp.kind, "weight": float(imp.weight),
+                "reviewed_at": iso(at), "state_before": imp.card_before.to_dict(),
+                "state_after": imp.card_after.to_dict()})
 
     @staticmethod
     def _revert_implicit(conn: sqlite3.Connection, review_id: int) -> None:
@@ -623,7 +623,7 @@ class Store:
             found = conn.execute("SELECT * FROM cards WHERE template_id = ?", (r["template_id"],)).fetchone()
             if found is not None and _card_from_row(found).card == CardState.from_dict(json.loads(r["state_after"])):
                 _update_card(conn, r["template_id"], CardState.from_dict(json.loads(r["state_before"])))
-        conn.execute("DELETE FROM implicit_reviews WHERE cause_id = ?", (review_id,))
+        conn.execute("DELETE FROM implicit_rows WHERE cause_id = ?", (review_id,))
 
     def implicit_for(self, review_id: int) -> list[dict]:
         """The implicit reviews one explicit review caused, in write order, card states decoded."""
@@ -1056,11 +1056,14 @@ class Store:
                 if cause is None:  # its cause is not in this file: an orphan row would never be undone
                     continue
                 self._ensure_card(conn, str(row["template_id"]), None, None)
-                cur = conn.execute(
-                    f"INSERT OR IGNORE INTO implicit_reviews (cause_id, {', '.join(_IMPLICIT_COLUMNS)}) "
-                    f"VALUES (?, {', '.join('?' for _ in _IMPLICIT_COLUMNS)})",
-                    [cause[0]] + [row[c] for c in _IMPLICIT_COLUMNS])
-                implicit_added += cur.rowcount
+                # Already here (the same uid for the same cause): importing twice adds nothing.
+                if any(r[0] == row["uid"] for r in conn.execute(
+                        "SELECT uid FROM implicit_reviews WHERE cause_id = ?", (cause[0],))):
+                    continue
+                card_id = conn.execute("SELECT card_id FROM cards WHERE template_id = ?",
+                                       (str(row["template_id"]),)).fetchone()[0]
+                write_implicit(conn, cause[0], card_id, row)
+                implicit_added += 1
             imported = data.get("imported_reviews")
             imported_added = 0
             for i, imp in enumerate(imported if isinstance(imported, list) else []):

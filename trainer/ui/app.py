@@ -22,6 +22,9 @@ from textual.screen import Screen
 
 from trainer.ui.runner import SessionRunner
 
+#: Seconds a screen switch waits for a kept screen's data (`TrainerApp._prepare`).
+PREPARE_WAIT = 0.25
+
 if TYPE_CHECKING:
     from trainer.ui.first_problem import FirstProblem, ProblemView
 
@@ -324,26 +327,62 @@ class TrainerApp(App[None]):
     async def action_home(self) -> None:
         from trainer.ui.screens.home_screen import HomeScreen
 
+        home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+        if home is not None and home is not self.screen:
+            await self._prepare(home)
         await self._close_to_home()
         if not isinstance(self.screen, HomeScreen):
             await self.push_screen(HomeScreen())
 
-    async def _close_to_home(self) -> None:
-        """Pop screens until Home is on top, or only the base screen is left."""
+    async def _close_to_home(self, keep_top: bool = False) -> None:
+        """Pop screens until Home is on top, or only the base screen is left (with `keep_top`, the
+        screen above Home stays, for the caller to replace)."""
         if len(self.screen_stack) <= 1:  # at start: Home (and its DataTable) need not be imported yet
             return
         from trainer.ui.screens.home_screen import HomeScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
-            set_aside = getattr(self.screen, "set_aside", None)
-            if set_aside is not None:  # a review left mid-answer keeps its problem and typed text
-                set_aside()
+            below = self.screen_stack[-2]
+            if keep_top and (len(self.screen_stack) == 2 or isinstance(below, HomeScreen)):
+                return
+            self._set_aside_top()
             await self.pop_screen()
 
+    def _set_aside_top(self) -> None:
+        set_aside = getattr(self.screen, "set_aside", None)
+        if set_aside is not None:  # a review left mid-answer keeps its problem and typed text
+            set_aside()
+
     async def _switch_to(self, screen: Screen) -> None:
-        """Show a top-level screen above Home (or the base), closing whichever one was open."""
-        await self._close_to_home()
-        await self.push_screen(screen)
+        """Show a top-level screen above Home (or the base), closing whichever one was open.
+
+        The screen on top is replaced, not popped first: Home never shows (nor reloads) in between.
+        """
+        if screen is self.screen:
+            return
+        from trainer.ui.screens.home_screen import HomeScreen
+
+        await self._prepare(screen)
+        await self._close_to_home(keep_top=True)
+        if len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self._set_aside_top()
+            await self.switch_screen(screen)
+        else:
+            await self.push_screen(screen)
+
+    async def _prepare(self, screen: Screen) -> None:
+        """Let a kept screen read its fresh data *before* it is shown, while this loop is free to
+        take the session thread's answer: its first frame is then complete, where a reload after
+        the switch waits behind the whole screen's restyle and render (80 ms on this machine).
+
+        A screen that is not mounted yet (first open) loads as it mounts. If the session is busy for
+        longer than `PREPARE_WAIT`, the screen is shown anyway and its data lands when it comes.
+        """
+        prepare = getattr(screen, "prepare", None)
+        if prepare is None or not screen.is_mounted:
+            return
+        task = asyncio.ensure_future(prepare())
+        await asyncio.wait({task}, timeout=PREPARE_WAIT)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Review", "Review the problems that are due", self.action_review)

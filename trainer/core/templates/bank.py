@@ -11,9 +11,9 @@ finishes the job later and moves any template that fails validation into `errors
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 # spec, generate and safe_yaml pull in numpy and yaml; they are imported where used so that the
 # header index (`load_index`) answers `trainer list` from its cache with the standard library only.
+try:  # the builtin module behind hashlib.blake2b: hashlib itself loads OpenSSL first (milliseconds)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Python implementations
+    from hashlib import blake2b
+
 if TYPE_CHECKING:
     from trainer.core.templates.generation import Instance
     from trainer.core.templates.safe_yaml import LineDict
@@ -105,13 +110,14 @@ class Bank:
     errors: list[LoadError] = field(default_factory=list)
     folders: tuple[Path, ...] = ()
     functions: Mapping[str, Any] | None = None
+    parsed_cache: Path | None = None
 
     def _build(self, lazy: LazyTemplate) -> Template:
         from trainer.core.templates.spec import TemplateError, load_template, parse_template_data
 
         try:
             if lazy._data is None:  # known from the index only: the file is read now
-                return load_template(lazy.path, self.functions)
+                return load_template(lazy.path, self.functions, cache_dir=self.parsed_cache)
             return parse_template_data(lazy._data, lazy.path, self.functions)
         except TemplateError as exc:
             if self.templates.get(lazy.id) is lazy:
@@ -180,7 +186,8 @@ def load_bank(folders: Sequence[Path | str], functions: Mapping[str, Any] | None
             ids are still found now, validation errors when a template is built or at `build_all()`.
         index_path: with `lazy` and the default `functions`, the bank index cache (see `load_index`):
             unchanged files are not read at all until used, and every error, validation included,
-            is known now.
+            is known now; a template is then compiled from the parsed-template cache beside it
+            (`parsed_cache_dir`).
 
     Returns:
         The bank; it never raises for a bad file: see `Bank.errors`.
@@ -188,6 +195,7 @@ def load_bank(folders: Sequence[Path | str], functions: Mapping[str, Any] | None
     bank = Bank(folders=tuple(Path(f) for f in folders), functions=functions)
     if lazy and index_path is not None and functions is None:  # the index is built with the default whitelist
         index = load_index(bank.folders, Path(index_path))
+        bank.parsed_cache = parsed_cache_dir(Path(index_path))
         bank.templates = {tid: LazyTemplate.from_header(h, bank) for tid, h in index.templates.items()}
         bank.errors = list(index.errors)
         return bank
@@ -233,6 +241,18 @@ def add_files(bank: Bank, files: Iterable[Path], functions: Mapping[str, Any] | 
                                          f"duplicate id '{template.id}' (already defined in {first})"))
             continue
         bank.templates[template.id] = template
+
+
+def parsed_cache_dir(index_path: Path | str) -> Path:
+    """The parsed-template cache folder (see `parsed_cache`) that goes with the bank index `index_path`.
+
+    Args:
+        index_path: the bank index cache file.
+
+    Returns:
+        A folder beside it (it may not exist yet).
+    """
+    return Path(index_path).with_name("parsed-templates")
 
 
 # --- the header index: `trainer list` without parsing every file ----------------------------------
@@ -312,7 +332,7 @@ def _file_digest(path: Path) -> str | None:
         return None
     if len(data) > _MAX_BYTES:
         return None
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def _valid_entry(entry: Any) -> bool:
@@ -333,18 +353,42 @@ def _valid_entry(entry: Any) -> bool:
         if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
             return False
         id_line = entry.get("id_line")
-        return id_line is None or (isinstance(id_line, int) and not isinstance(id_line, bool))
+        if not (id_line is None or (isinstance(id_line, int) and not isinstance(id_line, bool))):
+            return False
+    if "stat" in entry and not _valid_stat(entry["stat"]):
+        return False
+    if summary is not None:
+        return True
     if not isinstance(error, dict) or not isinstance(error.get("message"), str):
         return False
     line = error.get("line")
     return line is None or (isinstance(line, int) and not isinstance(line, bool))
 
 
+def _valid_stat(value: Any) -> bool:
+    return (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value))
+
+
+#: A file's (size, mtime) is remembered only when it was last modified this long before being read:
+#: a file written again within the filesystem's timestamp granularity of that read could otherwise
+#: keep its size and mtime with new content (git's "racy" entries; these are digested every time).
+_SETTLED_NS = 2_000_000_000
+
+
+def _file_stat(path: Path) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
 def _code_stamp() -> str:
     """A fingerprint of the core's source files (name, size, mtime): entries validated by another
     version of the template rules or solvers are not trusted. Stats only; no file is read."""
     core = Path(__file__).resolve().parents[1]
-    h = hashlib.blake2b(digest_size=16)
+    h = blake2b(digest_size=16)
     for path in sorted(core.rglob("*.py")):
         try:
             st = path.stat()
@@ -421,19 +465,28 @@ def load_index(folders: Sequence[Path | str], cache_path: Path | None, *,
     cached = _read_index(cache_path, stamp)
     index = BankIndex()
     current: dict[str, dict] = {}
+    restamped = 0
     for folder in (Path(f) for f in folders):
         if not folder.exists():
             continue
         for path in template_files(folder):
             key = str(path)
-            digest = _file_digest(path)
             entry = cached.get(key)
-            if digest is None or entry is None or entry["digest"] != digest:
-                # Unreadable or oversized files are parsed for their error every time, never cached.
-                entry = _entry_for(path, digest or "", functions)
-                index.rebuilt += digest is not None
-            if digest is not None:
-                current[key] = entry
+            stat = _file_stat(path)
+            if entry is not None and stat is not None and entry.get("stat") == stat:
+                current[key] = entry  # unchanged since it was digested (size and mtime): not read
+            else:
+                digest = _file_digest(path)
+                if digest is None or entry is None or entry["digest"] != digest:
+                    # Unreadable or oversized files are parsed for their error every time, never cached.
+                    entry = _entry_for(path, digest or "", functions)
+                    index.rebuilt += digest is not None
+                if digest is not None:
+                    entry = {k: v for k, v in entry.items() if k != "stat"}
+                    if stat is not None and time.time_ns() - stat[1] > _SETTLED_NS:
+                        entry["stat"] = stat
+                    restamped += entry.get("stat") != cached.get(key, {}).get("stat")
+                    current[key] = entry
             if entry["summary"] is None:
                 index.errors.append(LoadError(path, entry["error"]["line"], entry["error"]["message"]))
                 continue
@@ -447,7 +500,7 @@ def load_index(folders: Sequence[Path | str], cache_path: Path | None, *,
                                               f"duplicate id '{header.id}' (already defined in {first})"))
                 continue
             index.templates[header.id] = header
-    if cache_path is not None and index.rebuilt:
+    if cache_path is not None and (index.rebuilt or restamped):
         # Entries of other folder sets (`--problems` elsewhere) stay, oldest dropped past the limit.
         others = [(k, v) for k, v in cached.items() if k not in current]
         keep = max(0, _INDEX_LIMIT - len(current))

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.language.nodes import EvalError
+from trainer.core.language.nodes import EvalError, TreeNode
 from trainer.core.language.printing import to_text
 from trainer.core.templates.text import fmt
 from trainer.core.templates.samplers import DrawError, Sampler
@@ -147,7 +147,7 @@ class Mistake:
         out: dict[str, Any] = {"id": self.id, "message": self.message}
         if self.option is not None:
             out["option"] = LETTERS[self.option]
-        elif isinstance(self.value, tuple) or hasattr(self.value, "__dataclass_fields__"):
+        elif isinstance(self.value, (tuple, TreeNode)):
             out["value"] = to_text(self.value)
         else:
             out["value"] = jsonable(self.value)

@@ -15,47 +15,13 @@ from typing import Any
 
 import yaml
 
+from trainer.core.templates.lined import LineDict, LineList, YamlError
+
+__all__ = ["LineDict", "LineList", "YamlError", "MAX_BYTES", "load_yaml", "read_yaml_file"]
+
 MAX_BYTES = 256 * 1024  # a template is a page of text; anything larger is a mistake or an attack
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class YamlError(ValueError):
-    """A file that is not acceptable YAML. `line` is 1-based when known."""
-
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-
-class LineDict(dict):
-    """A mapping that also knows the 1-based line of each key (`lines[key]`) and of itself (`line`)."""
-
-    __slots__ = ("lines", "line")
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.lines: dict[Any, int] = {}
-        self.line: int = 0
-
-    def line_of(self, key: Any) -> int:
-        """Line of `key` if present, else the line where this mapping starts."""
-        return self.lines.get(key, self.line)
-
-
-class LineList(list):
-    """A sequence that knows the 1-based line of each item."""
-
-    __slots__ = ("lines", "line")
-
-    def __init__(self, *args: Any):
-        super().__init__(*args)
-        self.lines: list[int] = []
-        self.line: int = 0
-
-    def line_of(self, index: int) -> int:
-        return self.lines[index] if 0 <= index < len(self.lines) else self.line
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]

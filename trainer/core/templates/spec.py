@@ -20,7 +20,9 @@ from trainer.core.language.nodes import ExprError, Node
 from trainer.core.language.template_syntax import parse_template
 from trainer.core.templates.text import TextTemplate
 from trainer.core.templates.samplers import Sampler, SpecError, build_sampler
-from trainer.core.templates.safe_yaml import LineDict, LineList, YamlError, load_yaml, read_yaml_file
+# safe_yaml (PyYAML) is imported where a file is read: a template from the parsed-template cache
+# (`parsed_cache`) is compiled without it.
+from trainer.core.templates.lined import LineDict, LineList, YamlError
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID = re.compile(ID_PATTERN)
@@ -214,12 +216,15 @@ class Template:
                 "path": str(self.path) if self.path else None}
 
 
-def load_template(path: Path, functions: Mapping[str, Any] | None = None) -> Template:
+def load_template(path: Path, functions: Mapping[str, Any] | None = None, *,
+                  cache_dir: Path | None = None) -> Template:
     """Read and validate one template file.
 
     Args:
         path: the YAML file.
         functions: the whitelist expressions may call (defaults to the solver registry).
+        cache_dir: the parsed-template cache folder (see `parsed_cache`): an unchanged file is not
+            parsed as YAML again. None: always parse.
 
     Returns:
         The compiled template.
@@ -227,6 +232,10 @@ def load_template(path: Path, functions: Mapping[str, Any] | None = None) -> Tem
     Raises:
         TemplateError: naming the file and line of the first problem found.
     """
+    if cache_dir is not None:
+        from trainer.core.templates.parsed_cache import parsed_data
+
+        return parse_template_data(parsed_data(path, cache_dir), path, functions)
     return parse_template_text(read_template_text(path), path, functions)
 
 
@@ -243,6 +252,8 @@ def read_template_text(path: Path | str) -> str:
         TemplateError: the file cannot be read, is too large or is not UTF-8 (with the file, and the
             line where known).
     """
+    from trainer.core.templates.safe_yaml import read_yaml_file
+
     try:
         return read_yaml_file(path)
     except YamlError as exc:
@@ -254,6 +265,8 @@ def read_template_text(path: Path | str) -> str:
 def parse_template_text(text: str, path: Path | str | None = None,
                         functions: Mapping[str, Any] | None = None) -> Template:
     """Validate and compile a template from its YAML text (see `load_template`)."""
+    from trainer.core.templates.safe_yaml import load_yaml
+
     try:
         data = load_yaml(text)
     except YamlError as exc:

@@ -13,9 +13,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
+from trainer.ui.resume import keep_styles
 from trainer.ui.widgets.param_grid import param_block
 from trainer.ui.widgets.plain_text import plain, visible
 from trainer.ui.widgets.trainer_footer import TrainerFooter
@@ -53,6 +55,11 @@ class BankScreen(Screen[None]):
         self.seed = 1
         self.selected: str | None = None
         self.card_info: dict | None = None
+        #: (template id, seed) of the preview on screen, and its text below the schedule line.
+        self._previewed: tuple[str, int] | None = None
+        self._preview_body: Text | None = None
+        #: The app read the schedule just before showing this screen (`prepare`): no reload on resume.
+        self._prepared = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,12 +82,38 @@ class BankScreen(Screen[None]):
         self.query_one("#bank-preview").border_title = "preview"
         self.run_worker(self._load(), exclusive=True, group="bank")
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        keep_styles(self, event)
         # The app keeps this screen between opens: the template list stays (Ctrl+L re-reads it);
         # the schedule line of the preview may have changed meanwhile.
+        if self._prepared:
+            self._prepared = False
+            return
         self.show_preview()
 
+    async def prepare(self) -> None:
+        """Before a reopen (the app awaits it): re-read the schedule line of the preview on screen.
+
+        The preview itself stays: the same template and seed generate the same problem.
+        """
+        self._prepared = True
+        template_id = self.selected
+        if template_id is None or self._previewed is None or self._previewed[0] != template_id:
+            self._prepared = False  # nothing to keep: the resume loads the preview
+            return
+        try:
+            info = await self.app.runner.call(lambda s: s.card_info(template_id))
+        except Exception:  # shown as it is; the resume reloads it
+            self._prepared = False
+            return
+        if info != self.card_info and self._previewed is not None and self._previewed[0] == template_id:
+            self.card_info = info
+            self.query_one("#preview", Static).update(schedule_text(info, self.app) + self._preview_body)
+
     async def _load(self, reload: bool = False) -> None:
+        if reload:  # a template may have changed on disk: its preview is generated again when shown
+            self._previewed = None
+
         def work(session):
             if reload:
                 session.reload()
@@ -130,6 +163,7 @@ class BankScreen(Screen[None]):
             self.run_worker(self._preview(self.selected, self.seed), exclusive=True, group="preview")
 
     async def _preview(self, template_id: str, seed: int) -> None:
+        self._previewed = None
         try:
             info = await self.app.runner.call(lambda s: s.card_info(template_id))
             instance = await self.app.runner.call(lambda s: s.preview(template_id, seed))
@@ -137,7 +171,8 @@ class BankScreen(Screen[None]):
             self.query_one("#preview", Static).update(plain(f"{template_id} (seed {seed}) cannot be generated:\n{exc}"))
             return
         self.card_info = info
-        self.query_one("#preview", Static).update(schedule_text(info, self.app) + preview_text(instance))
+        self._previewed, self._preview_body = (template_id, seed), preview_text(instance)
+        self.query_one("#preview", Static).update(schedule_text(info, self.app) + self._preview_body)
         self.query_one("#bank-preview").border_title = plain(f"{template_id} · seed {seed}")
 
     async def action_toggle_suspend(self) -> None:

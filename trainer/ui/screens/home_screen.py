@@ -12,9 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from trainer.ui.resume import keep_styles
 from trainer.ui.widgets.plain_text import plain
 from trainer.ui.widgets.trainer_footer import TrainerFooter
 
@@ -41,6 +43,8 @@ class HomeScreen(Screen[None]):
         self.rows: list[dict] = []
         self._table_width = 0
         self._wide = False
+        #: The app read the figures just before showing this screen again (`prepare`): no reload.
+        self._prepared = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -111,8 +115,17 @@ class HomeScreen(Screen[None]):
 
         self.run_worker(open_modal(), group="study")
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        keep_styles(self, event)
+        if self._prepared:  # the app read the figures just before showing this screen
+            self._prepared = False
+            return
         self.refresh_data()
+
+    async def prepare(self) -> None:
+        """Before Home shows again (the app awaits it): read and show the fresh figures while hidden."""
+        self._prepared = True
+        await self._load()
 
     def refresh_data(self) -> None:
         self.run_worker(self._load(), exclusive=True, group="home")

@@ -18,11 +18,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from trainer.ui.messages import FitFailed, ParametersFitted
 from trainer.ui.screens.optimize_modal import OptimizeModal
+from trainer.ui.resume import keep_styles
 from trainer.ui.widgets.charts import column_chart, day_labels, hbars
 from trainer.ui.widgets.heatmap import Heatmap
 from trainer.ui.widgets.mastery_bar import mastery_bar
@@ -88,6 +90,8 @@ class ProgressScreen(Screen[None]):
         self.stats: Stats | None = None
         self.summary: Summary | None = None
         self._table_width = 0
+        #: The app read the figures just before showing this screen (`prepare`): no reload on resume.
+        self._prepared = False
         #: How many times the charts were drawn (tests wait on it).
         self.charts_drawn = 0
         #: A fit is running (a second `o` waits for it).
@@ -136,10 +140,22 @@ class ProgressScreen(Screen[None]):
         self.set_class(self.app.size.width < NARROW, "-narrow")
         self.action_reload()
 
-    def on_screen_resume(self) -> None:
-        # The app keeps this screen between opens: each later open refreshes the figures.
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        keep_styles(self, event)
+        # The app keeps this screen between opens: each later open refreshes the figures, read
+        # just before the switch when the app could (`prepare`).
+        if self._prepared:
+            self._prepared = False
+            return
         if self.stats is not None:
             self.action_reload()
+
+    async def prepare(self) -> None:
+        """Before a reopen (the app awaits it): read and show the fresh figures while still hidden."""
+        if self.stats is None:
+            return
+        self._prepared = True
+        await self._load()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
