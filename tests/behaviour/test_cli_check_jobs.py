@@ -65,13 +65,13 @@ def without_time(text):
 def test_two_workers_report_exactly_what_one_process_reports(capsys, tmp_path):
     folder = bank(tmp_path)
     serial = run(capsys, "check", str(folder), "--seeds", "30", "--jobs", "1")
-    parallel = run(capsys, "check", str(folder), "--seeds", "30", "--jobs", "2")
+    parallel = run(capsys, "check", str(folder), "--seeds", "30", "--jobs", "2", "--no-cache")
     assert serial[0] == parallel[0] == 1
     assert without_time(serial[1]) == without_time(parallel[1])
     assert f"{folder / 'broken-one.yaml'}:6" in parallel[1]  # file and line of the broken file
     assert "[mistake-equals-answer]" in parallel[1]
-    _, one, _ = run(capsys, "check", str(folder), "--seeds", "30", "--jobs", "1", "--json")
-    _, two, _ = run(capsys, "check", str(folder), "--seeds", "30", "--jobs", "2", "--json")
+    _, one, _ = run(capsys, "check", str(folder), "--seeds", "30", "--jobs", "1", "--json", "--no-cache")
+    _, two, _ = run(capsys, "check", str(folder), "--seeds", "30", "--jobs", "2", "--json", "--no-cache")
     one, two = json.loads(one), json.loads(two)
     one.pop("seconds"), two.pop("seconds")
     assert one == two and [r["id"] for r in two["reports"]] == ["good-1", "good-2", "good-3", "same"]

@@ -51,6 +51,9 @@ def register(subparsers, common) -> None:
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
     p.add_argument("--write-weights", action="store_true",
                    help="write each folder's graph-weights.json: the prerequisite weights measured now")
+    p.add_argument("--no-cache", action="store_true",
+                   help="check every template afresh instead of replaying the stored report of an unchanged "
+                        "one (the fresh reports still refresh the cache)")
     p.set_defaults(handler=cmd_check)
 
     p = subparsers.add_parser("new", parents=[common], help="write a commented template to start from",
@@ -160,27 +163,85 @@ def _check_one(path: str, seeds: int, template_id: str = "", measure: bool = Fal
 
 
 #: Rough relative cost of checking a template by answer type (formula answers are evaluated at many
-#: points per seed; choice items are cheap). Only the order work is handed out in depends on it.
+#: points per seed; choice items are cheap). Only the order work is handed out in depends on it; a
+#: template checked before is ordered by the seconds its last check took instead.
 _COST = {"formula": 8, "vector": 6, "matrix": 6, "multi": 5, "set": 4, "direction": 4, "number": 3,
          "integer": 3, "choice": 1}
+_COST_SECONDS = 0.1  # one unit of `_COST` in seconds at 200 seeds, to rank unknown templates among known ones
 
 
-def _check_all(templates: list, seeds: int, jobs: int, bar: _Progress, measure: bool = False) -> list[dict]:
+def _check_timed(path: str, seeds: int, template_id: str = "", measure: bool = False) -> tuple[dict, float]:
+    """Worker: `_check_one` (looked up at call time, so a patched one is used) and the CPU seconds it took."""
+    start = time.process_time()
+    report = _check_one(path, seeds, template_id, measure)
+    return report, time.process_time() - start
+
+
+def _check_all(templates: list, seeds: int, jobs: int, bar: _Progress, measure: bool = False,
+               cache: Any = None) -> list[dict]:
     """Check every template, on `jobs` worker processes when more than one; reports in `templates` order.
 
-    The costliest templates are handed out first so that no worker is left with a long one at the
-    end; a worker that dies costs its template a "check" finding, never the run.
+    With a `cache` (`trainer.core.checking.results.ResultCache`), an unchanged template's stored
+    report is replayed and only the others are checked (and then stored). The costliest templates are
+    handed out first so that no worker is left with a long one at the end; a worker that dies costs
+    its template a "check" finding, never the run.
     """
+    reports: list[dict | None] = [None] * len(templates)
+    keys: dict[int, str] = {}
+    estimate: dict[int, float] = {}
+    for i, t in enumerate(templates):
+        estimate[i] = _COST.get(t.answer_type, 3) * _COST_SECONDS * seeds / 200
+        if cache is None:
+            continue
+        try:
+            data = Path(t.path).read_bytes()
+        except OSError:  # checked afresh: the worker reports why it cannot be read
+            continue
+        keys[i] = cache.key(t.path, data, seeds, measure)
+        hit = cache.get(keys[i], t.path, seeds, measure)
+        if hit is not None:
+            reports[i] = hit
+            bar.step()
+            continue
+        known = cache.seconds(t.path, seeds, measure)
+        if known is not None:
+            estimate[i] = known
+    todo = sorted((i for i in range(len(templates)) if reports[i] is None), key=lambda i: -estimate[i])
+
+    def store(i: int, report: dict, seconds: float) -> None:
+        reports[i] = report
+        if i in keys:
+            cache.put(keys[i], templates[i].path, seeds, measure, report, seconds)
+
+    from trainer.core.templates.spec import TemplateError
+
+    ready: list[int] = []
+    compiled = []
+    for i in todo:
+        t = templates[i]
+        try:
+            compiled.append(t.resolve())  # a lazily loaded template is compiled here, before any fork
+        except TemplateError as exc:  # the file changed since the bank was loaded
+            reports[i] = _crashed(t.id, str(t.path), seeds, "load", exc.message, exc.line)
+            bar.step()
+            continue
+        ready.append(i)
+    if ready:
+        _run_checks(compiled, seeds, jobs, bar, measure, lambda k, report, seconds: store(ready[k], report, seconds))
+    return [r for r in reports if r is not None]
+
+
+def _run_checks(templates: list, seeds: int, jobs: int, bar: _Progress, measure: bool, done) -> None:
+    """Check `templates` in the order given, calling `done(index, report, cpu_seconds)` for each."""
     from trainer.core.checking.check import check_template, grading_hook  # noqa: F401 (forked workers inherit them)
     from trainer.core.solvers.equations import equations
 
     equations()  # built once here, not once per worker
     if jobs <= 1 or len(templates) <= 1:
-        out = []
-        for t in templates:
-            out.append(_check_one(str(t.path), seeds, t.id, measure))
+        for k, t in enumerate(templates):
+            done(k, *_check_timed(str(t.path), seeds, t.id, measure))
             bar.step()
-        return out
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -189,33 +250,30 @@ def _check_all(templates: list, seeds: int, jobs: int, bar: _Progress, measure: 
     # Fork shares the loaded bank and the imported modules with the workers; elsewhere (or where
     # fork is not offered) workers start fresh and read their files.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    order = sorted(range(len(templates)), key=lambda i: -_COST.get(templates[i].answer.type, 3))
-    reports: list[dict | None] = [None] * len(templates)
     lost: list[int] = []
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(templates)), mp_context=context) as pool:
-            futures = {pool.submit(_check_one, str(templates[i].path), seeds, templates[i].id, measure): i
-                       for i in order}
+            futures = {pool.submit(_check_timed, str(t.path), seeds, t.id, measure): k
+                       for k, t in enumerate(templates)}
             for fut in as_completed(futures):
                 try:
-                    reports[futures[fut]] = fut.result()
+                    done(futures[fut], *fut.result())
                     bar.step()
                 except Exception:  # a worker died (out of memory, killed): every pending check is lost
                     lost.append(futures[fut])
         # Each lost template again in a process of its own, so that only the one that kills its
         # process is reported, not every template that shared the broken pool.
-        for i in sorted(lost):
-            t = templates[i]
+        for k in sorted(lost):
+            t = templates[k]
             try:
                 with ProcessPoolExecutor(max_workers=1, mp_context=context) as alone:
-                    reports[i] = alone.submit(_check_one, str(t.path), seeds, t.id, measure).result()
+                    done(k, *alone.submit(_check_timed, str(t.path), seeds, t.id, measure).result())
             except Exception as exc:
-                reports[i] = _crashed(t.id, str(t.path), seeds, "check",
-                                      f"the checking process failed: {type(exc).__name__}: {exc}")
+                done(k, _crashed(t.id, str(t.path), seeds, "check",
+                                 f"the checking process failed: {type(exc).__name__}: {exc}"), 0.0)
             bar.step()
     finally:
         _LOADED.clear()
-    return [r for r in reports if r is not None]
 
 
 def _crashed(template_id: str, path: str, seeds: int, kind: str, message: str, line: int | None = None) -> dict:
@@ -240,13 +298,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         folders = problem_folders(args)
     start = time.perf_counter()
-    bank = load_folders(folders)
+    from trainer.cli.locations import bank_index_path
+
+    # Headers (and every load error) from the bank index; a template is compiled only when it is
+    # checked, so a run that replays stored reports compiles nothing.
+    bank = load_folders(folders, lazy=True, index_path=bank_index_path())
     findings = [{"id": None, "path": str(e.path), "line": e.line, "kind": "load", "message": e.message,
                  "seed": None, "severity": "error"} for e in bank.errors]
     if args.paths:
         # An id is unique across every folder in use, not only among the files named here.
-        whole = load_folders(problem_folders(args), lazy=True)
-        findings.extend(f.to_dict() for f in duplicate_ids(bank.templates, whole.templates))
+        whole = _whole_bank(problem_folders(args), folders, bank)
+        findings.extend(f.to_dict() for f in duplicate_ids(bank.templates, whole))
     templates = list(bank.templates.values())
     # The graph is checked over every folder in use, so a template's requires: and a user graph
     # file are judged against the bundled graph too; its weights only when a folder has a graph.
@@ -254,12 +316,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     measure = args.write_weights or bool(graph_folders(graph_paths))
     jobs = args.jobs or min(len(templates), os.cpu_count() or 1) or 1
     bar = _Progress(len(templates), enabled=not args.json)
-    reports = _check_all(templates, args.seeds, jobs, bar, measure)
+    reports = _check_all(templates, args.seeds, jobs, bar, measure, _result_cache(args))
     bar.done()
     reports.sort(key=lambda r: r["id"])
     for r in reports:
         findings.extend(r["findings"])
-    graph = _check_graph(args, graph_paths, reports, bank)
+    graph = _check_graph(args, graph_paths, reports, bank, folders)
     findings.extend(f.to_dict() for f in graph.findings)
     elapsed = time.perf_counter() - start
     errors = [f for f in findings if f["severity"] == "error"]
@@ -290,14 +352,49 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _check_graph(args: argparse.Namespace, paths: list[Path], reports: list[dict], bank):
+def _result_cache(args: argparse.Namespace):
+    """The store of check reports (replayed for unchanged templates), or None when it cannot be used.
+    `--no-cache` gives a cache that is written but never read: everything is checked afresh."""
+    from trainer.cli.locations import check_results_dir
+    from trainer.core.checking.results import ResultCache, checker_digest
+
+    try:
+        return ResultCache(check_results_dir(), checker_digest([__file__]), read=not args.no_cache)
+    except OSError:  # no cache folder can be named here: check without one
+        return None
+
+
+def _whole_bank(paths: list[Path], folders: list[Path], bank) -> dict:
+    """Every template of `paths` by id (the first of an id wins, as `load_bank` does), taking those of
+    the folders `bank` was loaded from out of `bank` instead of reading their files again; the
+    others are read lazily (headers only)."""
+    from trainer.core.templates.bank import load_bank as load_folders
+
+    loaded = [Path(f).resolve() for f in folders]
+    unique: list[Path] = []
+    for p in paths:
+        if Path(p).resolve() not in [u.resolve() for u in unique]:
+            unique.append(Path(p))
+    resolved = {tid: Path(t.path).resolve() for tid, t in bank.templates.items() if t.path is not None}
+    whole: dict = {}
+    for p in unique:
+        if p.resolve() in loaded:
+            root = p.resolve()
+            group = {tid: bank.templates[tid] for tid, r in resolved.items() if r == root or r.is_relative_to(root)}
+        else:
+            group = load_folders([p], lazy=True).templates
+        for tid, t in group.items():
+            whole.setdefault(tid, t)
+    return whole
+
+
+def _check_graph(args: argparse.Namespace, paths: list[Path], reports: list[dict], bank, folders: list[Path]):
     """The graph findings; with --write-weights, each graph folder's weights file rewritten first."""
     from trainer.core.checking.graph_check import check_graph
     from trainer.core.checking.weights import weights_text
     from trainer.core.learning.authored import WEIGHTS_FILE
-    from trainer.core.templates.bank import load_bank as load_folders
 
-    whole = load_folders(paths, lazy=True).templates
+    whole = _whole_bank(paths, folders, bank)
     whole.update({tid: t for tid, t in bank.templates.items() if tid not in whole})
     graph = check_graph(paths, whole, reports, args.seeds)
     if not args.write_weights:

@@ -77,3 +77,9 @@ def first_problem_path(db: Path) -> Path:
 def bank_index_path() -> Path:
     """The compiled bank index (template headers by file digest), read back through a validating reader."""
     return cache_dir() / "bank-index.json"
+
+
+def check_results_dir() -> Path:
+    """Stored `trainer check` reports, one per template checked, replayed while nothing they depend on
+    has changed (see `trainer.core.checking.results`)."""
+    return cache_dir() / "check-results"

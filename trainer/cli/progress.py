@@ -110,6 +110,7 @@ def _paths(args) -> dict:
         "user_problems": str(locations.user_problems_dir()),
         "extra_problems": extra,
         "bank_index": str(locations.bank_index_path()),
+        "check_results": str(locations.check_results_dir()),
     }
 
 
@@ -122,6 +123,7 @@ def run_where(args) -> int:
     labels = {"data_dir": "data folder", "database": "database", "database_source": "database from",
               "backups_dir": "backups", "bundled_problems": "bundled problems", "user_problems": "your problems",
               "extra_problems": "--problems", "bank_index": "bank index"}
+    labels["check_results"] = "check results"
     for key, label in labels.items():
         value = paths[key]
         if isinstance(value, list):

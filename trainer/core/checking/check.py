@@ -152,7 +152,7 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
     """
     report = Report(template.id, seeds=seeds)
     if measure:
-        from trainer.core.checking.weights import tally
+        from trainer.core.checking.weights import performed_key
 
         report.performed = {}
     counts: dict[str, int] = {}
@@ -177,6 +177,7 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
     distinct: set[Any] = set()
     keyed_longest = 0
     seen: dict[bytes, tuple[list[_Found], list[_Found]]] = {}  # instance content → its findings
+    seen_performed: dict[bytes, str] = {}  # instance content → what its answer computation performs
     compiled: dict[int, tuple[Any, Callable]] = {}  # formula trees compiled once per template
     for seed in range(first_seed, first_seed + seeds):
         if deadline is not None and clock() > deadline:
@@ -215,12 +216,19 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
             continue
         report.generated += 1
         report.draws += inst.draws
-        if measure:
-            tally(report.performed, template, inst)
         # Without parameters every seed is the same problem (only the formula test points differ),
         # so the expensive proofs run on the first seeds only.
         thorough = bool(template.params) or seed - first_seed < STATIC_GRADED_SEEDS
         key = _content_key(inst, thorough)
+        if measure:
+            # The same parameters perform the same computations (a formula answer, measured at a
+            # point drawn from the seed, has no key and is always measured).
+            performed = seen_performed.get(key) if key is not None else None
+            if performed is None:
+                performed = performed_key(template, inst)
+                if key is not None:
+                    seen_performed[key] = performed
+            report.performed[performed] = report.performed.get(performed, 0) + 1
         found = seen.get(key) if key is not None else None
         repeat = found is not None
         if found is None:
@@ -398,8 +406,10 @@ def _precision_mismatch(prompt: str, ans: Any) -> str:
     """
     from trainer.core.grading.precision import precision_text
 
-    bar = precision_text(ans)
+    bar = None  # worked out only for a prompt that states a precision (few do)
     for m in _STATED_PRECISION.finditer(prompt):
+        if bar is None:
+            bar = precision_text(ans)
         digits = int(m.group(1))
         wanted = (f"{digits} significant figure" if m.group(2).startswith("significant")
                   else f"to {10.0 ** -digits:.{digits}f}" if digits > 0 else "to 1")
@@ -424,15 +434,22 @@ def same_value(answer: Any, value: Any) -> bool:
 
 
 def _compiled(node: Any, cache: dict[int, tuple[Any, Callable]]) -> Callable:
-    """`compile_node(node)`, once per tree: every seed of a template evaluates the same trees."""
+    """`compile_node(node)`, once per tree: every seed of a template evaluates the same trees.
+    Unguarded: the caller enters `np.errstate(all="ignore")` once for all of its evaluations."""
     hit = cache.get(id(node))
     if hit is None or hit[0] is not node:
-        hit = cache[id(node)] = (node, compile_node(node))
+        hit = cache[id(node)] = (node, compile_node(node, guard=False))
     return hit[1]
 
 
 def _formula_findings(template: Template, inst: Instance,
                       compiled: dict[int, tuple[Any, Callable]]) -> Iterable[tuple[str, str, int | None]]:
+    with np.errstate(all="ignore"):  # once for the ~100 evaluations below, not once per evaluation
+        return list(_formula_point_findings(template, inst, compiled))
+
+
+def _formula_point_findings(template: Template, inst: Instance,
+                            compiled: dict[int, tuple[Any, Callable]]) -> Iterable[tuple[str, str, int | None]]:
     ans = inst.answer
     rng = np.random.default_rng(inst.seed)
     points = ans.sample_points(rng, FORMULA_POINTS)

@@ -270,8 +270,13 @@ def _needed(template: Any, nodes: list[Any]) -> set[str]:
 def tally(counts: dict[str, int], template: Any, instance: Any) -> None:
     """Count one instance's performed computations into `counts` (key: the sorted names joined by
     commas, so a report stays plain JSON across the check's worker processes)."""
-    key = ",".join(sorted(answer_performs(template, instance)))
+    key = performed_key(template, instance)
     counts[key] = counts.get(key, 0) + 1
+
+
+def performed_key(template: Any, instance: Any) -> str:
+    """The tally key of one instance (see `tally`): its performed computations, sorted, comma-joined."""
+    return ",".join(sorted(answer_performs(template, instance)))
 
 
 def share(counts: Mapping[str, int], performs: Iterable[str]) -> float | None:
