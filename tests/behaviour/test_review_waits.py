@@ -10,6 +10,7 @@ H([0.5, 0.25, 0.25]) = 1.5 ln 2 = 1.0397 nats (hand calculation).
 from __future__ import annotations
 
 import threading
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -42,15 +43,23 @@ def text(widget) -> str:
     return str(widget.render())
 
 
-@run_async
-async def test_a_grade_is_not_drawn_as_a_wait_and_keys_meanwhile_do_not_change_the_answer(
-        tmp_path: Path, bank: Path, monkeypatch) -> None:
-    monkeypatch.setattr(review_screen, "WAIT_SHOWN_AFTER", 3600.0)
+@asynccontextmanager
+async def reviewing(tmp_path: Path, bank: Path, monkeypatch, wait_shown_after: float):
+    """The app on its first problem, a wait drawn after `wait_shown_after` s: (app, pilot, screen,
+    the right answer to type); quits at the end."""
+    monkeypatch.setattr(review_screen, "WAIT_SHOWN_AFTER", wait_shown_after)
     app = make_app(tmp_path / "progress.db", [bank])
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot, app, lambda: app.problems_shown >= 1)
         screen = app.screen
-        right = ANSWERS[screen.item.instance.template_id][2]
+        yield app, pilot, screen, ANSWERS[screen.item.instance.template_id][2]
+        await pilot.press("ctrl+q")
+
+
+@run_async
+async def test_a_grade_is_not_drawn_as_a_wait_and_keys_meanwhile_do_not_change_the_answer(
+        tmp_path: Path, bank: Path, monkeypatch) -> None:
+    async with reviewing(tmp_path, bank, monkeypatch, 3600.0) as (app, pilot, screen, right):
         release = hold(app.runner.session, "submit")
         await pilot.press(*right, "enter")
         await settle(pilot, app, lambda: screen.state == "grading")
@@ -64,17 +73,11 @@ async def test_a_grade_is_not_drawn_as_a_wait_and_keys_meanwhile_do_not_change_t
         assert answer.value == right
         shown = text(screen.query_one(FeedbackPanel))
         assert f"you wrote  {right}" in shown and "✓ Right" in shown
-        await pilot.press("ctrl+q")
 
 
 @run_async
 async def test_a_wait_that_lasts_is_drawn(tmp_path: Path, bank: Path, monkeypatch) -> None:
-    monkeypatch.setattr(review_screen, "WAIT_SHOWN_AFTER", 0.001)
-    app = make_app(tmp_path / "progress.db", [bank])
-    async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot, app, lambda: app.problems_shown >= 1)
-        screen = app.screen
-        right = ANSWERS[screen.item.instance.template_id][2]
+    async with reviewing(tmp_path, bank, monkeypatch, 0.001) as (app, pilot, screen, right):
         release = hold(app.runner.session, "submit")
         await pilot.press(*right, "enter")
         answer = screen.query_one("#answer", Input)
@@ -91,18 +94,12 @@ async def test_a_wait_that_lasts_is_drawn(tmp_path: Path, bank: Path, monkeypatc
         release.set()
         await settle(pilot, app, lambda: screen.state in ("answering", "empty"))
         assert not empty.display or screen.state == "empty"
-        await pilot.press("ctrl+q")
 
 
 @run_async
 async def test_the_feedback_stays_while_the_next_problem_loads_and_takes_no_rating(
         tmp_path: Path, bank: Path, monkeypatch) -> None:
-    monkeypatch.setattr(review_screen, "WAIT_SHOWN_AFTER", 3600.0)
-    app = make_app(tmp_path / "progress.db", [bank])
-    async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot, app, lambda: app.problems_shown >= 1)
-        screen = app.screen
-        right = ANSWERS[screen.item.instance.template_id][2]
+    async with reviewing(tmp_path, bank, monkeypatch, 3600.0) as (app, pilot, screen, right):
         await pilot.press(*right, "enter")
         await settle(pilot, app, lambda: screen.state == "feedback")
         outcome = screen.outcome
@@ -119,4 +116,3 @@ async def test_the_feedback_stays_while_the_next_problem_loads_and_takes_no_rati
         assert screen.outcome is None and outcome.rating == 3
         ratings = app.runner.session.store.conn.execute("SELECT rating FROM review_log").fetchall()
         assert [r[0] for r in ratings] == [3]
-        await pilot.press("ctrl+q")
