@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from trainer.ui.resume import keep_styles
+from trainer.ui.resume import fresh_on_resume, keep_styles
 
 
 def resumed(screen) -> bool:
@@ -34,3 +34,13 @@ def test_a_theme_or_class_change_while_hidden_restyles_once() -> None:
     assert resumed(screen) is True
     app.ansi_color = True
     assert resumed(screen) is True
+
+
+def test_a_prepared_show_is_fresh_once() -> None:
+    app = SimpleNamespace(theme="textual-dark", classes=set(), ansi_color=False)
+    screen = SimpleNamespace(app=app, _prepared=False)
+    event = SimpleNamespace(refresh_styles=True)
+    assert fresh_on_resume(screen, event) is False  # not prepared: the screen reloads
+    screen._prepared = True  # what prepare() sets once it has read the data
+    assert fresh_on_resume(screen, SimpleNamespace(refresh_styles=True)) is True
+    assert fresh_on_resume(screen, SimpleNamespace(refresh_styles=True)) is False  # consumed

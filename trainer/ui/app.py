@@ -382,6 +382,8 @@ class TrainerApp(App[None]):
         if prepare is None or not screen.is_mounted:
             return
         task = asyncio.ensure_future(prepare())
+        # A prepare that failed only costs the head start (the screen reloads as it always did).
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
         await asyncio.wait({task}, timeout=PREPARE_WAIT)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -17,7 +17,7 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from trainer.ui.resume import keep_styles
+from trainer.ui.resume import fresh_on_resume
 from trainer.ui.widgets.param_grid import param_block
 from trainer.ui.widgets.plain_text import plain, visible
 from trainer.ui.widgets.trainer_footer import TrainerFooter
@@ -83,11 +83,9 @@ class BankScreen(Screen[None]):
         self.run_worker(self._load(), exclusive=True, group="bank")
 
     def on_screen_resume(self, event: ScreenResume) -> None:
-        keep_styles(self, event)
         # The app keeps this screen between opens: the template list stays (Ctrl+L re-reads it);
-        # the schedule line of the preview may have changed meanwhile.
-        if self._prepared:
-            self._prepared = False
+        # the schedule line of the preview may have changed meanwhile (read by `prepare` if it could).
+        if fresh_on_resume(self, event):
             return
         self.show_preview()
 

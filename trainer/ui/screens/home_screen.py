@@ -16,7 +16,7 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from trainer.ui.resume import keep_styles
+from trainer.ui.resume import fresh_on_resume
 from trainer.ui.widgets.plain_text import plain
 from trainer.ui.widgets.trainer_footer import TrainerFooter
 
@@ -116,9 +116,7 @@ class HomeScreen(Screen[None]):
         self.run_worker(open_modal(), group="study")
 
     def on_screen_resume(self, event: ScreenResume) -> None:
-        keep_styles(self, event)
-        if self._prepared:  # the app read the figures just before showing this screen
-            self._prepared = False
+        if fresh_on_resume(self, event):  # the app read the figures just before showing this screen
             return
         self.refresh_data()
 

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Header, Static
 
 from trainer.ui.messages import FitFailed, ParametersFitted
 from trainer.ui.screens.optimize_modal import OptimizeModal
-from trainer.ui.resume import keep_styles
+from trainer.ui.resume import fresh_on_resume
 from trainer.ui.widgets.charts import column_chart, day_labels, hbars
 from trainer.ui.widgets.heatmap import Heatmap
 from trainer.ui.widgets.mastery_bar import mastery_bar
@@ -141,11 +141,9 @@ class ProgressScreen(Screen[None]):
         self.action_reload()
 
     def on_screen_resume(self, event: ScreenResume) -> None:
-        keep_styles(self, event)
         # The app keeps this screen between opens: each later open refreshes the figures, read
         # just before the switch when the app could (`prepare`).
-        if self._prepared:
-            self._prepared = False
+        if fresh_on_resume(self, event):
             return
         if self.stats is not None:
             self.action_reload()
