@@ -78,10 +78,14 @@ async def test_kept_problem_is_drawn_before_the_session_and_graded_after_it_take
         await pilot.press(*"1.0397", "enter")
         await settle(pilot, app, lambda: app.screen.state == "grading")
         assert reviews(db) == []  # nothing graded against the kept copy
+        assert text_of(app, "#status-line") == ""  # the counts need the session
         gate.set()
         await settle(pilot, app, lambda: app.screen.state == "feedback")
         assert "✓ Right" in text_of(app, "#feedback")
         assert app.screen.item.instance.template_id == "ui-entropy"
+        # Once the session has taken over, the status line shows its counts.
+        await settle(pilot, app, lambda: text_of(app, "#status-line").startswith("due "))
+        assert "new left today" in text_of(app, "#status-line")
     assert reviews(db) == [("ui-entropy", 1)]
 
 

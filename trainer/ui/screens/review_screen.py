@@ -299,6 +299,7 @@ class ReviewScreen(Screen[None]):
             return
         self.item, self.front = item, view
         self.app.session_took_over()
+        self.run_worker(self._show_status(), group="status")  # the kept problem was drawn without it
         answer = self.query_one("#answer", Input)
         pending, self._kept_answer = self._kept_answer, None
         if pending is not None and self.state == GRADING:
@@ -381,11 +382,15 @@ class ReviewScreen(Screen[None]):
         self.post_message(ItemLoaded(item, summary))
         await self._report_generation_failures()
         if summary is None:  # the problem is on screen first; the counts follow
-            try:
-                summary = await self.fetch_summary()
-            except Exception:
-                return
-            self.query_one("#status-line", Static).update(plain(self.status_text(summary)))
+            await self._show_status()
+
+    async def _show_status(self) -> None:
+        """The status line (due, new left today, reviewed today, streak), read from the session."""
+        try:
+            summary = await self.fetch_summary()
+        except Exception:  # the counts are a courtesy; the problem on screen matters more
+            return
+        self.query_one("#status-line", Static).update(plain(self.status_text(summary)))
 
     async def _report_generation_failures(self) -> None:
         """A notice for each template skipped because it could not generate a problem."""
