@@ -139,6 +139,37 @@ async def test_switching_between_kept_screens_does_not_show_home_in_between(tmp_
 
 
 @run_async
+async def test_the_feedback_keys_are_mounted_before_the_first_answer(tmp_path: Path) -> None:
+    """While the learner reads the first problem the footer mounts, hidden, the keys of the feedback
+    (Next, the ratings): the first verdict then only shows them, it does not recompose the footer."""
+    from trainer.ui.widgets.trainer_footer import TrainerFooter
+
+    app = make_app(tmp_path / "progress.db", [write_bank(tmp_path / "bank")])
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot, app, lambda: getattr(app.screen, "state", "") == "answering")
+        footer = app.screen.query_one(TrainerFooter)
+
+        def mounted(action: str) -> list:
+            return [k for k in footer.query(FooterKey) if k.action == action]
+
+        await settle(pilot, app, lambda: mounted("next") and mounted("rate(1)"))
+        assert not any(k.display for k in mounted("next") + mounted("rate(1)"))  # hidden while answering
+        recomposed = []
+        original = footer.recompose
+
+        async def counted():
+            recomposed.append(1)
+            await original()
+
+        footer.recompose = counted
+        template_id = app.screen.item.instance.template_id
+        await pilot.press(*ANSWERS[template_id][2], "enter")
+        await settle(pilot, app, lambda: app.screen.state == "feedback")
+        await settle(pilot, app, lambda: [k[:2] for k in footer_keys(app)] == expected_keys(app))
+        assert any(k.display for k in mounted("next")) and recomposed == []
+
+
+@run_async
 async def test_the_footer_shows_the_keys_of_each_review_state(tmp_path: Path) -> None:
     app = make_app(tmp_path / "progress.db", [write_bank(tmp_path / "bank")])
     async with app.run_test(size=(120, 32)) as pilot:

@@ -220,6 +220,7 @@ class ReviewScreen(Screen[None]):
         self._wait_timer: Any = None
         #: The text of the answer being graded (the input may take keys meanwhile; it shows this one).
         self._submitted = ""
+        self._footer_keys_mounted = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -300,6 +301,7 @@ class ReviewScreen(Screen[None]):
         self.item, self.front = item, view
         self.app.session_took_over()
         self.run_worker(self._show_status(), group="status")  # the kept problem was drawn without it
+        self._mount_footer_keys()
         answer = self.query_one("#answer", Input)
         pending, self._kept_answer = self._kept_answer, None
         if pending is not None and self.state == GRADING:
@@ -437,6 +439,17 @@ class ReviewScreen(Screen[None]):
             self._restore_draft(answer)
         answer.focus(scroll_visible=False)
         self.app.problem_ready()
+        self._mount_footer_keys()
+
+    def _mount_footer_keys(self) -> None:
+        """Once, after this problem's frame: mount the footer's keys of every state while the learner
+        reads, so the first verdict does not wait for the footer to mount Next and the ratings."""
+        if self._footer_keys_mounted:
+            return
+        self._footer_keys_mounted = True
+        footer = self.query_one(TrainerFooter)
+        # Run by the footer itself: its keys are composed (and data-bound) in its own context.
+        self.call_after_refresh(footer.call_later, footer.mount_every_key)
 
     def _draw(self, view: ProblemView) -> None:
         """Draw a problem's front (the same for a kept problem and a fresh one)."""

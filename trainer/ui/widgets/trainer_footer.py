@@ -57,11 +57,31 @@ class TrainerFooter(Footer):
             self._sync_pending = True
             self.call_after_refresh(self._sync)
 
+    def mount_every_key(self) -> None:
+        """Mount now, hidden, every key the screen and the app declare, so that no later state (the
+        review's feedback: Next and the ratings) has to recompose the footer at the moment the
+        learner waits for it. Call it when nothing is waited for, e.g. after the first problem is drawn."""
+        if not self.is_attached:
+            return
+        declared = {}
+        for node in (self.screen, self.app):
+            for _key, binding in node._bindings:
+                declared.setdefault(binding.key, (node, binding, True, binding.tooltip))
+        known = {key.slot for key in self._slots}
+        self._slots += [key for key in self._keys(declared.values()) if key.slot not in known]
+        for key in self._slots:
+            key.shown = False  # the sync shows the active ones again
+        self.bindings_changed(self.screen)
+
     def _active(self) -> list[_Key]:
         """The keys Footer.compose would draw now, in its order."""
+        return self._keys(self.screen.active_bindings.values())
+
+    def _keys(self, entries) -> list[_Key]:
+        """Footer.compose's keys for `entries` of (node, binding, enabled, tooltip), in its order."""
         active = self.screen.active_bindings
         by_action: defaultdict[str, list] = defaultdict(list)
-        for _node, binding, enabled, tooltip in active.values():
+        for _node, binding, enabled, tooltip in entries:
             if binding.show:
                 by_action[binding.action].append((binding, enabled, tooltip))
         keys = []
