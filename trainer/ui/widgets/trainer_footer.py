@@ -8,7 +8,9 @@ UI layer.
   Here every key ever shown on the screen stays mounted, in order: a bindings change hides the
   keys not active now (`display`, a layout change, no restyle), relabels a key in place (a repaint)
   and toggles `-disabled` on the keys whose state changed. Only a key never seen before recomposes
-  the footer (once per key per screen), and changes are coalesced to one update per refresh.
+  the footer (once per key per screen), and changes are coalesced to one update per refresh. A screen
+  can have every key it declares mounted ahead, hidden (`mount_every_key`), at a moment when nobody
+  waits: the review screen does so while the first problem is read.
 - Every key Footer creates data-binds the footer's `compact` reactive, and the footer keeps a
   watcher per key ever shown (pruned only when `compact` changes, which never happens here). After
   each recompose the watchers of unmounted keys are dropped, so a long session does not grow.
