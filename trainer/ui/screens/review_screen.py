@@ -220,7 +220,6 @@ class ReviewScreen(Screen[None]):
         self._wait_timer: Any = None
         #: The text of the answer being graded (the input may take keys meanwhile; it shows this one).
         self._submitted = ""
-        self._footer_keys_mounted = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -442,12 +441,12 @@ class ReviewScreen(Screen[None]):
         self._mount_footer_keys()
 
     def _mount_footer_keys(self) -> None:
-        """Once, after this problem's frame: mount the footer's keys of every state while the learner
-        reads, so the first verdict does not wait for the footer to mount Next and the ratings."""
-        if self._footer_keys_mounted:
-            return
-        self._footer_keys_mounted = True
+        """After this problem's frame: mount the footer's keys of every state while the learner reads,
+        so the first verdict does not wait for the footer to mount Next and the ratings (once: the
+        footer knows whether it has)."""
         footer = self.query_one(TrainerFooter)
+        if footer.every_key_mounted:
+            return
         # Run by the footer itself: its keys are composed (and data-bound) in its own context.
         self.call_after_refresh(footer.call_later, footer.mount_every_key)
 
@@ -592,19 +591,21 @@ class ReviewScreen(Screen[None]):
 
     def _wait(self, state: str) -> None:
         """Enter a wait (GRADING or LOADING) without redrawing: the screen shows it only if it lasts."""
+        self._stop_wait()
         self.state = state
-        if self._wait_timer is not None:
-            self._wait_timer.stop()
         self._wait_timer = self.set_timer(WAIT_SHOWN_AFTER, lambda: self._show_wait(state))
 
     def _show_wait(self, state: str) -> None:
         if self.state == state:
             self._set_state(state)
 
-    def _set_state(self, state: str) -> None:
+    def _stop_wait(self) -> None:
         if self._wait_timer is not None:
             self._wait_timer.stop()
             self._wait_timer = None
+
+    def _set_state(self, state: str) -> None:
+        self._stop_wait()
         self.state = state
         answering = state in (ANSWERING, GRADING)
         self.query_one("#answer", Input).disabled = state != ANSWERING

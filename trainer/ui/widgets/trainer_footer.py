@@ -50,6 +50,8 @@ class TrainerFooter(Footer):
         #: Every key shown so far on this screen, in footer order (hidden ones stay mounted).
         self._slots: list[_Key] = []
         self._sync_pending = False
+        #: `mount_every_key` has run: every key the screen declares is mounted.
+        self.every_key_mounted = False
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
@@ -63,8 +65,9 @@ class TrainerFooter(Footer):
         """Mount now, hidden, every key the screen and the app declare, so that no later state (the
         review's feedback: Next and the ratings) has to recompose the footer at the moment the
         learner waits for it. Call it when nothing is waited for, e.g. after the first problem is drawn."""
-        if not self.is_attached:
+        if not self.is_attached or self.every_key_mounted:
             return
+        self.every_key_mounted = True
         declared = {}
         for node in (self.screen, self.app):
             for _key, binding in node._bindings:
