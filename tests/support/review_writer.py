@@ -16,7 +16,7 @@ from trainer.storage import ConflictError, ReviewRecord, Store
 def main(path: str, tag: str, count: int) -> None:
     store = Store.open(path)
     t0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
-    print("ready", flush=True)
+    say("ready")
     for i in range(count):
         when = t0 + timedelta(seconds=i)
         uid = f"{tag}-{i}"
@@ -36,8 +36,15 @@ def main(path: str, tag: str, count: int) -> None:
                 break
             except ConflictError:
                 continue
-        print("ack", uid, flush=True)  # only after the commit returned
-    print("done", flush=True)
+        say(f"ack {uid}")  # only after the commit returned
+    say("done")
+
+
+def say(line: str) -> None:
+    """One write per line, so that a kill between two writes cannot leave a torn "ack " line even when the
+    stream is unbuffered (PYTHONUNBUFFERED makes print write its pieces separately)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":
