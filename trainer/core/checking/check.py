@@ -422,15 +422,15 @@ def _precision_mismatch(prompt: str, ans: Any) -> str:
 def same_value(answer: Any, value: Any) -> bool:
     """Whether `value` would be accepted for `answer`: the grader's own value check, so a mistake
     that the grader cannot tell from the answer (at its stated precision; integers exactly) is found."""
-    from trainer.core.grading.checks import check_value
+    from trainer.core.grading.checks import accepts
 
     try:
         b = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         return False
-    if not np.all(np.isfinite(b)):
+    if not np.isfinite(b).all():
         return False
-    return bool(check_value(answer.type, answer, answer.value, b).correct)
+    return accepts(answer.type, answer, answer.value, b)
 
 
 def _compiled(node: Any, cache: dict[int, tuple[Any, Callable]]) -> Callable:

@@ -12,6 +12,7 @@ weight is the mean over the building equation's templates that compute an answer
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -127,6 +128,10 @@ def _default_tables() -> tuple[dict[str, str], dict[Any, str]]:
 def _performed(args: tuple, out: Any) -> bool:
     """Whether a call did real work: no empty argument, a finite numeric result that is not one of
     its own arguments (x * 1, x + 0 or a clip that changed nothing perform nothing)."""
+    if type(out) in _FLOATS:  # most calls are scalar arithmetic: the same test in plain floats
+        fast = _performed_scalar(args, out)
+        if fast is not None:
+            return fast
     if out is None or isinstance(out, (str, list)) or not args:
         return False
     try:
@@ -146,6 +151,27 @@ def _performed(args: tuple, out: Any) -> bool:
             return False
         if value.shape == result.shape and np.array_equal(value, result):
             return False
+    return True
+
+
+_FLOATS = frozenset((float, np.float64))
+_EXACT = 2**53  # whole numbers up to this convert to float exactly, as NumPy converts them
+
+
+def _performed_scalar(args: tuple, out: float) -> bool | None:
+    """`_performed` for a float result whose arguments are all floats or small ints (None otherwise):
+    0-d arrays compare as their floats do, so no array is built."""
+    if not args:
+        return False
+    if not math.isfinite(out):
+        return False
+    for a in args:
+        ta = type(a)
+        if ta in _FLOATS or (ta is int and -_EXACT <= a <= _EXACT):
+            if a == out:
+                return False
+        else:
+            return None
     return True
 
 

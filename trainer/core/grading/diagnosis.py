@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from trainer.core.grading import equivalence as fm
-from trainer.core.grading.checks import check_value
+from trainer.core.grading.checks import accepts
 from trainer.core.grading.measure import KIND, as_vector
 from trainer.core.grading.slips import SLIPS, SWAPPED, instance_ints, slip_candidates
 from trainer.core.grading.verdict import Diagnosis
@@ -41,7 +41,7 @@ def diagnose_value(instance: Any, ans: Any, typed: np.ndarray, part: int | None)
     for m in own_mistakes(getattr(instance, "mistakes", ()), part):
         if getattr(m, "option", None) is not None or m.value is None:
             continue
-        if check_value(ans.type, ans, m.value, typed).correct:
+        if accepts(ans.type, ans, m.value, typed):
             # Two mistakes may both lie within the stated precision of a rounded value: the
             # nearer one is what the learner did.
             d = _distance(m.value, typed)
@@ -58,7 +58,7 @@ def diagnose_value(instance: Any, ans: Any, typed: np.ndarray, part: int | None)
                                               ints):
         if not np.all(np.isfinite(cand)):
             continue
-        if check_value(ans.type, ans, cand, typed).correct and not check_value(ans.type, ans, cand, exp).correct:
+        if accepts(ans.type, ans, cand, typed) and not accepts(ans.type, ans, cand, exp):
             return Diagnosis(slip.id, slip.message.format(**{"what": context(instance, ans), **fields}))
     return None
 

@@ -102,7 +102,7 @@ class Reference:
         Raises:
             EvalError: it cannot be evaluated at some point (the message names the point).
         """
-        fn = compile_node(node)
+        fn = compiled(node)
         out = []
         for env in self.points:
             try:
@@ -197,9 +197,31 @@ def reference(answer: Any, seed: int) -> Reference:
     return ref
 
 
+#: id(tree) → (tree, its compiled closure): the reference, the mistakes and (parsed once) a typed
+#: formula are the same trees on every instance of a template.
+_COMPILED: dict[int, tuple[Node, Callable[[Mapping[str, Any]], Any]]] = {}
+
+
+def compiled(node: Node) -> Callable[[Mapping[str, Any]], Any]:
+    """`compile_node(node)`, once per tree object (a compiled closure keeps no state between calls).
+
+    Args:
+        node: an expression tree.
+
+    Returns:
+        Its closure over the solver registry.
+    """
+    hit = _COMPILED.get(id(node))
+    if hit is None or hit[0] is not node:
+        if len(_COMPILED) > 512:
+            _COMPILED.clear()
+        hit = _COMPILED[id(node)] = (node, compile_node(node))
+    return hit[1]
+
+
 def _build(answer: Any, seed: int) -> Reference:
     node = answer.value
-    fn = compile_node(node)
+    fn = compiled(node)
     variables = tuple(name for name, _ in answer.variables)
     env_names = set(getattr(answer, "env", {}) or {})
     params = tuple(sorted((free_names(node) & env_names) - set(variables)))

@@ -400,10 +400,52 @@ def _read_formula(ans: Any, text: str, part: int | None, seed: int, mistakes: Se
         ref = fm.reference(ans, seed)
     except EvalError as exc:  # a template defect, not the learner's: say so, grade nothing
         raise MathInputError(f"this problem's reference formula cannot be checked: {exc}") from None
-    node = parse_answer(text, variables=ref.names, ndims=ref.ndims)
+    node = _parsed_formula(text, ref.names, ref.ndims)
     own = [m for m in mistakes if getattr(m, "part", None) == part and m.value is not None]
     _refuse_solver_shortcuts(node, text, ans, own)
     return PartReading("formula", echo(node) + _notes(text), node=node, reference=ref)
+
+
+#: (text, names, ndims) → the tree `parse_answer` reads: a formula is typed again and again in the
+#: same words (the self-check types each template's reference and mistakes on every seed).
+_FORMULAS: dict[tuple, Node] = {}
+
+
+def _parsed_formula(text: str, names: tuple[str, ...], ndims: dict[str, int]) -> Node:
+    """`parse_answer(text, variables=names, ndims=ndims)`, memoized (trees are immutable; a text
+    that cannot be read raises every time)."""
+    key = (text, names, tuple(sorted(ndims.items())))
+    node = _FORMULAS.get(key)
+    if node is None:
+        node = parse_answer(text, variables=names, ndims=ndims)
+        if len(_FORMULAS) > 256:
+            _FORMULAS.clear()
+        _FORMULAS[key] = node
+    return node
+
+
+#: id(tree) → (tree, the functions it calls): a template's reference and mistake trees are graded again
+#: on every typed answer, and walking them each time cost more than reading the typed text.
+_CALLS: dict[int, tuple[Any, frozenset[str]]] = {}
+
+
+def _calls(tree: Any) -> frozenset[str]:
+    hit = _CALLS.get(id(tree))
+    if hit is None or hit[0] is not tree:
+        if len(_CALLS) > 512:
+            _CALLS.clear()
+        hit = _CALLS[id(tree)] = (tree, frozenset(called_functions(tree)))
+    return hit[1]
+
+
+def _allowed_calls(reference: Any, mistakes: Sequence[Any]) -> set[str]:
+    """The elementary functions plus whatever the reference or a listed mistake calls."""
+    from trainer.core.solvers import elementary
+
+    allowed = set(elementary.__all__) | set(elementary.ALIASES) | _calls(reference)
+    for value in mistakes:
+        allowed |= _calls(value)
+    return allowed
 
 
 def _refuse_solver_shortcuts(node: Node, text: str, ans: Any, mistakes: Sequence[Any]) -> None:
@@ -412,11 +454,7 @@ def _refuse_solver_shortcuts(node: Node, text: str, ans: Any, mistakes: Sequence
     Allowed: the elementary functions, and whatever the reference or a listed mistake itself calls
     (so `softmax(...)` stays available where the expected formula is written with it).
     """
-    from trainer.core.solvers import elementary
-
-    allowed = set(elementary.__all__) | set(elementary.ALIASES) | called_functions(ans.value)
-    for m in mistakes:
-        allowed |= called_functions(m.value)
+    allowed = _allowed_calls(ans.value, [m.value for m in mistakes])
     extra = sorted(called_functions(node) - allowed)
     if extra:
         name = extra[0]

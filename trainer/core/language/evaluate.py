@@ -232,6 +232,11 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
             observe = getattr(fns, "observe", None)
             if observe is not None:
                 return _observed(op, lambda env: (left(env), right(env)), fn, observe)
+            plain = _PLAIN.get(op)
+            if plain is not None:
+                return _plain_binop(plain, fn, left, right)
+            if op == "/":
+                return _plain_div(fn, left, right)
             return lambda env: fn(left(env), right(env))
         case Compare(ops=ops, operands=operands):
             parts = [_compile(o, fns) for o in operands]
@@ -274,6 +279,8 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
             kw = [(k, _compile(v, fns)) for k, v in kwargs]
 
             observe = getattr(fns, "observe", None)
+            if observe is None and not kw:
+                return _plain_call(name, fn, pos)
 
             def call(env: Env) -> Any:
                 a = [p(env) for p in pos]
@@ -295,6 +302,57 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
         case Slice():
             raise EvalError("a slice can only appear inside [ ]")
     raise EvalError(f"cannot evaluate {type(node).__name__}")
+
+
+_FLOATS = (float, np.float64)
+# Two floats (Python or NumPy) meet these operators without any of `_arith`'s cases applying: no
+# text, no list, no int to bound, no array to size, no exception (inf/nan instead). Most template
+# arithmetic is such, so it skips `_arith`'s checks and computes the very same `a op b`.
+_PLAIN: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+}
+
+
+def _plain_binop(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any], left: Compiled,
+                 right: Compiled) -> Compiled:
+    def binop(env: Env) -> Any:
+        a, b = left(env), right(env)
+        if type(a) in _FLOATS and type(b) in _FLOATS:
+            return plain(a, b)
+        return fn(a, b)
+
+    return binop
+
+
+def _plain_div(fn: Callable[[Any, Any], Any], left: Compiled, right: Compiled) -> Compiled:
+    def div(env: Env) -> Any:
+        a, b = left(env), right(env)
+        if type(a) in _FLOATS and type(b) in _FLOATS and b != 0.0:  # x/0 takes NumPy's inf/nan
+            return a / b
+        return fn(a, b)
+
+    return div
+
+
+def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled]) -> Compiled:
+    """A call without keyword arguments or observer: the `call` closure of `_compile` minus its
+    per-call dictionary and observer test (same arguments, same errors)."""
+
+    def call(env: Env) -> Any:
+        a = [p(env) for p in pos]
+        try:
+            out = fn(*a)
+        except EvalError:
+            raise
+        except TypeError as exc:
+            raise EvalError(f"{name}(): {_type_message(exc)}") from None
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError) as exc:
+            raise EvalError(f"{name}(): {exc}") from None
+        if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+            _check_size(out)
+        return out
+
+    return call
 
 
 class ObservedFunctions(dict):

@@ -104,6 +104,8 @@ def _range(value: Any, key: str, functions: Mapping[str, Any] | None) -> tuple[_
 
 
 def _whole(value: Any, what: str, lo: int = 0, hi: int | None = None) -> int:
+    if type(value) is int and lo <= value and (hi is None or value <= hi):  # the common case, at once
+        return value
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         value = int(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
@@ -115,6 +117,8 @@ def _whole(value: Any, what: str, lo: int = 0, hi: int | None = None) -> int:
 
 
 def _real(value: Any, what: str) -> float:
+    if type(value) is float and math.isfinite(value):  # the common case, without NumPy's ndim
+        return value
     if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
         raise DrawError(f"{what} must be one number, got {value!r}")
     try:
@@ -322,7 +326,7 @@ def _fill(rng, kind, bounds, decimals, shape, env) -> np.ndarray:
     lo, hi = _real(lo, "entry low"), _real(hi, "entry high")
     if lo > hi or not math.isfinite(hi - lo):
         raise DrawError(f"entry range [{lo}, {hi}] is empty or too wide")
-    return np.round(rng.uniform(lo, hi, size=shape), decimals)
+    return rng.uniform(lo, hi, size=shape).round(decimals)  # what np.round calls, minus its dispatch
 
 
 class VectorSampler(Sampler):
