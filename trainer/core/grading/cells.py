@@ -40,9 +40,9 @@ def check_cells(ans: Any, exp: np.ndarray, typed: np.ndarray) -> PartResult:
     policy = precision_of(ans)
     scale = float(np.max(np.abs(exp))) if exp.size else 0.0
     ok = policy.within(typed, exp, scale)
-    score = float(np.mean(ok)) if ok.size else 1.0
     if ok.all():
         return PartResult(True, 1.0, "Correct.")
+    score = float(np.mean(ok)) if ok.size else 1.0
     if exp.ndim == 1 and exp.size > 1 and permuted(policy, exp, typed, scale):
         return PartResult(False, score, "These are the right values, but in the wrong order: check "
                                         "which entry belongs where.")

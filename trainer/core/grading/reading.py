@@ -15,6 +15,7 @@ worth saying aloud (`\\log` is the natural log).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -314,7 +315,7 @@ def _refuse_wrong_shape(ans: Any, value: np.ndarray, mistakes: Sequence[Any]) ->
                 shape = np.shape(np.asarray(m.value, dtype=float))
             except (TypeError, ValueError):
                 continue
-            allowed.add(shape if kind == "matrix" else (int(np.prod(shape)),))
+            allowed.add(shape if kind == "matrix" else (math.prod(shape),))
     if kind == "set":
         if typed.ndim > 1 or (typed.ndim == 0 and exp.size > 1):
             raise MathInputError(f"this answer is {exp.size} values, not {describe(value)}", None,

@@ -383,7 +383,7 @@ def _type_message(exc: TypeError) -> str:
 
 
 def _list_value(values: list[Any]) -> Any:
-    if values and all(isinstance(v, str) for v in values):
+    if values and isinstance(values[0], str) and all(isinstance(v, str) for v in values):
         return list(values)
     return _as_array(values)
 

@@ -68,6 +68,14 @@ def _wrap(part: tuple[str, int], prec: int, strict: bool = False) -> str:
 
 
 def _text(node: Node) -> tuple[str, int]:
+    # The nodes of a typed value first, by exact type: `match` tries every case in turn, and an
+    # echoed vector is a list of numbers.
+    kind = type(node)
+    if kind is Num:
+        s = _fmt_num(node.value)
+        return (s, _PREC["neg"]) if s.startswith("−") or s.startswith("-") else (s, _PREC["atom"])
+    if kind is ListLit:
+        return ("[" + ", ".join(_text(i)[0] for i in node.items) + "]", _PREC["atom"])
     match node:
         case Num(value=v):
             s = _fmt_num(v)
