@@ -304,10 +304,12 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
     raise EvalError(f"cannot evaluate {type(node).__name__}")
 
 
-_FLOATS = (float, np.float64)
-# Two floats (Python or NumPy) meet these operators without any of `_arith`'s cases applying: no
-# text, no list, no int to bound, no array to size, no exception (inf/nan instead). Most template
-# arithmetic is such, so it skips `_arith`'s checks and computes the very same `a op b`.
+_FLOATS = frozenset((float, np.float64))
+_EXACT = 2**53  # an int up to this converts to float exactly (a larger one may overflow float)
+# Two floats (Python or NumPy), or a float and a small int, meet these operators without any of
+# `_arith`'s cases applying: no text, no list, no int result to bound, no array to size, no
+# exception (inf/nan instead). Most template arithmetic is such, so it skips `_arith`'s checks and
+# computes the very same `a op b`.
 _PLAIN: dict[str, Callable[[Any, Any], Any]] = {
     "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
 }
@@ -317,7 +319,11 @@ def _plain_binop(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any]
                  right: Compiled) -> Compiled:
     def binop(env: Env) -> Any:
         a, b = left(env), right(env)
-        if type(a) in _FLOATS and type(b) in _FLOATS:
+        ta, tb = type(a), type(b)
+        if ta in _FLOATS:
+            if tb in _FLOATS or (tb is int and -_EXACT <= b <= _EXACT):
+                return plain(a, b)
+        elif tb in _FLOATS and ta is int and -_EXACT <= a <= _EXACT:
             return plain(a, b)
         return fn(a, b)
 

@@ -24,8 +24,29 @@ SIG_DIGITS = 4
 _SPEC = re.compile(r"^(grid|[+ ]?\.\d{1,2}[efg%]|\.\d{1,2}|d|%)$")
 
 
+#: (float, spec) → its text: an instance shows the same drawn value in its prompt, solution, messages
+#: and parameter panel, and many seeds draw the same values. Zero is left out (0.0 and -0.0 are one
+#: key but format apart under a spec).
+_FORMATTED: dict[tuple[float, str | None], str] = {}
+
+
 def fmt_number(v: Any, spec: str | None = None) -> str:
     """A scalar the way a learner would write it: integers plainly, others to 4 significant digits."""
+    if type(v) is np.float64:  # formats as its float does
+        v = float(v)
+    if type(v) is float and v:
+        key = (v, spec)
+        text = _FORMATTED.get(key)
+        if text is None:
+            text = _fmt_number(v, spec)
+            if len(_FORMATTED) >= 4096:
+                _FORMATTED.clear()
+            _FORMATTED[key] = text
+        return text
+    return _fmt_number(v, spec)
+
+
+def _fmt_number(v: Any, spec: str | None) -> str:
     if isinstance(v, (bool, np.bool_)):
         return "true" if v else "false"
     if isinstance(v, (int, np.integer)):
