@@ -325,6 +325,16 @@ def _plain_binop(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any]
                 return plain(a, b)
         elif tb in _FLOATS and ta is int and -_EXACT <= a <= _EXACT:
             return plain(a, b)
+        if (ta is np.ndarray or ta in _FLOATS) and (tb is np.ndarray or tb in _FLOATS):
+            # An array with an array or a float: NumPy's own operator, as `_arith` would call it;
+            # a shape mismatch is left to `_arith` to word, and the result's size is still bounded.
+            try:
+                out = plain(a, b)
+            except ValueError:
+                return fn(a, b)
+            if type(out) is np.ndarray and out.size > MAX_ELEMENTS:
+                _check_size(out)
+            return out
         return fn(a, b)
 
     return binop

@@ -117,8 +117,13 @@ def _whole(value: Any, what: str, lo: int = 0, hi: int | None = None) -> int:
 
 
 def _real(value: Any, what: str) -> float:
-    if type(value) is float and math.isfinite(value):  # the common case, without NumPy's ndim
-        return value
+    if type(value) is float:  # the common cases (a float, an int literal), without NumPy's ndim
+        if math.isfinite(value):
+            return value
+    elif type(value) is int:
+        out = float(value)
+        if math.isfinite(out):
+            return out
     if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
         raise DrawError(f"{what} must be one number, got {value!r}")
     try:
@@ -317,7 +322,7 @@ def _entries(spec, fns, default=(-5, 5)) -> tuple[str, tuple[_Num, _Num], int | 
 
 
 def _fill(rng, kind, bounds, decimals, shape, env) -> np.ndarray:
-    lo, hi = bounds[0](env), bounds[1](env)
+    lo, hi = bounds[0].run(env), bounds[1].run(env)
     if kind == "int":
         lo, hi = _whole(lo, "entry low", -10**6, 10**6), _whole(hi, "entry high", -10**6, 10**6)
         if lo > hi:
