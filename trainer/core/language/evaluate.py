@@ -8,7 +8,9 @@ zero and overflow give inf/nan, never warnings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -279,8 +281,8 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
             kw = [(k, _compile(v, fns)) for k, v in kwargs]
 
             observe = getattr(fns, "observe", None)
-            if observe is None and not kw:
-                return _plain_call(name, fn, pos)
+            if observe is None:
+                return _plain_call(name, fn, pos, kw)
 
             def call(env: Env) -> Any:
                 a = [p(env) for p in pos]
@@ -350,14 +352,49 @@ def _plain_div(fn: Callable[[Any, Any], Any], left: Compiled, right: Compiled) -
     return div
 
 
-def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled]) -> Compiled:
-    """A call without keyword arguments or observer: the `call` closure of `_compile` minus its
-    per-call dictionary and observer test (same arguments, same errors)."""
+#: The calls made inside `shared_calls()`: (function, ids of the argument objects) → (the argument
+#: objects, the result). Holding the arguments keeps their ids from being reused while it lives.
+_SHARED: ContextVar[dict[tuple, tuple[tuple, Any]] | None] = ContextVar("shared_calls", default=None)
+
+
+@contextmanager
+def shared_calls() -> Iterator[None]:
+    """Within the block, a whitelisted function called again with the very same argument objects
+    (`mutual_information(J, base=2)` in three constraints, the answer and a mistake) returns its
+    first result instead of computing it again.
+
+    The whitelist holds pure functions, so the result is the one a second computation would give;
+    only objects identical to the first call's (a parameter, a literal) match, never equal copies.
+    Each evaluation context (thread, task) has its own record, dropped when the block ends.
+
+    Yields:
+        Nothing; use as `with shared_calls(): ...`.
+    """
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
+                kw: list[tuple[str, Compiled]]) -> Compiled:
+    """A call without an observer: the `call` closure of `_compile` minus its per-call observer test
+    (same arguments, same errors), sharing results inside `shared_calls()`."""
+    keys = tuple(k for k, _ in kw)
+    kwparts = [p for _, p in kw]
 
     def call(env: Env) -> Any:
         a = [p(env) for p in pos]
+        k = [p(env) for p in kwparts]
+        shared = _SHARED.get()
+        if shared is not None:
+            key = (fn, keys, *map(id, a), *map(id, k))
+            hit = shared.get(key)
+            if hit is not None:
+                return hit[1]
         try:
-            out = fn(*a)
+            out = fn(*a, **dict(zip(keys, k))) if keys else fn(*a)
         except EvalError:
             raise
         except TypeError as exc:
@@ -366,6 +403,8 @@ def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled]) -> Compi
             raise EvalError(f"{name}(): {exc}") from None
         if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
             _check_size(out)
+        if shared is not None:
+            shared[key] = ((*a, *k), out)
         return out
 
     return call

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from trainer.core.language.evaluate import shared_calls
 from trainer.core.language.nodes import EvalError, TreeNode
 from trainer.core.language.printing import to_text
 from trainer.core.templates.text import fmt
@@ -225,7 +226,8 @@ def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 
     # Template expressions are compiled unguarded; one errstate here covers all of them, so a
     # division by zero yields inf/nan, refused below with its field instead of a warning.
     template = template.resolve()  # a lazily loaded template compiles here, once
-    with np.errstate(all="ignore"):
+    # Constraints, answer, mistakes and text often call the same solver on the same parameters.
+    with np.errstate(all="ignore"), shared_calls():
         try:
             return _generate(template, rng, seed, max_tries)
         except GenerationError:
