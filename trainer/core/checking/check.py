@@ -176,8 +176,7 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
     cards = _cards()
     distinct: set[Any] = set()
     keyed_longest = 0
-    seen: dict[bytes, tuple[list[_Found], list[_Found]]] = {}  # instance content → its findings
-    seen_performed: dict[bytes, str] = {}  # instance content → what its answer computation performs
+    sightings = _Sightings()  # instances checked so far, to find a repeat's findings
     compiled: dict[int, tuple[Any, Callable]] = {}  # formula trees compiled once per template
     for seed in range(first_seed, first_seed + seeds):
         if deadline is not None and clock() > deadline:
@@ -219,23 +218,23 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         # Without parameters every seed is the same problem (only the formula test points differ),
         # so the expensive proofs run on the first seeds only.
         thorough = bool(template.params) or seed - first_seed < STATIC_GRADED_SEEDS
-        key = _content_key(inst, thorough)
+        sighting, earlier = sightings.see(inst, thorough)
         if measure:
             # The same parameters perform the same computations (a formula answer, measured at a
             # point drawn from the seed, has no key and is always measured).
-            performed = seen_performed.get(key) if key is not None else None
+            performed = earlier.performed if earlier is not None else None
             if performed is None:
                 performed = performed_key(template, inst)
-                if key is not None:
-                    seen_performed[key] = performed
+                if sighting is not None:
+                    sighting.performed = performed
             report.performed[performed] = report.performed.get(performed, 0) + 1
-        found = seen.get(key) if key is not None else None
+        found = earlier.found if earlier is not None else None
         repeat = found is not None
         if found is None:
             mistakes = seed - first_seed < mistake_seeds or not getattr(grader, "skips_mistakes", False)
             found = _seed_findings(template, inst, thorough, cards, grader, compiled, mistakes)
-            if key is not None:
-                seen[key] = found
+            if sighting is not None:
+                sighting.found = found
         checked, graded = found
         for kind, message, line in checked:
             add(kind, message, seed, line)
@@ -280,6 +279,52 @@ def _seed_findings(template: Template, inst: Instance, thorough: bool, cards: Ma
                *truth_findings(template, inst)]
     graded = [] if grader is None or not thorough else list(grader(inst) if mistakes else grader(inst, mistakes=False))
     return checked, graded
+
+
+class _Sighting:
+    """One instance checked, with what was found about it (filled in by `check_template`)."""
+
+    __slots__ = ("inst", "thorough", "_key", "found", "performed")
+
+    def __init__(self, inst: Instance, thorough: bool):
+        self.inst, self.thorough = inst, thorough
+        self._key: bytes | None | bool = False  # False: not worked out yet
+        self.found: tuple[list[_Found], list[_Found]] | None = None
+        self.performed: str | None = None
+
+    def key(self) -> bytes | None:
+        if self._key is False:
+            self._key = _content_key(self.inst, self.thorough)
+        return self._key  # type: ignore[return-value]
+
+
+class _Sightings:
+    """The instances of one template checked so far, to tell a repeat (equal `_content_key`).
+
+    Instances are grouped by what any repeat shares with its first sighting (the prompt and the
+    displayed answer), and the exact key, a pickle of the whole instance, is worked out only within
+    a group of two or more: most instances have a prompt of their own and are never pickled.
+    """
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple, list[_Sighting]] = {}
+
+    def see(self, inst: Instance, thorough: bool) -> tuple[_Sighting | None, _Sighting | None]:
+        """(this instance's sighting, to fill in, or None when its findings are not to be reused;
+        the earlier sighting of an equal instance, or None)."""
+        ans = inst.answer
+        if ans.type == "formula" or any(p.type == "formula" for p in ans.parts):
+            return None, None  # graded at points drawn from the seed: see `_content_key`
+        group = self.groups.setdefault((thorough, inst.prompt, ans.display), [])
+        sighting = _Sighting(inst, thorough)
+        if group:
+            key = sighting.key()
+            if key is not None:
+                for earlier in group:
+                    if earlier.key() == key:
+                        return None, earlier
+        group.append(sighting)
+        return sighting, None
 
 
 def _content_key(inst: Instance, thorough: bool) -> bytes | None:
