@@ -11,11 +11,12 @@ is parsed (or refused with a position and a hint) in time linear in its length.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from trainer.core.language.answer_tokens import SPACES, Token, split_rows, tokenize
+from trainer.core.language.answer_tokens import SPACES, Token, _number, split_rows, tokenize
 from trainer.core.language.nodes import (
     CONSTANTS,
     BinOp,
@@ -611,6 +612,49 @@ def _default_functions() -> Collection[str]:
     return registry().keys()
 
 
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _plain_value(text: str) -> Node | None:
+    """The tree of a plain value written as the grader's `answer_text` writes one (`-0.25`,
+    `[0.1, 2]`, `[[1.0, 2.0], [3.0, 4.5]]`: numbers, brackets and ", " only), built directly; None
+    for any other text, which the tokenizer and parser read. The tree is the parser's own: each
+    number through the tokenizer's `_number`, a leading minus folded into it as `unary` folds it,
+    a bracket a `ListLit` even of one item."""
+
+    def value(i: int, depth: int) -> tuple[Node, int] | None:
+        if text.startswith("[", i):
+            if depth >= 2:
+                return None
+            items: list[Node] = []
+            i += 1
+            while True:
+                got = value(i, depth + 1)
+                if got is None:
+                    return None
+                items.append(got[0])
+                i = got[1]
+                if text.startswith(", ", i):
+                    i += 2
+                elif text.startswith("]", i):
+                    return ListLit(tuple(items)), i + 1
+                else:
+                    return None
+        m = _PLAIN_NUMBER.match(text, i)
+        if m is None:
+            return None
+        token = m.group(0)
+        negative = token.startswith("-")
+        try:
+            number = _number(token[1:] if negative else token, i + negative)
+        except MathInputError:  # the parser words the error, with its position
+            return None
+        return Num(-number if negative else number), m.end()
+
+    got = value(0, 0)
+    return got[0] if got is not None and got[1] == len(text) else None
+
+
 def parse_answer(text: str, *, variables: Collection[str] | None = None,
                  functions: Collection[str] | Mapping[str, Any] | None = None,
                  percent: bool = False, arrays: bool = False,
@@ -639,6 +683,9 @@ def parse_answer(text: str, *, variables: Collection[str] | None = None,
                              MAX_LENGTH, "type a shorter answer")
     if not text.strip(SPACES + "\n"):
         raise MathInputError("the answer is empty", 0, "type a value")
+    plain = _plain_value(text)
+    if plain is not None:
+        return plain
     fns = _default_functions() if functions is None else functions
     toks = split_rows(tokenize(text), arrays)
     return _Parser(toks, variables, fns, percent, arrays, ndims).parse()
