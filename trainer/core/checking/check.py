@@ -449,6 +449,8 @@ def _precision_mismatch(prompt: str, ans: Any) -> str:
     The answer bar states the precision the grader applies; a prompt sentence that asks for another
     ("4 significant figures" over a 3-figure answer) tells the learner one thing and grades another.
     """
+    if "significant figure" not in prompt and "decimal place" not in prompt:
+        return ""  # what the pattern needs, looked for without it (most prompts state no precision)
     from trainer.core.grading.precision import precision_text
 
     bar = None  # worked out only for a prompt that states a precision (few do)
