@@ -195,6 +195,10 @@ def _drawn_values(template: Any, inst: Any) -> set[float]:
     for name, sampler in getattr(template, "params", ()):
         if not getattr(sampler, "random", True) or name not in inst.params:
             continue
+        value = inst.params[name]
+        if type(value) is float or (type(value) is int and -2**53 <= value <= 2**53):
+            out.add(float(value))  # a drawn scalar, without an array around it
+            continue
         try:
             values = np.asarray(inst.params[name], dtype=float).reshape(-1)
         except (TypeError, ValueError):

@@ -375,7 +375,7 @@ def _answer(spec: AnswerSpec, env: dict[str, Any], rng: np.random.Generator, whe
         raise GenerationError(f"{where}: {exc}", where) from None
     value = _coerce(spec.type, value, where)
     display = _display(spec.type, value)
-    if not np.all(np.isfinite(value)):
+    if not (math.isfinite(value) if type(value) is float else np.isfinite(value).all()):
         # A learner could never type it and the grader could never accept it: refuse the instance.
         raise GenerationError(f"{where} is not finite: {display}", where, kind="non-finite")
     return Answer(spec.type, value, display, **common)
@@ -405,6 +405,8 @@ def _coerce(atype: str, value: Any, where: str) -> Any:
             raise GenerationError(f"{where}: {value!r} is not a whole number", where)
         return int(round(f))
     if atype == "number":
+        if type(value) is float or type(value) is np.float64:  # what the general case returns for these
+            return float(value)
         if isinstance(value, (np.ndarray, list, str)) and np.ndim(value) != 0:
             raise GenerationError(f"{where}: a number answer must be one number, got shape "
                                   f"{np.shape(value)}", where)
