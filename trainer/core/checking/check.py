@@ -417,7 +417,7 @@ def _instance_findings(template: Template, inst: Instance, thorough: bool = True
         if part.type in ("choice", "formula"):
             continue
         arr = np.asarray(part.value, dtype=float)
-        if not np.all(np.isfinite(arr)):
+        if not np.isfinite(arr).all():
             yield "non-finite", f"answer {part.label or ''} is not finite: {part.display}".replace("  ", " "), line
             return
         if part.type == "direction" and not np.any(arr):
@@ -506,7 +506,7 @@ def _formula_point_findings(template: Template, inst: Instance,
     except EvalError as exc:
         yield "formula", f"the reference formula fails at a test point: {exc}", template.lines.get("answer")
         return
-    if not all(np.all(np.isfinite(v)) for v in ref_values):
+    if not all(np.isfinite(v).all() for v in ref_values):
         yield "non-finite", "the reference formula is not finite on its declared domain", template.lines.get("answer")
         return
     for mistake, spec in zip(inst.mistakes, template.mistakes):

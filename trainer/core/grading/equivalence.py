@@ -67,10 +67,10 @@ def _failure(exc: BaseException) -> str:
 
 def close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
     """Whether a matches b (same shape, finite, |a − b| ≤ atol + rtol·|b| entrywise)."""
-    if a.shape != b.shape or not np.all(np.isfinite(a)):
+    if a.shape != b.shape or not np.isfinite(a).all():
         return False
     with np.errstate(all="ignore"):
-        return bool(np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
+        return bool((np.abs(a - b) <= atol + rtol * np.abs(b)).all())
 
 
 @dataclass
@@ -146,7 +146,7 @@ class Reference:
                         vals.append(evaluate(self.fn, swapped))
                 except EvalError:
                     continue
-                if not all(np.all(np.isfinite(v)) for v in vals):
+                if not all(np.isfinite(v).all() for v in vals):
                     continue
                 if all(close(v, r, self.rtol, self.atol) for v, r in zip(vals, self.values)):
                     continue  # symmetric in a and b: swapping them is not a mistake
@@ -238,7 +238,7 @@ def _build(answer: Any, seed: int) -> Reference:
         except (EvalError, ValueError) as exc:
             last = exc
             continue
-        if not np.all(np.isfinite(val)):
+        if not np.isfinite(val).all():
             continue
         points.append(env)
         values.append(val)
@@ -251,7 +251,7 @@ def _build(answer: Any, seed: int) -> Reference:
             val = evaluate(fn, env)
         except EvalError:
             continue
-        if np.all(np.isfinite(val)):
+        if np.isfinite(val).all():
             points.append(env)
             values.append(val)
     ndims = {name: int(np.ndim(points[0][name])) for name in variables + params

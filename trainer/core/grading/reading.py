@@ -349,7 +349,7 @@ def _typed_value(node: Node) -> np.ndarray:
         value = fm.evaluate(compile_node(node), {})
     except EvalError as exc:
         raise MathInputError(f"cannot evaluate the answer: {exc}") from None
-    if value.dtype == object or not np.all(np.isfinite(value)):
+    if value.dtype == object or not np.isfinite(value).all():
         raise MathInputError("the answer is not a finite number", None, "an answer must be finite")
     return value
 
