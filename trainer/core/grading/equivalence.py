@@ -203,7 +203,8 @@ _COMPILED: dict[int, tuple[Node, Callable[[Mapping[str, Any]], Any]]] = {}
 
 
 def compiled(node: Node) -> Callable[[Mapping[str, Any]], Any]:
-    """`compile_node(node)`, once per tree object (a compiled closure keeps no state between calls).
+    """`compile_node(node, guard=False)`, once per tree object (a compiled closure keeps no state
+    between calls). Unguarded: run it through `evaluate`, which enters `np.errstate` itself.
 
     Args:
         node: an expression tree.
@@ -215,7 +216,7 @@ def compiled(node: Node) -> Callable[[Mapping[str, Any]], Any]:
     if hit is None or hit[0] is not node:
         if len(_COMPILED) > 512:
             _COMPILED.clear()
-        hit = _COMPILED[id(node)] = (node, compile_node(node))
+        hit = _COMPILED[id(node)] = (node, compile_node(node, guard=False))
     return hit[1]
 
 

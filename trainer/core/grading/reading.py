@@ -346,7 +346,7 @@ def _decimal_comma(text: str) -> tuple[str, str]:
 
 def _typed_value(node: Node) -> np.ndarray:
     try:
-        value = fm.evaluate(compile_node(node), {})
+        value = fm.evaluate(compile_node(node, guard=False), {})  # evaluate enters np.errstate
     except EvalError as exc:
         raise MathInputError(f"cannot evaluate the answer: {exc}") from None
     if value.dtype == object or not np.isfinite(value).all():
