@@ -401,28 +401,28 @@ def _read_formula(ans: Any, text: str, part: int | None, seed: int, mistakes: Se
         ref = fm.reference(ans, seed)
     except EvalError as exc:  # a template defect, not the learner's: say so, grade nothing
         raise MathInputError(f"this problem's reference formula cannot be checked: {exc}") from None
-    node = _parsed_formula(text, ref.names, ref.ndims)
+    node, shown = _parsed_formula(text, ref.names, ref.ndims)
     own = [m for m in mistakes if getattr(m, "part", None) == part and m.value is not None]
     _refuse_solver_shortcuts(node, text, ans, own)
-    return PartReading("formula", echo(node) + _notes(text), node=node, reference=ref)
+    return PartReading("formula", shown + _notes(text), node=node, reference=ref)
 
 
-#: (text, names, ndims) → the tree `parse_answer` reads: a formula is typed again and again in the
-#: same words (the self-check types each template's reference and mistakes on every seed).
-_FORMULAS: dict[tuple, Node] = {}
+#: (text, names, ndims) → the tree `parse_answer` reads and its echo: a formula is typed again and
+#: again in the same words (the self-check types each template's reference and mistakes on every seed).
+_FORMULAS: dict[tuple, tuple[Node, str]] = {}
 
 
-def _parsed_formula(text: str, names: tuple[str, ...], ndims: dict[str, int]) -> Node:
-    """`parse_answer(text, variables=names, ndims=ndims)`, memoized (trees are immutable; a text
-    that cannot be read raises every time)."""
+def _parsed_formula(text: str, names: tuple[str, ...], ndims: dict[str, int]) -> tuple[Node, str]:
+    """(`parse_answer(text, variables=names, ndims=ndims)`, its `echo`), memoized (trees are
+    immutable; a text that cannot be read raises every time)."""
     key = (text, names, tuple(sorted(ndims.items())))
-    node = _FORMULAS.get(key)
-    if node is None:
+    hit = _FORMULAS.get(key)
+    if hit is None:
         node = parse_answer(text, variables=names, ndims=ndims)
         if len(_FORMULAS) > 256:
             _FORMULAS.clear()
-        _FORMULAS[key] = node
-    return node
+        hit = _FORMULAS[key] = (node, echo(node))
+    return hit
 
 
 #: id(tree) → (tree, the functions it calls): a template's reference and mistake trees are graded again
@@ -456,7 +456,7 @@ def _refuse_solver_shortcuts(node: Node, text: str, ans: Any, mistakes: Sequence
     (so `softmax(...)` stays available where the expected formula is written with it).
     """
     allowed = _allowed_calls(ans.value, [m.value for m in mistakes])
-    extra = sorted(called_functions(node) - allowed)
+    extra = sorted(_calls(node) - allowed)
     if extra:
         name = extra[0]
         at = text.find(name)
