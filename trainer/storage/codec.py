@@ -104,6 +104,7 @@ def card_before(row, review_state: int) -> CardState:
 NEW_BEFORE = (None, None, None, None, None, None, 0, 0, 0)
 _ESCAPE = 0xFF  # first byte of a card-before kept as JSON (values the compact form cannot hold exactly)
 _DOUBLE = struct.Struct(">d")
+_MINUTE_US = 60_000_000
 
 
 def _zigzag(n: int) -> int:
@@ -115,7 +116,10 @@ def _unzigzag(z: int) -> int:
 
 
 def _varint(n: int, out: bytearray) -> None:
-    z = _zigzag(n)
+    _uvarint(_zigzag(n), out)
+
+
+def _uvarint(z: int, out: bytearray) -> None:
     while z >= 0x80:
         out.append((z & 0x7F) | 0x80)
         z >>= 7
@@ -123,6 +127,11 @@ def _varint(n: int, out: bytearray) -> None:
 
 
 def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    z, pos = _read_uvarint(data, pos)
+    return _unzigzag(z), pos
+
+
+def _read_uvarint(data: bytes, pos: int) -> tuple[int, int]:
     z = shift = 0
     while True:
         byte = data[pos]
@@ -130,7 +139,7 @@ def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
         z |= (byte & 0x7F) << shift
         shift += 7
         if byte < 0x80:
-            return _unzigzag(z), pos
+            return z, pos
 
 
 def _same(a, b) -> bool:
@@ -164,7 +173,9 @@ def _compact_before(values: tuple, reviewed_at: int) -> bytes | None:
     if last is not None:
         _varint(reviewed_at - last, out)
     if due is not None:
-        _varint(due - (reviewed_at if last is None else last), out)
+        # An interval is mostly whole minutes (learning steps, days): then counted in minutes.
+        delta = due - (reviewed_at if last is None else last)
+        _uvarint(_zigzag(delta // _MINUTE_US) * 2 + 1 if delta % _MINUTE_US == 0 else _zigzag(delta) * 2, out)
     return bytes(out)
 
 
@@ -178,8 +189,9 @@ def pack_before(values: tuple, reviewed_at: int) -> bytes | None:
     NULL for a card never reviewed (`NEW_BEFORE`). Otherwise a flags byte (state when it differs
     from the review's, which of step, stability, difficulty, last review and due are set), then
     zigzag varints for reps, lapses with the leech flag, step; stability and difficulty as exact
-    big-endian doubles; last review as microseconds before `reviewed_at`, due as microseconds after
-    the last review (else after `reviewed_at`). Values that form cannot hold exactly (an odd row of
+    big-endian doubles; last review as microseconds before `reviewed_at`, due after the last review
+    (else after `reviewed_at`) in minutes when it is a whole number of them (the lowest bit says
+    which), else in microseconds. Values that form cannot hold exactly (an odd row of
     an old file) are kept as JSON after a 0xFF byte. `unpack_before` gives back the very values.
 
     Args:
@@ -224,7 +236,8 @@ def unpack_before(packed: bytes | None, reviewed_at: int) -> tuple:
         delta, pos = _read_varint(packed, pos)
         last = reviewed_at - delta
     if flags & 0x80:
-        delta, pos = _read_varint(packed, pos)
+        tagged, pos = _read_uvarint(packed, pos)
+        delta = _unzigzag(tagged >> 1) * (_MINUTE_US if tagged & 1 else 1)
         due = (reviewed_at if last is None else last) + delta
     state = (flags & 0x07) - 1 if flags & 0x07 else None
     return (state, step, stability, difficulty, due, last, reps, lapses, leech)
@@ -238,7 +251,7 @@ TEXT_TOKENS = (
     '00000', '33333', '66666', '99999', '000', '333', '666', '999', ' * ', ' + ', ' - ', ' / ', ' ^ ', ' | ',
     '(((', ')))',
     'sigma', 'log(', 'exp(', 'sqrt(', 'mean(', 'sum(', 'erf(', '((1 - ', '(1 - ', ')) / ', ') / (', 'yhat',
-    '2 * pi', ' * log(', 'words', 'theta', 'alpha', 'beta', 'lambda', 'mu', 'prior', '0000000000',
+    '2 * pi', ' * log(', 'words', 'theta', 'alpha', 'beta', 'lambda', 'prior', '0000000000',
     '3333333333', '6666666666',
 )
 _CODES = tuple(chr(i) for i in range(1, 32)) + ("\x7f",) + tuple(chr(0x80 + i) for i in range(32))
