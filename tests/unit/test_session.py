@@ -327,3 +327,23 @@ def test_a_new_learner_starts_with_probability_and_meets_deep_learning_last(tmp_
     topics = [t.topic for _, t in _curriculum(session.templates)]
     ranks = [TOPICS.index(t) for t in topics]
     assert ranks == sorted(ranks) and topics[-1] == "deep-learning"
+
+
+def test_same_kind_templates_follow_the_bank():
+    """The templates whose times set the rating thresholds: those of the same answer kind (number and
+    integer are one kind), re-read when a template leaves the bank or the bank is replaced."""
+    from types import SimpleNamespace
+
+    from tests.support.fakes import FakeBank
+
+    def bank(types):
+        return FakeBank({tid: SimpleNamespace(id=tid, answer_type=t) for tid, t in types.items()})
+
+    session, _ = make()
+    session.bank = bank({"n1": "number", "n2": "integer", "f1": "formula"})
+    instance = SimpleNamespace(template_id="n1", answer=SimpleNamespace(type="number"))
+    assert session._kind_templates(instance) == ("number", {"n1", "n2"})
+    del session.bank.templates["n2"]  # as a template that fails to compile is dropped
+    assert session._kind_templates(instance) == ("number", {"n1"})
+    session.bank = bank({"n1": "number", "f1": "integer"})
+    assert session._kind_templates(instance) == ("number", {"n1", "f1"})
