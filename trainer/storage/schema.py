@@ -4,7 +4,8 @@ Storage layer. Version 1 holds the facts (cards, reviews, settings); version 2 a
 and summary tables kept exact by triggers (per template and day, per day, per template, an
 answer-time histogram per topic, mistake counts), so that statistics over a million reviews read a
 few thousand rows instead of scanning them all; version 3 stores each review compactly (a quarter
-of the bytes: see docs/data.md). Migrations are never edited once released: a change is a new migration, and
+of the bytes: see docs/data.md), and version 7 packs it further (card before, parameters, answer,
+uid index). Migrations are never edited once released: a change is a new migration, and
 `tests/fixtures/trainer-v1.db` proves an old file still upgrades.
 """
 
