@@ -116,3 +116,23 @@ async def test_the_feedback_stays_while_the_next_problem_loads_and_takes_no_rati
         assert screen.outcome is None and outcome.rating == 3
         ratings = app.runner.session.store.conn.execute("SELECT rating FROM review_log").fetchall()
         assert [r[0] for r in ratings] == [3]
+
+
+@run_async
+async def test_the_input_is_dimmed_after_the_verdict_and_editable_again_for_the_next_problem(
+        tmp_path: Path, bank: Path, monkeypatch) -> None:
+    async with reviewing(tmp_path, bank, monkeypatch, 3600.0) as (app, pilot, screen, right):
+        answer = screen.query_one("#answer", Input)
+        await pilot.press(*right, "enter")
+        # Disabled just after the verdict's frame (not in it): the panel holds the focus throughout.
+        await settle(pilot, app, lambda: screen.state == "feedback" and answer.disabled)
+        assert screen.query_one(FeedbackPanel).has_focus
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: screen.state == "answering" and answer.has_focus)
+        assert not answer.disabled
+        # A verdict followed at once by the next problem: the late dimming reads the state it finds.
+        screen._set_state("feedback")
+        screen._set_state("answering")
+        await pilot.pause()
+        await pilot.pause()
+        assert not answer.disabled

@@ -70,3 +70,20 @@ def test_template_generates_200_seeds_finite_deterministic_with_distinct_mistake
             assert generate(template, seed).to_dict() == inst.to_dict()
     if template.params:
         assert len(prompts) > 1, "a randomized template must vary"
+
+
+def test_template_files_skip_hidden_drafts_graph_and_linked_folders(tmp_path):
+    for rel in ("a/b.yaml", "a-b/c.yml", "top.yaml", "sub/graph.yaml", ".hidden/h.yaml", "_drafts/d.yaml",
+                "_w.yaml", ".v.yml", "graph.yaml", "notes.txt", "a/deep/e.YAML", "outside/o.yaml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("id: x\n")
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    for name in ("a", "a-b", "sub", ".hidden", "_drafts"):
+        (tmp_path / name).rename(bank / name)
+    for name in ("top.yaml", "_w.yaml", ".v.yml", "graph.yaml", "notes.txt"):
+        (tmp_path / name).rename(bank / name)
+    (bank / "linked").symlink_to(tmp_path / "outside", target_is_directory=True)
+    found = [p.relative_to(bank).as_posix() for p in template_files(bank)]
+    # Path order compares name by name: "a" sorts before "a-b" although "/" > "-".
+    assert found == ["a/b.yaml", "a-b/c.yml", "sub/graph.yaml", "top.yaml"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -170,9 +170,31 @@ def template_files(folder: Path) -> list[Path]:
     folder's own `graph.yaml`)."""
     if folder.is_file():
         return [folder]
-    return sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file()
-                  and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
-                  and str(p.relative_to(folder)) not in NOT_TEMPLATES)
+    hidden = (".", "_")
+    return sorted(Path(entry.path) for rel, entry in _files_below(str(folder), lambda name: name.startswith(hidden))
+                  if not entry.name.startswith(hidden) and os.path.splitext(entry.name)[1] in SUFFIXES
+                  and rel not in NOT_TEMPLATES and entry.is_file())
+
+
+def _files_below(root: str, skip_dir: Callable[[str], bool], rel: str = "") -> Iterator[tuple[str, os.DirEntry]]:
+    """(path relative to `root` with "/", entry) of every non-directory below `root`, not entering
+    symbolic links to directories nor directories `skip_dir(name)` names (as `Path.rglob`, but with the
+    directory entries' cached types: pathlib cost ~10 ms per command on the bundled bank)."""
+    try:
+        with os.scandir(os.path.join(root, rel) if rel else root) as it:
+            entries = list(it)
+    except OSError:
+        return
+    for entry in entries:
+        path = f"{rel}/{entry.name}" if rel else entry.name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if not is_dir:
+            yield path, entry
+        elif not entry.is_symlink() and not skip_dir(entry.name):
+            yield from _files_below(root, skip_dir, path)
 
 
 def load_bank(folders: Sequence[Path | str], functions: Mapping[str, Any] | None = None, *,
@@ -387,14 +409,16 @@ def _file_stat(path: Path) -> list[int] | None:
 def _code_stamp() -> str:
     """A fingerprint of the core's source files (name, size, mtime): entries validated by another
     version of the template rules or solvers are not trusted. Stats only; no file is read."""
-    core = Path(__file__).resolve().parents[1]
+    core = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     h = blake2b(digest_size=16)
-    for path in sorted(core.rglob("*.py")):
+    for rel, entry in sorted(_files_below(core, lambda name: False), key=lambda pair: pair[0].split("/")):
+        if not entry.name.endswith(".py"):
+            continue
         try:
-            st = path.stat()
+            st = entry.stat()
         except OSError:
             continue
-        h.update(f"{path.relative_to(core)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 

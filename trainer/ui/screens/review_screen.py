@@ -608,7 +608,13 @@ class ReviewScreen(Screen[None]):
         self._stop_wait()
         self.state = state
         answering = state in (ANSWERING, GRADING)
-        self.query_one("#answer", Input).disabled = state != ANSWERING
+        if state == FEEDBACK and not self.query_one("#answer", Input).disabled:
+            # Dimmed just after the verdict's frame: disabling restyles and blurs the input (~3 ms) and
+            # the verdict is what the learner waits for. The panel takes the focus at once, so no key
+            # reaches the input meanwhile.
+            self.call_after_refresh(self._sync_input)
+        else:
+            self._sync_input()
         for selector in ("#equation-card", "#prompt", "#params", "#choices", "#answer", "#echo"):
             widget = self.query_one(selector)
             if selector == "#choices":
@@ -629,6 +635,10 @@ class ReviewScreen(Screen[None]):
         if state == LOADING:
             self.query_one("#empty-state", Static).update("Loading problems…")
         self.refresh_bindings()
+
+    def _sync_input(self) -> None:
+        """The answer can be edited only while answering (read when it runs: the state may have moved on)."""
+        self.query_one("#answer", Input).disabled = self.state != ANSWERING
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("rate",):
