@@ -1,8 +1,9 @@
-"""The compact forms of review columns (schema version 3) and their inverses.
+"""The compact forms of review columns (schema versions 3 and 7) and their inverses.
 
 Storage layer. A review row keeps its uid as 16 bytes, its times as whole microseconds since the
-epoch, its learning day as a day number and the card before it as plain columns, because at a
-million reviews every byte of a row is a megabyte of file (see docs/data.md, "Version 3"). Each
+epoch, its learning day as a day number, the card before it packed in one small BLOB and its
+parameters and answer with recurring text as single characters, because at a million reviews every
+byte of a row is a megabyte of file (see docs/data.md, "Version 3" and "Version 7"). Each
 encoder here has an exact inverse, so a backup exported from the compact file carries the same
 text as before, and the migration and the store share one definition.
 """
