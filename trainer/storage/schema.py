@@ -4,7 +4,8 @@ Storage layer. Version 1 holds the facts (cards, reviews, settings); version 2 a
 and summary tables kept exact by triggers (per template and day, per day, per template, an
 answer-time histogram per topic, mistake counts), so that statistics over a million reviews read a
 few thousand rows instead of scanning them all; version 3 stores each review compactly (a quarter
-of the bytes: see docs/data.md). Migrations are never edited once released: a change is a new migration, and
+of the bytes: see docs/data.md), and version 7 packs it further (card before, parameters, answer,
+uid index). Migrations are never edited once released: a change is a new migration, and
 `tests/fixtures/trainer-v1.db` proves an old file still upgrades.
 """
 
@@ -648,9 +649,133 @@ def m006_compact_implicit(db) -> None:
     conn.execute("DROP TABLE implicit_reviews_v4")
 
 
+#: The columns of version 7's `reviews` that `review_log` reads, in table order.
+_LOG_COLUMNS = ("id", "uid", "card_id", "seed", "params", "answer", "correct", "score", "diagnosis", "rating",
+                "auto_rating", "overridden", "hint_used", "response_ms", "reviewed_at", "day", "review_state",
+                "topic_id")
+
+
+def _unpacked_reviews_sql() -> str:
+    """A subquery of `reviews` with `params` and `answer` unpacked (`codec.text_sql`) in plain SQL, one
+    nesting of `replace` calls per level (SQLite's parser allows only so many in one expression)."""
+    from trainer.storage.codec import text_sql, text_sql_steps
+
+    plain = ", ".join(c for c in _LOG_COLUMNS if c not in ("params", "answer"))
+    sql = (f"SELECT {plain}, params AS packed_params, answer AS packed_answer, {text_sql('params', 0)} AS p, "
+           f"{text_sql('answer', 0)} AS a FROM reviews")
+    for step in range(1, text_sql_steps()):
+        sql = (f"SELECT {plain}, packed_params, packed_answer, {text_sql('p', step)} AS p, {text_sql('a', step)} AS a "
+               f"FROM ({sql})")
+    return (f"SELECT {plain}, coalesce(p, packed_params) AS params, coalesce(a, packed_answer) AS answer "
+            f"FROM ({sql})")
+
+
+def _v7_sql() -> str:
+    """Version 7's schema change (see `m007_pack_reviews`), as one script."""
+    before = ", ".join(f"r.{c}" for c in ("before_state", "before_step", "before_stability", "before_difficulty",
+                                          "before_due", "before_last_review", "before_reps", "before_lapses",
+                                          "before_leech"))
+    implicit_view = V6_SQL[V6_SQL.index("CREATE VIEW implicit_reviews"):]
+    return f"""
+DROP VIEW review_log;
+DROP VIEW implicit_reviews;
+DROP TRIGGER review_days_totals_insert;
+DROP TRIGGER review_days_totals_delete;
+CREATE TABLE reviews_v7 (
+    id INTEGER PRIMARY KEY,
+    uid BLOB NOT NULL,
+    card_id INTEGER NOT NULL,
+    seed INTEGER NOT NULL,
+    params TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    correct INTEGER NOT NULL,
+    score REAL,
+    diagnosis INTEGER,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    auto_rating INTEGER NOT NULL CHECK (auto_rating BETWEEN 1 AND 4),
+    overridden INTEGER NOT NULL,
+    hint_used INTEGER NOT NULL DEFAULT 0,
+    response_ms INTEGER,
+    reviewed_at INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    review_state INTEGER NOT NULL,
+    topic_id INTEGER,
+    before BLOB
+);
+INSERT INTO reviews_v7
+SELECT r.id, r.uid, r.card_id, r.seed, trainer_pack_text(r.params), trainer_pack_text(r.answer), r.correct, r.score,
+       r.diagnosis, r.rating, r.auto_rating, r.overridden, r.hint_used, r.response_ms, r.reviewed_at, r.day,
+       r.review_state, r.topic_id, trainer_pack_before({before}, r.reviewed_at)
+FROM reviews r ORDER BY r.id;
+DROP TABLE reviews;
+ALTER TABLE reviews_v7 RENAME TO reviews;
+CREATE INDEX reviews_card ON reviews (card_id, day);
+CREATE INDEX reviews_uid ON reviews (substr(uid, 1, 4));
+CREATE TRIGGER reviews_uid_insert BEFORE INSERT ON reviews
+WHEN EXISTS (SELECT 1 FROM reviews WHERE substr(uid, 1, 4) = substr(NEW.uid, 1, 4) AND uid = NEW.uid)
+BEGIN
+    SELECT RAISE(ABORT, 'UNIQUE constraint failed: reviews.uid');
+END;
+CREATE TRIGGER reviews_uid_update BEFORE UPDATE OF uid ON reviews
+WHEN EXISTS (SELECT 1 FROM reviews WHERE substr(uid, 1, 4) = substr(NEW.uid, 1, 4) AND uid = NEW.uid
+             AND id != NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'UNIQUE constraint failed: reviews.uid');
+END;
+CREATE TRIGGER review_days_totals_insert AFTER INSERT ON review_days BEGIN
+    {_totals_v3("NEW", "+")}
+END;
+CREATE TRIGGER review_days_totals_delete AFTER DELETE ON review_days BEGIN
+    {_totals_v3("OLD", "-")}
+END;
+CREATE TRIGGER reviews_summary_insert AFTER INSERT ON reviews BEGIN
+    {_day_refresh_v3("NEW")}
+    {_add_v3("NEW", "+")}
+END;
+CREATE TRIGGER reviews_summary_delete AFTER DELETE ON reviews BEGIN
+    {_day_refresh_v3("OLD")}
+    {_add_v3("OLD", "-")}
+END;
+CREATE TRIGGER reviews_summary_update
+AFTER UPDATE OF card_id, topic_id, day, reviewed_at, correct, review_state, response_ms, diagnosis ON reviews
+BEGIN
+    {_day_refresh_v3("OLD")}
+    {_add_v3("OLD", "-")}
+    {_day_refresh_v3("NEW")}
+    {_add_v3("NEW", "+")}
+END;
+CREATE VIEW review_log AS
+SELECT r.id,
+       CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END AS uid,
+       c.template_id, r.seed, r.params, r.answer, r.correct, r.score, d.diagnosis_id,
+       d.message AS diagnosis_message, r.rating, r.auto_rating,
+       CASE WHEN r.overridden THEN 'overridden' ELSE 'auto' END AS decided, r.hint_used, r.response_ms,
+       {_iso_sql("r.reviewed_at")} AS reviewed_at,
+       date(r.day * 86400, 'unixepoch') AS day, r.review_state, t.name AS topic
+FROM ({_unpacked_reviews_sql()}) r JOIN cards c ON c.card_id = r.card_id LEFT JOIN topics t ON t.id = r.topic_id
+LEFT JOIN diagnoses d ON d.id = r.diagnosis;
+{implicit_view}
+"""
+
+
+def m007_pack_reviews(db) -> None:
+    """Packed reviews: the card before in one small BLOB (`codec.pack_before`), parameters and answer
+    with their recurring text written as one character each (`codec.pack_text`; a BLOB marks a packed
+    value, TEXT stays as it was), and the uid looked up through an index of its first four bytes
+    instead of a unique index of all sixteen (triggers refuse a uid already stored, as the unique
+    index did, with the same error). Every
+    value reads back exactly: `review_log` and `implicit_reviews` keep their columns."""
+    from trainer.storage.codec import pack_before, pack_text
+
+    conn = db.conn
+    conn.create_function("trainer_pack_text", 1, pack_text, deterministic=True)
+    conn.create_function("trainer_pack_before", 10, lambda *v: pack_before(v[:9], v[9]), deterministic=True)
+    db.executescript(_v7_sql())
+
+
 #: Names of every migration this version knows, oldest first; the schema version is their count.
 KNOWN = ["m001_initial", "m002_summaries", "m003_compact_reviews", "m004_implicit_reviews",
-         "m005_imported_reviews", "m006_compact_implicit"]
+         "m005_imported_reviews", "m006_compact_implicit", "m007_pack_reviews"]
 SCHEMA_VERSION = len(KNOWN)
 
 
@@ -670,6 +795,7 @@ def migrations():
     registered(name="m004_implicit_reviews")(m004_implicit_reviews)
     registered(name="m005_imported_reviews")(m005_imported_reviews)
     registered(name="m006_compact_implicit")(m006_compact_implicit)
+    registered(name="m007_pack_reviews")(m007_pack_reviews)
     return registered
 
 

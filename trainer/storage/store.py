@@ -54,15 +54,17 @@ from trainer.storage.errors import (
     result_code,
 )
 from trainer.storage.codec import (
-    BEFORE_COLUMNS,
     before_values,
     card_before,
     day_number,
     day_text,
     from_us,
+    pack_before,
+    pack_text,
     time_us,
     uid_key,
     uid_text,
+    unpack_text,
 )
 from trainer.storage.records import CardRecord, ImplicitRecord, ReviewRecord
 from trainer.storage.schema import (APPLICATION_ID, KNOWN, SCHEMA_VERSION, applied_names, identify, migrations,
@@ -84,7 +86,7 @@ _REVIEW_FIELDS = ("uid", "template_id", "seed", "params", "answer", "verdict", "
                   "reviewed_at", "day", "review_state", "state_before", "state_after", "topic")
 _STORED_COLUMNS = ("uid", "card_id", "seed", "params", "answer", "correct", "score", "diagnosis", "rating",
                    "auto_rating", "overridden", "hint_used", "response_ms", "reviewed_at", "day", "review_state",
-                   "topic_id", *BEFORE_COLUMNS)
+                   "topic_id", "before")
 _INSERT_REVIEW = (f"INSERT INTO reviews ({', '.join(_STORED_COLUMNS)}) "
                   f"VALUES ({', '.join('?' for _ in _STORED_COLUMNS)})")
 #: How many of the latest reviews `correct_times_among` reads before it falls back on the index.
@@ -1037,11 +1039,11 @@ class Store:
                     values = _review_values(conn, row, card_id, before)
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
                     raise ValueError(f"reviews[{i}]: bad or missing field ({type(exc).__name__}: {exc})") from None
-                cur = conn.execute(_INSERT_REVIEW.replace("INSERT", "INSERT OR IGNORE", 1), values)
-                if cur.rowcount:
-                    added += 1
-                else:
+                if _review_id(conn, values[0]) is not None:
                     skipped += 1
+                    continue
+                conn.execute(_INSERT_REVIEW, values)
+                added += 1
             implicit = data.get("implicit_reviews")
             implicit_added = 0
             for i, imp in enumerate(implicit if isinstance(implicit, list) else []):
@@ -1052,17 +1054,17 @@ class Store:
                 for key in ("state_before", "state_after"):
                     if not isinstance(row[key], str):
                         row[key] = json.dumps(row[key])
-                cause = conn.execute("SELECT id FROM reviews WHERE uid = ?", (uid_key(row["cause_uid"]),)).fetchone()
+                cause = _review_id(conn, uid_key(row["cause_uid"]))
                 if cause is None:  # its cause is not in this file: an orphan row would never be undone
                     continue
                 self._ensure_card(conn, str(row["template_id"]), None, None)
                 # Already here (the same uid for the same cause): importing twice adds nothing.
                 if any(r[0] == row["uid"] for r in conn.execute(
-                        "SELECT uid FROM implicit_reviews WHERE cause_id = ?", (cause[0],))):
+                        "SELECT uid FROM implicit_reviews WHERE cause_id = ?", (cause,))):
                     continue
                 card_id = conn.execute("SELECT card_id FROM cards WHERE template_id = ?",
                                        (str(row["template_id"]),)).fetchone()[0]
-                write_implicit(conn, cause[0], card_id, row)
+                write_implicit(conn, cause, card_id, row)
                 implicit_added += 1
             imported = data.get("imported_reviews")
             imported_added = 0
@@ -1282,10 +1284,19 @@ def _review_values(conn: sqlite3.Connection, fields: dict, card_id: int, before:
     if reviewed_at is None:
         raise ValueError("reviewed_at is empty")
     review_state = int(fields["review_state"])
-    return [uid_key(fields["uid"]), card_id, int(fields["seed"]), fields["params"], fields["answer"],
-            int(fields["correct"]), fields["score"], diagnosis, int(fields["rating"]), int(fields["auto_rating"]),
-            int(fields["decided"] == "overridden"), int(fields["hint_used"]), fields["response_ms"], reviewed_at,
-            day_number(fields["day"]), review_state, topic_id, *before_values(before, review_state)]
+    return [uid_key(fields["uid"]), card_id, int(fields["seed"]), pack_text(fields["params"]),
+            pack_text(fields["answer"]), int(fields["correct"]), fields["score"], diagnosis, int(fields["rating"]),
+            int(fields["auto_rating"]), int(fields["decided"] == "overridden"), int(fields["hint_used"]),
+            fields["response_ms"], reviewed_at, day_number(fields["day"]), review_state, topic_id,
+            pack_before(before_values(before, review_state), reviewed_at)]
+
+
+def _review_id(conn: sqlite3.Connection, key: bytes | str) -> int | None:
+    """The id of the review with this stored uid (`uid_key`), or None, through the index of the
+    uid's first four bytes (`m007_pack_reviews`)."""
+    row = conn.execute("SELECT id FROM reviews WHERE substr(uid, 1, 4) = substr(?1, 1, 4) AND uid = ?1",
+                       (key,)).fetchone()
+    return None if row is None else int(row[0])
 
 
 def _implicit_dict(row: sqlite3.Row) -> dict:
@@ -1302,7 +1313,7 @@ def _review_dict(row: sqlite3.Row, after: CardState) -> dict:
     diagnosis = None if row["diagnosis_id"] is None else {"id": row["diagnosis_id"], "message": row["message"]}
     return {
         "id": row["id"], "uid": uid_text(row["uid"]), "template_id": row["template_id"], "seed": row["seed"],
-        "params": json.loads(row["params"]), "answer": row["answer"],
+        "params": json.loads(unpack_text(row["params"])), "answer": unpack_text(row["answer"]),
         "verdict": {"correct": bool(row["correct"]), "score": row["score"], "diagnosis": diagnosis},
         "correct": row["correct"], "score": row["score"], "diagnosis_id": row["diagnosis_id"],
         "rating": row["rating"], "auto_rating": row["auto_rating"],
