@@ -46,8 +46,10 @@ def grade_formula(instance: Any, ans: Any, reading: PartReading, part: int | Non
         return PartResult(True, 1.0, f"Correct (it agrees with the reference at {len(vals)} test points).",
                           parsed)
     for m in mistakes:
+        if m.value == node:  # the mistake's own tree: no need of its values
+            return PartResult(False, 0.0, m.message, parsed, Diagnosis(m.id, m.message))
         mvals = ref.memo_values(m.value)
-        if m.value == node or (mvals is not None and fm.matches(ref, vals, mvals)):
+        if mvals is not None and fm.matches(ref, vals, mvals):
             return PartResult(False, 0.0, m.message, parsed, Diagnosis(m.id, m.message))
     diagnosis = formula_slip(instance, ref, vals)
     if diagnosis is not None:
