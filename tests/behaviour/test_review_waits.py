@@ -136,3 +136,31 @@ async def test_the_input_is_dimmed_after_the_verdict_and_editable_again_for_the_
         await pilot.pause()
         await pilot.pause()
         assert not answer.disabled
+
+
+@run_async
+async def test_the_verdict_is_scrolled_into_view_once_the_panel_is_laid_out(tmp_path: Path, bank: Path) -> None:
+    """On a small terminal the verdict sits below the problem. The scroll to it waits for the layout
+    that places the panel, however many refreshes that takes (under load, after-refresh callbacks
+    could run before it, and the verdict stayed out of sight)."""
+    app = make_app(tmp_path / "progress.db", [bank])
+    async with app.run_test(size=(60, 16)) as pilot:
+        await settle(pilot, app, lambda: app.problems_shown >= 1)
+        screen = app.screen
+        await pilot.press(*ANSWERS[screen.item.instance.template_id][2], "enter")
+        await settle(pilot, app, lambda: screen.state == "feedback")
+        panel, body = screen.query_one(FeedbackPanel), screen.query_one("#review-body")
+
+        def top_in_view() -> bool:
+            return body.scroll_y > 0 and body.region.y <= panel.region.y < body.region.y + 3
+
+        await settle(pilot, app, top_in_view)  # scrolled: the panel's top at the top of the view
+        # Again, asked while the panel has no place on the screen yet: it scrolls once it has one.
+        panel.display = False
+        body.scroll_home(animate=False)
+        await pilot.pause()
+        assert not panel.region and body.scroll_y == 0
+        screen._scroll_to_panel()
+        panel.display = True
+        await settle(pilot, app, top_in_view)
+        await pilot.press("ctrl+q")

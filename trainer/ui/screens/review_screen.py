@@ -220,6 +220,8 @@ class ReviewScreen(Screen[None]):
         self._wait_timer: Any = None
         #: The text of the answer being graded (the input may take keys meanwhile; it shows this one).
         self._submitted = ""
+        #: The verdict is to be scrolled into view at the next layout that places it.
+        self._panel_scroll_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -239,6 +241,7 @@ class ReviewScreen(Screen[None]):
         yield TrainerFooter()
 
     def on_mount(self) -> None:
+        self.screen_layout_refresh_signal.subscribe(self, self._after_layout, immediate=True)
         kept = self.app.take_first_problem() if self.scheduled else None
         if kept is not None:
             self._show_kept(kept)
@@ -568,9 +571,30 @@ class ReviewScreen(Screen[None]):
         self._show_feedback()
         self._set_state(FEEDBACK)
         panel = self.query_one(FeedbackPanel)
-        panel.focus()
-        # Twice: the first refresh lays the panel's new text out, the second scrolls to its final place.
-        self.call_after_refresh(self.call_after_refresh, panel.scroll_visible, animate=False, top=True)
+        panel.focus(scroll_visible=False)  # scrolled below, once it has a place to scroll to
+        self._scroll_to_panel()
+
+    def _scroll_to_panel(self) -> None:
+        """Bring the verdict's top into view: now if the panel is laid out, else after the layout that
+        places it.
+
+        Waiting a number of refreshes (`call_after_refresh`) was not enough: those callbacks can run
+        before that layout, and on a loaded machine the scroll then had nowhere to go and at 80×24 the
+        verdict stayed below the fold. The screen's layout signal says when it has a place.
+        """
+        self._panel_scroll_pending = True
+        self._after_layout(self)
+
+    def _after_layout(self, _screen: Any) -> None:
+        if not self._panel_scroll_pending:
+            return
+        if self.state != FEEDBACK:
+            self._panel_scroll_pending = False
+            return
+        panel = self.query_one(FeedbackPanel)
+        if panel.region:
+            self._panel_scroll_pending = False
+            panel.scroll_visible(animate=False, top=True, immediate=True)
 
     def _show_back(self) -> None:
         """The whole card with the feedback: the equation card appears now if the front hid it."""
