@@ -287,18 +287,9 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
             def call(env: Env) -> Any:
                 a = [p(env) for p in pos]
                 k = {key: p(env) for key, p in kw}
-                try:
-                    if observe is not None:
-                        out = _check_size(fn(*a, **k))
-                        observe(name, (*a, *k.values()), out)
-                        return out
-                    return _check_size(fn(*a, **k))
-                except EvalError:
-                    raise
-                except TypeError as exc:
-                    raise EvalError(f"{name}(): {_type_message(exc)}") from None
-                except (ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError) as exc:
-                    raise EvalError(f"{name}(): {exc}") from None
+                out = _check_size(_invoke(name, fn, a, k))
+                observe(name, (*a, *k.values()), out)
+                return out
 
             return call
         case Slice():
@@ -352,6 +343,18 @@ def _plain_div(fn: Callable[[Any, Any], Any], left: Compiled, right: Compiled) -
     return div
 
 
+def _invoke(name: str, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any] | None) -> Any:
+    """`fn(*args, **kwargs)`, its failures worded as an EvalError that names the function."""
+    try:
+        return fn(*args, **kwargs) if kwargs else fn(*args)
+    except EvalError:
+        raise
+    except TypeError as exc:
+        raise EvalError(f"{name}(): {_type_message(exc)}") from None
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError) as exc:
+        raise EvalError(f"{name}(): {exc}") from None
+
+
 #: The calls made inside `shared_calls()`: (function, ids of the argument objects) → (the argument
 #: objects, the result). Holding the arguments keeps their ids from being reused while it lives.
 _SHARED: ContextVar[dict[tuple, tuple[tuple, Any]] | None] = ContextVar("shared_calls", default=None)
@@ -393,14 +396,7 @@ def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
             hit = shared.get(key)
             if hit is not None:
                 return hit[1]
-        try:
-            out = fn(*a, **dict(zip(keys, k))) if keys else fn(*a)
-        except EvalError:
-            raise
-        except TypeError as exc:
-            raise EvalError(f"{name}(): {_type_message(exc)}") from None
-        except (ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError) as exc:
-            raise EvalError(f"{name}(): {exc}") from None
+        out = _invoke(name, fn, a, dict(zip(keys, k)) if keys else None)
         if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
             _check_size(out)
         if shared is not None:
