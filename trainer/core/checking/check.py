@@ -14,6 +14,7 @@ draws spent prove acceptance is under 1%, and (when a clock is passed in) after 
 
 from __future__ import annotations
 
+import math
 import pickle
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -502,23 +503,42 @@ def _formula_point_findings(template: Template, inst: Instance,
     points = ans.sample_points(rng, FORMULA_POINTS)
     ref = _compiled(ans.value, compiled)
     try:
-        ref_values = [np.asarray(ref(p), dtype=float) for p in points]
+        ref_values = [_point_value(ref(p)) for p in points]
     except EvalError as exc:
         yield "formula", f"the reference formula fails at a test point: {exc}", template.lines.get("answer")
         return
-    if not all(np.isfinite(v).all() for v in ref_values):
+    if not all(math.isfinite(v) if type(v) is float else np.isfinite(v).all() for v in ref_values):
         yield "non-finite", "the reference formula is not finite on its declared domain", template.lines.get("answer")
         return
+    rtol, atol = ans.rtol, max(ans.atol, 1e-12)
     for mistake, spec in zip(inst.mistakes, template.mistakes):
         fn = _compiled(mistake.value, compiled)
         try:
-            values = [np.asarray(fn(p), dtype=float) for p in points]
+            values = [_point_value(fn(p)) for p in points]
         except EvalError as exc:
             yield "formula", f"mistake '{mistake.id}' fails at a test point: {exc}", spec.line
             continue
-        if all(v.shape == r.shape and np.allclose(v, r, rtol=ans.rtol, atol=max(ans.atol, 1e-12))
-               for v, r in zip(values, ref_values)):
+        if all(_point_close(v, r, rtol, atol) for v, r in zip(values, ref_values)):
             yield "mistake-equals-answer", f"mistake '{mistake.id}' is the same formula as the answer", spec.line
+
+
+def _point_value(value: Any) -> float | np.ndarray:
+    """A formula's value at a test point: a float as a plain float (most formulas are scalar), any
+    other value as `np.asarray(value, dtype=float)`, the array a float would make too."""
+    if type(value) is float or type(value) is np.float64:
+        return float(value)
+    return np.asarray(value, dtype=float)
+
+
+def _point_close(v: float | np.ndarray, r: float | np.ndarray, rtol: float, atol: float) -> bool:
+    """`v.shape == r.shape and np.allclose(v, r, rtol=rtol, atol=atol)` for a finite reference value
+    `r`, of two plain floats (see `_point_value`) in plain float arithmetic: for a finite `r`,
+    `isclose` is exactly `|v − r| <= atol + rtol·|r|` (its `v == r` alternative then holds only
+    where that does, as atol > 0), and an inf or nan `v` fails it as it fails `isclose`."""
+    if type(v) is float and type(r) is float:
+        return abs(v - r) <= atol + rtol * abs(r)
+    v, r = np.asarray(v, dtype=float), np.asarray(r, dtype=float)
+    return v.shape == r.shape and bool(np.allclose(v, r, rtol=rtol, atol=atol))
 
 
 def grading_hook() -> Grader | None:

@@ -47,10 +47,15 @@ def evaluate(fn: Callable[[Mapping[str, Any]], Any], env: Mapping[str, Any]) -> 
     Raises:
         EvalError: the value cannot be computed or is not numeric (any evaluation failure).
     """
+    with np.errstate(all="ignore"):
+        return _evaluate(fn, env)
+
+
+def _evaluate(fn: Callable[[Mapping[str, Any]], Any], env: Mapping[str, Any]) -> np.ndarray:
+    """`evaluate` for a caller already inside `np.errstate(all="ignore")` (entered once for many
+    points: entering it cost more than evaluating a small formula)."""
     try:
-        with np.errstate(all="ignore"):
-            value = fn(env)
-            return np.asarray(value, dtype=float)
+        return np.asarray(fn(env), dtype=float)
     except EvalError:
         raise
     except EVAL_ERRORS as exc:
@@ -109,11 +114,12 @@ class Reference:
             return list(self.values)
         fn = compiled(node)
         out = []
-        for env in self.points:
-            try:
-                out.append(evaluate(fn, env))
-            except EvalError as exc:
-                raise EvalError(f"{exc} (at {self.describe(env)})") from None
+        with np.errstate(all="ignore"):
+            for env in self.points:
+                try:
+                    out.append(_evaluate(fn, env))
+                except EvalError as exc:
+                    raise EvalError(f"{exc} (at {self.describe(env)})") from None
         return out
 
     def memo_values(self, node: Node) -> list[np.ndarray] | None:
@@ -249,31 +255,32 @@ def _build(answer: Any, seed: int) -> Reference:
     points: list[dict[str, Any]] = []
     values: list[np.ndarray] = []
     last = None
-    for _ in range(MAX_DRAWS):
-        if len(points) >= POINTS:
-            break
-        try:
-            env = answer.sample_points(rng, 1)[0]
-            val = evaluate(fn, env)
-        except (EvalError, ValueError) as exc:
-            last = exc
-            continue
-        if not np.isfinite(val).all():
-            continue
-        points.append(env)
-        values.append(val)
-    if len(points) < MIN_POINTS:
-        detail = f": {last}" if last else ""
-        raise EvalError(f"the reference formula is not finite on enough points of its domain{detail}")
-    base = len(points)
-    for env in _other_lengths(points[:LENGTH_POINTS], variables, params):
-        try:
-            val = evaluate(fn, env)
-        except EvalError:
-            continue
-        if np.isfinite(val).all():
+    with np.errstate(all="ignore"):  # once for every point below
+        for _ in range(MAX_DRAWS):
+            if len(points) >= POINTS:
+                break
+            try:
+                env = answer.sample_points(rng, 1)[0]
+                val = _evaluate(fn, env)
+            except (EvalError, ValueError) as exc:
+                last = exc
+                continue
+            if not np.isfinite(val).all():
+                continue
             points.append(env)
             values.append(val)
+        if len(points) < MIN_POINTS:
+            detail = f": {last}" if last else ""
+            raise EvalError(f"the reference formula is not finite on enough points of its domain{detail}")
+        base = len(points)
+        for env in _other_lengths(points[:LENGTH_POINTS], variables, params):
+            try:
+                val = _evaluate(fn, env)
+            except EvalError:
+                continue
+            if np.isfinite(val).all():
+                points.append(env)
+                values.append(val)
     ndims = {name: int(np.ndim(points[0][name])) for name in variables + params
              if not isinstance(points[0][name], str)}
     return Reference(names=variables + params, variables=variables, points=points, values=values,
