@@ -27,9 +27,9 @@ from trainer.core.grading import equivalence as fm
 from trainer.core.grading.measure import ARRAY_TYPES, KIND, as_vector, describe, shape_text
 from trainer.core.grading.verdict import InputError
 from trainer.core.language.answer_syntax import parse_answer
-from trainer.core.language.evaluate import compile_node
+from trainer.core.language.evaluate import MAX_ELEMENTS, compile_node
 from trainer.core.language.names import called_functions
-from trainer.core.language.nodes import EvalError, MathInputError, Node
+from trainer.core.language.nodes import EvalError, ListLit, MathInputError, Node, Num
 from trainer.core.language.printing import echo
 
 LETTERS = "ABCDEFGH"
@@ -345,13 +345,60 @@ def _decimal_comma(text: str) -> tuple[str, str]:
 
 
 def _typed_value(node: Node) -> np.ndarray:
-    try:
-        value = fm.evaluate(compile_node(node, guard=False), {})  # evaluate enters np.errstate
-    except EvalError as exc:
-        raise MathInputError(f"cannot evaluate the answer: {exc}") from None
+    value = _literal_value(node)
+    if value is None:
+        try:
+            value = fm.evaluate(compile_node(node, guard=False), {})  # evaluate enters np.errstate
+        except EvalError as exc:
+            raise MathInputError(f"cannot evaluate the answer: {exc}") from None
     if value.dtype == object or not np.isfinite(value).all():
         raise MathInputError("the answer is not a finite number", None, "an answer must be finite")
     return value
+
+
+_EXACT = 2**53  # an int up to this is a float exactly (a larger one may not convert at all)
+
+
+def _number_value(node: Any) -> float | int | None:
+    """The number a `Num` node holds when it is a float or an int that converts exactly, else None."""
+    if type(node) is Num:
+        v = node.value
+        if type(v) is float or (type(v) is int and -_EXACT <= v <= _EXACT):
+            return v
+    return None
+
+
+def _literal_value(node: Node) -> np.ndarray | None:
+    """What evaluating a plain value's tree gives, without compiling it: a number, or a bracket of
+    numbers, or a bracket of equally long brackets of numbers (as `answer_text` writes answers and
+    most learners type them) becomes `np.asarray(..., dtype=float)` of its numbers, the array
+    `evaluate` makes of the compiled tree's value; None for any other tree (a name, an operator, a
+    ragged or empty bracket, a huge int), which is compiled and evaluated."""
+    v = _number_value(node)
+    if v is not None:
+        return np.asarray(v, dtype=float)
+    if type(node) is not ListLit or not node.items:
+        return None
+    first = node.items[0]
+    if type(first) is ListLit:
+        width = len(first.items)
+        if not width:
+            return None
+        rows = []
+        for row in node.items:
+            if type(row) is not ListLit or len(row.items) != width:
+                return None
+            cells = [_number_value(item) for item in row.items]
+            if None in cells:
+                return None
+            rows.append(cells)
+        if len(rows) * width > MAX_ELEMENTS:
+            return None
+        return np.asarray(rows, dtype=float)
+    cells = [_number_value(item) for item in node.items]
+    if None in cells or len(cells) > MAX_ELEMENTS:
+        return None
+    return np.asarray(cells, dtype=float)
 
 
 def choice_index(ans: Any, text: str) -> int:
