@@ -1,5 +1,6 @@
-"""`check`'s plain-float paths give the verdicts of the NumPy calls they stand for: a formula's value
-at a test point compared with the reference's (`np.allclose` on equal shapes)."""
+"""`check`'s shortcuts give what the work they skip gives: a formula's value at a test point compared
+with the reference's in plain floats (`np.allclose` on equal shapes), and a constraint's remembered
+outcome for values drawn before."""
 
 import math
 
@@ -7,6 +8,11 @@ import numpy as np
 import pytest
 
 from trainer.core.checking.check import _point_close, _point_value
+from trainer.core.language.evaluate import compile_node
+from trainer.core.language.names import free_names
+from trainer.core.language.nodes import EvalError
+from trainer.core.language.template_syntax import parse_template
+from trainer.core.templates.generation import _holds
 
 RTOL, ATOL = 1e-6, 1e-12
 
@@ -65,3 +71,49 @@ def test_random_floats_agree_with_allclose():
         atol = max(float(rng.choice([0.0, 1e-9, 1e-3])), 1e-12)
         want = bool(np.allclose(np.asarray(v), np.asarray(r), rtol=rtol, atol=atol))
         assert _point_close(v, r, rtol, atol) is want, (v, r, rtol, atol)
+
+
+# --- constraint outcomes remembered per drawn values (generation._holds) ------------------------
+
+
+class Counted:
+    """A constraint (`names`, `run`) that counts its evaluations."""
+
+    def __init__(self, source):
+        node = parse_template(source)
+        self.names = frozenset(free_names(node))
+        self._run = compile_node(node)
+        self.calls = 0
+
+    def run(self, env):
+        self.calls += 1
+        return self._run(env)
+
+
+def test_a_constraint_is_evaluated_once_per_distinct_scalar_draw():
+    c = Counted("a + b > 5")
+    draws = [{"a": 2, "b": 3}, {"a": 3, "b": 3}, {"a": 2, "b": 3}, {"a": 3, "b": 3}, {"a": 3, "b": 2}]
+    assert [_holds(c, env) for env in draws] == [False, True, False, True, False]  # by hand: 5, 6, 5, 6, 5
+    assert c.calls == 3  # (2, 3), (3, 3) and (3, 2)
+
+
+def test_equal_but_different_values_are_not_confused():
+    c = Counted("1 / x < 0")
+    assert _holds(c, {"x": -0.0}) is True  # 1/−0 = −inf
+    assert _holds(c, {"x": 0.0}) is False  # 1/+0 = +inf
+    assert _holds(c, {"x": -0.0}) is True
+    d = Counted("x == 2")  # an int and a float key apart, though 2 == 2.0
+    assert _holds(d, {"x": 2}) is True and _holds(d, {"x": 2.0}) is True
+    assert d.calls == 2
+
+
+def test_arrays_are_evaluated_every_time_and_failures_raise_again():
+    c = Counted("sum(v) > 1")
+    v = np.array([0.5, 0.75])
+    assert _holds(c, {"v": v}) is True and _holds(c, {"v": v}) is True
+    assert c.calls == 2
+    bad = Counted("[a, a] > 0")  # a whole array as a condition is refused, each time
+    for _ in range(2):
+        with pytest.raises(EvalError):
+            _holds(bad, {"a": 1})
+    assert bad.calls == 2

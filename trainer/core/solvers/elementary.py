@@ -150,7 +150,7 @@ def max_(x, *rest):
     a = _arr(x)
     if a.size == 0:
         raise ValueError("max of an empty vector")
-    return _out(np.max(a))
+    return _out(a.max())  # the array's own reduction: np.max's, minus its dispatch
 
 
 def min_(x, *rest):
@@ -163,12 +163,12 @@ def min_(x, *rest):
     a = _arr(x)
     if a.size == 0:
         raise ValueError("min of an empty vector")
-    return _out(np.min(a))
+    return _out(a.min())
 
 
 def sum_(x, axis=None):
     """Sum of all entries, or along `axis`."""
-    return _out(np.sum(_arr(x), axis=_axis(axis)))
+    return _out(_arr(x).sum(axis=_axis(axis)))
 
 
 def mean(x, axis=None):
@@ -176,12 +176,12 @@ def mean(x, axis=None):
     a = _arr(x)
     if a.size == 0:
         raise ValueError("mean of an empty vector")
-    return _out(np.mean(a, axis=_axis(axis)))
+    return _out(a.mean(axis=_axis(axis)))
 
 
 def prod(x, axis=None):
     """Product of all entries, or along `axis`."""
-    return _out(np.prod(_arr(x), axis=_axis(axis)))
+    return _out(_arr(x).prod(axis=_axis(axis)))
 
 
 def len_(x):

@@ -46,15 +46,18 @@ def _dist(p: Any, name: str) -> np.ndarray:
     arr = as_array(p, name)
     if arr.ndim == 0:
         arr = arr.reshape(1)
-    if np.any(np.isnan(arr)) or np.any(arr < 0):
+    if not (arr >= 0).all():  # a NaN fails `>= 0` as a negative does
         raise ValueError(f"{name}: probabilities must be non-negative numbers")
     return arr
 
 
 def _plogq(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Elementwise p · ln q with 0 · ln(anything) = 0, and p · ln 0 = −inf when p > 0."""
-    out = np.zeros(np.broadcast(p, q).shape)
-    pb, qb = np.broadcast_to(p, out.shape), np.broadcast_to(q, out.shape)
+    if p.shape == q.shape:  # entropy's p with itself, kl's two distributions: nothing to broadcast
+        out, pb, qb = np.zeros(p.shape), p, q
+    else:
+        out = np.zeros(np.broadcast(p, q).shape)
+        pb, qb = np.broadcast_to(p, out.shape), np.broadcast_to(q, out.shape)
     live = pb > 0
     with np.errstate(divide="ignore"):
         out[live] = pb[live] * np.log(qb[live])
@@ -77,7 +80,7 @@ def entropy(p: Any, base: Any = math.e) -> float:
         ValueError: negative or non-numeric probabilities, or a bad base.
     """
     probs = _dist(p, "p")
-    return float(-np.sum(_plogq(probs, probs)) / _base_log(base))
+    return float(-_plogq(probs, probs).sum() / _base_log(base))
 
 
 def binary_entropy(p: Any, base: Any = math.e) -> float:
@@ -125,7 +128,7 @@ def kl(p: Any, q: Any, base: Any = math.e) -> float:
     pp, qq = _dist(p, "p"), _dist(q, "q")
     if pp.shape != qq.shape:
         raise ValueError(f"p and q must have the same shape ({pp.shape} vs {qq.shape})")
-    return float(np.sum(_plogq(pp, pp) - _plogq(pp, qq)) / _base_log(base))
+    return float((_plogq(pp, pp) - _plogq(pp, qq)).sum() / _base_log(base))
 
 
 def cross_entropy(p: Any, q: Any, base: Any = math.e) -> float:
@@ -148,7 +151,7 @@ def cross_entropy(p: Any, q: Any, base: Any = math.e) -> float:
     pp, qq = _dist(p, "p"), _dist(q, "q")
     if pp.shape != qq.shape:
         raise ValueError(f"p and q must have the same shape ({pp.shape} vs {qq.shape})")
-    return float(-np.sum(_plogq(pp, qq)) / _base_log(base))
+    return float(-_plogq(pp, qq).sum() / _base_log(base))
 
 
 def bce(y: Any, yhat: Any, base: Any = math.e) -> float:
