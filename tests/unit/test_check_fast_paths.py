@@ -1,6 +1,6 @@
 """`check`'s shortcuts give what the work they skip gives: a formula's value at a test point compared
-with the reference's in plain floats (`np.allclose` on equal shapes), and a constraint's remembered
-outcome for values drawn before."""
+with the reference's in plain floats (`np.allclose` on equal shapes), a constraint's remembered
+outcome for values drawn before, and the remembered text of an array printed before."""
 
 import math
 
@@ -13,6 +13,7 @@ from trainer.core.language.names import free_names
 from trainer.core.language.nodes import EvalError
 from trainer.core.language.template_syntax import parse_template
 from trainer.core.templates.generation import _holds
+from trainer.core.templates.text import _nested_list, fmt
 
 RTOL, ATOL = 1e-6, 1e-12
 
@@ -117,3 +118,31 @@ def test_arrays_are_evaluated_every_time_and_failures_raise_again():
         with pytest.raises(EvalError):
             _holds(bad, {"a": 1})
     assert bad.calls == 2
+
+
+# --- the text of a numeric array, remembered by content (text._nested) --------------------------
+
+
+def test_an_array_prints_as_by_hand_and_a_changed_array_prints_anew():
+    v = np.array([0.5, -2.0, 1234.5678])
+    assert fmt(v) == "[0.5, -2, 1235]"  # 4 significant digits, integers plainly
+    assert fmt(v) == "[0.5, -2, 1235]"  # remembered
+    v[1] = 3.25  # the same object with other numbers
+    assert fmt(v) == "[0.5, 3.25, 1235]"
+    assert fmt(np.array([[1, 2], [3, 4]])) == "[[1, 2], [3, 4]]"
+    assert fmt(np.array([[1.0, 2.0], [3.0, 4.0]]), ".2f") == "[[1.00, 2.00], [3.00, 4.00]]"
+    assert fmt(np.array([1.0, 2.0, 3.0, 4.0])) == "[1, 2, 3, 4]"  # same bytes as no 2×2 above: shape keys it
+    assert fmt(np.array([True, False])) == "[true, false]"
+
+
+def test_remembered_array_texts_equal_fresh_ones_on_random_arrays():
+    rng = np.random.default_rng(3)
+    for _ in range(2000):
+        shape = [(int(rng.integers(1, 6)),), (int(rng.integers(1, 4)), int(rng.integers(1, 4)))][rng.integers(2)]
+        arr = np.round(rng.normal(size=shape) * 10.0 ** rng.integers(-3, 6), int(rng.integers(0, 6)))
+        if rng.integers(2):
+            arr = arr.astype(int)
+        spec = [None, ".3f", ".2e"][rng.integers(3)]
+        fresh = _nested_list(arr.tolist(), spec)
+        assert fmt(arr, spec) == fresh
+        assert fmt(arr.copy(), spec) == fresh  # found by content

@@ -95,9 +95,24 @@ def fmt(value: Any, spec: str | None = None) -> str:
     return fmt_number(value, spec)
 
 
+#: (dtype, shape, bytes, spec) → the text of a numeric array: an instance shows the same vector in
+#: its prompt, solution and messages (and `check` prints it again to count distinct instances). The
+#: key is the array's whole content, so an equal array, never a changed one, finds the text.
+_ARRAY_TEXT: dict[tuple, str] = {}
+
+
 def _nested(arr: np.ndarray, spec: str | None) -> str:
     if arr.dtype.kind in "biuf":  # plain numbers: one tolist() instead of a NumPy scalar per entry
-        return _nested_list(arr.tolist(), spec)
+        if arr.size > 64:
+            return _nested_list(arr.tolist(), spec)
+        key = (arr.dtype.str, arr.shape, arr.tobytes(), spec)
+        text = _ARRAY_TEXT.get(key)
+        if text is None:
+            text = _nested_list(arr.tolist(), spec)
+            if len(_ARRAY_TEXT) >= 4096:
+                _ARRAY_TEXT.clear()
+            _ARRAY_TEXT[key] = text
+        return text
     if arr.ndim == 1:
         return "[" + ", ".join(fmt_number(x.item() if hasattr(x, "item") else x, spec) for x in arr) + "]"
     return "[" + ", ".join(_nested(row, spec) for row in arr) + "]"
