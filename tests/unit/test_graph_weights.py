@@ -187,3 +187,20 @@ def test_a_broken_weights_file_is_a_finding(tmp_path, text):
     (folder / "graph-weights.json").write_text(text)
     [finding] = check_graph([folder], load_bank([folder], lazy=True).templates).findings
     assert finding.kind == "weights" and finding.path == folder / "graph-weights.json"
+
+
+def test_the_tally_key_remembered_for_equal_inputs_is_the_key_worked_out_afresh():
+    from trainer.core.checking.weights import performed_key
+
+    # k * z performs `*` unless it returns z itself (k = 1, or z all zeros): remembered keys must
+    # follow the values, not the first seed.
+    t = template("{type: vector, value: 'k * z'}", mistake="z + 99")
+    keys = set()
+    for seed in range(120):
+        inst = generate(t, seed)
+        fresh = ",".join(sorted(answer_performs(t, inst)))
+        assert performed_key(t, inst) == fresh
+        assert performed_key(t, inst) == fresh  # the remembered one
+        keys.add(fresh)
+        assert fresh == ("*" if inst.params["k"] != 1 and any(inst.params["z"] != 0) else "")
+    assert len(keys) >= 2

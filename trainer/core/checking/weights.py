@@ -302,7 +302,67 @@ def tally(counts: dict[str, int], template: Any, instance: Any) -> None:
 
 def performed_key(template: Any, instance: Any) -> str:
     """The tally key of one instance (see `tally`): its performed computations, sorted, comma-joined."""
-    return ",".join(sorted(answer_performs(template, instance)))
+    template = template.resolve()
+    key = _inputs_key(template, instance)
+    if key is None:
+        return ",".join(sorted(answer_performs(template, instance)))
+    hit = _KEYS.get(id(template))
+    if hit is None or hit[0] is not template:
+        if len(_KEYS) > 16:  # a check worker proves one template at a time
+            _KEYS.clear()
+        hit = _KEYS[id(template)] = (template, {})
+    known = hit[1].get(key)
+    if known is None:
+        known = ",".join(sorted(answer_performs(template, instance)))
+        if len(hit[1]) >= 4096:
+            hit[1].clear()
+        hit[1][key] = known
+    return known
+
+
+#: id(template) → (template, {the values its answer reads: the tally key}): the answer computation is
+#: a pure function of those values (the whitelist holds pure functions), so the same values perform
+#: the same computations; on small integer ranges they recur far more often than whole instances.
+_KEYS: dict[int, tuple[Any, dict[tuple, str]]] = {}
+
+
+def _inputs_key(template: Any, instance: Any) -> tuple | None:
+    """The exact values of the parameters the answer reads (each with its type; a float by its bits,
+    an array by its dtype, shape and bytes), or None where they do not decide what is performed
+    alone: a formula answer is evaluated at a point drawn from the seed, and other values are not
+    keyed."""
+    spec = template.answer
+    if spec.type == "formula" or any(p.type == "formula" for p in spec.parts):
+        return None
+    names = _needed_names(template)
+    out: list[Any] = []
+    params = instance.params
+    for name in names:
+        v = params.get(name, _ABSENT)
+        t = type(v)
+        if t is int or t is bool or t is str or v is _ABSENT:
+            out.append((t, v))
+        elif t is float or t is np.float64:
+            out.append((t, float(v).hex()))
+        elif t is np.ndarray and v.dtype.kind in "biuf":
+            out.append((v.dtype.str, v.shape, v.tobytes()))
+        else:
+            return None
+    return tuple(out)
+
+
+_ABSENT = object()
+_NEEDED: dict[int, tuple[Any, tuple[str, ...]]] = {}
+
+
+def _needed_names(template: Any) -> tuple[str, ...]:
+    """`_needed` of the template's answer trees, sorted, once per template."""
+    hit = _NEEDED.get(id(template))
+    if hit is None or hit[0] is not template:
+        if len(_NEEDED) > 16:
+            _NEEDED.clear()
+        hit = _NEEDED[id(template)] = (template, tuple(sorted(_needed(template, _answer_nodes(template.answer)))))
+    return hit[1]
 
 
 def share(counts: Mapping[str, int], performs: Iterable[str]) -> float | None:
