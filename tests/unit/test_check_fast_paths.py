@@ -12,7 +12,7 @@ from trainer.core.language.evaluate import compile_node
 from trainer.core.language.names import free_names
 from trainer.core.language.nodes import EvalError
 from trainer.core.language.template_syntax import parse_template
-from trainer.core.templates.generation import _holds
+from trainer.core.templates.generation import _holds, generate, release_rng, seeded_rng
 from trainer.core.templates.text import _nested_list, fmt
 
 RTOL, ATOL = 1e-6, 1e-12
@@ -146,3 +146,51 @@ def test_remembered_array_texts_equal_fresh_ones_on_random_arrays():
         fresh = _nested_list(arr.tolist(), spec)
         assert fmt(arr, spec) == fresh
         assert fmt(arr.copy(), spec) == fresh  # found by content
+
+
+# --- seeded generators from a pool (generation.seeded_rng) --------------------------------------
+
+
+def test_a_pooled_generator_draws_what_default_rng_draws():
+    for seed in [0, 1, 7, 199, 2**40 + 3, 0, 7]:  # seeds seen before come from the remembered state
+        rng = seeded_rng(seed)
+        got = [rng.random(), rng.integers(0, 10, size=3).tolist(), rng.normal(), rng.uniform(-1, 1, size=2).tolist(),
+               rng.permutation(5).tolist(), rng.integers(2**40)]
+        release_rng(rng)
+        ref = np.random.default_rng(seed)
+        want = [ref.random(), ref.integers(0, 10, size=3).tolist(), ref.normal(), ref.uniform(-1, 1, size=2).tolist(),
+                ref.permutation(5).tolist(), ref.integers(2**40)]
+        assert got == want
+
+
+def test_two_generators_taken_at_once_are_independent():
+    a, b = seeded_rng(3), seeded_rng(3)
+    assert a is not b
+    first = a.random()
+    assert b.random() == first  # b starts at seed 3 too, whatever a drew
+    release_rng(a)
+    release_rng(b)
+    assert seeded_rng(4).random() == np.random.default_rng(4).random()
+
+
+def test_an_instance_is_the_same_whichever_generator_made_it():
+    from trainer.core.templates.generation import generate_with_rng
+    from trainer.core.templates.spec import parse_template_text
+
+    t = parse_template_text("""\
+id: t
+equation: entropy
+topic: information
+title: T
+kind: compute
+params:
+  a: {float: [0, 1]}
+  v: {vector: 3, int: [-5, 5]}
+prompt: "{a} and {v}"
+answer: {type: number, value: a + sum(v)}
+mistakes:
+  - {id: m, value: a, message: slip}
+solution: "{answer}"
+""", "t.yaml")
+    for seed in range(30):
+        assert generate(t, seed).to_dict() == generate_with_rng(t, np.random.default_rng(seed), seed).to_dict()

@@ -29,7 +29,7 @@ from trainer.core.language.nodes import EvalError
 from trainer.core.checking.leaks import leak_findings, truth_findings
 from trainer.core.checking.wraps import hard_wrap_findings
 from trainer.core.templates.card_front import front
-from trainer.core.templates.generation import GenerationError, Instance, generate
+from trainer.core.templates.generation import GenerationError, Instance, generate, release_rng, seeded_rng
 from trainer.core.templates.spec import MAX_TRIES, Template
 
 MIN_ACCEPTANCE = 0.01
@@ -499,8 +499,11 @@ def _formula_findings(template: Template, inst: Instance,
 def _formula_point_findings(template: Template, inst: Instance,
                             compiled: dict[int, tuple[Any, Callable]]) -> Iterable[tuple[str, str, int | None]]:
     ans = inst.answer
-    rng = np.random.default_rng(inst.seed)
-    points = ans.sample_points(rng, FORMULA_POINTS)
+    rng = seeded_rng(inst.seed)  # np.random.default_rng(inst.seed)'s draws
+    try:
+        points = ans.sample_points(rng, FORMULA_POINTS)
+    finally:
+        release_rng(rng)
     ref = _compiled(ans.value, compiled)
     try:
         ref_values = [_point_value(ref(p)) for p in points]

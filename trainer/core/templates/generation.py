@@ -9,6 +9,7 @@ and worked solution are evaluated from the same environment.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -217,7 +218,50 @@ def generate(template: Template, seed: int, *, max_tries: int = MAX_TRIES) -> In
             that rejected most draws), a parameter cannot be drawn, an expression failed, or the answer
             is not finite (such an instance is never served).
     """
-    return generate_with_rng(template, np.random.default_rng(seed), seed, max_tries=max_tries)
+    rng = seeded_rng(seed)
+    try:
+        return generate_with_rng(template, rng, seed, max_tries=max_tries)
+    finally:
+        release_rng(rng)
+
+
+#: seed → the state of `np.random.PCG64(seed)`: seeding (a SeedSequence hashed into the state) cost
+#: more than generating a simple instance, and `check` seeds the same 200 seeds for every template.
+_SEEDED: dict[int, dict[str, Any]] = {}
+_SPARE = threading.local()  # each thread's generators free for reuse (`seeded_rng`, `release_rng`)
+
+
+def seeded_rng(seed: int) -> np.random.Generator:
+    """A generator in the very state of `np.random.default_rng(seed)`, from a pool of the calling
+    thread's generators; hand it back with `release_rng` once no draw is to be made from it.
+
+    Args:
+        seed: the seed, as `np.random.default_rng` takes it.
+
+    Returns:
+        The generator: the same draws as `np.random.default_rng(seed)` would give.
+    """
+    if type(seed) is not int or seed < 0:
+        return np.random.default_rng(seed)
+    state = _SEEDED.get(seed)
+    if state is None:
+        state = np.random.PCG64(seed).state
+        if len(_SEEDED) >= 4096:
+            _SEEDED.clear()
+        _SEEDED[seed] = state
+    spare = getattr(_SPARE, "rngs", None)
+    rng = spare.pop() if spare else np.random.Generator(np.random.PCG64(0))
+    rng.bit_generator.state = state
+    return rng
+
+
+def release_rng(rng: np.random.Generator) -> None:
+    """Hand back a generator from `seeded_rng` (the caller keeps no reference to it)."""
+    spare = getattr(_SPARE, "rngs", None)
+    if spare is None:
+        spare = _SPARE.rngs = []
+    if len(spare) < 4:
+        spare.append(rng)
 
 
 def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 0, *,
