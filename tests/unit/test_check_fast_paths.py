@@ -1,13 +1,14 @@
 """`check`'s shortcuts give what the work they skip gives: a formula's value at a test point compared
 with the reference's in plain floats (`np.allclose` on equal shapes), a constraint's remembered
-outcome for values drawn before, and the remembered text of an array printed before."""
+outcome for values drawn before, the remembered text of an array printed before, a seed's pooled
+generator, and the subtrees a formula's trees share computed once per test point."""
 
 import math
 
 import numpy as np
 import pytest
 
-from trainer.core.checking.check import _point_close, _point_value
+from trainer.core.checking.check import _point_close, _point_value, _SharedPlan
 from trainer.core.language.evaluate import compile_node
 from trainer.core.language.names import free_names
 from trainer.core.language.nodes import EvalError
@@ -194,3 +195,71 @@ solution: "{answer}"
 """, "t.yaml")
     for seed in range(30):
         assert generate(t, seed).to_dict() == generate_with_rng(t, np.random.default_rng(seed), seed).to_dict()
+
+
+# --- subtrees a formula's trees repeat, computed once per test point (check._SharedPlan) ---------
+
+
+def _tree(text):
+    return parse_template(text)
+
+
+def _same_value(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def test_repeated_subtrees_get_slots_and_the_trees_their_values():
+    trees = (_tree("sigmoid(x) * (1 - sigmoid(x))"), _tree("sigmoid(x) - sigmoid(x)**2"), _tree("x + 1"))
+    plan = _SharedPlan(trees)
+    assert len(plan.slots) == 1  # sigmoid(x), four times over two trees; x + 1 shares nothing
+    points = [{"x": 0.0}, {"x": 2.0}]
+    fns = plan.at_points(points)
+    # by hand: σ(0) = 1/2, so 1/2 · 1/2 = 1/4 and 1/2 − 1/4 = 1/4; x + 1 = 1
+    assert [fns[0][0](points[0]), fns[1][0](points[0]), fns[2][0](points[0])] == [0.25, 0.25, 1.0]
+    s = 1 / (1 + math.exp(-2.0))
+    assert math.isclose(fns[0][1](points[1]), s * (1 - s), rel_tol=1e-15)
+
+
+def test_a_point_where_a_shared_subtree_fails_is_evaluated_with_the_original_trees():
+    trees = (_tree("inv(A) @ b"), _tree("2 * (inv(A) @ b)"))
+    plan = _SharedPlan(trees)
+    assert plan.slots
+    singular = {"A": np.array([[1.0, 2.0], [2.0, 4.0]]), "b": np.array([1.0, 1.0])}
+    fine = {"A": np.array([[2.0, 0.0], [0.0, 4.0]]), "b": np.array([1.0, 1.0])}
+    points = [dict(fine), dict(singular)]
+    fns = plan.at_points(points)
+    assert np.array_equal(fns[0][0](points[0]), [0.5, 0.25]) and np.array_equal(fns[1][0](points[0]), [1.0, 0.5])
+    with np.errstate(all="ignore"):
+        for k, tree in enumerate(trees):
+            with pytest.raises(EvalError) as shared:
+                fns[k][1](points[1])
+            with pytest.raises(EvalError) as plain:
+                compile_node(tree)(dict(singular))
+            assert str(shared.value) == str(plain.value)  # the same failure, worded the same
+
+
+def test_shared_and_plain_trees_agree_on_the_bank_formulas_at_random_points():
+    from pathlib import Path
+
+    from trainer.core.templates.spec import load_template
+
+    problems = Path(__file__).resolve().parents[2] / "problems"
+    for name in ["attention-recall", "eigen-characteristic-recall", "regression-partial-recall",
+                 "sigmoid-derivative-recall", "linear-system-recall"]:
+        t = load_template(next(problems.rglob(f"{name}.yaml")))
+        trees = (t.answer.value.node, *(m.value.node for m in t.mistakes))
+        plan = _SharedPlan(trees)
+        assert plan.slots, name
+        for seed in range(15):
+            inst = generate(t, seed)
+            points = inst.answer.sample_points(np.random.default_rng(seed), 8)
+            fns = plan.at_points([dict(p) for p in points])
+            with np.errstate(all="ignore"):
+                for k, tree in enumerate(trees):
+                    plain = compile_node(tree, guard=False)
+                    for j, p in enumerate(points):
+                        env = dict(p)
+                        for slot, fn in plan.slots:  # what at_points put in that point
+                            env[slot] = fn(env)
+                        assert _same_value(fns[k][j](env), plain(dict(p))), (name, seed, k, j)

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from trainer.core.language.evaluate import compile_node
-from trainer.core.language.nodes import EvalError
+from trainer.core.language.nodes import EvalError, Name, Num, Slice, Str, TreeNode
 from trainer.core.checking.leaks import leak_findings, truth_findings
 from trainer.core.checking.wraps import hard_wrap_findings
 from trainer.core.templates.card_front import front
@@ -178,7 +178,7 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
     distinct: set[Any] = set()
     keyed_longest = 0
     sightings = _Sightings()  # instances checked so far, to find a repeat's findings
-    compiled: dict[int, tuple[Any, Callable]] = {}  # formula trees compiled once per template
+    compiled: dict[Any, Any] = {}  # formula trees compiled once per template
     for seed in range(first_seed, first_seed + seeds):
         if deadline is not None and clock() > deadline:
             add("budget", f"checking stopped after {time_budget:g} s at seed {seed}, with "
@@ -269,7 +269,7 @@ _Found = tuple[str, str, "int | None"]
 
 
 def _seed_findings(template: Template, inst: Instance, thorough: bool, cards: Mapping[str, Any],
-                   grader: Grader | None, compiled: dict[int, tuple[Any, Callable]], mistakes: bool = True
+                   grader: Grader | None, compiled: dict[Any, Any], mistakes: bool = True
                    ) -> tuple[list[_Found], list[_Found]]:
     """The built-in findings about one instance: (the instance's own checks, the self-grading).
 
@@ -406,7 +406,7 @@ def duplicate_ids(checked: Mapping[str, Any], whole: Mapping[str, Any]) -> list[
 
 
 def _instance_findings(template: Template, inst: Instance, thorough: bool = True,
-                       compiled: dict[int, tuple[Any, Callable]] | None = None
+                       compiled: dict[Any, Any] | None = None
                        ) -> Iterable[tuple[str, str, int | None]]:
     ans = inst.answer
     line = template.lines.get("answer")
@@ -481,32 +481,25 @@ def same_value(answer: Any, value: Any) -> bool:
     return accepts(answer.type, answer, answer.value, b)
 
 
-def _compiled(node: Any, cache: dict[int, tuple[Any, Callable]]) -> Callable:
-    """`compile_node(node)`, once per tree: every seed of a template evaluates the same trees.
-    Unguarded: the caller enters `np.errstate(all="ignore")` once for all of its evaluations."""
-    hit = cache.get(id(node))
-    if hit is None or hit[0] is not node:
-        hit = cache[id(node)] = (node, compile_node(node, guard=False))
-    return hit[1]
-
-
 def _formula_findings(template: Template, inst: Instance,
-                      compiled: dict[int, tuple[Any, Callable]]) -> Iterable[tuple[str, str, int | None]]:
+                      compiled: dict[Any, Any]) -> Iterable[tuple[str, str, int | None]]:
     with np.errstate(all="ignore"):  # once for the ~100 evaluations below, not once per evaluation
         return list(_formula_point_findings(template, inst, compiled))
 
 
 def _formula_point_findings(template: Template, inst: Instance,
-                            compiled: dict[int, tuple[Any, Callable]]) -> Iterable[tuple[str, str, int | None]]:
+                            compiled: dict[Any, Any]) -> Iterable[tuple[str, str, int | None]]:
     ans = inst.answer
     rng = seeded_rng(inst.seed)  # np.random.default_rng(inst.seed)'s draws
     try:
         points = ans.sample_points(rng, FORMULA_POINTS)
     finally:
         release_rng(rng)
-    ref = _compiled(ans.value, compiled)
+    trees = (ans.value, *(m.value for m in inst.mistakes))
+    plan = _shared_plan(trees, compiled)
+    fns = plan.at_points(points)  # per tree, per point: the closure to evaluate there
     try:
-        ref_values = [_point_value(ref(p)) for p in points]
+        ref_values = [_point_value(fn(p)) for fn, p in zip(fns[0], points)]
     except EvalError as exc:
         yield "formula", f"the reference formula fails at a test point: {exc}", template.lines.get("answer")
         return
@@ -514,15 +507,98 @@ def _formula_point_findings(template: Template, inst: Instance,
         yield "non-finite", "the reference formula is not finite on its declared domain", template.lines.get("answer")
         return
     rtol, atol = ans.rtol, max(ans.atol, 1e-12)
-    for mistake, spec in zip(inst.mistakes, template.mistakes):
-        fn = _compiled(mistake.value, compiled)
+    for k, (mistake, spec) in enumerate(zip(inst.mistakes, template.mistakes), start=1):
         try:
-            values = [_point_value(fn(p)) for p in points]
+            values = [_point_value(fn(p)) for fn, p in zip(fns[k], points)]
         except EvalError as exc:
             yield "formula", f"mistake '{mistake.id}' fails at a test point: {exc}", spec.line
             continue
         if all(_point_close(v, r, rtol, atol) for v, r in zip(values, ref_values)):
             yield "mistake-equals-answer", f"mistake '{mistake.id}' is the same formula as the answer", spec.line
+
+
+#: The names a shared subtree's value is kept under in a test point (no expression can name them).
+_SLOT = "\x00shared"
+#: Nodes never worth sharing (a lookup or a literal) or that mean something only in place (a slice).
+_UNSHARED = (Num, Str, Name, Slice)
+
+
+class _SharedPlan:
+    """The reference and mistake trees of a formula template, with the subtrees they repeat (across
+    trees or within one: `softmax(Q @ T(K))` in four trees, `sigmoid(x)` twice in one) computed once
+    per test point.
+
+    Each repeated subtree (equal printed form: the same nodes and number types, so the same value at
+    the same point, the whitelist holding pure functions) is worked out first into a slot of the
+    point, and the trees read the slot instead. A point where working out a slot fails in any way
+    is evaluated with the original trees, so every failure is met where and as it was without sharing.
+    """
+
+    def __init__(self, trees: tuple[Any, ...]):
+        self.trees = trees
+        self.plain = [compile_node(t, guard=False) for t in trees]
+        counts: dict[str, int] = {}
+        for t in trees:
+            _count_subtrees(t, counts)
+        shared = {key for key, n in counts.items() if n > 1}
+        self.slots: list[tuple[str, Callable]] = []
+        names: dict[str, str] = {}
+        rewritten = [_rewrite(t, shared, names, self.slots) for t in trees]
+        self.shared = [compile_node(t, guard=False) for t in rewritten] if self.slots else self.plain
+
+    def at_points(self, points: list[dict[str, Any]]) -> list[list[Callable]]:
+        """Fill each point's slots; per tree, the closure to run at each point (the original one where
+        a slot failed)."""
+        if not self.slots:
+            return [[fn] * len(points) for fn in self.plain]
+        ok = []
+        for p in points:
+            try:
+                for name, fn in self.slots:
+                    p[name] = fn(p)
+                ok.append(True)
+            except Exception:  # noqa: BLE001 - met again, as it was, by the original trees
+                ok.append(False)
+        return [[s if good else o for good in ok] for s, o in zip(self.shared, self.plain)]
+
+
+def _count_subtrees(node: Any, counts: dict[str, int]) -> None:
+    if isinstance(node, TreeNode):
+        if not isinstance(node, _UNSHARED):
+            key = repr(node)
+            counts[key] = counts.get(key, 0) + 1
+        for f in node._fields:
+            _count_subtrees(getattr(node, f), counts)
+    elif isinstance(node, tuple):
+        for item in node:
+            _count_subtrees(item, counts)
+
+
+def _rewrite(node: Any, shared: set[str], names: dict[str, str], slots: list[tuple[str, Callable]]) -> Any:
+    """`node` with each shared subtree read from its slot; a slot's own tree (its inner shared
+    subtrees read from theirs) is appended to `slots` after theirs, so slots fill in order."""
+    if isinstance(node, tuple):
+        return tuple(_rewrite(item, shared, names, slots) for item in node)
+    if not isinstance(node, TreeNode) or isinstance(node, _UNSHARED):
+        return node
+    inner = type(node)(*(_rewrite(getattr(node, f), shared, names, slots) for f in node._fields))
+    key = repr(node)
+    if key not in shared:
+        return inner
+    name = names.get(key)
+    if name is None:
+        name = names[key] = f"{_SLOT}{len(names)}"
+        slots.append((name, compile_node(inner, guard=False)))
+    return Name(name)
+
+
+def _shared_plan(trees: tuple[Any, ...], cache: dict[int, tuple[Any, Callable]]) -> _SharedPlan:
+    """`_SharedPlan(trees)`, once per template (every seed evaluates the template's same trees)."""
+    key = tuple(map(id, trees))
+    hit = cache.get(key)
+    if hit is None or any(a is not b for a, b in zip(hit[0], trees)):
+        hit = cache[key] = (trees, _SharedPlan(trees))
+    return hit[1]
 
 
 def _point_value(value: Any) -> float | np.ndarray:
