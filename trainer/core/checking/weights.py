@@ -23,6 +23,7 @@ import numpy as np
 from trainer.core.language.evaluate import ObservedFunctions, compile_node
 from trainer.core.language.names import free_names
 from trainer.core.language.nodes import EvalError
+from trainer.core.templates.text import exact_key
 
 OPERATORS = ("@", "**", "*", "/", "+", "-")
 WEIGHT_DECIMALS = 4  # shares over a few hundred seeds; equal to this precision means unchanged
@@ -334,24 +335,9 @@ def _inputs_key(template: Any, instance: Any) -> tuple | None:
     spec = template.answer
     if spec.type == "formula" or any(p.type == "formula" for p in spec.parts):
         return None
-    names = _needed_names(template)
-    out: list[Any] = []
-    params = instance.params
-    for name in names:
-        v = params.get(name, _ABSENT)
-        t = type(v)
-        if t is int or t is bool or t is str or v is _ABSENT:
-            out.append((t, v))
-        elif t is float or t is np.float64:
-            out.append((t, float(v).hex()))
-        elif t is np.ndarray and v.dtype.kind in "biuf":
-            out.append((v.dtype.str, v.shape, v.tobytes()))
-        else:
-            return None
-    return tuple(out)
+    return exact_key(instance.params, _needed_names(template))
 
 
-_ABSENT = object()
 _NEEDED: dict[int, tuple[Any, tuple[str, ...]]] = {}
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from trainer.core.language.evaluate import shared_calls
 from trainer.core.language.nodes import EvalError, TreeNode
 from trainer.core.language.printing import to_text
-from trainer.core.templates.text import fmt
+from trainer.core.templates.text import exact_key, fmt
 from trainer.core.templates.samplers import DrawError, Sampler
 from trainer.core.templates.spec import MAX_TRIES, AnswerSpec, Template
 
@@ -321,34 +321,24 @@ def _truth(value: Any) -> bool:
 #: small integer ranges the same values are drawn again and again, and their outcome is known.
 _OUTCOMES: dict[int, tuple[Any, tuple[str, ...], dict[tuple, bool]]] = {}
 _OUTCOMES_SIZE = 4096  # outcomes kept per constraint
-_ABSENT = object()  # a name the draw does not set (a constant such as pi)
 
 
 def _holds(constraint: Any, env: Mapping[str, Any]) -> bool:
-    """`_truth(constraint.run(env))`, remembered for the values it reads when they are plain scalars.
+    """`_truth(constraint.run(env))`, remembered for the exact values it reads (`exact_key`).
 
     A constraint is a pure function of the names it reads (the whitelist holds pure functions), so
-    the same values give the same outcome. The key holds each value's type and, for a float, its
-    exact bits (`float.hex`: -0.0 and 0.0 apart), so only an identical draw reuses an outcome; an
-    array or any other value is evaluated afresh, and so is every failure (it raises again).
+    the same values give the same outcome; only an identical draw reuses an outcome, any other value
+    is evaluated afresh, and so is every failure (it raises again).
     """
     hit = _OUTCOMES.get(id(constraint))
     if hit is None or hit[0] is not constraint:
         if len(_OUTCOMES) > 256:
             _OUTCOMES.clear()
         hit = _OUTCOMES[id(constraint)] = (constraint, tuple(sorted(constraint.names)), {})
-    key: list[Any] = []
-    for name in hit[1]:
-        v = env.get(name, _ABSENT)
-        t = type(v)
-        if t is int or t is bool or t is str or v is _ABSENT:
-            key.append((t, v))
-        elif t is float or t is np.float64:
-            key.append((t, float(v).hex()))
-        else:
-            return _truth(constraint.run(env))
+    k = exact_key(env, hit[1])
+    if k is None:
+        return _truth(constraint.run(env))
     outcomes = hit[2]
-    k = tuple(key)
     known = outcomes.get(k)
     if known is None:
         known = _truth(constraint.run(env))
