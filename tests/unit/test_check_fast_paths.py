@@ -13,8 +13,8 @@ from trainer.core.language.evaluate import compile_node
 from trainer.core.language.names import free_names
 from trainer.core.language.nodes import EvalError
 from trainer.core.language.template_syntax import parse_template
-from trainer.core.templates.generation import _holds, generate, release_rng, seeded_rng
-from trainer.core.templates.text import TextTemplate, _nested_list, exact_key, fmt
+from trainer.core.templates.generation import _holds, exact_key, generate, release_rng, seeded_rng
+from trainer.core.templates.text import _nested_list, fmt
 
 RTOL, ATOL = 1e-6, 1e-12
 
@@ -134,33 +134,6 @@ def test_exact_keys_tell_apart_what_equality_confuses():
     assert exact_key({"x": np.array([1.0, 2.0])}, names) != exact_key({"x": np.array([[1.0, 2.0]])}, names)
     assert exact_key({"x": np.array([1, 2])}, names) != exact_key({"x": np.array([1.0, 2.0])}, names)
     assert exact_key({"x": [1, 2]}, names) is None and exact_key({"x": None}, names) is None
-
-
-def test_a_text_is_rendered_once_per_exact_values_and_anew_for_others(monkeypatch):
-    calls = []
-    fresh = TextTemplate._render
-    monkeypatch.setattr(TextTemplate, "_render", lambda self, env: calls.append(1) or fresh(self, env))
-    t = TextTemplate("x = {x}, 2x = {2*x}, v = {v}")
-    env = {"x": 3, "v": np.array([1.5, -2.0])}
-    assert t.render(env) == "x = 3, 2x = 6, v = [1.5, -2]"
-    assert t.render({"x": 3, "v": np.array([1.5, -2.0])}) == "x = 3, 2x = 6, v = [1.5, -2]"  # equal values
-    assert len(calls) == 1
-    assert t.render({"x": 3.5, "v": np.array([1.5, -2.0])}) == "x = 3.5, 2x = 7, v = [1.5, -2]"
-    env["v"][0] = 4.0  # the same array, changed
-    assert t.render(env) == "x = 3, 2x = 6, v = [4, -2]"
-    assert len(calls) == 3
-    with np.errstate(all="ignore"):
-        assert TextTemplate("{1/x}").render({"x": -0.0}) == "-inf"
-        assert TextTemplate("{1/x}").render({"x": 0.0}) == "inf"
-
-
-def test_remembered_texts_equal_fresh_ones_on_random_values():
-    t = TextTemplate("{a} · {b:.2f} and {v} (sum {sum(v)}), {a/b}")
-    rng = np.random.default_rng(9)
-    for _ in range(3000):
-        env = {"a": int(rng.integers(-3, 4)), "b": float(rng.choice([0.5, -1.25, 2.0, 3.0])),
-               "v": rng.integers(-2, 3, size=2).astype(float)}
-        assert t.render(env) == t._render(env)
 
 
 # --- the text of a numeric array, remembered by content (text._nested) --------------------------

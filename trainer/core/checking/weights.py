@@ -23,7 +23,7 @@ import numpy as np
 from trainer.core.language.evaluate import ObservedFunctions, compile_node
 from trainer.core.language.names import free_names
 from trainer.core.language.nodes import EvalError
-from trainer.core.templates.text import exact_key
+from trainer.core.templates.generation import exact_key
 
 OPERATORS = ("@", "**", "*", "/", "+", "-")
 WEIGHT_DECIMALS = 4  # shares over a few hundred seeds; equal to this precision means unchanged

@@ -19,7 +19,7 @@ import numpy as np
 from trainer.core.language.evaluate import shared_calls
 from trainer.core.language.nodes import EvalError, TreeNode
 from trainer.core.language.printing import to_text
-from trainer.core.templates.text import exact_key, fmt
+from trainer.core.templates.text import fmt
 from trainer.core.templates.samplers import DrawError, Sampler
 from trainer.core.templates.spec import MAX_TRIES, AnswerSpec, Template
 
@@ -315,6 +315,40 @@ def _truth(value: Any) -> bool:
         return bool(value)
     except (TypeError, ValueError):
         raise EvalError(f"a constraint must be true or false, got a value of shape {np.shape(value)}") from None
+
+
+_ABSENT = object()
+
+
+def exact_key(env: Mapping[str, Any], names: tuple[str, ...]) -> tuple | None:
+    """The values of `names` in `env` as a key equal only for identical values, or None when one
+    of them is not a plain scalar, text or numeric array.
+
+    Each value is keyed with its type (2 and 2.0 and True apart), a float by its bits (`float.hex`:
+    -0.0 and 0.0 apart), an array by its dtype, shape and bytes; a name missing from `env` (a
+    constant such as pi) keys as missing. Anything computed from these values alone by pure
+    functions may be remembered under the key.
+
+    Args:
+        env: names to values.
+        names: the names read, in a fixed order.
+
+    Returns:
+        The key, or None.
+    """
+    out: list[Any] = []
+    for name in names:
+        v = env.get(name, _ABSENT)
+        t = type(v)
+        if t is float or t is np.float64:
+            out.append((t, float(v).hex()))
+        elif t is int or t is str or t is bool or v is _ABSENT:
+            out.append((t, v))
+        elif t is np.ndarray and v.dtype.kind in "biuf":
+            out.append((v.dtype.str, v.shape, v.tobytes()))
+        else:
+            return None
+    return tuple(out)
 
 
 #: id(constraint) → (constraint, the names it reads in order, {their drawn values: its outcome}): on

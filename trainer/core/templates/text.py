@@ -150,44 +150,6 @@ class _Hole:
     spec: str | None
 
 
-_ABSENT = object()
-
-
-def exact_key(env: Mapping[str, Any], names: tuple[str, ...]) -> tuple | None:
-    """The values of `names` in `env` as a key equal only for identical values, or None when one
-    of them is not a plain scalar, text or numeric array.
-
-    Each value is keyed with its type (2 and 2.0 and True apart), a float by its bits (`float.hex`:
-    -0.0 and 0.0 apart), an array by its dtype, shape and bytes; a name missing from `env` (a
-    constant such as pi) keys as missing. Anything computed from these values alone by pure
-    functions may be remembered under the key.
-
-    Args:
-        env: names to values.
-        names: the names read, in a fixed order.
-
-    Returns:
-        The key, or None.
-    """
-    out: list[Any] = []
-    for name in names:
-        v = env.get(name, _ABSENT)
-        t = type(v)
-        if t is float or t is np.float64:
-            out.append((t, float(v).hex()))
-        elif t is int or t is str or t is bool or v is _ABSENT:
-            out.append((t, v))
-        elif t is np.ndarray and v.dtype.kind in "biuf":
-            out.append((v.dtype.str, v.shape, v.tobytes()))
-        else:
-            return None
-    return tuple(out)
-
-
-#: id(text template) → (it, the names its holes read, {their values: the rendered text}).
-_RENDERED: dict[int, tuple[Any, tuple[str, ...], dict[tuple, str]]] = {}
-
-
 class TextTemplate:
     """Template text with `{expression}` and `{expression:spec}` holes, compiled once.
 
@@ -240,30 +202,7 @@ class TextTemplate:
             self.parts.append("".join(buf))
 
     def render(self, env: Mapping[str, Any]) -> str:
-        """Fill every hole from `env` (raises EvalError from the expression language).
-
-        The text is a pure function of the values of the names its holes read (the whitelist holds
-        pure functions): it is remembered for those values exactly (`exact_key`), as a constant
-        message or a solution over a small grid of parameters is rendered again and again.
-        """
-        hit = _RENDERED.get(id(self))
-        if hit is None or hit[0] is not self:
-            if len(_RENDERED) > 1024:
-                _RENDERED.clear()
-            hit = _RENDERED[id(self)] = (self, tuple(sorted(self.names)), {})
-        key = exact_key(env, hit[1])
-        if key is None:
-            return self._render(env)
-        texts = hit[2]
-        text = texts.get(key)
-        if text is None:
-            text = self._render(env)
-            if len(texts) >= 1024:
-                texts.clear()
-            texts[key] = text
-        return text
-
-    def _render(self, env: Mapping[str, Any]) -> str:
+        """Fill every hole from `env` (raises EvalError from the expression language)."""
         out: list[str] = []
         for part in self.parts:
             if isinstance(part, str):
