@@ -592,7 +592,7 @@ def _rewrite(node: Any, shared: set[str], names: dict[str, str], slots: list[tup
     return Name(name)
 
 
-def _shared_plan(trees: tuple[Any, ...], cache: dict[int, tuple[Any, Callable]]) -> _SharedPlan:
+def _shared_plan(trees: tuple[Any, ...], cache: dict[Any, Any]) -> _SharedPlan:
     """`_SharedPlan(trees)`, once per template (every seed evaluates the template's same trees)."""
     key = tuple(map(id, trees))
     hit = cache.get(key)
