@@ -90,9 +90,12 @@ def before_values(card: CardState, review_state: int) -> tuple:
             time_us(card.due), time_us(card.last_review), card.reps, card.lapses, int(card.leech))
 
 
-def card_before(row, review_state: int) -> CardState:
+def card_before(row, review_state: int) -> CardState | None:
     """Inverse of `before_values`: the card before a review, from a `reviews` row mapping (its
-    `before` BLOB and `reviewed_at`, see `pack_before`)."""
+    `before` BLOB and `reviewed_at`, see `store_before`), or None when it is no longer stored
+    (NULL: pruned once the review left its card's undo window, `m008_prune_states`)."""
+    if row["before"] is None:
+        return None
     code, step, stability, difficulty, due, last, reps, lapses, leech = unpack_before(row["before"],
                                                                                        row["reviewed_at"])
     return CardState(state=STATE_NAMES[review_state if code is None else code], step=step, stability=stability,
@@ -213,8 +216,8 @@ def pack_before(values: tuple, reviewed_at: int) -> bytes | None:
 
 
 def unpack_before(packed: bytes | None, reviewed_at: int) -> tuple:
-    """Inverse of `pack_before`: the nine card-before values (`BEFORE_COLUMNS` order)."""
-    if packed is None:
+    """Inverse of `pack_before` (and of `store_before`): the nine card-before values (`BEFORE_COLUMNS` order)."""
+    if packed is None or len(packed) == 0:
         return NEW_BEFORE
     packed = bytes(packed)
     if packed[0] == _ESCAPE:
@@ -242,6 +245,25 @@ def unpack_before(packed: bytes | None, reviewed_at: int) -> tuple:
         due = (reviewed_at if last is None else last) + delta
     state = (flags & 0x07) - 1 if flags & 0x07 else None
     return (state, step, stability, difficulty, due, last, reps, lapses, leech)
+
+
+# --------------------------------------------------------------------------- version 8 (m008_prune_states)
+def store_before(values: tuple, reviewed_at: int) -> bytes:
+    """The stored card before of version 8: `pack_before`, with a card never reviewed as an empty
+    BLOB (as small as NULL), since NULL now means a state no longer kept (outside the undo window)."""
+    return pack_before(values, reviewed_at) or b""
+
+
+def state_json(packed: bytes | None, reviewed_at: int | None) -> str | None:
+    """The JSON text (`CardState.to_dict`) of a card state packed by `pack_before` with its state code
+    set (an implicit review's card before or after, relative to its cause's time), or None for NULL.
+    Registered as the SQL function `trainer_state_json` that the `implicit_reviews` view calls."""
+    if packed is None:
+        return None
+    code, step, stability, difficulty, due, last, reps, lapses, leech = unpack_before(packed, reviewed_at)
+    card = CardState(state=STATE_NAMES[code], step=step, stability=stability, difficulty=difficulty,
+                     due=from_us(due), last_review=from_us(last), reps=reps, lapses=lapses, leech=bool(leech))
+    return json.dumps(card.to_dict())
 
 
 #: Text that recurs in parameters (JSON as `json.dumps` writes it) and typed answers, each written as

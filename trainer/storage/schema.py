@@ -773,9 +773,205 @@ def m007_pack_reviews(db) -> None:
     db.executescript(_v7_sql())
 
 
+# --------------------------------------------------------------------------- version 8 (m008_prune_states)
+#: How long before its card's latest review (commit order) a review keeps its card before, and its
+#: implicit reviews their two card states: undo and re-rate act only on a card's latest review, and a
+#: session's undo stack holds only its own reviews, so an older state can never be used again. FSRS
+#: replay and fitting read card, time, rating, state code and duration, which every review keeps.
+UNDO_WINDOW_US = 48 * 3600 * 1_000_000
+
+_V8_IMPLICIT_SQL = f"""
+CREATE TABLE implicit_rows (
+    id INTEGER PRIMARY KEY,
+    cause_id INTEGER NOT NULL,
+    card_id INTEGER NOT NULL,
+    kind INTEGER NOT NULL CHECK (kind IN (0, 1)),
+    weight REAL NOT NULL,
+    before BLOB,
+    after BLOB,
+    {", ".join(f"{c} TEXT" for c in IMPLICIT_OVERRIDES)}
+);
+CREATE INDEX implicit_rows_cause ON implicit_rows (cause_id, card_id);
+CREATE INDEX implicit_rows_card ON implicit_rows (card_id, cause_id);
+"""
+
+#: Version 8's `implicit_reviews`: version 4's columns; each card state decoded from its BLOB by the
+#: function `trainer_state_json` (`codec.state_json`, registered on every connection the store opens),
+#: NULL once pruned.
+_V8_IMPLICIT_VIEW = f"""
+CREATE VIEW implicit_reviews AS
+SELECT i.id,
+       coalesce(i.uid, CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END
+                       || '/' || c.template_id) AS uid,
+       i.cause_id,
+       coalesce(i.cause_uid, CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END) AS cause_uid,
+       coalesce(i.cause_template, rc.template_id) AS cause_template,
+       c.template_id,
+       CASE i.kind WHEN 0 THEN 'credit' ELSE 'penalty' END AS kind,
+       i.weight,
+       coalesce(i.reviewed_at, {_iso_sql("r.reviewed_at")}) AS reviewed_at,
+       coalesce(i.state_before, trainer_state_json(i.before, r.reviewed_at)) AS state_before,
+       coalesce(i.state_after, trainer_state_json(i.after, r.reviewed_at)) AS state_after
+FROM implicit_rows i JOIN cards c ON c.card_id = i.card_id
+LEFT JOIN reviews r ON r.id = i.cause_id LEFT JOIN cards rc ON rc.card_id = r.card_id;
+"""
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a script without triggers (each ends with a semicolon at a line's end)."""
+    return [part.strip() for part in script.split(";\n") if part.strip()]
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Register the SQL functions version 8's views call (`trainer_state_json`) on a connection."""
+    from trainer.storage.codec import state_json
+
+    conn.create_function("trainer_state_json", 2, state_json, deterministic=True)
+
+
+def pack_state(state, cause_at: int | None) -> bytes | None:
+    """An implicit review's card state (JSON text or dict) as `codec.pack_before` packs it, its state
+    code always set and its times relative to the cause review's; None for None or an unreadable state
+    (the given text is then kept in the override column)."""
+    from trainer.storage.codec import pack_before
+
+    if state is None:
+        return None
+    values = implicit_state_values(state)
+    return None if values[0] is None else pack_before(values, cause_at)
+
+
+def prune_states(conn: sqlite3.Connection, card_id: int, latest_id: int, latest_at: int,
+                 since_day: int | None = None) -> int:
+    """Forget the card states no undo can use any more: the card before of each review of one card
+    older than `UNDO_WINDOW_US` before the card's latest review, and both states of the implicit reviews
+    those reviews caused.
+
+    Args:
+        conn: the connection, inside the caller's transaction.
+        card_id: the card.
+        latest_id: its latest review's id (commit order); that review always keeps its state.
+        latest_at: that review's time, microseconds since 1970.
+        since_day: only reviews on this day number or later (through the (card, day) index): every
+            older one is already pruned, so a commit reads just the few recent index entries.
+
+    Returns:
+        How many reviews lost their card before.
+    """
+    sql = ("UPDATE reviews SET before = NULL WHERE card_id = ? AND id != ? AND reviewed_at < ? "
+           "AND before IS NOT NULL")
+    args: list = [card_id, latest_id, latest_at - UNDO_WINDOW_US]
+    if since_day is not None:
+        sql += " AND day >= ?"
+        args.append(since_day)
+    ids = [(row[0],) for row in conn.execute(sql + " RETURNING id", args).fetchall()]
+    if ids:
+        conn.executemany("UPDATE implicit_rows SET before = NULL, after = NULL, state_before = NULL, "
+                         "state_after = NULL WHERE cause_id = ?", ids)
+    return len(ids)
+
+
+def write_implicit_v8(conn: sqlite3.Connection, cause_id: int, card_id: int, row: dict) -> int:
+    """Write one implicit review (version 8) and check it reads back exactly as given.
+
+    Args:
+        conn: the connection, inside the caller's transaction.
+        cause_id: `reviews.id` of the explicit review that caused it.
+        card_id: the receiving card's number.
+        row: the version-4 fields (`uid`, `cause_uid`, `cause_template`, `template_id`, `kind`, `weight`,
+            `reviewed_at` as text, `state_before`, `state_after` as JSON text, dicts, or None when
+            no longer known).
+
+    Returns:
+        The new row's id.
+
+    Raises:
+        sqlite3.IntegrityError: an unknown kind (as version 4's CHECK).
+    """
+    cause_at = conn.execute("SELECT reviewed_at FROM reviews WHERE id = ?", (cause_id,)).fetchone()
+    cause_at = None if cause_at is None else cause_at[0]
+    kind = IMPLICIT_KINDS.index(row["kind"]) if row["kind"] in IMPLICIT_KINDS else -1  # -1 fails the CHECK
+    new_id = int(conn.execute(
+        "INSERT INTO implicit_rows (cause_id, card_id, kind, weight, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+        (cause_id, card_id, kind, row["weight"], pack_state(row["state_before"], cause_at),
+         pack_state(row["state_after"], cause_at))).lastrowid)
+    derived = conn.execute(f"{_SELECT_DERIVED} WHERE id = ?", (new_id,)).fetchone()
+    _set_overrides(conn, new_id, _overrides(derived, {k: v for k, v in row.items()}))
+    return new_id
+
+
+def m008_prune_states(db) -> None:
+    """Card states kept while they can be used (`UNDO_WINDOW_US`): a review's card before is kept
+    for its card's latest review and the reviews within the window before it, NULL for older ones (a
+    card never reviewed becomes an empty BLOB, since NULL now means "no longer kept"); implicit
+    reviews keep their two card states as two packed BLOBs (`codec.pack_before`, times relative to
+    the cause review), NULL with their cause's. Every value still stored reads back exactly."""
+    conn = db.conn
+    from trainer.storage.codec import pack_before
+
+    register_functions(conn)
+    conn.create_function("trainer_pack_values", 10, lambda *v: pack_before(v[:9], v[9]), deterministic=True)
+    conn.row_factory, old_factory = sqlite3.Row, conn.row_factory
+    try:
+        conn.execute("CREATE TEMP TABLE m008_latest (card_id INTEGER PRIMARY KEY, id INTEGER, reviewed_at INTEGER)")
+        conn.execute("INSERT INTO temp.m008_latest SELECT r.card_id, r.id, r.reviewed_at FROM reviews r "
+                     "WHERE r.id IN (SELECT max(id) FROM reviews GROUP BY card_id)")
+        kept = (f"(r.id = l.id OR r.reviewed_at >= l.reviewed_at - {UNDO_WINDOW_US})")
+        # The states the view gives now, for the implicit rows whose cause stays in its window.
+        old = {r["id"]: r for r in conn.execute(
+            f"SELECT v.id, v.state_before, v.state_after FROM implicit_reviews v "
+            f"LEFT JOIN reviews r ON r.id = v.cause_id LEFT JOIN temp.m008_latest l ON l.card_id = r.card_id "
+            f"WHERE r.id IS NULL OR {kept}")}
+        # A row whose cause is gone (an old file's orphan) keeps its states: no window applies to it.
+        kept_row = "(k.id IS NOT NULL OR r.id IS NULL)"
+        fields = [f"i.{side}_{f}" for side in ("before", "after") for f in STATE_FIELDS]
+        before, after = ", ".join(fields[:9]), ", ".join(fields[9:])
+        # Statement by statement: `executescript` would commit the migration's transaction.
+        for statement in ("DROP VIEW implicit_reviews", "DROP INDEX implicit_rows_cause",
+                          "DROP INDEX implicit_rows_card", "ALTER TABLE implicit_rows RENAME TO implicit_rows_v6",
+                          *_statements(_V8_IMPLICIT_SQL)):
+            conn.execute(statement)
+        conn.execute(f"""
+INSERT INTO implicit_rows (id, cause_id, card_id, kind, weight, before, after, uid, cause_uid, cause_template,
+                           reviewed_at, state_before, state_after)
+SELECT i.id, i.cause_id, i.card_id, i.kind, i.weight,
+       CASE WHEN {kept_row} AND i.before_state IS NOT NULL
+            THEN trainer_pack_values({before}, r.reviewed_at) END,
+       CASE WHEN {kept_row} AND i.after_state IS NOT NULL
+            THEN trainer_pack_values({after}, r.reviewed_at) END,
+       i.uid, i.cause_uid, i.cause_template, i.reviewed_at,
+       CASE WHEN {kept_row} THEN i.state_before END, CASE WHEN {kept_row} THEN i.state_after END
+FROM implicit_rows_v6 i LEFT JOIN reviews r ON r.id = i.cause_id
+LEFT JOIN (SELECT r.id FROM reviews r JOIN temp.m008_latest l ON l.card_id = r.card_id WHERE {kept}) k
+       ON k.id = i.cause_id
+ORDER BY i.id
+""")
+        conn.execute("DROP TABLE implicit_rows_v6")
+        conn.execute(_V8_IMPLICIT_VIEW)
+        # Every kept state reads back as it did; one that does not (an odd row of an old file) is
+        # kept as its text in the override column, as version 6 did.
+        for derived in conn.execute(f"{_SELECT_DERIVED} WHERE id IN (SELECT value FROM json_each(?))",
+                                    (json.dumps(list(old)),)).fetchall():
+            was = old[derived[0]]
+            keep = {}
+            for name in ("state_before", "state_after"):
+                if not _same_json(derived[name], was[name]):
+                    keep[name] = was[name]
+            _set_overrides(conn, derived[0], keep)
+        # Reviews: a card never reviewed becomes an empty BLOB where it is kept, then every card
+        # before outside its window becomes NULL.
+        conn.execute(f"UPDATE reviews SET before = x'' WHERE before IS NULL AND id IN "
+                     f"(SELECT r.id FROM reviews r JOIN temp.m008_latest l ON l.card_id = r.card_id WHERE {kept})")
+        conn.execute(f"UPDATE reviews SET before = NULL WHERE before IS NOT NULL AND id NOT IN "
+                     f"(SELECT r.id FROM reviews r JOIN temp.m008_latest l ON l.card_id = r.card_id WHERE {kept})")
+        conn.execute("DROP TABLE temp.m008_latest")
+    finally:
+        conn.row_factory = old_factory
+
+
 #: Names of every migration this version knows, oldest first; the schema version is their count.
 KNOWN = ["m001_initial", "m002_summaries", "m003_compact_reviews", "m004_implicit_reviews",
-         "m005_imported_reviews", "m006_compact_implicit", "m007_pack_reviews"]
+         "m005_imported_reviews", "m006_compact_implicit", "m007_pack_reviews", "m008_prune_states"]
 SCHEMA_VERSION = len(KNOWN)
 
 
@@ -796,6 +992,7 @@ def migrations():
     registered(name="m005_imported_reviews")(m005_imported_reviews)
     registered(name="m006_compact_implicit")(m006_compact_implicit)
     registered(name="m007_pack_reviews")(m007_pack_reviews)
+    registered(name="m008_prune_states")(m008_prune_states)
     return registered
 
 
