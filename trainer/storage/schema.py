@@ -818,8 +818,140 @@ LEFT JOIN reviews r ON r.id = i.cause_id LEFT JOIN cards rc ON rc.card_id = r.ca
 
 
 def _statements(script: str) -> list[str]:
-    """The statements of a script without triggers (each ends with a semicolon at a line's end)."""
-    return [part.strip() for part in script.split(";\n") if part.strip()]
+    """The statements of a script, each complete (a trigger's body included), in order."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    assert not buf.strip(), buf
+    return out
+
+
+def _day_refresh_v8(row: str) -> str:
+    """`_day_refresh_v3` for version 8's `card_days`: keyed by the review's own card and day numbers."""
+    return f"""
+    DELETE FROM card_days WHERE day = {row}.day AND card_id = {row}.card_id;
+    INSERT INTO card_days (day, card_id, reviews, correct, new_cards, review_cards, time_ms, first_state,
+                           first_correct)
+    SELECT {row}.day, {row}.card_id, count(*), sum(r.correct), sum(r.review_state = 0), sum(r.review_state = 2),
+           sum(coalesce(r.response_ms, 0)), f.review_state, f.correct
+    FROM reviews r,
+         (SELECT review_state, correct FROM reviews
+          WHERE card_id = {row}.card_id AND day = {row}.day
+          ORDER BY reviewed_at, id LIMIT 1) f
+    WHERE r.card_id = {row}.card_id AND r.day = {row}.day
+    GROUP BY r.card_id, r.day;
+    """
+
+
+def _totals_v8(row: str, sign: str) -> str:
+    """`_totals_v3` for a `card_days` row (day and card by number; the totals keep their text keys)."""
+    text = _totals_v3(row, sign)
+    last_day = (f"(SELECT date(max(r.day) * 86400, 'unixepoch') FROM reviews r WHERE r.card_id = "
+                f"(SELECT card_id FROM cards WHERE template_id = {row}.template_id))")
+    assert last_day in text
+    text = text.replace(last_day, f"(SELECT date(max(r.day) * 86400, 'unixepoch') FROM reviews r "
+                                  f"WHERE r.card_id = {row}.card_id)")
+    return (text.replace(f"{row}.template_id", f"(SELECT template_id FROM cards WHERE card_id = {row}.card_id)")
+            .replace(f"{row}.day", f"date({row}.day * 86400, 'unixepoch')"))
+
+
+def _v8_sql(kept: str) -> str:
+    """Version 8's rebuild of `reviews` (card before pruned outside the undo window, see
+    `m008_prune_states`) and of `review_days` as `card_days`, with their indexes, triggers and views.
+
+    Args:
+        kept: SQL true for a review `r` whose card before is kept, given its card's latest `l`.
+    """
+    v7 = _v7_sql()
+    uid_triggers = v7[v7.index("CREATE TRIGGER reviews_uid_insert"):v7.index("CREATE TRIGGER review_days_totals_insert")]
+    review_log = v7[v7.index("CREATE VIEW review_log"):v7.index("CREATE VIEW implicit_reviews")]
+    columns = ", ".join(_LOG_COLUMNS)
+    return f"""
+DROP VIEW review_log;
+DROP VIEW IF EXISTS implicit_reviews;
+DROP TRIGGER review_days_totals_insert;
+DROP TRIGGER review_days_totals_delete;
+CREATE TABLE reviews_v8 (
+    id INTEGER PRIMARY KEY,
+    uid BLOB NOT NULL,
+    card_id INTEGER NOT NULL,
+    seed INTEGER NOT NULL,
+    params TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    correct INTEGER NOT NULL,
+    score REAL,
+    diagnosis INTEGER,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    auto_rating INTEGER NOT NULL CHECK (auto_rating BETWEEN 1 AND 4),
+    overridden INTEGER NOT NULL,
+    hint_used INTEGER NOT NULL DEFAULT 0,
+    response_ms INTEGER,
+    reviewed_at INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    review_state INTEGER NOT NULL,
+    topic_id INTEGER,
+    before BLOB
+);
+INSERT INTO reviews_v8 ({columns}, before)
+SELECT {", ".join(f"r.{c}" for c in _LOG_COLUMNS)},
+       CASE WHEN {kept} THEN coalesce(r.before, x'') END
+FROM reviews r JOIN temp.m008_latest l ON l.card_id = r.card_id ORDER BY r.id;
+DROP TABLE reviews;
+ALTER TABLE reviews_v8 RENAME TO reviews;
+CREATE INDEX reviews_card ON reviews (card_id, day);
+CREATE INDEX reviews_uid ON reviews (substr(uid, 1, 4));
+{uid_triggers}
+CREATE TABLE card_days (
+    day INTEGER NOT NULL,
+    card_id INTEGER NOT NULL,
+    reviews INTEGER NOT NULL,
+    correct INTEGER NOT NULL,
+    new_cards INTEGER NOT NULL,
+    review_cards INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    first_state INTEGER NOT NULL,
+    first_correct INTEGER NOT NULL,
+    PRIMARY KEY (day, card_id)
+) WITHOUT ROWID;
+INSERT INTO card_days
+SELECT day, card_id, count(*), sum(correct), sum(review_state = 0), sum(review_state = 2), sum(coalesce(response_ms, 0)),
+       max(CASE WHEN rn = 1 THEN review_state END), max(CASE WHEN rn = 1 THEN correct END)
+FROM (SELECT day, card_id, correct, review_state, response_ms,
+             row_number() OVER (PARTITION BY card_id, day ORDER BY reviewed_at, id) AS rn FROM reviews)
+GROUP BY day, card_id ORDER BY day, card_id;
+DROP TABLE review_days;
+CREATE VIEW review_days AS
+SELECT c.template_id, date(d.day * 86400, 'unixepoch') AS day, d.reviews, d.correct, d.new_cards, d.review_cards,
+       d.time_ms, d.first_state, d.first_correct
+FROM card_days d JOIN cards c ON c.card_id = d.card_id;
+CREATE TRIGGER card_days_totals_insert AFTER INSERT ON card_days BEGIN
+    {_totals_v8("NEW", "+")}
+END;
+CREATE TRIGGER card_days_totals_delete AFTER DELETE ON card_days BEGIN
+    {_totals_v8("OLD", "-")}
+END;
+CREATE TRIGGER reviews_summary_insert AFTER INSERT ON reviews BEGIN
+    {_day_refresh_v8("NEW")}
+    {_add_v3("NEW", "+")}
+END;
+CREATE TRIGGER reviews_summary_delete AFTER DELETE ON reviews BEGIN
+    {_day_refresh_v8("OLD")}
+    {_add_v3("OLD", "-")}
+END;
+CREATE TRIGGER reviews_summary_update
+AFTER UPDATE OF card_id, topic_id, day, reviewed_at, correct, review_state, response_ms, diagnosis ON reviews
+BEGIN
+    {_day_refresh_v8("OLD")}
+    {_add_v3("OLD", "-")}
+    {_day_refresh_v8("NEW")}
+    {_add_v3("NEW", "+")}
+END;
+{review_log}
+{_V8_IMPLICIT_VIEW}
+"""
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
@@ -947,7 +1079,10 @@ LEFT JOIN (SELECT r.id FROM reviews r JOIN temp.m008_latest l ON l.card_id = r.c
 ORDER BY i.id
 """)
         conn.execute("DROP TABLE implicit_rows_v6")
-        conn.execute(_V8_IMPLICIT_VIEW)
+        # Reviews rebuilt with each card before outside its window NULL (a card never reviewed, where
+        # kept, an empty BLOB); review_days becomes card_days (numbers for keys) behind a view.
+        for statement in _statements(_v8_sql(kept)):
+            conn.execute(statement)
         # Every kept state reads back as it did; one that does not (an odd row of an old file) is
         # kept as its text in the override column, as version 6 did.
         for derived in conn.execute(f"{_SELECT_DERIVED} WHERE id IN (SELECT value FROM json_each(?))",
@@ -958,12 +1093,6 @@ ORDER BY i.id
                 if not _same_json(derived[name], was[name]):
                     keep[name] = was[name]
             _set_overrides(conn, derived[0], keep)
-        # Reviews: a card never reviewed becomes an empty BLOB where it is kept, then every card
-        # before outside its window becomes NULL.
-        conn.execute(f"UPDATE reviews SET before = x'' WHERE before IS NULL AND id IN "
-                     f"(SELECT r.id FROM reviews r JOIN temp.m008_latest l ON l.card_id = r.card_id WHERE {kept})")
-        conn.execute(f"UPDATE reviews SET before = NULL WHERE before IS NOT NULL AND id NOT IN "
-                     f"(SELECT r.id FROM reviews r JOIN temp.m008_latest l ON l.card_id = r.card_id WHERE {kept})")
         conn.execute("DROP TABLE temp.m008_latest")
     finally:
         conn.row_factory = old_factory

@@ -888,13 +888,13 @@ class Store:
         """One learning day's tallies (by the `day` column as recorded, see docs/data.md): reviews,
         new cards introduced, review-state cards reviewed."""
         row = self.conn.execute("SELECT coalesce(sum(reviews), 0), coalesce(sum(new_cards), 0), "
-                                "coalesce(sum(review_cards), 0) FROM review_days WHERE day = ?", (day,)).fetchone()
+                                "coalesce(sum(review_cards), 0) FROM card_days WHERE day = ?", (day_number(day),)).fetchone()
         return {"reviews": row[0], "new_cards": row[1], "review_cards": row[2]}
 
     def day_practice(self, day: str) -> dict[str, int]:
         """One learning day's practice: {"reviews", "correct", "time_ms" (answer time summed)}."""
         row = self.conn.execute("SELECT coalesce(sum(reviews), 0), coalesce(sum(correct), 0), "
-                                "coalesce(sum(time_ms), 0) FROM review_days WHERE day = ?", (day,)).fetchone()
+                                "coalesce(sum(time_ms), 0) FROM card_days WHERE day = ?", (day_number(day),)).fetchone()
         return {"reviews": row[0], "correct": row[1], "time_ms": row[2]}
 
     def recent_new_topics(self, limit: int) -> list[str]:
@@ -952,7 +952,8 @@ class Store:
             "SELECT template_id, diagnosis_id, reviews AS count, message FROM review_mistakes "
             "ORDER BY reviews DESC, template_id, diagnosis_id LIMIT 10")]
         time_days = {r[0]: r[1] for r in q(
-            "SELECT day, sum(time_ms) FROM review_days WHERE day >= ? GROUP BY day", (since_day,))}
+            "SELECT date(day * 86400, 'unixepoch'), sum(time_ms) FROM card_days WHERE day >= ? GROUP BY day",
+            (day_number(since_day),))}
         return {"days": days, "active_days": active, "retention": retention, "retention_days": retention_days,
                 "by_topic": by_topic, "time_hist": time_hist, "by_template": by_template,
                 "mistakes": mistakes, "time_days": time_days, "cards": self.cards()}
