@@ -170,9 +170,9 @@ def test_a_backup_imports_once(v7, tmp_path):
 def test_a_stored_uid_is_refused_again_even_by_plain_sql(v7):
     store, _ = v7
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: reviews.uid"):
-        store.conn.execute("INSERT INTO reviews (uid, card_id, seed, params, answer, correct, rating, auto_rating, "
-                           "overridden, reviewed_at, day, review_state) VALUES (?, 2, 1, '{}', '1', 1, 3, 3, 0, 1, "
-                           "1, 0)", (bytes.fromhex(UID_A),))
+        # Version 8 stores correct 1, rating 3, auto rating 3, new card as one flags integer: 1 + 2·32 + 2·128.
+        store.conn.execute("INSERT INTO reviews (uid, card_id, seed, params, answer, flags, reviewed_at, day) "
+                           "VALUES (?, 2, 1, '{}', '1', 321, 1, 1)", (bytes.fromhex(UID_A),))
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: reviews.uid"):
         store.conn.execute("UPDATE reviews SET uid = 'legacy-uid-2' WHERE id = 1")
     assert store.counts()["reviews"] == 3

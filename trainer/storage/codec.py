@@ -266,6 +266,32 @@ def state_json(packed: bytes | None, reviewed_at: int | None) -> str | None:
     return json.dumps(card.to_dict())
 
 
+#: The small columns of a review packed into its one stored `flags` integer, in the order `pack_flags` takes.
+FLAG_COLUMNS = ("correct", "rating", "auto_rating", "overridden", "hint_used", "review_state")
+#: Each flag column's bit offset and mask in `flags`, and the value stored for the lowest (rating 1 as 0).
+_FLAG_BITS = {"correct": (0, 1, 0), "overridden": (1, 1, 0), "hint_used": (2, 1, 0), "review_state": (3, 3, 0),
+              "rating": (5, 3, 1), "auto_rating": (7, 3, 1)}
+
+
+def pack_flags(correct, rating, auto_rating, overridden, hint_used, review_state) -> int | str:
+    """A review's six small columns as one integer (two bytes on disk instead of about nine): correct,
+    overridden, hint used one bit each, the state code two bits, rating and auto rating two bits each
+    (less one). Values that do not fit (an odd row of an old file) are kept as a JSON array of the six,
+    which `flags_sql` reads back as they were.
+    """
+    values = dict(zip(FLAG_COLUMNS, (correct, rating, auto_rating, overridden, hint_used, review_state)))
+    if all(type(values[n]) is int and 0 <= values[n] - low <= mask for n, (_, mask, low) in _FLAG_BITS.items()):
+        return sum((values[n] - low) << shift for n, (shift, _, low) in _FLAG_BITS.items())
+    return json.dumps([values[n] for n in FLAG_COLUMNS])
+
+
+def flags_sql(name: str, column: str = "flags") -> str:
+    """SQL for one flag column (`FLAG_COLUMNS`) read from the stored `flags` (built-in functions only)."""
+    shift, mask, low = _FLAG_BITS[name]
+    return (f"CASE WHEN typeof({column}) = 'integer' THEN (({column} >> {shift}) & {mask}) + {low} "
+            f"ELSE json_extract({column}, '$[{FLAG_COLUMNS.index(name)}]') END")
+
+
 #: Text that recurs in parameters (JSON as `json.dumps` writes it) and typed answers, each written as
 #: one code character by `pack_text`. The list is part of the file format: never edit it; a new
 #: list needs a new marker. Codes: U+0001–U+001F and U+007F (one byte in UTF-8), U+0080–U+009F (two).

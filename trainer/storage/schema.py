@@ -858,6 +858,12 @@ def _totals_v8(row: str, sign: str) -> str:
             .replace(f"{row}.day", f"date({row}.day * 86400, 'unixepoch')"))
 
 
+#: The stored columns of version 8's `reviews` but its id, in table order: the six small columns are
+#: packed in `flags` (`codec.pack_flags`) and read as VIRTUAL generated columns of the same names.
+REVIEW_STORED_COLUMNS = ("uid", "card_id", "seed", "params", "answer", "flags", "score", "diagnosis", "response_ms",
+                         "reviewed_at", "day", "topic_id", "before")
+
+
 def _v8_sql(kept: str) -> str:
     """Version 8's rebuild of `reviews` (card before pruned outside the undo window, see
     `m008_prune_states`) and of `review_days` as `card_days`, with their indexes, triggers and views.
@@ -868,7 +874,10 @@ def _v8_sql(kept: str) -> str:
     v7 = _v7_sql()
     uid_triggers = v7[v7.index("CREATE TRIGGER reviews_uid_insert"):v7.index("CREATE TRIGGER review_days_totals_insert")]
     review_log = v7[v7.index("CREATE VIEW review_log"):v7.index("CREATE VIEW implicit_reviews")]
-    columns = ", ".join(_LOG_COLUMNS)
+    from trainer.storage.codec import FLAG_COLUMNS, flags_sql
+
+    stored = ", ".join(("id",) + REVIEW_STORED_COLUMNS)
+    generated = ",\n    ".join(f"{c} INTEGER AS ({flags_sql(c)}) VIRTUAL" for c in FLAG_COLUMNS)
     return f"""
 DROP VIEW review_log;
 DROP VIEW IF EXISTS implicit_reviews;
@@ -881,23 +890,22 @@ CREATE TABLE reviews_v8 (
     seed INTEGER NOT NULL,
     params TEXT NOT NULL,
     answer TEXT NOT NULL,
-    correct INTEGER NOT NULL,
+    flags INTEGER NOT NULL,
     score REAL,
     diagnosis INTEGER,
-    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
-    auto_rating INTEGER NOT NULL CHECK (auto_rating BETWEEN 1 AND 4),
-    overridden INTEGER NOT NULL,
-    hint_used INTEGER NOT NULL DEFAULT 0,
     response_ms INTEGER,
     reviewed_at INTEGER NOT NULL,
     day INTEGER NOT NULL,
-    review_state INTEGER NOT NULL,
     topic_id INTEGER,
-    before BLOB
+    before BLOB,
+    {generated},
+    CHECK (rating BETWEEN 1 AND 4),
+    CHECK (auto_rating BETWEEN 1 AND 4)
 );
-INSERT INTO reviews_v8 ({columns}, before)
-SELECT {", ".join(f"r.{c}" for c in _LOG_COLUMNS)},
-       CASE WHEN {kept} THEN coalesce(r.before, x'') END
+INSERT INTO reviews_v8 ({stored})
+SELECT r.id, {", ".join("trainer_pack_flags(" + ", ".join(f"r.{c}" for c in FLAG_COLUMNS) + ")" if c == "flags"
+                  else f"CASE WHEN {kept} THEN coalesce(r.before, x'') END" if c == "before" else f"r.{c}"
+                  for c in REVIEW_STORED_COLUMNS)}
 FROM reviews r JOIN temp.m008_latest l ON l.card_id = r.card_id ORDER BY r.id;
 DROP TABLE reviews;
 ALTER TABLE reviews_v8 RENAME TO reviews;
@@ -942,7 +950,7 @@ CREATE TRIGGER reviews_summary_delete AFTER DELETE ON reviews BEGIN
     {_add_v3("OLD", "-")}
 END;
 CREATE TRIGGER reviews_summary_update
-AFTER UPDATE OF card_id, topic_id, day, reviewed_at, correct, review_state, response_ms, diagnosis ON reviews
+AFTER UPDATE OF card_id, topic_id, day, reviewed_at, flags, response_ms, diagnosis ON reviews
 BEGIN
     {_day_refresh_v8("OLD")}
     {_add_v3("OLD", "-")}
@@ -1039,10 +1047,11 @@ def m008_prune_states(db) -> None:
     reviews keep their two card states as two packed BLOBs (`codec.pack_before`, times relative to
     the cause review), NULL with their cause's. Every value still stored reads back exactly."""
     conn = db.conn
-    from trainer.storage.codec import pack_before
+    from trainer.storage.codec import pack_before, pack_flags
 
     register_functions(conn)
     conn.create_function("trainer_pack_values", 10, lambda *v: pack_before(v[:9], v[9]), deterministic=True)
+    conn.create_function("trainer_pack_flags", 6, pack_flags, deterministic=True)
     conn.row_factory, old_factory = sqlite3.Row, conn.row_factory
     try:
         conn.execute("CREATE TEMP TABLE m008_latest (card_id INTEGER PRIMARY KEY, id INTEGER, reviewed_at INTEGER)")

@@ -59,6 +59,7 @@ from trainer.storage.codec import (
     day_number,
     day_text,
     from_us,
+    pack_flags,
     pack_text,
     store_before,
     time_us,
@@ -68,7 +69,7 @@ from trainer.storage.codec import (
 )
 from trainer.storage.records import CardRecord, ImplicitRecord, ReviewRecord
 from trainer.storage.schema import (APPLICATION_ID, KNOWN, SCHEMA_VERSION, applied_names, identify, migrations,
-                                    prune_states, register_functions)
+                                    REVIEW_STORED_COLUMNS, prune_states, register_functions)
 from trainer.storage.schema import write_implicit_v8 as write_implicit
 
 BUSY_TIMEOUT_S = 5.0
@@ -85,9 +86,7 @@ _CARD_COLUMNS = ("template_id", "card_id", "equation", "topic", "state", "step",
 _REVIEW_FIELDS = ("uid", "template_id", "seed", "params", "answer", "verdict", "correct", "score",
                   "diagnosis_id", "rating", "auto_rating", "decided", "hint_used", "response_ms",
                   "reviewed_at", "day", "review_state", "state_before", "state_after", "topic")
-_STORED_COLUMNS = ("uid", "card_id", "seed", "params", "answer", "correct", "score", "diagnosis", "rating",
-                   "auto_rating", "overridden", "hint_used", "response_ms", "reviewed_at", "day", "review_state",
-                   "topic_id", "before")
+_STORED_COLUMNS = REVIEW_STORED_COLUMNS
 _INSERT_REVIEW = (f"INSERT INTO reviews ({', '.join(_STORED_COLUMNS)}) "
                   f"VALUES ({', '.join('?' for _ in _STORED_COLUMNS)})")
 #: Days before the card's previous latest review from which a commit looks for states to prune.
@@ -602,7 +601,8 @@ class Store:
             if last_day is not None:
                 # Only reviews since the card's previous latest one can still hold a state (the older
                 # ones were pruned when they left the window); a few days' slack for a changed day start.
-                prune_states(conn, current.card_id, review_id, values[13], since_day=last_day - _PRUNE_SLACK_DAYS)
+                prune_states(conn, current.card_id, review_id, values[_STORED_COLUMNS.index("reviewed_at")],
+                             since_day=last_day - _PRUNE_SLACK_DAYS)
             return review_id
 
     @staticmethod
@@ -715,8 +715,9 @@ class Store:
             row, stored_before = self._latest_review(conn, review_id)
             if stored_before != before:
                 raise ConflictError(f"review {review_id} was computed from another card state")
-            conn.execute("UPDATE reviews SET rating = ?, overridden = (? != auto_rating) WHERE id = ?",
-                         (rating, rating, review_id))
+            conn.execute("UPDATE reviews SET flags = ? WHERE id = ?",
+                         (pack_flags(row["correct"], rating, row["auto_rating"], int(rating != row["auto_rating"]),
+                                     row["hint_used"], row["review_state"]), review_id))
             _update_card(conn, row["template_id"], after)
             self._revert_implicit(conn, review_id)
             if implicit:
@@ -1314,10 +1315,11 @@ def _review_values(conn: sqlite3.Connection, fields: dict, card_id: int, before:
     if reviewed_at is None:
         raise ValueError("reviewed_at is empty")
     review_state = int(fields["review_state"])
+    flags = pack_flags(int(fields["correct"]), int(fields["rating"]), int(fields["auto_rating"]),
+                       int(fields["decided"] == "overridden"), int(fields["hint_used"]), review_state)
     return [uid_key(fields["uid"]), card_id, int(fields["seed"]), pack_text(fields["params"]),
-            pack_text(fields["answer"]), int(fields["correct"]), fields["score"], diagnosis, int(fields["rating"]),
-            int(fields["auto_rating"]), int(fields["decided"] == "overridden"), int(fields["hint_used"]),
-            fields["response_ms"], reviewed_at, day_number(fields["day"]), review_state, topic_id,
+            pack_text(fields["answer"]), flags, fields["score"], diagnosis, fields["response_ms"], reviewed_at,
+            day_number(fields["day"]), topic_id,
             None if before is None else store_before(before_values(before, review_state), reviewed_at)]
 
 
