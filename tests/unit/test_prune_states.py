@@ -19,7 +19,7 @@ from tests.support.fakes import Clock, fake_generate, fake_grade, make_bank
 from trainer.core.scheduling import CardState
 from trainer.session import Session
 from trainer.storage import ConflictError, ReviewRecord, Store
-from trainer.storage.codec import before_values, pack_before, time_us
+from trainer.storage.codec import before_values, flags_sql, pack_before, pack_flags, time_us
 from trainer.storage.schema import SCHEMA_VERSION, migrations
 
 T = datetime(2024, 5, 10, 12, 0, tzinfo=timezone.utc)  # p's latest review
@@ -229,3 +229,38 @@ def test_an_empty_version_7_file_upgrades(tmp_path):
         assert store.review(rid)["state_before"] == CardState().to_dict()
         assert store.day_counts("2024-05-10") == {"reviews": 1, "new_cards": 1, "review_cards": 0}
         assert store.undo(rid) == "a" and store.card("a").card == CardState()
+
+
+def test_the_small_columns_pack_into_one_integer_that_plain_sql_reads():
+    # correct 1 (bit 0), state 2 (bits 3-4: 16), rating 3 and auto rating 3 (stored less one: 2·32, 2·128).
+    assert pack_flags(1, 3, 3, 0, 0, 2) == 1 + 16 + 64 + 256
+    # overridden (2) and hint used (4), state 3 (24), rating 4 (3·32), auto rating 1 (0).
+    assert pack_flags(0, 4, 1, 1, 1, 3) == 2 + 4 + 24 + 96
+    conn = sqlite3.connect(":memory:")
+    try:
+        read = ", ".join(flags_sql(c, "f") for c in ("correct", "rating", "auto_rating", "overridden", "hint_used",
+                                                      "review_state"))
+        assert conn.execute(f"SELECT {read} FROM (SELECT 126 AS f)").fetchone() == (0, 4, 1, 1, 1, 3)
+        assert conn.execute(f"SELECT {read} FROM (SELECT ? AS f)", (pack_flags(2, 3, 3, 0, 0, 2),)).fetchone() == (
+            2, 3, 3, 0, 0, 2)  # correct 2 does not fit a bit: kept as JSON, read back as it was
+    finally:
+        conn.close()
+
+
+def test_a_review_with_odd_small_values_reads_back_after_the_migration(tmp_path):
+    path = tmp_path / "v7.db"
+    build_v7(path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("INSERT INTO cards (template_id, card_id) VALUES ('r', 3)")
+        conn.execute("INSERT INTO reviews (id, uid, card_id, seed, params, answer, correct, rating, auto_rating, "
+                     "overridden, hint_used, reviewed_at, day, review_state) "
+                     "VALUES (8, 'uid-8', 3, 8, '{}', '1', 2, 4, 2, 1, 1, ?, 19853, 0)", (time_us(T),))
+    conn.close()
+    with Store.open(path) as store:
+        row = store.conn.execute("SELECT correct, rating, auto_rating, overridden, hint_used, review_state, "
+                                 "typeof(flags) FROM reviews WHERE id = 8").fetchone()
+        assert tuple(row) == (2, 4, 2, 1, 1, 0, "text")
+        assert tuple(store.conn.execute("SELECT flags FROM reviews WHERE id = 6").fetchone()) == (1 + 16 + 64 + 256,)
+        log = store.conn.execute("SELECT correct, rating, decided, hint_used FROM review_log WHERE id = 8").fetchone()
+        assert tuple(log) == (2, 4, "overridden", 1)
