@@ -164,3 +164,30 @@ async def test_the_verdict_is_scrolled_into_view_once_the_panel_is_laid_out(tmp_
         panel.display = True
         await settle(pilot, app, top_in_view)
         await pilot.press("ctrl+q")
+
+
+@run_async
+async def test_the_verdict_and_the_next_problem_are_laid_out_in_the_first_frame_after_them(
+        tmp_path: Path, bank: Path, monkeypatch) -> None:
+    """The handlers that show a verdict or a new problem leave the screen itself with a layout to do.
+
+    Each widget whose size changed asks for a layout only when its own queue next runs dry, which
+    is after the handler; a frame drawn before the last of them showed the old layout, and the
+    verdict came one frame (and one full render) later. Read as each handler returns, before any
+    widget has run: the screen's next frame lays out whatever arrives first."""
+    pending: list[tuple[str, bool]] = []
+    for name in ("on_answer_graded", "on_item_loaded"):
+        handler = getattr(review_screen.ReviewScreen, name)
+
+        def recorded(screen, message, handler=handler, name=name):
+            handler(screen, message)
+            pending.append((name, screen._layout_required))
+
+        monkeypatch.setattr(review_screen.ReviewScreen, name, recorded)
+    async with reviewing(tmp_path, bank, monkeypatch, 3600.0) as (app, pilot, screen, right):
+        pending.clear()  # the first problem's own load
+        await pilot.press(*right, "enter")
+        await settle(pilot, app, lambda: screen.state == "feedback")
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: screen.state == "answering" and app.problems_shown >= 2)
+    assert pending == [("on_answer_graded", True), ("on_item_loaded", True)]

@@ -7,7 +7,6 @@ the interval fuzz from a passed-in generator instead of `random.random`, and cou
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -195,9 +194,19 @@ def review_each(card: CardState, now: datetime, *, rng: np.random.Generator, des
     Raises:
         ValueError: a naive `now`.
     """
-    return {rating: review(card, rating, now, rng=copy.deepcopy(rng), desired_retention=desired_retention,
+    return {rating: review(card, rating, now, rng=_twin(rng), desired_retention=desired_retention,
                            leech_threshold=leech_threshold, fuzz=fuzz, parameters=parameters)
             for rating in range(AGAIN, EASY + 1)}
+
+
+def _twin(rng: np.random.Generator) -> np.random.Generator:
+    """A generator that draws exactly what `rng` would draw next, leaving `rng` as it is.
+
+    Built from the bit generator's state: a fifth of `copy.deepcopy`'s cost (which goes through
+    pickling), and the four previews of every answer are on the way to its verdict."""
+    twin = type(rng.bit_generator)(0)
+    twin.state = rng.bit_generator.state
+    return type(rng)(twin)  # numpy is loaded (rng exists), but not imported here: see the top
 
 
 def retrievability(card: CardState, now: datetime, parameters: Sequence[float] | None = None) -> float:
