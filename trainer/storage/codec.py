@@ -260,10 +260,13 @@ def state_json(packed: bytes | None, reviewed_at: int | None) -> str | None:
     Registered as the SQL function `trainer_state_json` that the `implicit_reviews` view calls."""
     if packed is None:
         return None
-    code, step, stability, difficulty, due, last, reps, lapses, leech = unpack_before(packed, reviewed_at)
-    card = CardState(state=STATE_NAMES[code], step=step, stability=stability, difficulty=difficulty,
-                     due=from_us(due), last_review=from_us(last), reps=reps, lapses=lapses, leech=bool(leech))
-    return json.dumps(card.to_dict())
+    try:
+        code, step, stability, difficulty, due, last, reps, lapses, leech = unpack_before(packed, reviewed_at)
+        card = CardState(state=STATE_NAMES[code], step=step, stability=stability, difficulty=difficulty,
+                         due=from_us(due), last_review=from_us(last), reps=reps, lapses=lapses, leech=bool(leech))
+        return json.dumps(card.to_dict())
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError):
+        return None  # not a card state (a hand-edited row): its text is kept in the override column
 
 
 #: The small columns of a review packed into its one stored `flags` integer, in the order `pack_flags` takes.

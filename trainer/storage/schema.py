@@ -1036,7 +1036,7 @@ def write_implicit_v8(conn: sqlite3.Connection, cause_id: int, card_id: int, row
         (cause_id, card_id, kind, row["weight"], pack_state(row["state_before"], cause_at),
          pack_state(row["state_after"], cause_at))).lastrowid)
     derived = conn.execute(f"{_SELECT_DERIVED} WHERE id = ?", (new_id,)).fetchone()
-    _set_overrides(conn, new_id, _overrides(derived, {k: v for k, v in row.items()}))
+    _set_overrides(conn, new_id, _overrides(derived, row))
     return new_id
 
 
@@ -1046,9 +1046,9 @@ def m008_prune_states(db) -> None:
     card never reviewed becomes an empty BLOB, since NULL now means "no longer kept"); implicit
     reviews keep their two card states as two packed BLOBs (`codec.pack_before`, times relative to
     the cause review), NULL with their cause's. Every value still stored reads back exactly."""
-    conn = db.conn
     from trainer.storage.codec import pack_before, pack_flags
 
+    conn = db.conn
     register_functions(conn)
     conn.create_function("trainer_pack_values", 10, lambda *v: pack_before(v[:9], v[9]), deterministic=True)
     conn.create_function("trainer_pack_flags", 6, pack_flags, deterministic=True)
@@ -1098,8 +1098,10 @@ ORDER BY i.id
                                     (json.dumps(list(old)),)).fetchall():
             was = old[derived[0]]
             keep = {}
-            for name in ("state_before", "state_after"):
-                if not _same_json(derived[name], was[name]):
+            for name, blob in (("state_before", "before"), ("state_after", "after")):
+                if was[name] is None and derived[name] is not None:  # version 6 showed no state
+                    conn.execute(f"UPDATE implicit_rows SET {blob} = NULL WHERE id = ?", (derived[0],))
+                elif not _same_json(derived[name], was[name]):
                     keep[name] = was[name]
             _set_overrides(conn, derived[0], keep)
         conn.execute("DROP TABLE temp.m008_latest")
