@@ -1,4 +1,4 @@
-"""The compact forms of review columns (schema versions 3 and 7) and their inverses.
+"""The compact forms of review columns (schema versions 3, 7 and 8) and their inverses.
 
 Storage layer. A review row keeps its uid as 16 bytes, its times as whole microseconds since the
 epoch, its learning day as a day number, the card before it packed in one small BLOB and its

@@ -4,8 +4,9 @@ Storage layer. Version 1 holds the facts (cards, reviews, settings); version 2 a
 and summary tables kept exact by triggers (per template and day, per day, per template, an
 answer-time histogram per topic, mistake counts), so that statistics over a million reviews read a
 few thousand rows instead of scanning them all; version 3 stores each review compactly (a quarter
-of the bytes: see docs/data.md), and version 7 packs it further (card before, parameters, answer,
-uid index). Migrations are never edited once released: a change is a new migration, and
+of the bytes: see docs/data.md), version 7 packs it further (card before, parameters, answer,
+uid index), and version 8 keeps card states only within each card's undo window, packs a review's
+small columns into one integer and keys the per-day summary by numbers. Migrations are never edited once released: a change is a new migration, and
 `tests/fixtures/trainer-v1.db` proves an old file still upgrades.
 """
 
