@@ -5,7 +5,8 @@ each row a copy of one the app really wrote (a few hundred answers go through `S
 real parameters, typed answers, card states and implicit reviews, so the size is a real file's):
 the rows are bulk-inserted at schema version 1, the version-2 migration then backfills the summary
 tables, the version-3 one rewrites the reviews compactly, and every later migration runs at open,
-exactly as an upgraded user's file would be built; timings use the real store.
+exactly as an upgraded user's file would be built (version 8 then prunes the card states outside
+each card's undo window, as it does for a user's file); timings use the real store.
 """
 
 from __future__ import annotations
@@ -238,8 +239,8 @@ def figures(quick: bool) -> list[dict]:
         {"group": "storage", "name": "full stats computation (median)", "value": stats_ms, "unit": "ms",
          "target": "≤ 100 ms", "note": note + "; summary tables + cards → stats payload"},
         {"group": "storage", "name": "commit one review, synchronous=FULL (median)", "value": commit_ms, "unit": "ms",
-         "target": "≤ 2 ms", "note": "WAL; card update + review row + trigger summaries in one transaction; "
-                                     "depends on the disk's fsync"},
+         "target": "≤ 2 ms", "note": "WAL; card update + review row + trigger summaries + pruning the card's "
+                                     "states that left the undo window, in one transaction; depends on the disk's fsync"},
         {"group": "storage", "name": "commit one review, synchronous=OFF (median)", "value": commit_cpu_ms,
          "unit": "ms", "target": None, "note": "the same write without the fsync: the code's own cost"},
         {"group": "storage", "name": "fsync of a 4 KiB write on this disk (median)", "value": fsync_ms, "unit": "ms",

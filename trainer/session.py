@@ -858,6 +858,8 @@ class Session:
         row = self.store.review(outcome.review_id)
         if row is None:
             raise ConflictError(f"review {outcome.review_id} no longer exists")
+        if row["state_before"] is None:  # older than its card's undo window: no longer kept
+            raise ConflictError(f"review {outcome.review_id} is too old to re-rate")
         before = CardState.from_dict(row["state_before"])
         basis, previews = self._previews.get(outcome.review_id, (None, {}))
         if basis == before and rating in previews:
@@ -874,6 +876,8 @@ class Session:
             # rating's are reverted (a card changed since keeps its newer state, as the store does).
             cards = self._started_cards()
             for old in self.store.implicit_for(outcome.review_id):
+                if old["state_after"] is None or old["state_before"] is None:
+                    continue  # no longer kept: the store leaves that card as it is too
                 if cards.get(old["template_id"]) == CardState.from_dict(old["state_after"]):
                     cards[old["template_id"]] = CardState.from_dict(old["state_before"])
             implicit = self._implicit(row["template_id"], rating, at, cards)
@@ -955,8 +959,9 @@ class Session:
         info = self.card_info(template_id)
         template = self.bank.templates.get(template_id)
         rows = []
+        unknown = CardState(state="new")  # a card after no longer kept (m008): no schedule to show
         for r in self.store.history(template_id):
-            after = CardState.from_dict(r["state_after"])
+            after = unknown if r["state_after"] is None else CardState.from_dict(r["state_after"])
             at = sched.parse_time(r["reviewed_at"])
             score = r.get("score")
             verdict = ("right" if r["correct"] else
@@ -971,7 +976,7 @@ class Session:
                 "stability": after.stability, "difficulty": after.difficulty, "implicit": False})
         implicit = []
         for r in self.store.implicit_history(template_id):
-            after = CardState.from_dict(r["state_after"])
+            after = unknown if r["state_after"] is None else CardState.from_dict(r["state_after"])
             at = sched.parse_time(r["reviewed_at"])
             implicit.append({
                 "review_id": r["cause_id"], "reviewed_at": at, "seed": None, "answer": None, "correct": None,

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from trainer.core.scheduling import CardState
 from trainer.storage import ConflictError, Store
 from trainer.storage.codec import NEW_BEFORE, pack_before, pack_text, unpack_before, unpack_text
-from trainer.storage.schema import migrations
+from trainer.storage.schema import SCHEMA_VERSION, migrations
 
 UID_A = "9c5b94b1e3f8a0d24c6e7f1a2b3c4d5e"  # a uuid4-style hex uid: version 6 keeps it as 16 bytes
 UID_C = "5e4d3c2b1a0f9e8d7c6b5a4938271605"
@@ -91,12 +91,13 @@ def v7(tmp_path):
 
 def test_the_file_is_converted_to_version_7(v7):
     store, _ = v7
-    assert store.schema_version == 7
+    assert store.schema_version == SCHEMA_VERSION
     columns = [r[1] for r in store.conn.execute("PRAGMA table_info(reviews)")]
     assert "before" in columns and not any(c.startswith("before_") for c in columns)
     kinds = store.conn.execute("SELECT typeof(params), typeof(answer), typeof(before) FROM reviews ORDER BY id")
-    # A's JSON and answer shrink (BLOB); B is a new card (NULL); C's answer holds a code character (TEXT).
-    assert [tuple(r) for r in kinds] == [("blob", "blob", "blob"), ("text", "blob", "null"),
+    # A's JSON and answer shrink (BLOB); C's answer holds a code character (TEXT). Version 8: A's card
+    # before is pruned (8 days before p's latest review C: NULL); B is a new card (an empty BLOB).
+    assert [tuple(r) for r in kinds] == [("blob", "blob", "null"), ("text", "blob", "blob"),
                                          ("blob", "text", "blob")]
 
 
@@ -123,15 +124,16 @@ def test_review_log_reads_every_value_back_in_plain_sqlite(v7):
 def test_store_review_and_backup_give_the_version_6_values(v7):
     store, _ = v7
     a, b, c = (store.review(i) for i in (1, 2, 3))
+    # Version 8: A is 8 days older than p's latest review, outside the undo window: no card before.
     assert (a["uid"], a["params"], a["answer"], a["score"], a["diagnosis_id"], a["state_before"]) == (
-        UID_A, json.loads(PARAMS_A), ANSWER_A, None, "log-base-2", BEFORE_A)
+        UID_A, json.loads(PARAMS_A), ANSWER_A, None, "log-base-2", None)
     assert (b["uid"], b["params"], b["answer"], b["decided"], b["hint_used"], b["state_before"]) == (
         "legacy-uid-2", {}, ANSWER_B, "overridden", 1, NEW_CARD)
     assert (c["uid"], c["answer"], c["score"], c["state_before"]) == (UID_C, ANSWER_C, 0.5, BEFORE_C)
     assert a["state_after"] == BEFORE_C and c["state_after"] == CARD_P
     data = json.loads(json.dumps(store.export_json(datetime(2024, 4, 1, tzinfo=timezone.utc))))
     assert [(r["uid"], r["params"], r["answer"], r["state_before"]) for r in data["reviews"]] == [
-        (UID_A, json.loads(PARAMS_A), ANSWER_A, BEFORE_A), ("legacy-uid-2", {}, ANSWER_B, NEW_CARD),
+        (UID_A, json.loads(PARAMS_A), ANSWER_A, None), ("legacy-uid-2", {}, ANSWER_B, NEW_CARD),
         (UID_C, json.loads(PARAMS_C), ANSWER_C, BEFORE_C)]
     assert [(r["uid"], r["cause_uid"], r["template_id"], r["weight"]) for r in data["implicit_reviews"]] == [
         (f"{UID_C}/q", UID_C, "q", 0.35)]
@@ -146,12 +148,10 @@ def test_undo_after_conversion_restores_the_exact_card_before(v7):
     assert card == CardState.from_dict(BEFORE_C)
     assert struct.pack(">d", card.stability) == struct.pack(">d", 0.8705958253046005)
     assert card.due == datetime(2024, 3, 1, 10, 10, 0, 123456, tzinfo=timezone.utc) and card.leech
-    assert store.undo(1) == "p"
-    card = store.card("p").card
-    assert struct.pack(">dd", card.stability, card.difficulty) == struct.pack(">dd", 3.946054067969477,
-                                                                               6.413337447872087)
-    assert card.last_review == datetime(2024, 2, 24, 17, 20, 5, 123457, tzinfo=timezone.utc)
-    assert card == CardState.from_dict(BEFORE_A)
+    # Version 8: A's card before was pruned (outside the undo window of C): refused, card unchanged.
+    with pytest.raises(ConflictError, match="too old"):
+        store.undo(1)
+    assert store.card("p").card == CardState.from_dict(BEFORE_C) and store.counts()["reviews"] == 2
 
 
 def test_a_backup_imports_once(v7, tmp_path):
@@ -170,9 +170,9 @@ def test_a_backup_imports_once(v7, tmp_path):
 def test_a_stored_uid_is_refused_again_even_by_plain_sql(v7):
     store, _ = v7
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: reviews.uid"):
-        store.conn.execute("INSERT INTO reviews (uid, card_id, seed, params, answer, correct, rating, auto_rating, "
-                           "overridden, reviewed_at, day, review_state) VALUES (?, 2, 1, '{}', '1', 1, 3, 3, 0, 1, "
-                           "1, 0)", (bytes.fromhex(UID_A),))
+        # Version 8 stores correct 1, rating 3, auto rating 3, new card as one flags integer: 1 + 2·32 + 2·128.
+        store.conn.execute("INSERT INTO reviews (uid, card_id, seed, params, answer, flags, reviewed_at, day) "
+                           "VALUES (?, 2, 1, '{}', '1', 321, 1, 1)", (bytes.fromhex(UID_A),))
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: reviews.uid"):
         store.conn.execute("UPDATE reviews SET uid = 'legacy-uid-2' WHERE id = 1")
     assert store.counts()["reviews"] == 3
@@ -199,7 +199,7 @@ def test_a_failed_conversion_leaves_the_file_as_it_was(tmp_path, monkeypatch):
         conn.close()
     monkeypatch.undo()
     with Store.open(path) as store:  # the next open converts it
-        assert store.schema_version == 7 and store.review(1)["params"] == json.loads(PARAMS_A)
+        assert store.schema_version == SCHEMA_VERSION and store.review(1)["params"] == json.loads(PARAMS_A)
 
 
 @pytest.mark.parametrize("values", [

@@ -1,4 +1,4 @@
-"""The compact forms of review columns (schema versions 3 and 7) and their inverses.
+"""The compact forms of review columns (schema versions 3, 7 and 8) and their inverses.
 
 Storage layer. A review row keeps its uid as 16 bytes, its times as whole microseconds since the
 epoch, its learning day as a day number, the card before it packed in one small BLOB and its
@@ -90,9 +90,12 @@ def before_values(card: CardState, review_state: int) -> tuple:
             time_us(card.due), time_us(card.last_review), card.reps, card.lapses, int(card.leech))
 
 
-def card_before(row, review_state: int) -> CardState:
+def card_before(row, review_state: int) -> CardState | None:
     """Inverse of `before_values`: the card before a review, from a `reviews` row mapping (its
-    `before` BLOB and `reviewed_at`, see `pack_before`)."""
+    `before` BLOB and `reviewed_at`, see `store_before`), or None when it is no longer stored
+    (NULL: pruned once the review left its card's undo window, `m008_prune_states`)."""
+    if row["before"] is None:
+        return None
     code, step, stability, difficulty, due, last, reps, lapses, leech = unpack_before(row["before"],
                                                                                        row["reviewed_at"])
     return CardState(state=STATE_NAMES[review_state if code is None else code], step=step, stability=stability,
@@ -213,8 +216,8 @@ def pack_before(values: tuple, reviewed_at: int) -> bytes | None:
 
 
 def unpack_before(packed: bytes | None, reviewed_at: int) -> tuple:
-    """Inverse of `pack_before`: the nine card-before values (`BEFORE_COLUMNS` order)."""
-    if packed is None:
+    """Inverse of `pack_before` (and of `store_before`): the nine card-before values (`BEFORE_COLUMNS` order)."""
+    if packed is None or len(packed) == 0:
         return NEW_BEFORE
     packed = bytes(packed)
     if packed[0] == _ESCAPE:
@@ -242,6 +245,54 @@ def unpack_before(packed: bytes | None, reviewed_at: int) -> tuple:
         due = (reviewed_at if last is None else last) + delta
     state = (flags & 0x07) - 1 if flags & 0x07 else None
     return (state, step, stability, difficulty, due, last, reps, lapses, leech)
+
+
+# --------------------------------------------------------------------------- version 8 (m008_prune_states)
+def store_before(values: tuple, reviewed_at: int) -> bytes:
+    """The stored card before of version 8: `pack_before`, with a card never reviewed as an empty
+    BLOB (as small as NULL), since NULL now means a state no longer kept (outside the undo window)."""
+    return pack_before(values, reviewed_at) or b""
+
+
+def state_json(packed: bytes | None, reviewed_at: int | None) -> str | None:
+    """The JSON text (`CardState.to_dict`) of a card state packed by `pack_before` with its state code
+    set (an implicit review's card before or after, relative to its cause's time), or None for NULL.
+    Registered as the SQL function `trainer_state_json` that the `implicit_reviews` view calls."""
+    if packed is None:
+        return None
+    try:
+        code, step, stability, difficulty, due, last, reps, lapses, leech = unpack_before(packed, reviewed_at)
+        card = CardState(state=STATE_NAMES[code], step=step, stability=stability, difficulty=difficulty,
+                         due=from_us(due), last_review=from_us(last), reps=reps, lapses=lapses, leech=bool(leech))
+        return json.dumps(card.to_dict())
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError):
+        return None  # not a card state (a hand-edited row): its text is kept in the override column
+
+
+#: The small columns of a review packed into its one stored `flags` integer, in the order `pack_flags` takes.
+FLAG_COLUMNS = ("correct", "rating", "auto_rating", "overridden", "hint_used", "review_state")
+#: Each flag column's bit offset and mask in `flags`, and the value stored for the lowest (rating 1 as 0).
+_FLAG_BITS = {"correct": (0, 1, 0), "overridden": (1, 1, 0), "hint_used": (2, 1, 0), "review_state": (3, 3, 0),
+              "rating": (5, 3, 1), "auto_rating": (7, 3, 1)}
+
+
+def pack_flags(correct, rating, auto_rating, overridden, hint_used, review_state) -> int | str:
+    """A review's six small columns as one integer (two bytes on disk instead of about nine): correct,
+    overridden, hint used one bit each, the state code two bits, rating and auto rating two bits each
+    (less one). Values that do not fit (an odd row of an old file) are kept as a JSON array of the six,
+    which `flags_sql` reads back as they were.
+    """
+    values = dict(zip(FLAG_COLUMNS, (correct, rating, auto_rating, overridden, hint_used, review_state)))
+    if all(type(values[n]) is int and 0 <= values[n] - low <= mask for n, (_, mask, low) in _FLAG_BITS.items()):
+        return sum((values[n] - low) << shift for n, (shift, _, low) in _FLAG_BITS.items())
+    return json.dumps([values[n] for n in FLAG_COLUMNS])
+
+
+def flags_sql(name: str, column: str = "flags") -> str:
+    """SQL for one flag column (`FLAG_COLUMNS`) read from the stored `flags` (built-in functions only)."""
+    shift, mask, low = _FLAG_BITS[name]
+    return (f"CASE WHEN typeof({column}) = 'integer' THEN (({column} >> {shift}) & {mask}) + {low} "
+            f"ELSE json_extract({column}, '$[{FLAG_COLUMNS.index(name)}]') END")
 
 
 #: Text that recurs in parameters (JSON as `json.dumps` writes it) and typed answers, each written as

@@ -4,8 +4,9 @@ Storage layer. Version 1 holds the facts (cards, reviews, settings); version 2 a
 and summary tables kept exact by triggers (per template and day, per day, per template, an
 answer-time histogram per topic, mistake counts), so that statistics over a million reviews read a
 few thousand rows instead of scanning them all; version 3 stores each review compactly (a quarter
-of the bytes: see docs/data.md), and version 7 packs it further (card before, parameters, answer,
-uid index). Migrations are never edited once released: a change is a new migration, and
+of the bytes: see docs/data.md), version 7 packs it further (card before, parameters, answer,
+uid index), and version 8 keeps card states only within each card's undo window, packs a review's
+small columns into one integer and keys the per-day summary by numbers. Migrations are never edited once released: a change is a new migration, and
 `tests/fixtures/trainer-v1.db` proves an old file still upgrades.
 """
 
@@ -773,9 +774,345 @@ def m007_pack_reviews(db) -> None:
     db.executescript(_v7_sql())
 
 
+# --------------------------------------------------------------------------- version 8 (m008_prune_states)
+#: How long before its card's latest review (commit order) a review keeps its card before, and its
+#: implicit reviews their two card states: undo and re-rate act only on a card's latest review, and a
+#: session's undo stack holds only its own reviews, so an older state can never be used again. FSRS
+#: replay and fitting read card, time, rating, state code and duration, which every review keeps.
+UNDO_WINDOW_US = 48 * 3600 * 1_000_000
+
+_V8_IMPLICIT_SQL = f"""
+CREATE TABLE implicit_rows (
+    id INTEGER PRIMARY KEY,
+    cause_id INTEGER NOT NULL,
+    card_id INTEGER NOT NULL,
+    kind INTEGER NOT NULL CHECK (kind IN (0, 1)),
+    weight REAL NOT NULL,
+    before BLOB,
+    after BLOB,
+    {", ".join(f"{c} TEXT" for c in IMPLICIT_OVERRIDES)}
+);
+CREATE INDEX implicit_rows_cause ON implicit_rows (cause_id, card_id);
+CREATE INDEX implicit_rows_card ON implicit_rows (card_id, cause_id);
+"""
+
+#: Version 8's `implicit_reviews`: version 4's columns; each card state decoded from its BLOB by the
+#: function `trainer_state_json` (`codec.state_json`, registered on every connection the store opens),
+#: NULL once pruned.
+_V8_IMPLICIT_VIEW = f"""
+CREATE VIEW implicit_reviews AS
+SELECT i.id,
+       coalesce(i.uid, CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END
+                       || '/' || c.template_id) AS uid,
+       i.cause_id,
+       coalesce(i.cause_uid, CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END) AS cause_uid,
+       coalesce(i.cause_template, rc.template_id) AS cause_template,
+       c.template_id,
+       CASE i.kind WHEN 0 THEN 'credit' ELSE 'penalty' END AS kind,
+       i.weight,
+       coalesce(i.reviewed_at, {_iso_sql("r.reviewed_at")}) AS reviewed_at,
+       coalesce(i.state_before, trainer_state_json(i.before, r.reviewed_at)) AS state_before,
+       coalesce(i.state_after, trainer_state_json(i.after, r.reviewed_at)) AS state_after
+FROM implicit_rows i JOIN cards c ON c.card_id = i.card_id
+LEFT JOIN reviews r ON r.id = i.cause_id LEFT JOIN cards rc ON rc.card_id = r.card_id;
+"""
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a script, each complete (a trigger's body included), in order."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    assert not buf.strip(), buf
+    return out
+
+
+def _day_refresh_v8(row: str) -> str:
+    """`_day_refresh_v3` for version 8's `card_days`: keyed by the review's own card and day numbers."""
+    return f"""
+    DELETE FROM card_days WHERE day = {row}.day AND card_id = {row}.card_id;
+    INSERT INTO card_days (day, card_id, reviews, correct, new_cards, review_cards, time_ms, first_state,
+                           first_correct)
+    SELECT {row}.day, {row}.card_id, count(*), sum(r.correct), sum(r.review_state = 0), sum(r.review_state = 2),
+           sum(coalesce(r.response_ms, 0)), f.review_state, f.correct
+    FROM reviews r,
+         (SELECT review_state, correct FROM reviews
+          WHERE card_id = {row}.card_id AND day = {row}.day
+          ORDER BY reviewed_at, id LIMIT 1) f
+    WHERE r.card_id = {row}.card_id AND r.day = {row}.day
+    GROUP BY r.card_id, r.day;
+    """
+
+
+def _totals_v8(row: str, sign: str) -> str:
+    """`_totals_v3` for a `card_days` row (day and card by number; the totals keep their text keys)."""
+    text = _totals_v3(row, sign)
+    last_day = (f"(SELECT date(max(r.day) * 86400, 'unixepoch') FROM reviews r WHERE r.card_id = "
+                f"(SELECT card_id FROM cards WHERE template_id = {row}.template_id))")
+    assert last_day in text
+    text = text.replace(last_day, f"(SELECT date(max(r.day) * 86400, 'unixepoch') FROM reviews r "
+                                  f"WHERE r.card_id = {row}.card_id)")
+    return (text.replace(f"{row}.template_id", f"(SELECT template_id FROM cards WHERE card_id = {row}.card_id)")
+            .replace(f"{row}.day", f"date({row}.day * 86400, 'unixepoch')"))
+
+
+#: The stored columns of version 8's `reviews` but its id, in table order: the six small columns are
+#: packed in `flags` (`codec.pack_flags`) and read as VIRTUAL generated columns of the same names.
+REVIEW_STORED_COLUMNS = ("uid", "card_id", "seed", "params", "answer", "flags", "score", "diagnosis", "response_ms",
+                         "reviewed_at", "day", "topic_id", "before")
+
+
+def _v8_sql(kept: str) -> str:
+    """Version 8's rebuild of `reviews` (card before pruned outside the undo window, see
+    `m008_prune_states`) and of `review_days` as `card_days`, with their indexes, triggers and views.
+
+    Args:
+        kept: SQL true for a review `r` whose card before is kept, given its card's latest `l`.
+    """
+    v7 = _v7_sql()
+    uid_triggers = v7[v7.index("CREATE TRIGGER reviews_uid_insert"):v7.index("CREATE TRIGGER review_days_totals_insert")]
+    review_log = v7[v7.index("CREATE VIEW review_log"):v7.index("CREATE VIEW implicit_reviews")]
+    from trainer.storage.codec import FLAG_COLUMNS, flags_sql
+
+    stored = ", ".join(("id",) + REVIEW_STORED_COLUMNS)
+    generated = ",\n    ".join(f"{c} INTEGER AS ({flags_sql(c)}) VIRTUAL" for c in FLAG_COLUMNS)
+    return f"""
+DROP VIEW review_log;
+DROP VIEW IF EXISTS implicit_reviews;
+DROP TRIGGER review_days_totals_insert;
+DROP TRIGGER review_days_totals_delete;
+CREATE TABLE reviews_v8 (
+    id INTEGER PRIMARY KEY,
+    uid BLOB NOT NULL,
+    card_id INTEGER NOT NULL,
+    seed INTEGER NOT NULL,
+    params TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    flags INTEGER NOT NULL,
+    score REAL,
+    diagnosis INTEGER,
+    response_ms INTEGER,
+    reviewed_at INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    topic_id INTEGER,
+    before BLOB,
+    {generated},
+    CHECK (rating BETWEEN 1 AND 4),
+    CHECK (auto_rating BETWEEN 1 AND 4)
+);
+INSERT INTO reviews_v8 ({stored})
+SELECT r.id, {", ".join("trainer_pack_flags(" + ", ".join(f"r.{c}" for c in FLAG_COLUMNS) + ")" if c == "flags"
+                  else f"CASE WHEN {kept} THEN coalesce(r.before, x'') END" if c == "before" else f"r.{c}"
+                  for c in REVIEW_STORED_COLUMNS)}
+FROM reviews r JOIN temp.m008_latest l ON l.card_id = r.card_id ORDER BY r.id;
+DROP TABLE reviews;
+ALTER TABLE reviews_v8 RENAME TO reviews;
+CREATE INDEX reviews_card ON reviews (card_id, day);
+CREATE INDEX reviews_uid ON reviews (substr(uid, 1, 4));
+{uid_triggers}
+CREATE TABLE card_days (
+    day INTEGER NOT NULL,
+    card_id INTEGER NOT NULL,
+    reviews INTEGER NOT NULL,
+    correct INTEGER NOT NULL,
+    new_cards INTEGER NOT NULL,
+    review_cards INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    first_state INTEGER NOT NULL,
+    first_correct INTEGER NOT NULL,
+    PRIMARY KEY (day, card_id)
+) WITHOUT ROWID;
+INSERT INTO card_days
+SELECT day, card_id, count(*), sum(correct), sum(review_state = 0), sum(review_state = 2), sum(coalesce(response_ms, 0)),
+       max(CASE WHEN rn = 1 THEN review_state END), max(CASE WHEN rn = 1 THEN correct END)
+FROM (SELECT day, card_id, correct, review_state, response_ms,
+             row_number() OVER (PARTITION BY card_id, day ORDER BY reviewed_at, id) AS rn FROM reviews)
+GROUP BY day, card_id ORDER BY day, card_id;
+DROP TABLE review_days;
+CREATE VIEW review_days AS
+SELECT c.template_id, date(d.day * 86400, 'unixepoch') AS day, d.reviews, d.correct, d.new_cards, d.review_cards,
+       d.time_ms, d.first_state, d.first_correct
+FROM card_days d JOIN cards c ON c.card_id = d.card_id;
+CREATE TRIGGER card_days_totals_insert AFTER INSERT ON card_days BEGIN
+    {_totals_v8("NEW", "+")}
+END;
+CREATE TRIGGER card_days_totals_delete AFTER DELETE ON card_days BEGIN
+    {_totals_v8("OLD", "-")}
+END;
+CREATE TRIGGER reviews_summary_insert AFTER INSERT ON reviews BEGIN
+    {_day_refresh_v8("NEW")}
+    {_add_v3("NEW", "+")}
+END;
+CREATE TRIGGER reviews_summary_delete AFTER DELETE ON reviews BEGIN
+    {_day_refresh_v8("OLD")}
+    {_add_v3("OLD", "-")}
+END;
+CREATE TRIGGER reviews_summary_update
+AFTER UPDATE OF card_id, topic_id, day, reviewed_at, flags, response_ms, diagnosis ON reviews
+BEGIN
+    {_day_refresh_v8("OLD")}
+    {_add_v3("OLD", "-")}
+    {_day_refresh_v8("NEW")}
+    {_add_v3("NEW", "+")}
+END;
+{review_log}
+{_V8_IMPLICIT_VIEW}
+"""
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Register the SQL functions version 8's views call (`trainer_state_json`) on a connection."""
+    from trainer.storage.codec import state_json
+
+    conn.create_function("trainer_state_json", 2, state_json, deterministic=True)
+
+
+def pack_state(state, cause_at: int | None) -> bytes | None:
+    """An implicit review's card state (JSON text or dict) as `codec.pack_before` packs it, its state
+    code always set and its times relative to the cause review's; None for None or an unreadable state
+    (the given text is then kept in the override column)."""
+    from trainer.storage.codec import pack_before
+
+    if state is None:
+        return None
+    values = implicit_state_values(state)
+    return None if values[0] is None else pack_before(values, cause_at)
+
+
+def prune_states(conn: sqlite3.Connection, card_id: int, latest_id: int, latest_at: int,
+                 since_day: int | None = None) -> int:
+    """Forget the card states no undo can use any more: the card before of each review of one card
+    older than `UNDO_WINDOW_US` before the card's latest review, and both states of the implicit reviews
+    those reviews caused.
+
+    Args:
+        conn: the connection, inside the caller's transaction.
+        card_id: the card.
+        latest_id: its latest review's id (commit order); that review always keeps its state.
+        latest_at: that review's time, microseconds since 1970.
+        since_day: only reviews on this day number or later (through the (card, day) index): every
+            older one is already pruned, so a commit reads just the few recent index entries.
+
+    Returns:
+        How many reviews lost their card before.
+    """
+    sql = ("UPDATE reviews SET before = NULL WHERE card_id = ? AND id != ? AND reviewed_at < ? "
+           "AND before IS NOT NULL")
+    args: list = [card_id, latest_id, latest_at - UNDO_WINDOW_US]
+    if since_day is not None:
+        sql += " AND day >= ?"
+        args.append(since_day)
+    ids = [(row[0],) for row in conn.execute(sql + " RETURNING id", args).fetchall()]
+    if ids:
+        conn.executemany("UPDATE implicit_rows SET before = NULL, after = NULL, state_before = NULL, "
+                         "state_after = NULL WHERE cause_id = ?", ids)
+    return len(ids)
+
+
+def write_implicit_v8(conn: sqlite3.Connection, cause_id: int, card_id: int, row: dict) -> int:
+    """Write one implicit review (version 8) and check it reads back exactly as given.
+
+    Args:
+        conn: the connection, inside the caller's transaction.
+        cause_id: `reviews.id` of the explicit review that caused it.
+        card_id: the receiving card's number.
+        row: the version-4 fields (`uid`, `cause_uid`, `cause_template`, `template_id`, `kind`, `weight`,
+            `reviewed_at` as text, `state_before`, `state_after` as JSON text, dicts, or None when
+            no longer known).
+
+    Returns:
+        The new row's id.
+
+    Raises:
+        sqlite3.IntegrityError: an unknown kind (as version 4's CHECK).
+    """
+    cause_at = conn.execute("SELECT reviewed_at FROM reviews WHERE id = ?", (cause_id,)).fetchone()
+    cause_at = None if cause_at is None else cause_at[0]
+    kind = IMPLICIT_KINDS.index(row["kind"]) if row["kind"] in IMPLICIT_KINDS else -1  # -1 fails the CHECK
+    new_id = int(conn.execute(
+        "INSERT INTO implicit_rows (cause_id, card_id, kind, weight, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+        (cause_id, card_id, kind, row["weight"], pack_state(row["state_before"], cause_at),
+         pack_state(row["state_after"], cause_at))).lastrowid)
+    derived = conn.execute(f"{_SELECT_DERIVED} WHERE id = ?", (new_id,)).fetchone()
+    _set_overrides(conn, new_id, _overrides(derived, row))
+    return new_id
+
+
+def m008_prune_states(db) -> None:
+    """Card states kept while they can be used (`UNDO_WINDOW_US`): a review's card before is kept
+    for its card's latest review and the reviews within the window before it, NULL for older ones (a
+    card never reviewed becomes an empty BLOB, since NULL now means "no longer kept"); implicit
+    reviews keep their two card states as two packed BLOBs (`codec.pack_before`, times relative to
+    the cause review), NULL with their cause's. Every value still stored reads back exactly."""
+    from trainer.storage.codec import pack_before, pack_flags
+
+    conn = db.conn
+    register_functions(conn)
+    conn.create_function("trainer_pack_values", 10, lambda *v: pack_before(v[:9], v[9]), deterministic=True)
+    conn.create_function("trainer_pack_flags", 6, pack_flags, deterministic=True)
+    conn.row_factory, old_factory = sqlite3.Row, conn.row_factory
+    try:
+        conn.execute("CREATE TEMP TABLE m008_latest (card_id INTEGER PRIMARY KEY, id INTEGER, reviewed_at INTEGER)")
+        conn.execute("INSERT INTO temp.m008_latest SELECT r.card_id, r.id, r.reviewed_at FROM reviews r "
+                     "WHERE r.id IN (SELECT max(id) FROM reviews GROUP BY card_id)")
+        kept = (f"(r.id = l.id OR r.reviewed_at >= l.reviewed_at - {UNDO_WINDOW_US})")
+        # The states the view gives now, for the implicit rows whose cause stays in its window.
+        old = {r["id"]: r for r in conn.execute(
+            f"SELECT v.id, v.state_before, v.state_after FROM implicit_reviews v "
+            f"LEFT JOIN reviews r ON r.id = v.cause_id LEFT JOIN temp.m008_latest l ON l.card_id = r.card_id "
+            f"WHERE r.id IS NULL OR {kept}")}
+        # A row whose cause is gone (an old file's orphan) keeps its states: no window applies to it.
+        kept_row = "(k.id IS NOT NULL OR r.id IS NULL)"
+        fields = [f"i.{side}_{f}" for side in ("before", "after") for f in STATE_FIELDS]
+        before, after = ", ".join(fields[:9]), ", ".join(fields[9:])
+        # Statement by statement: `executescript` would commit the migration's transaction.
+        for statement in ("DROP VIEW implicit_reviews", "DROP INDEX implicit_rows_cause",
+                          "DROP INDEX implicit_rows_card", "ALTER TABLE implicit_rows RENAME TO implicit_rows_v6",
+                          *_statements(_V8_IMPLICIT_SQL)):
+            conn.execute(statement)
+        conn.execute(f"""
+INSERT INTO implicit_rows (id, cause_id, card_id, kind, weight, before, after, uid, cause_uid, cause_template,
+                           reviewed_at, state_before, state_after)
+SELECT i.id, i.cause_id, i.card_id, i.kind, i.weight,
+       CASE WHEN {kept_row} AND i.before_state IS NOT NULL
+            THEN trainer_pack_values({before}, r.reviewed_at) END,
+       CASE WHEN {kept_row} AND i.after_state IS NOT NULL
+            THEN trainer_pack_values({after}, r.reviewed_at) END,
+       i.uid, i.cause_uid, i.cause_template, i.reviewed_at,
+       CASE WHEN {kept_row} THEN i.state_before END, CASE WHEN {kept_row} THEN i.state_after END
+FROM implicit_rows_v6 i LEFT JOIN reviews r ON r.id = i.cause_id
+LEFT JOIN (SELECT r.id FROM reviews r JOIN temp.m008_latest l ON l.card_id = r.card_id WHERE {kept}) k
+       ON k.id = i.cause_id
+ORDER BY i.id
+""")
+        conn.execute("DROP TABLE implicit_rows_v6")
+        # Reviews rebuilt with each card before outside its window NULL (a card never reviewed, where
+        # kept, an empty BLOB); review_days becomes card_days (numbers for keys) behind a view.
+        for statement in _statements(_v8_sql(kept)):
+            conn.execute(statement)
+        # Every kept state reads back as it did; one that does not (an odd row of an old file) is
+        # kept as its text in the override column, as version 6 did.
+        for derived in conn.execute(f"{_SELECT_DERIVED} WHERE id IN (SELECT value FROM json_each(?))",
+                                    (json.dumps(list(old)),)).fetchall():
+            was = old[derived[0]]
+            keep = {}
+            for name, blob in (("state_before", "before"), ("state_after", "after")):
+                if was[name] is None and derived[name] is not None:  # version 6 showed no state
+                    conn.execute(f"UPDATE implicit_rows SET {blob} = NULL WHERE id = ?", (derived[0],))
+                elif not _same_json(derived[name], was[name]):
+                    keep[name] = was[name]
+            _set_overrides(conn, derived[0], keep)
+        conn.execute("DROP TABLE temp.m008_latest")
+    finally:
+        conn.row_factory = old_factory
+
+
 #: Names of every migration this version knows, oldest first; the schema version is their count.
 KNOWN = ["m001_initial", "m002_summaries", "m003_compact_reviews", "m004_implicit_reviews",
-         "m005_imported_reviews", "m006_compact_implicit", "m007_pack_reviews"]
+         "m005_imported_reviews", "m006_compact_implicit", "m007_pack_reviews", "m008_prune_states"]
 SCHEMA_VERSION = len(KNOWN)
 
 
@@ -796,6 +1133,7 @@ def migrations():
     registered(name="m005_imported_reviews")(m005_imported_reviews)
     registered(name="m006_compact_implicit")(m006_compact_implicit)
     registered(name="m007_pack_reviews")(m007_pack_reviews)
+    registered(name="m008_prune_states")(m008_prune_states)
     return registered
 
 

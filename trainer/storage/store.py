@@ -59,8 +59,9 @@ from trainer.storage.codec import (
     day_number,
     day_text,
     from_us,
-    pack_before,
+    pack_flags,
     pack_text,
+    store_before,
     time_us,
     uid_key,
     uid_text,
@@ -68,7 +69,8 @@ from trainer.storage.codec import (
 )
 from trainer.storage.records import CardRecord, ImplicitRecord, ReviewRecord
 from trainer.storage.schema import (APPLICATION_ID, KNOWN, SCHEMA_VERSION, applied_names, identify, migrations,
-                                    write_implicit)
+                                    REVIEW_STORED_COLUMNS, prune_states, register_functions)
+from trainer.storage.schema import write_implicit_v8 as write_implicit
 
 BUSY_TIMEOUT_S = 5.0
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -84,11 +86,11 @@ _CARD_COLUMNS = ("template_id", "card_id", "equation", "topic", "state", "step",
 _REVIEW_FIELDS = ("uid", "template_id", "seed", "params", "answer", "verdict", "correct", "score",
                   "diagnosis_id", "rating", "auto_rating", "decided", "hint_used", "response_ms",
                   "reviewed_at", "day", "review_state", "state_before", "state_after", "topic")
-_STORED_COLUMNS = ("uid", "card_id", "seed", "params", "answer", "correct", "score", "diagnosis", "rating",
-                   "auto_rating", "overridden", "hint_used", "response_ms", "reviewed_at", "day", "review_state",
-                   "topic_id", "before")
+_STORED_COLUMNS = REVIEW_STORED_COLUMNS
 _INSERT_REVIEW = (f"INSERT INTO reviews ({', '.join(_STORED_COLUMNS)}) "
                   f"VALUES ({', '.join('?' for _ in _STORED_COLUMNS)})")
+#: Days before the card's previous latest review from which a commit looks for states to prune.
+_PRUNE_SLACK_DAYS = 3
 #: How many of the latest reviews `correct_times_among` reads before it falls back on the index.
 RECENT_WINDOW = 5000
 #: A review row joined with its card, topic and diagnosis: what `_review_dict` reads.
@@ -216,6 +218,7 @@ class Store:
                  unwritable: StoreError | None = None):
         self.conn = conn
         self.conn.row_factory = sqlite3.Row
+        register_functions(conn)
         self.path = path
         self._db = None
         self._closed = False
@@ -586,13 +589,20 @@ class Store:
                       "reviewed_at": record.reviewed_at, "day": record.day,
                       "review_state": STATE_CODES[record.card_before.state],
                       "topic": record.topic or current.topic}
-            cur = conn.execute(_INSERT_REVIEW, _review_values(conn, fields, current.card_id, record.card_before))
+            last_day = conn.execute("SELECT max(day) FROM reviews WHERE card_id = ?", (current.card_id,)).fetchone()[0]
+            values = _review_values(conn, fields, current.card_id, record.card_before)
+            cur = conn.execute(_INSERT_REVIEW, values)
             _update_card(conn, tid, record.card_after, "buried_until = NULL",
                          "equation = coalesce(:equation, equation)", "topic = coalesce(:topic, topic)",
                          "suspended = suspended OR :suspend",
                          equation=record.equation, topic=record.topic, suspend=int(record.suspend))
             review_id = int(cur.lastrowid)
             self._apply_implicit(conn, review_id, record.uid, tid, record.reviewed_at, record.implicit)
+            if last_day is not None:
+                # Only reviews since the card's previous latest one can still hold a state (the older
+                # ones were pruned when they left the window); a few days' slack for a changed day start.
+                prune_states(conn, current.card_id, review_id, values[_STORED_COLUMNS.index("reviewed_at")],
+                             since_day=last_day - _PRUNE_SLACK_DAYS)
             return review_id
 
     @staticmethod
@@ -622,6 +632,8 @@ class Store:
         rows = conn.execute("SELECT id, template_id, state_before, state_after FROM implicit_reviews "
                             "WHERE cause_id = ? ORDER BY id DESC", (review_id,)).fetchall()
         for r in rows:
+            if r["state_before"] is None or r["state_after"] is None:
+                continue  # no longer kept (its cause left the undo window): the card stays as it is
             found = conn.execute("SELECT * FROM cards WHERE template_id = ?", (r["template_id"],)).fetchone()
             if found is not None and _card_from_row(found).card == CardState.from_dict(json.loads(r["state_after"])):
                 _update_card(conn, r["template_id"], CardState.from_dict(json.loads(r["state_before"])))
@@ -654,21 +666,23 @@ class Store:
             return None
         later = self.conn.execute("SELECT * FROM reviews WHERE id = (SELECT min(id) FROM reviews "
                                   "WHERE card_id = ? AND id > ?)", (row["card_id"], review_id)).fetchone()
-        after = (self._implicit_after(row["template_id"], review_id, None if later is None else later["id"])
-                 or self._card_after(row["template_id"], later))
-        return _review_dict(row, after)
+        found, after = self._implicit_after(row["template_id"], review_id, None if later is None else later["id"])
+        return _review_dict(row, after if found else self._card_after(row["template_id"], later))
 
-    def _implicit_after(self, template_id: str, review_id: int, next_id: int | None) -> CardState | None:
+    def _implicit_after(self, template_id: str, review_id: int, next_id: int | None) -> tuple[bool, CardState | None]:
         """The card after a review when an implicit review changed it before its next explicit one:
-        the card before the first such implicit review (else None)."""
+        (True, the card before the first such implicit review, or None when no longer kept), else (False, None)."""
         found = self.conn.execute(
             "SELECT state_before FROM implicit_reviews WHERE template_id = ? AND cause_id > ? AND cause_id < ? "
             "ORDER BY cause_id, id LIMIT 1",
             (template_id, review_id, next_id if next_id is not None else 2**63 - 1)).fetchone()
-        return CardState.from_dict(json.loads(found[0])) if found else None
+        if found is None:
+            return False, None
+        return True, None if found[0] is None else CardState.from_dict(json.loads(found[0]))
 
-    def _card_after(self, template_id: str, later: sqlite3.Row | None) -> CardState:
-        """The card after a review: the card before the card's next review, else the card as it is."""
+    def _card_after(self, template_id: str, later: sqlite3.Row | None) -> CardState | None:
+        """The card after a review: the card before the card's next review (None when no longer
+        kept), else the card as it is."""
         if later is not None:
             return card_before(later, later["review_state"])
         current = self.card(template_id)
@@ -701,8 +715,9 @@ class Store:
             row, stored_before = self._latest_review(conn, review_id)
             if stored_before != before:
                 raise ConflictError(f"review {review_id} was computed from another card state")
-            conn.execute("UPDATE reviews SET rating = ?, overridden = (? != auto_rating) WHERE id = ?",
-                         (rating, rating, review_id))
+            conn.execute("UPDATE reviews SET flags = ? WHERE id = ?",
+                         (pack_flags(row["correct"], rating, row["auto_rating"], int(rating != row["auto_rating"]),
+                                     row["hint_used"], row["review_state"]), review_id))
             _update_card(conn, row["template_id"], after)
             self._revert_implicit(conn, review_id)
             if implicit:
@@ -724,7 +739,10 @@ class Store:
                                       "LIMIT 1", (row["template_id"], row["id"])).fetchone()
         if newer:
             raise ConflictError(f"{row['template_id']} has been reviewed since; only its latest review can change")
-        return row, card_before(row, row["review_state"])
+        before = card_before(row, row["review_state"])
+        if before is None:  # pruned: only a review older than its card's undo window (m008)
+            raise ConflictError(f"review {review_id} is too old to change: its card state before is no longer kept")
+        return row, before
 
     def undo(self, review_id: int) -> str:
         """Delete a review and put its card back as it was before it, with its implicit reviews.
@@ -834,7 +852,8 @@ class Store:
         nexts = [r["id"] for r in rows[1:]] + [None]
         # An implicit review between two explicit ones changed the card: the first one's card after
         # is the card before that implicit review.
-        afters = [self._implicit_after(template_id, r["id"], n) or after for r, n, after in zip(rows, nexts, afters)]
+        found = [self._implicit_after(template_id, r["id"], n) for r, n in zip(rows, nexts)]
+        afters = [imp if hit else after for (hit, imp), after in zip(found, afters)]
         return [_review_dict(r, after) for r, after in zip(rows, afters)]
 
     def correct_times(self, template_id: str, limit: int = 20) -> list[int]:
@@ -870,13 +889,13 @@ class Store:
         """One learning day's tallies (by the `day` column as recorded, see docs/data.md): reviews,
         new cards introduced, review-state cards reviewed."""
         row = self.conn.execute("SELECT coalesce(sum(reviews), 0), coalesce(sum(new_cards), 0), "
-                                "coalesce(sum(review_cards), 0) FROM review_days WHERE day = ?", (day,)).fetchone()
+                                "coalesce(sum(review_cards), 0) FROM card_days WHERE day = ?", (day_number(day),)).fetchone()
         return {"reviews": row[0], "new_cards": row[1], "review_cards": row[2]}
 
     def day_practice(self, day: str) -> dict[str, int]:
         """One learning day's practice: {"reviews", "correct", "time_ms" (answer time summed)}."""
         row = self.conn.execute("SELECT coalesce(sum(reviews), 0), coalesce(sum(correct), 0), "
-                                "coalesce(sum(time_ms), 0) FROM review_days WHERE day = ?", (day,)).fetchone()
+                                "coalesce(sum(time_ms), 0) FROM card_days WHERE day = ?", (day_number(day),)).fetchone()
         return {"reviews": row[0], "correct": row[1], "time_ms": row[2]}
 
     def recent_new_topics(self, limit: int) -> list[str]:
@@ -934,7 +953,8 @@ class Store:
             "SELECT template_id, diagnosis_id, reviews AS count, message FROM review_mistakes "
             "ORDER BY reviews DESC, template_id, diagnosis_id LIMIT 10")]
         time_days = {r[0]: r[1] for r in q(
-            "SELECT day, sum(time_ms) FROM review_days WHERE day >= ? GROUP BY day", (since_day,))}
+            "SELECT date(day * 86400, 'unixepoch'), sum(time_ms) FROM card_days WHERE day >= ? GROUP BY day",
+            (day_number(since_day),))}
         return {"days": days, "active_days": active, "retention": retention, "retention_days": retention_days,
                 "by_topic": by_topic, "time_hist": time_hist, "by_template": by_template,
                 "mistakes": mistakes, "time_days": time_days, "cards": self.cards()}
@@ -970,8 +990,8 @@ class Store:
         ("implicit_reviews", each naming its cause by the cause's uid)."""
         rows = self.conn.execute(f"{_SELECT_REVIEW} ORDER BY r.id").fetchall()
         card_now = {r.card_id: r.card for r in self.cards()}
-        afters: dict[int, CardState] = {}
-        following: dict[int, CardState] = {}  # card number → card before its next review (walking back)
+        afters: dict[int, CardState | None] = {}
+        following: dict[int, CardState | None] = {}  # card number → card before its next review (walking back)
         for r in reversed(rows):
             afters[r["id"]] = following.get(r["card_id"], card_now.get(r["card_id"], CardState()))
             following[r["card_id"]] = card_before(r, r["review_state"])
@@ -1008,6 +1028,7 @@ class Store:
         if not isinstance(data.get("reviews"), list) or not isinstance(data.get("cards"), list):
             raise ValueError("backup lacks its \"cards\" or \"reviews\" list")
         added = skipped = updated = 0
+        added_cards: set[int] = set()
         with self.write() as conn:
             for i, card in enumerate(data["cards"]):
                 try:
@@ -1032,7 +1053,8 @@ class Store:
                     for key in ("verdict", "state_before"):  # JSON text in backups of schema version 1
                         if isinstance(row[key], str):
                             row[key] = json.loads(row[key])
-                    before = CardState.from_dict(row["state_before"])
+                    # null: a state no longer kept (schema version 8 prunes states outside the undo window)
+                    before = None if row["state_before"] is None else CardState.from_dict(row["state_before"])
                     tid = str(row["template_id"])
                     self._ensure_card(conn, tid, None, None)
                     card_id = conn.execute("SELECT card_id FROM cards WHERE template_id = ?", (tid,)).fetchone()[0]
@@ -1043,6 +1065,7 @@ class Store:
                     skipped += 1
                     continue
                 conn.execute(_INSERT_REVIEW, values)
+                added_cards.add(card_id)
                 added += 1
             implicit = data.get("implicit_reviews")
             implicit_added = 0
@@ -1052,7 +1075,7 @@ class Store:
                 except (KeyError, TypeError) as exc:
                     raise ValueError(f"implicit_reviews[{i}]: missing field {exc}") from None
                 for key in ("state_before", "state_after"):
-                    if not isinstance(row[key], str):
+                    if row[key] is not None and not isinstance(row[key], str):
                         row[key] = json.dumps(row[key])
                 cause = _review_id(conn, uid_key(row["cause_uid"]))
                 if cause is None:  # its cause is not in this file: an orphan row would never be undone
@@ -1064,8 +1087,11 @@ class Store:
                     continue
                 card_id = conn.execute("SELECT card_id FROM cards WHERE template_id = ?",
                                        (str(row["template_id"]),)).fetchone()[0]
+                if conn.execute("SELECT before IS NULL FROM reviews WHERE id = ?", (cause,)).fetchone()[0]:
+                    row["state_before"] = row["state_after"] = None  # its cause left the undo window
                 write_implicit(conn, cause, card_id, row)
                 implicit_added += 1
+                added_cards.add(conn.execute("SELECT card_id FROM reviews WHERE id = ?", (cause,)).fetchone()[0])
             imported = data.get("imported_reviews")
             imported_added = 0
             for i, imp in enumerate(imported if isinstance(imported, list) else []):
@@ -1082,6 +1108,11 @@ class Store:
                 if key in DEFAULT_SETTINGS:
                     conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
                                  (key, json.dumps(validate_setting(key, value))))
+            # The undo window's rule, as a commit applies it (m008): states older than it are dropped.
+            for card_id in sorted(added_cards):
+                latest = conn.execute("SELECT id, reviewed_at FROM reviews WHERE id = (SELECT max(id) FROM reviews "
+                                      "WHERE card_id = ?)", (card_id,)).fetchone()
+                prune_states(conn, card_id, latest[0], latest[1])
         result = {"reviews_added": added, "reviews_skipped": skipped, "cards_updated": updated}
         if implicit:
             result["implicit_added"] = implicit_added
@@ -1264,7 +1295,7 @@ def _interned(conn: sqlite3.Connection, table: str, where: str, columns: str, va
                             values).lastrowid)
 
 
-def _review_values(conn: sqlite3.Connection, fields: dict, card_id: int, before: CardState) -> list:
+def _review_values(conn: sqlite3.Connection, fields: dict, card_id: int, before: CardState | None) -> list:
     """The stored columns (`_STORED_COLUMNS` order) of a review given with the fields of a backup's
     review (`_REVIEW_FIELDS`; verdict decoded, params as JSON text, times as datetimes or ISO text).
 
@@ -1284,11 +1315,12 @@ def _review_values(conn: sqlite3.Connection, fields: dict, card_id: int, before:
     if reviewed_at is None:
         raise ValueError("reviewed_at is empty")
     review_state = int(fields["review_state"])
+    flags = pack_flags(int(fields["correct"]), int(fields["rating"]), int(fields["auto_rating"]),
+                       int(fields["decided"] == "overridden"), int(fields["hint_used"]), review_state)
     return [uid_key(fields["uid"]), card_id, int(fields["seed"]), pack_text(fields["params"]),
-            pack_text(fields["answer"]), int(fields["correct"]), fields["score"], diagnosis, int(fields["rating"]),
-            int(fields["auto_rating"]), int(fields["decided"] == "overridden"), int(fields["hint_used"]),
-            fields["response_ms"], reviewed_at, day_number(fields["day"]), review_state, topic_id,
-            pack_before(before_values(before, review_state), reviewed_at)]
+            pack_text(fields["answer"]), flags, fields["score"], diagnosis, fields["response_ms"], reviewed_at,
+            day_number(fields["day"]), topic_id,
+            None if before is None else store_before(before_values(before, review_state), reviewed_at)]
 
 
 def _review_id(conn: sqlite3.Connection, key: bytes | str) -> int | None:
@@ -1308,7 +1340,11 @@ def _implicit_dict(row: sqlite3.Row) -> dict:
     return out
 
 
-def _review_dict(row: sqlite3.Row, after: CardState) -> dict:
+def _state_dict(card: CardState | None) -> dict | None:
+    return None if card is None else card.to_dict()
+
+
+def _review_dict(row: sqlite3.Row, after: CardState | None) -> dict:
     """A stored review (`_SELECT_REVIEW` row) with the fields of a backup's review, JSON decoded."""
     diagnosis = None if row["diagnosis_id"] is None else {"id": row["diagnosis_id"], "message": row["message"]}
     return {
@@ -1320,7 +1356,8 @@ def _review_dict(row: sqlite3.Row, after: CardState) -> dict:
         "decided": "overridden" if row["overridden"] else "auto", "hint_used": row["hint_used"],
         "response_ms": row["response_ms"], "reviewed_at": iso(from_us(row["reviewed_at"])),
         "day": day_text(row["day"]), "review_state": row["review_state"],
-        "state_before": card_before(row, row["review_state"]).to_dict(), "state_after": after.to_dict(),
+        "state_before": _state_dict(card_before(row, row["review_state"])),
+        "state_after": _state_dict(after),
         "topic": row["topic"],
     }
 
