@@ -115,14 +115,21 @@ def test_the_migration_keeps_the_latest_review_and_the_48_hours_before_it(v8):
 def test_the_migration_keeps_the_summaries_and_the_plain_sql_views(v8):
     store, path = v8
     store.close()
-    conn = sqlite3.connect(path)  # no trainer functions: review_log and review_days are plain SQL
+    conn = sqlite3.connect(path)  # no trainer functions: every view is plain SQL
     try:
         log = conn.execute("SELECT id, uid, template_id, rating, day FROM review_log WHERE id IN (1, 7) "
                            "ORDER BY id").fetchall()
         days = conn.execute("SELECT template_id, day, reviews, new_cards, review_cards, time_ms, first_state "
                             "FROM review_days ORDER BY day, template_id").fetchall()
+        implicit = conn.execute("SELECT cause_uid, template_id, state_before, state_after FROM implicit_reviews "
+                                "ORDER BY id").fetchall()
     finally:
         conn.close()
+    # The credit caused by review 2 lost its states with it; the one caused by review 5 keeps them.
+    assert [(u, t, b, a) for u, t, b, a in implicit[:1]] == [("uid-2", "q", None, None)]
+    assert implicit[1][:2] == ("uid-5", "q")
+    assert CardState.from_dict(json.loads(implicit[1][2])) == Q_BEFORE[5]
+    assert CardState.from_dict(json.loads(implicit[1][3])) == Q_AFTER[5]
     assert log == [(1, "uid-1", "p", 3, "2024-05-06"), (7, "uid-7", "q", 3, "2024-04-30")]
     # p: 100 h before T is 2024-05-06 08:00; 72 h is 05-07 12:00; 49, 48, 47 h are 05-08 11:00, 12:00, 13:00.
     assert days == [("q", "2024-04-30", 1, 1, 0, 1000, 0), ("p", "2024-05-06", 1, 1, 0, 1000, 0),

@@ -254,21 +254,6 @@ def store_before(values: tuple, reviewed_at: int) -> bytes:
     return pack_before(values, reviewed_at) or b""
 
 
-def state_json(packed: bytes | None, reviewed_at: int | None) -> str | None:
-    """The JSON text (`CardState.to_dict`) of a card state packed by `pack_before` with its state code
-    set (an implicit review's card before or after, relative to its cause's time), or None for NULL.
-    Registered as the SQL function `trainer_state_json` that the `implicit_reviews` view calls."""
-    if packed is None:
-        return None
-    try:
-        code, step, stability, difficulty, due, last, reps, lapses, leech = unpack_before(packed, reviewed_at)
-        card = CardState(state=STATE_NAMES[code], step=step, stability=stability, difficulty=difficulty,
-                         due=from_us(due), last_review=from_us(last), reps=reps, lapses=lapses, leech=bool(leech))
-        return json.dumps(card.to_dict())
-    except (KeyError, TypeError, ValueError, IndexError, OverflowError):
-        return None  # not a card state (a hand-edited row): its text is kept in the override column
-
-
 #: The small columns of a review packed into its one stored `flags` integer, in the order `pack_flags` takes.
 FLAG_COLUMNS = ("correct", "rating", "auto_rating", "overridden", "hint_used", "review_state")
 #: Each flag column's bit offset and mask in `flags`, and the value stored for the lowest (rating 1 as 0).

@@ -788,17 +788,15 @@ CREATE TABLE implicit_rows (
     card_id INTEGER NOT NULL,
     kind INTEGER NOT NULL CHECK (kind IN (0, 1)),
     weight REAL NOT NULL,
-    before BLOB,
-    after BLOB,
     {", ".join(f"{c} TEXT" for c in IMPLICIT_OVERRIDES)}
 );
 CREATE INDEX implicit_rows_cause ON implicit_rows (cause_id, card_id);
 CREATE INDEX implicit_rows_card ON implicit_rows (card_id, cause_id);
 """
 
-#: Version 8's `implicit_reviews`: version 4's columns; each card state decoded from its BLOB by the
-#: function `trainer_state_json` (`codec.state_json`, registered on every connection the store opens),
-#: NULL once pruned.
+#: Version 8's `implicit_reviews`: version 4's columns. The two card states are stored as their JSON
+#: text while the cause review can be undone and NULL once pruned: few rows keep one, so text costs
+#: little, and the view stays plain SQL that any SQLite client reads.
 _V8_IMPLICIT_VIEW = f"""
 CREATE VIEW implicit_reviews AS
 SELECT i.id,
@@ -811,8 +809,7 @@ SELECT i.id,
        CASE i.kind WHEN 0 THEN 'credit' ELSE 'penalty' END AS kind,
        i.weight,
        coalesce(i.reviewed_at, {_iso_sql("r.reviewed_at")}) AS reviewed_at,
-       coalesce(i.state_before, trainer_state_json(i.before, r.reviewed_at)) AS state_before,
-       coalesce(i.state_after, trainer_state_json(i.after, r.reviewed_at)) AS state_after
+       i.state_before, i.state_after
 FROM implicit_rows i JOIN cards c ON c.card_id = i.card_id
 LEFT JOIN reviews r ON r.id = i.cause_id LEFT JOIN cards rc ON rc.card_id = r.card_id;
 """
@@ -963,25 +960,6 @@ END;
 """
 
 
-def register_functions(conn: sqlite3.Connection) -> None:
-    """Register the SQL functions version 8's views call (`trainer_state_json`) on a connection."""
-    from trainer.storage.codec import state_json
-
-    conn.create_function("trainer_state_json", 2, state_json, deterministic=True)
-
-
-def pack_state(state, cause_at: int | None) -> bytes | None:
-    """An implicit review's card state (JSON text or dict) as `codec.pack_before` packs it, its state
-    code always set and its times relative to the cause review's; None for None or an unreadable state
-    (the given text is then kept in the override column)."""
-    from trainer.storage.codec import pack_before
-
-    if state is None:
-        return None
-    values = implicit_state_values(state)
-    return None if values[0] is None else pack_before(values, cause_at)
-
-
 def prune_states(conn: sqlite3.Connection, card_id: int, latest_id: int, latest_at: int,
                  since_day: int | None = None) -> int:
     """Forget the card states no undo can use any more: the card before of each review of one card
@@ -1007,8 +985,7 @@ def prune_states(conn: sqlite3.Connection, card_id: int, latest_id: int, latest_
         args.append(since_day)
     ids = [(row[0],) for row in conn.execute(sql + " RETURNING id", args).fetchall()]
     if ids:
-        conn.executemany("UPDATE implicit_rows SET before = NULL, after = NULL, state_before = NULL, "
-                         "state_after = NULL WHERE cause_id = ?", ids)
+        conn.executemany("UPDATE implicit_rows SET state_before = NULL, state_after = NULL WHERE cause_id = ?", ids)
     return len(ids)
 
 
@@ -1029,13 +1006,12 @@ def write_implicit_v8(conn: sqlite3.Connection, cause_id: int, card_id: int, row
     Raises:
         sqlite3.IntegrityError: an unknown kind (as version 4's CHECK).
     """
-    cause_at = conn.execute("SELECT reviewed_at FROM reviews WHERE id = ?", (cause_id,)).fetchone()
-    cause_at = None if cause_at is None else cause_at[0]
     kind = IMPLICIT_KINDS.index(row["kind"]) if row["kind"] in IMPLICIT_KINDS else -1  # -1 fails the CHECK
+    states = [None if row[k] is None else row[k] if isinstance(row[k], str) else json.dumps(row[k])
+              for k in ("state_before", "state_after")]
     new_id = int(conn.execute(
-        "INSERT INTO implicit_rows (cause_id, card_id, kind, weight, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-        (cause_id, card_id, kind, row["weight"], pack_state(row["state_before"], cause_at),
-         pack_state(row["state_after"], cause_at))).lastrowid)
+        "INSERT INTO implicit_rows (cause_id, card_id, kind, weight, state_before, state_after) "
+        "VALUES (?, ?, ?, ?, ?, ?)", (cause_id, card_id, kind, row["weight"], *states)).lastrowid)
     derived = conn.execute(f"{_SELECT_DERIVED} WHERE id = ?", (new_id,)).fetchone()
     _set_overrides(conn, new_id, _overrides(derived, row))
     return new_id
@@ -1045,12 +1021,11 @@ def m008_prune_states(db) -> None:
     """Card states kept while they can be used (`UNDO_WINDOW_US`): a review's card before is kept
     for its card's latest review and the reviews within the window before it, NULL for older ones (a
     card never reviewed becomes an empty BLOB, since NULL now means "no longer kept"); implicit
-    reviews keep their two card states as two packed BLOBs (`codec.pack_before`, times relative to
-    the cause review), NULL with their cause's. Every value still stored reads back exactly."""
+    reviews keep their two card states as the JSON text the view gave, NULL with their cause's.
+    Every value still stored reads back exactly."""
     from trainer.storage.codec import pack_before, pack_flags
 
     conn = db.conn
-    register_functions(conn)
     conn.create_function("trainer_pack_values", 10, lambda *v: pack_before(v[:9], v[9]), deterministic=True)
     conn.create_function("trainer_pack_flags", 6, pack_flags, deterministic=True)
     conn.row_factory, old_factory = sqlite3.Row, conn.row_factory
@@ -1064,47 +1039,25 @@ def m008_prune_states(db) -> None:
             f"SELECT v.id, v.state_before, v.state_after FROM implicit_reviews v "
             f"LEFT JOIN reviews r ON r.id = v.cause_id LEFT JOIN temp.m008_latest l ON l.card_id = r.card_id "
             f"WHERE r.id IS NULL OR {kept}")}
-        # A row whose cause is gone (an old file's orphan) keeps its states: no window applies to it.
-        kept_row = "(k.id IS NOT NULL OR r.id IS NULL)"
-        fields = [f"i.{side}_{f}" for side in ("before", "after") for f in STATE_FIELDS]
-        before, after = ", ".join(fields[:9]), ", ".join(fields[9:])
         # Statement by statement: `executescript` would commit the migration's transaction.
         for statement in ("DROP VIEW implicit_reviews", "DROP INDEX implicit_rows_cause",
                           "DROP INDEX implicit_rows_card", "ALTER TABLE implicit_rows RENAME TO implicit_rows_v6",
                           *_statements(_V8_IMPLICIT_SQL)):
             conn.execute(statement)
-        conn.execute(f"""
-INSERT INTO implicit_rows (id, cause_id, card_id, kind, weight, before, after, uid, cause_uid, cause_template,
-                           reviewed_at, state_before, state_after)
-SELECT i.id, i.cause_id, i.card_id, i.kind, i.weight,
-       CASE WHEN {kept_row} AND i.before_state IS NOT NULL
-            THEN trainer_pack_values({before}, r.reviewed_at) END,
-       CASE WHEN {kept_row} AND i.after_state IS NOT NULL
-            THEN trainer_pack_values({after}, r.reviewed_at) END,
-       i.uid, i.cause_uid, i.cause_template, i.reviewed_at,
-       CASE WHEN {kept_row} THEN i.state_before END, CASE WHEN {kept_row} THEN i.state_after END
-FROM implicit_rows_v6 i LEFT JOIN reviews r ON r.id = i.cause_id
-LEFT JOIN (SELECT r.id FROM reviews r JOIN temp.m008_latest l ON l.card_id = r.card_id WHERE {kept}) k
-       ON k.id = i.cause_id
-ORDER BY i.id
+        conn.execute("""
+INSERT INTO implicit_rows (id, cause_id, card_id, kind, weight, uid, cause_uid, cause_template, reviewed_at)
+SELECT i.id, i.cause_id, i.card_id, i.kind, i.weight, i.uid, i.cause_uid, i.cause_template, i.reviewed_at
+FROM implicit_rows_v6 i ORDER BY i.id
 """)
+        # The kept states, as the version-7 view gave them (a row whose cause is gone, an old file's
+        # orphan, is in `old` too: no window applies to it).
+        conn.executemany("UPDATE implicit_rows SET state_before = ?, state_after = ? WHERE id = ?",
+                         [(r["state_before"], r["state_after"], k) for k, r in old.items()])
         conn.execute("DROP TABLE implicit_rows_v6")
         # Reviews rebuilt with each card before outside its window NULL (a card never reviewed, where
         # kept, an empty BLOB); review_days becomes card_days (numbers for keys) behind a view.
         for statement in _statements(_v8_sql(kept)):
             conn.execute(statement)
-        # Every kept state reads back as it did; one that does not (an odd row of an old file) is
-        # kept as its text in the override column, as version 6 did.
-        for derived in conn.execute(f"{_SELECT_DERIVED} WHERE id IN (SELECT value FROM json_each(?))",
-                                    (json.dumps(list(old)),)).fetchall():
-            was = old[derived[0]]
-            keep = {}
-            for name, blob in (("state_before", "before"), ("state_after", "after")):
-                if was[name] is None and derived[name] is not None:  # version 6 showed no state
-                    conn.execute(f"UPDATE implicit_rows SET {blob} = NULL WHERE id = ?", (derived[0],))
-                elif not _same_json(derived[name], was[name]):
-                    keep[name] = was[name]
-            _set_overrides(conn, derived[0], keep)
         conn.execute("DROP TABLE temp.m008_latest")
     finally:
         conn.row_factory = old_factory

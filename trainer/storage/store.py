@@ -69,7 +69,7 @@ from trainer.storage.codec import (
 )
 from trainer.storage.records import CardRecord, ImplicitRecord, ReviewRecord
 from trainer.storage.schema import (APPLICATION_ID, KNOWN, SCHEMA_VERSION, applied_names, identify, migrations,
-                                    REVIEW_STORED_COLUMNS, prune_states, register_functions)
+                                    REVIEW_STORED_COLUMNS, prune_states)
 from trainer.storage.schema import write_implicit_v8 as write_implicit
 
 BUSY_TIMEOUT_S = 5.0
@@ -218,7 +218,6 @@ class Store:
                  unwritable: StoreError | None = None):
         self.conn = conn
         self.conn.row_factory = sqlite3.Row
-        register_functions(conn)
         self.path = path
         self._db = None
         self._closed = False
