@@ -514,6 +514,31 @@ def _state_json_sql(prefix: str) -> str:
 _STATE_COLUMNS_SQL = ",\n    ".join(f"{side}_{f} {'REAL' if f in ('stability', 'difficulty') else 'INTEGER'}"
                                    for side in ("before", "after") for f in STATE_FIELDS)
 
+def _implicit_view_sql(states: str) -> str:
+    """`implicit_reviews` (version 4's columns) over `implicit_rows`, as versions 6 and 8 define it,
+    given the SQL of its last two columns, `state_before` and `state_after` (with their line end)."""
+    return f"""CREATE VIEW implicit_reviews AS
+SELECT i.id,
+       coalesce(i.uid, CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END
+                       || '/' || c.template_id) AS uid,
+       i.cause_id,
+       coalesce(i.cause_uid, CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END) AS cause_uid,
+       coalesce(i.cause_template, rc.template_id) AS cause_template,
+       c.template_id,
+       CASE i.kind WHEN 0 THEN 'credit' ELSE 'penalty' END AS kind,
+       i.weight,
+       coalesce(i.reviewed_at, {_iso_sql("r.reviewed_at")}) AS reviewed_at,
+{states}FROM implicit_rows i JOIN cards c ON c.card_id = i.card_id
+LEFT JOIN reviews r ON r.id = i.cause_id LEFT JOIN cards rc ON rc.card_id = r.card_id;
+"""
+
+
+#: Version 6's two state columns: JSON built from the eighteen state columns, unless overridden.
+_V6_STATES = f"""       coalesce(i.state_before, {_state_json_sql("before")}) AS state_before,
+       coalesce(i.state_after, {_state_json_sql("after")}) AS state_after
+"""
+
+
 #: Version 6: implicit reviews stored compactly (docs/data.md): the card by number, the kind as 0/1,
 #: the two card states as columns; uid, cause uid and template and time are derived from the cause
 #: review. `implicit_reviews` becomes a view with the columns of version 4, so reads are unchanged.
@@ -529,22 +554,7 @@ CREATE TABLE implicit_rows (
 );
 CREATE INDEX implicit_rows_cause ON implicit_rows (cause_id, card_id);
 CREATE INDEX implicit_rows_card ON implicit_rows (card_id, cause_id);
-CREATE VIEW implicit_reviews AS
-SELECT i.id,
-       coalesce(i.uid, CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END
-                       || '/' || c.template_id) AS uid,
-       i.cause_id,
-       coalesce(i.cause_uid, CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END) AS cause_uid,
-       coalesce(i.cause_template, rc.template_id) AS cause_template,
-       c.template_id,
-       CASE i.kind WHEN 0 THEN 'credit' ELSE 'penalty' END AS kind,
-       i.weight,
-       coalesce(i.reviewed_at, {_iso_sql("r.reviewed_at")}) AS reviewed_at,
-       coalesce(i.state_before, {_state_json_sql("before")}) AS state_before,
-       coalesce(i.state_after, {_state_json_sql("after")}) AS state_after
-FROM implicit_rows i JOIN cards c ON c.card_id = i.card_id
-LEFT JOIN reviews r ON r.id = i.cause_id LEFT JOIN cards rc ON rc.card_id = r.card_id;
-"""
+{_implicit_view_sql(_V6_STATES)}"""
 
 
 def implicit_state_values(state) -> tuple:
@@ -797,22 +807,7 @@ CREATE INDEX implicit_rows_card ON implicit_rows (card_id, cause_id);
 #: Version 8's `implicit_reviews`: version 4's columns. The two card states are stored as their JSON
 #: text while the cause review can be undone and NULL once pruned: few rows keep one, so text costs
 #: little, and the view stays plain SQL that any SQLite client reads.
-_V8_IMPLICIT_VIEW = f"""
-CREATE VIEW implicit_reviews AS
-SELECT i.id,
-       coalesce(i.uid, CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END
-                       || '/' || c.template_id) AS uid,
-       i.cause_id,
-       coalesce(i.cause_uid, CASE WHEN typeof(r.uid) = 'blob' THEN lower(hex(r.uid)) ELSE r.uid END) AS cause_uid,
-       coalesce(i.cause_template, rc.template_id) AS cause_template,
-       c.template_id,
-       CASE i.kind WHEN 0 THEN 'credit' ELSE 'penalty' END AS kind,
-       i.weight,
-       coalesce(i.reviewed_at, {_iso_sql("r.reviewed_at")}) AS reviewed_at,
-       i.state_before, i.state_after
-FROM implicit_rows i JOIN cards c ON c.card_id = i.card_id
-LEFT JOIN reviews r ON r.id = i.cause_id LEFT JOIN cards rc ON rc.card_id = r.card_id;
-"""
+_V8_IMPLICIT_VIEW = "\n" + _implicit_view_sql("       i.state_before, i.state_after\n")
 
 
 def _statements(script: str) -> list[str]:
