@@ -271,3 +271,30 @@ def test_a_review_with_odd_small_values_reads_back_after_the_migration(tmp_path)
         assert tuple(store.conn.execute("SELECT flags FROM reviews WHERE id = 6").fetchone()) == (1 + 16 + 64 + 256,)
         log = store.conn.execute("SELECT correct, rating, decided, hint_used FROM review_log WHERE id = 8").fetchone()
         assert tuple(log) == (2, 4, "overridden", 1)
+
+
+def test_a_failed_conversion_leaves_the_version_7_file_as_it_was(tmp_path, monkeypatch):
+    """m008 rebuilds implicit_rows first, then reviews: a failure in the second leaves both as they were."""
+    path = tmp_path / "v7.db"
+    build_v7(path)
+
+    def broken(*values):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("trainer.storage.codec.pack_flags", broken)
+    with pytest.raises(Exception, match="disk on fire|user-defined function raised exception"):
+        Store.open(path)
+    conn = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
+        assert names[-1] == "m007_pack_reviews"
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(implicit_rows)")}
+        assert "before_stability" in columns  # version 7's eighteen state columns, not rebuilt
+        # Version 7: no review pruned; the first reviews of p and q (1 and 7) hold NULL, a new card.
+        assert conn.execute("SELECT count(*), sum(before IS NOT NULL) FROM reviews").fetchone() == (7, 5)
+        assert conn.execute("SELECT before_stability FROM implicit_rows WHERE id = 1").fetchone() == (4.0,)
+    finally:
+        conn.close()
+    monkeypatch.undo()
+    with Store.open(path) as store:  # the next open converts it
+        assert store.schema_version == SCHEMA_VERSION and kept_ids(store) == [4, 5, 6, 7]
