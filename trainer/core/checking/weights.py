@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from trainer.core._memo import ByIdentity
 from trainer.core.language.evaluate import ObservedFunctions, compile_node
 from trainer.core.language.names import free_names
 from trainer.core.language.nodes import EvalError
@@ -307,24 +308,20 @@ def performed_key(template: Any, instance: Any) -> str:
     key = _inputs_key(template, instance)
     if key is None:
         return ",".join(sorted(answer_performs(template, instance)))
-    hit = _KEYS.get(id(template))
-    if hit is None or hit[0] is not template:
-        if len(_KEYS) > 16:  # a check worker proves one template at a time
-            _KEYS.clear()
-        hit = _KEYS[id(template)] = (template, {})
-    known = hit[1].get(key)
+    keys = _KEYS.get(template, lambda _: {})
+    known = keys.get(key)
     if known is None:
         known = ",".join(sorted(answer_performs(template, instance)))
-        if len(hit[1]) >= 4096:
-            hit[1].clear()
-        hit[1][key] = known
+        if len(keys) >= 4096:
+            keys.clear()
+        keys[key] = known
     return known
 
 
-#: id(template) → (template, {the values its answer reads: the tally key}): the answer computation is
+#: A template's {the values its answer reads: the tally key}: the answer computation is
 #: a pure function of those values (the whitelist holds pure functions), so the same values perform
 #: the same computations; on small integer ranges they recur far more often than whole instances.
-_KEYS: dict[int, tuple[Any, dict[tuple, str]]] = {}
+_KEYS: ByIdentity[dict[tuple, str]] = ByIdentity(16)  # a check worker proves one template at a time
 
 
 def _inputs_key(template: Any, instance: Any) -> tuple | None:
@@ -338,17 +335,12 @@ def _inputs_key(template: Any, instance: Any) -> tuple | None:
     return exact_key(instance.params, _needed_names(template))
 
 
-_NEEDED: dict[int, tuple[Any, tuple[str, ...]]] = {}
+_NEEDED: ByIdentity[tuple[str, ...]] = ByIdentity(16)
 
 
 def _needed_names(template: Any) -> tuple[str, ...]:
     """`_needed` of the template's answer trees, sorted, once per template."""
-    hit = _NEEDED.get(id(template))
-    if hit is None or hit[0] is not template:
-        if len(_NEEDED) > 16:
-            _NEEDED.clear()
-        hit = _NEEDED[id(template)] = (template, tuple(sorted(_needed(template, _answer_nodes(template.answer)))))
-    return hit[1]
+    return _NEEDED.get(template, lambda t: tuple(sorted(_needed(t, _answer_nodes(t.answer)))))
 
 
 def share(counts: Mapping[str, int], performs: Iterable[str]) -> float | None:

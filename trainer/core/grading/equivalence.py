@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from trainer.core._memo import ByIdentity
 from trainer.core.language.evaluate import compile_node
 from trainer.core.language.names import free_names
 from trainer.core.language.nodes import BinOp, Call, EvalError, ListLit, Name, Node, Num, Transpose, Unary
@@ -209,22 +210,17 @@ def reference(answer: Any, seed: int) -> Reference:
     return ref
 
 
-#: id(tree) → (tree, its compiled closure): the reference, the mistakes and (parsed once) a typed
-#: formula are the same trees on every instance of a template.
-_COMPILED: dict[int, tuple[Node, Callable[[Mapping[str, Any]], Any]]] = {}
+#: A tree's compiled closure: the reference, the mistakes and (parsed once) a typed formula are the
+#: same trees on every instance of a template.
+_COMPILED: ByIdentity[Callable[[Mapping[str, Any]], Any]] = ByIdentity(512)
 
 
-#: id(tree) → (tree, repr(tree)): the full printed form of the trees `values_of` compares.
-_PRINTED: dict[int, tuple[Node, str]] = {}
+#: A tree's full printed form (`repr`), for the trees `values_of` compares.
+_PRINTED: ByIdentity[str] = ByIdentity(512)
 
 
 def _printed(node: Node) -> str:
-    hit = _PRINTED.get(id(node))
-    if hit is None or hit[0] is not node:
-        if len(_PRINTED) > 512:
-            _PRINTED.clear()
-        hit = _PRINTED[id(node)] = (node, repr(node))
-    return hit[1]
+    return _PRINTED.get(node, repr)
 
 
 def compiled(node: Node) -> Callable[[Mapping[str, Any]], Any]:
@@ -237,12 +233,11 @@ def compiled(node: Node) -> Callable[[Mapping[str, Any]], Any]:
     Returns:
         Its closure over the solver registry.
     """
-    hit = _COMPILED.get(id(node))
-    if hit is None or hit[0] is not node:
-        if len(_COMPILED) > 512:
-            _COMPILED.clear()
-        hit = _COMPILED[id(node)] = (node, compile_node(node, guard=False))
-    return hit[1]
+    return _COMPILED.get(node, _compile_unguarded)
+
+
+def _compile_unguarded(node: Node) -> Callable[[Mapping[str, Any]], Any]:
+    return compile_node(node, guard=False)
 
 
 def _build(answer: Any, seed: int) -> Reference:

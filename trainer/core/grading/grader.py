@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from trainer.core._memo import ByIdentity
 from trainer.core.grading.choice import grade_choice
 from trainer.core.grading.formula import grade_formula
 from trainer.core.grading.multi import grade_multi
@@ -100,23 +101,21 @@ def answer_text(instance: Any, mistake: Any = None) -> str:
     return _value_text(ans.type, mistake.value if mistake is not None else ans.value)
 
 
-#: id(tree) → (tree, its typed text): a formula answer's and its mistakes' trees are the template's own,
+#: A formula tree's typed text: a formula answer's and its mistakes' trees are the template's own,
 #: the same on every seed.
-_TYPED: dict[int, tuple[Any, str]] = {}
+_TYPED: ByIdentity[str] = ByIdentity(512)
+
+
+def _typed_text(value: Any) -> str:
+    try:
+        return to_input_text(value)
+    except ValueError:
+        return to_text(value)
 
 
 def _value_text(atype: str, value: Any) -> str:
     if atype == "formula":
-        hit = _TYPED.get(id(value))
-        if hit is None or hit[0] is not value:
-            try:
-                text = to_input_text(value)
-            except ValueError:
-                text = to_text(value)
-            if len(_TYPED) > 512:
-                _TYPED.clear()
-            hit = _TYPED[id(value)] = (value, text)
-        return hit[1]
+        return _TYPED.get(value, _typed_text)
     arr = np.asarray(value, dtype=float)
     if atype == "integer":
         return str(int(round(float(arr))))

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from trainer.core._memo import ByIdentity
 from trainer.core.grading import equivalence as fm
 from trainer.core.grading.measure import ARRAY_TYPES, KIND, as_vector, describe, shape_text
 from trainer.core.grading.verdict import InputError
@@ -472,18 +473,13 @@ def _parsed_formula(text: str, names: tuple[str, ...], ndims: dict[str, int]) ->
     return hit
 
 
-#: id(tree) → (tree, the functions it calls): a template's reference and mistake trees are graded again
-#: on every typed answer, and walking them each time cost more than reading the typed text.
-_CALLS: dict[int, tuple[Any, frozenset[str]]] = {}
+#: The functions a tree calls: a template's reference and mistake trees are graded again on every
+#: typed answer, and walking them each time cost more than reading the typed text.
+_CALLS: ByIdentity[frozenset[str]] = ByIdentity(512)
 
 
 def _calls(tree: Any) -> frozenset[str]:
-    hit = _CALLS.get(id(tree))
-    if hit is None or hit[0] is not tree:
-        if len(_CALLS) > 512:
-            _CALLS.clear()
-        hit = _CALLS[id(tree)] = (tree, frozenset(called_functions(tree)))
-    return hit[1]
+    return _CALLS.get(tree, lambda t: frozenset(called_functions(t)))
 
 
 def _allowed_calls(reference: Any, mistakes: Sequence[Any]) -> set[str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from trainer.core._memo import ByIdentity
 from trainer.core.language.evaluate import shared_calls
 from trainer.core.language.nodes import EvalError, TreeNode
 from trainer.core.language.printing import to_text
@@ -351,9 +352,9 @@ def exact_key(env: Mapping[str, Any], names: tuple[str, ...]) -> tuple | None:
     return tuple(out)
 
 
-#: id(constraint) → (constraint, the names it reads in order, {their drawn values: its outcome}): on
-#: small integer ranges the same values are drawn again and again, and their outcome is known.
-_OUTCOMES: dict[int, tuple[Any, tuple[str, ...], dict[tuple, bool]]] = {}
+#: A constraint's (the names it reads in order, {their drawn values: its outcome}): on small integer
+#: ranges the same values are drawn again and again, and their outcome is known.
+_OUTCOMES: ByIdentity[tuple[tuple[str, ...], dict[tuple, bool]]] = ByIdentity(256)
 _OUTCOMES_SIZE = 4096  # outcomes kept per constraint
 
 
@@ -364,15 +365,10 @@ def _holds(constraint: Any, env: Mapping[str, Any]) -> bool:
     the same values give the same outcome; only an identical draw reuses an outcome, any other value
     is evaluated afresh, and so is every failure (it raises again).
     """
-    hit = _OUTCOMES.get(id(constraint))
-    if hit is None or hit[0] is not constraint:
-        if len(_OUTCOMES) > 256:
-            _OUTCOMES.clear()
-        hit = _OUTCOMES[id(constraint)] = (constraint, tuple(sorted(constraint.names)), {})
-    k = exact_key(env, hit[1])
+    names, outcomes = _OUTCOMES.get(constraint, lambda c: (tuple(sorted(c.names)), {}))
+    k = exact_key(env, names)
     if k is None:
         return _truth(constraint.run(env))
-    outcomes = hit[2]
     known = outcomes.get(k)
     if known is None:
         known = _truth(constraint.run(env))
