@@ -12,10 +12,13 @@ weight is the mean over the building equation's templates that compute an answer
 
 from __future__ import annotations
 
+import dis
+import inspect
 import math
 import sys
 from collections.abc import Iterable, Mapping
 from functools import cache
+from types import BuiltinFunctionType, CodeType, FunctionType, ModuleType
 from typing import Any
 
 import numpy as np
@@ -24,7 +27,7 @@ from trainer.core._memo import ByIdentity
 from trainer.core.language.evaluate import ObservedFunctions, compile_node
 from trainer.core.language.names import free_names
 from trainer.core.language.nodes import EvalError
-from trainer.core.templates.generation import exact_key
+from trainer.core.templates.generation import exact_key, release_rng, seeded_rng
 
 OPERATORS = ("@", "**", "*", "/", "+", "-")
 WEIGHT_DECIMALS = 4  # shares over a few hundred seeds; equal to this precision means unchanged
@@ -61,8 +64,13 @@ def _identity(fn: Any) -> Any:
 @cache
 def _helpers() -> dict[Any, str]:
     """The private functions of each solver area by code object → `area._name`."""
+    return {fn.__code__: name for fn, name in _helper_functions().items()}
+
+
+@cache
+def _helper_functions() -> dict[Any, str]:
+    """The private functions of each solver area → `area._name`."""
     from importlib import import_module
-    from types import FunctionType
 
     from trainer.core.solvers import AREAS
 
@@ -74,11 +82,13 @@ def _helpers() -> dict[Any, str]:
             continue
         for name, value in vars(module).items():
             if name.startswith("_") and isinstance(value, FunctionType) and value.__module__ == module.__name__:
-                out[value.__code__] = f"{area}.{name}"
+                out[value] = f"{area}.{name}"
     return out
 
 
+@cache
 def _registry() -> Mapping[str, Any]:
+    # Cached here too: the import statement alone cost more than a remembered tally key.
     from trainer.core.solvers import registry
 
     return registry()
@@ -87,8 +97,8 @@ def _registry() -> Mapping[str, Any]:
 class _Recorder:
     """Collects the canonical names of the calls that performed something."""
 
-    def __init__(self, functions: Mapping[str, Any]):
-        self.canon, self.by_code = _default_tables() if functions is _registry() else _tables(functions)
+    def __init__(self, tables: tuple[dict[str, str], dict[Any, str]]):
+        self.canon, self.by_code = tables
         self.seen: set[str] = set()
         self._args: dict[int, tuple] = {}
 
@@ -177,6 +187,229 @@ def _performed_scalar(args: tuple, out: float) -> bool | None:
     return True
 
 
+class _Live:
+    """The set a replay records into, None outside one (shared by all the shadows of a whitelist)."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen: set[str] | None = None
+
+
+class _Shadows:
+    """Stand-ins for a whitelist's solver functions that record the tracked calls made inside them.
+
+    The profile hook sees those calls by being called for every Python and C call a solver makes
+    (forty-odd per solver call), which cost a third of the weights tally. A shadow sees the same calls
+    at no cost to the rest: each solver module gets a copy of its globals in which every solver
+    function reachable from the whitelist is replaced by a copy of itself (its very code object,
+    nothing compiled) running on those copied globals; a tracked one (a whitelisted function or an
+    area's helper) is also wrapped to record its canonical name when it performed something, judged
+    as the hook judges it: its arguments as bound at the call, defaults included, against its result.
+
+    Only a function whose code shows that every way to a tracked function is a call through a global
+    name gets a shadow (see `_callees`); the others, and whatever reaches them, keep the hook.
+    """
+
+    def __init__(self, functions: Mapping[str, Any], by_code: Mapping[Any, str]):
+        self.live = _Live()
+        self._stand_ins: dict[int, tuple[Any, Any]] = {}  # id(function) → (function, its shadow)
+        self._copies: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (module globals, as copied)
+        good = _shadowable(functions, by_code)
+        copies: dict[int, dict[str, Any]] = {}
+        for fn in good:
+            if id(fn.__globals__) not in copies:
+                copies[id(fn.__globals__)] = dict(fn.__globals__)
+                self._copies.append((fn.__globals__, dict(fn.__globals__)))
+        for fn in good:
+            copy = FunctionType(fn.__code__, copies[id(fn.__globals__)], fn.__name__, fn.__defaults__)
+            copy.__kwdefaults__ = fn.__kwdefaults__
+            copy.__qualname__ = fn.__qualname__
+            name = by_code.get(fn.__code__)
+            self._stand_ins[id(fn)] = (fn, copy if name is None else _recording(copy, name, _binder(fn), self.live))
+        for names in copies.values():
+            for key, value in names.items():
+                hit = self._stand_ins.get(id(value))
+                if hit is not None and hit[0] is value:
+                    names[key] = hit[1]
+
+    def stand_in(self, fn: Any) -> Any:
+        """The shadow to call instead of `fn` during a replay, or None (then the hook sees inside it)."""
+        hit = self._stand_ins.get(id(fn))
+        return hit[1] if hit is not None and hit[0] is fn else None
+
+    def fresh(self) -> bool:
+        """Whether every copied module still holds what it held when copied (a monkeypatched or
+        reassigned function would otherwise go unseen)."""
+        for names, was in self._copies:
+            if len(names) != len(was) or any(names.get(k, _MISSING) is not v for k, v in was.items()):
+                return False
+        return True
+
+
+_MISSING = object()
+_SHADOWS: dict[int, tuple[Any, _Shadows]] = {}
+
+
+def _shadows(functions: Mapping[str, Any], by_code: Mapping[Any, str]) -> _Shadows:
+    """The whitelist's shadows, built once (again when a copied module changed since)."""
+    hit = _SHADOWS.get(id(functions))
+    if hit is not None and hit[0] is functions and hit[1].fresh():
+        return hit[1]
+    if len(_SHADOWS) > 4:
+        _SHADOWS.clear()
+    shadows = _Shadows(functions, by_code)
+    _SHADOWS[id(functions)] = (functions, shadows)
+    return shadows
+
+
+#: Packages whose code calls no solver unless handed one (they never import the solvers).
+_PLAIN_PACKAGES = frozenset({"builtins", "math", "numpy"})
+#: Built-ins that reach names or code by other means than a plain global lookup.
+_OPAQUE_BUILTINS = frozenset({"globals", "vars", "locals", "eval", "exec", "compile", "__import__", "getattr",
+                              "setattr", "delattr", "breakpoint"})
+#: Bytecode that binds or looks up names otherwise than a function's own global lookups.
+_OPAQUE_OPS = frozenset({"IMPORT_NAME", "IMPORT_FROM", "STORE_GLOBAL", "DELETE_GLOBAL", "LOAD_NAME", "STORE_NAME",
+                         "DELETE_NAME", "LOAD_CLASSDEREF"})
+# A generator's frame starts and returns at every resumption: the hook sees each, a wrapper one call.
+_RESUMABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
+
+
+def _package(module: Any) -> str:
+    return str(module or "").partition(".")[0]
+
+
+def _shadowable(functions: Mapping[str, Any], by_code: Mapping[Any, str]) -> list[Any]:
+    """The functions that get a shadow: those reachable from the whitelist whose every callee, in
+    turn, gets one."""
+    tracked = set(by_code)
+    owners = [*functions.values(), *_helper_functions()]
+    if any(_package(getattr(fn, "__module__", None)) in _PLAIN_PACKAGES for fn in owners
+           if getattr(fn, "__code__", None) in tracked):
+        return []  # a tracked function inside NumPy could be called by any NumPy code: hook everything
+    callees: dict[int, list[Any] | None] = {}
+    reached: dict[int, Any] = {}
+    todo = [fn for fn in functions.values() if type(fn) is FunctionType]
+    while todo:
+        fn = todo.pop()
+        if id(fn) in reached:
+            continue
+        reached[id(fn)] = fn
+        callees[id(fn)] = found = _callees(fn, tracked)
+        todo.extend(found or ())
+    bad = {key for key, found in callees.items() if found is None}
+    changed = True
+    while changed:  # whatever calls a function without a shadow needs the hook too
+        changed = False
+        for key, found in callees.items():
+            if key not in bad and any(id(g) in bad for g in found or ()):
+                bad.add(key)
+                changed = True
+    return [fn for key, fn in reached.items() if key not in bad]
+
+
+def _callees(fn: Any, tracked: set[Any]) -> list[Any] | None:
+    """The functions outside the plain packages that `fn` calls by global name, or None when its
+    code could reach a tracked function some other way (a function held in a value or a closure,
+    an import, a module or object of the project, a name looked up by text, a resumable frame)."""
+    code = fn.__code__
+    if fn.__closure__ or code.co_flags & _RESUMABLE:
+        return None
+    if not all(_inert(v) for v in (*(fn.__defaults__ or ()), *(fn.__kwdefaults__ or {}).values())):
+        return None
+    out = []
+    for inner in _codes(code):
+        if inner is not code and inner in tracked:
+            return None  # a closure made at run time with a tracked code object
+        for ins in dis.get_instructions(inner):
+            if ins.opname in _OPAQUE_OPS:
+                return None
+            if ins.opname != "LOAD_GLOBAL":
+                continue
+            value = fn.__globals__.get(ins.argval, _MISSING)
+            if value is _MISSING:  # a built-in
+                if ins.argval in _OPAQUE_BUILTINS:
+                    return None
+            elif type(value) is FunctionType and _package(value.__module__) not in _PLAIN_PACKAGES:
+                if not ins.arg & 1:  # LOAD_GLOBAL's low bit: the value is called, not kept or compared
+                    return None
+                out.append(value)
+            elif not _inert(value):
+                return None
+    return out
+
+
+def _codes(code: Any) -> Iterable[Any]:
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            yield from _codes(const)
+
+
+def _inert(value: Any) -> bool:
+    """Whether a value a solver reads can lead to no project code: data, and the modules, classes and
+    functions of the plain packages."""
+    if value is None or type(value) in (bool, int, float, complex, str, bytes):
+        return True
+    if isinstance(value, (np.ndarray, np.generic, np.dtype)):
+        return value.dtype != object
+    if type(value) in (tuple, list, set, frozenset):
+        return all(_inert(v) for v in value)
+    if type(value) is dict:
+        return all(_inert(k) and _inert(v) for k, v in value.items())
+    if isinstance(value, ModuleType):
+        return _package(value.__name__) in _PLAIN_PACKAGES
+    if isinstance(value, type):
+        return _package(value.__module__) in _PLAIN_PACKAGES
+    if type(value) in (FunctionType, BuiltinFunctionType):
+        return _package(value.__module__) in _PLAIN_PACKAGES and value.__name__ not in _OPAQUE_BUILTINS
+    return False
+
+
+def _binder(fn: Any) -> Any:
+    """`bind(args, kwargs)`: the values of `fn`'s parameters for a call that succeeded, defaults
+    included, as its frame holds them when it starts (what the profile hook compares the result with)."""
+    code = fn.__code__
+    n = code.co_argcount
+    defaults = fn.__defaults__ or ()
+    first = n - len(defaults)
+    kwdefaults = fn.__kwdefaults__ or {}
+    kwonly_names = code.co_varnames[n:n + code.co_kwonlyargcount]
+    simple = (not code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+              and all(k in kwdefaults for k in kwonly_names))
+    kwonly = tuple(kwdefaults[k] for k in kwonly_names) if simple else ()
+
+    def bind(args: tuple, kwargs: dict[str, Any]) -> tuple:
+        if simple and not kwargs and first <= len(args) <= n:
+            return args + defaults[len(args) - first:] + kwonly
+        bound = inspect.signature(fn, follow_wrapped=False).bind(*args, **kwargs)
+        bound.apply_defaults()
+        return tuple(bound.arguments.values())
+
+    return bind
+
+
+def _recording(copy: Any, name: str, bind: Any, live: _Live) -> Any:
+    """`copy` wrapped to record `name` when a call performed something, as the profile hook would."""
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        seen = live.seen
+        if seen is None or name in seen:
+            return copy(*args, **kwargs)
+        out = copy(*args, **kwargs)
+        if live.seen is seen:  # not stopped meanwhile (see below)
+            try:
+                hit = _performed(bind(args, kwargs), out)
+            except BaseException:
+                live.seen = None  # a profile hook that raises is removed: nothing more is seen in this call
+                raise
+            if hit:
+                seen.add(name)
+        return out
+
+    return recorded
+
+
 def answer_performs(template: Any, instance: Any, functions: Mapping[str, Any] | None = None) -> frozenset[str]:
     """The computations one instance's answer performs.
 
@@ -194,7 +427,9 @@ def answer_performs(template: Any, instance: Any, functions: Mapping[str, Any] |
     plan = _plan(template, functions)
     if not plan.answers:
         return frozenset()
-    recorder = plan.recorder = _Recorder(functions)
+    recorder = plan.recorder = _Recorder(plan.tables)
+    live = plan.shadows.live
+    outer, live.seen = live.seen, recorder.seen
     env = dict(instance.params)
     try:
         with np.errstate(all="ignore"):
@@ -206,6 +441,7 @@ def answer_performs(template: Any, instance: Any, functions: Mapping[str, Any] |
         pass  # generation succeeded with the same values; what ran before the failure still counts
     finally:
         plan.recorder = None
+        live.seen = outer
     return frozenset(recorder.seen)
 
 
@@ -215,6 +451,8 @@ class _Plan:
 
     def __init__(self, template: Any, functions: Mapping[str, Any]):
         self.recorder: _Recorder | None = None
+        self.tables = _default_tables() if functions is _registry() else _tables(functions)
+        self.shadows = _shadows(functions, self.tables[1])
         observed = ObservedFunctions({name: self._traced(fn) for name, fn in functions.items()}, self.observe)
         nodes = _answer_nodes(template.answer)
         needed = _needed(template, nodes)
@@ -227,14 +465,25 @@ class _Plan:
             self.recorder.observe(name, args, out)
 
     def _traced(self, fn: Any) -> Any:
-        """`fn` run under the recorder's profile hook, which sees the solvers it calls in turn (only
-        inside solver calls: profiling the whole evaluation would cost twice as much)."""
+        """`fn` run so that the recorder also sees the solvers it calls in turn (attention calls
+        softmax): through its shadow (see `_Shadows`) where it has one, else under the recorder's
+        profile hook (only inside solver calls: profiling the whole evaluation would cost twice as much)."""
+        shadows = self.shadows
+        stand_in = shadows.stand_in(fn)
 
         def traced(*args: Any, **kwargs: Any) -> Any:
-            recorder, previous = self.recorder, sys.getprofile()
+            recorder = self.recorder
+            if recorder is None:
+                return fn(*args, **kwargs)
+            if stand_in is not None:
+                try:
+                    return stand_in(*args, **kwargs)
+                finally:
+                    shadows.live.seen = recorder.seen  # a hook that failed is back for the next call
+            previous = sys.getprofile()
             # A profiler written in C (cProfile) can be neither chained nor restored: then only the
             # calls the expressions make are seen, not those solvers make of each other.
-            if recorder is None or not (previous is None or callable(previous)):
+            if not (previous is None or callable(previous)):
                 return fn(*args, **kwargs)
             sys.setprofile(recorder.chained(previous) if previous is not None else recorder.profile)
             try:
@@ -277,7 +526,11 @@ def _formula_point(spec: Any, instance: Any, index: int) -> dict[str, Any]:
         spec, answer = spec.parts[computed[index]], answer.parts[computed[index]]
     if spec.type != "formula":
         return {}
-    point = answer.sample_points(np.random.default_rng(instance.seed), 1)[0]
+    rng = seeded_rng(instance.seed)  # the state of np.random.default_rng(seed), without hashing the seed
+    try:
+        point = answer.sample_points(rng, 1)[0]
+    finally:
+        release_rng(rng)
     return {n: point[n] for n in answer.variable_names}
 
 
@@ -305,6 +558,8 @@ def tally(counts: dict[str, int], template: Any, instance: Any) -> None:
 def performed_key(template: Any, instance: Any) -> str:
     """The tally key of one instance (see `tally`): its performed computations, sorted, comma-joined."""
     template = template.resolve()
+    if not _plan(template, _registry()).answers:
+        return ""  # a choice answer computes nothing: answer_performs is empty whatever the values
     key = _inputs_key(template, instance)
     if key is None:
         return ",".join(sorted(answer_performs(template, instance)))
