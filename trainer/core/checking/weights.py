@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core._memo import ByIdentity
 from trainer.core.language.evaluate import ObservedFunctions, compile_node
 from trainer.core.language.names import free_names
 from trainer.core.language.nodes import EvalError
@@ -139,11 +138,45 @@ def _default_tables() -> tuple[dict[str, str], dict[Any, str]]:
 
 def _performed(args: tuple, out: Any) -> bool:
     """Whether a call did real work: no empty argument, a finite numeric result that is not one of
-    its own arguments (x * 1, x + 0 or a clip that changed nothing perform nothing)."""
-    if type(out) in _FLOATS:  # most calls are scalar arithmetic: the same test in plain floats
-        fast = _performed_scalar(args, out)
-        if fast is not None:
-            return fast
+    its own arguments (x * 1, x + 0 or a clip that changed nothing perform nothing).
+
+    The test of `_performed_general`, taken without converting anything for the values nearly every
+    call has (a float, a small int, a float64 array: all compare as NumPy compares them as floats);
+    anything else goes the general way."""
+    t = type(out)
+    if t is float or t is np.float64:
+        if not math.isfinite(out):
+            return False
+        shape: tuple[int, ...] = ()
+        scalar = out
+    elif t is int and -_EXACT <= out <= _EXACT:
+        shape, scalar = (), out
+    elif t is np.ndarray and out.dtype is _F64:
+        if out.size == 0 or not np.isfinite(out).all():
+            return False
+        shape = out.shape
+        scalar = out[()] if not shape else None
+    else:
+        return _performed_general(args, out)
+    if not args:
+        return False
+    for a in args:
+        ta = type(a)
+        if ta is float or ta is np.float64 or (ta is int and -_EXACT <= a <= _EXACT):
+            if not shape and a == scalar:
+                return False
+        elif ta is np.ndarray and a.dtype is _F64:
+            if a.size == 0 or (a.shape == shape and (a == out).all()):
+                return False
+        elif a is None or isinstance(a, (str, list, tuple)):
+            continue
+        elif not _performed_general((a,), out):  # this argument alone, the general way
+            return False
+    return True
+
+
+def _performed_general(args: tuple, out: Any) -> bool:
+    """`_performed` for any values (see there)."""
     if out is None or isinstance(out, (str, list)) or not args:
         return False
     try:
@@ -166,25 +199,8 @@ def _performed(args: tuple, out: Any) -> bool:
     return True
 
 
-_FLOATS = frozenset((float, np.float64))
+_F64 = np.dtype(float)
 _EXACT = 2**53  # whole numbers up to this convert to float exactly, as NumPy converts them
-
-
-def _performed_scalar(args: tuple, out: float) -> bool | None:
-    """`_performed` for a float result whose arguments are all floats or small ints (None otherwise):
-    0-d arrays compare as their floats do, so no array is built."""
-    if not args:
-        return False
-    if not math.isfinite(out):
-        return False
-    for a in args:
-        ta = type(a)
-        if ta in _FLOATS or (ta is int and -_EXACT <= a <= _EXACT):
-            if a == out:
-                return False
-        else:
-            return None
-    return True
 
 
 class _Live:
@@ -213,7 +229,8 @@ class _Shadows:
 
     def __init__(self, functions: Mapping[str, Any], by_code: Mapping[Any, str]):
         self.live = _Live()
-        self._stand_ins: dict[int, tuple[Any, Any]] = {}  # id(function) → (function, its shadow)
+        # id(function) → (function, its shadow, the same unrecorded: see `unrecorded`)
+        self._stand_ins: dict[int, tuple[Any, Any, Any]] = {}
         self._copies: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (module globals, as copied)
         good = _shadowable(functions, by_code)
         copies: dict[int, dict[str, Any]] = {}
@@ -226,7 +243,8 @@ class _Shadows:
             copy.__kwdefaults__ = fn.__kwdefaults__
             copy.__qualname__ = fn.__qualname__
             name = by_code.get(fn.__code__)
-            self._stand_ins[id(fn)] = (fn, copy if name is None else _recording(copy, name, _binder(fn), self.live))
+            stand_in = copy if name is None else _recording(copy, name, _binder(fn), self.live)
+            self._stand_ins[id(fn)] = (fn, stand_in, None if fn.__code__.co_flags & _PACKS else copy)
         for names in copies.values():
             for key, value in names.items():
                 hit = self._stand_ins.get(id(value))
@@ -237,6 +255,12 @@ class _Shadows:
         """The shadow to call instead of `fn` during a replay, or None (then the hook sees inside it)."""
         hit = self._stand_ins.get(id(fn))
         return hit[1] if hit is not None and hit[0] is fn else None
+
+    def unrecorded(self, fn: Any) -> Any:
+        """`fn`'s shadow without the recording of `fn` itself (the calls inside are recorded), for a
+        function whose every argument is bound to a named parameter (no *args or **kwargs); or None."""
+        hit = self._stand_ins.get(id(fn))
+        return hit[2] if hit is not None and hit[0] is fn else None
 
     def fresh(self) -> bool:
         """Whether every copied module still holds what it held when copied (a monkeypatched or
@@ -272,6 +296,7 @@ _OPAQUE_BUILTINS = frozenset({"globals", "vars", "locals", "eval", "exec", "comp
 _OPAQUE_OPS = frozenset({"IMPORT_NAME", "IMPORT_FROM", "STORE_GLOBAL", "DELETE_GLOBAL", "LOAD_NAME", "STORE_NAME",
                          "DELETE_NAME", "LOAD_CLASSDEREF"})
 # A generator's frame starts and returns at every resumption: the hook sees each, a wrapper one call.
+_PACKS = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS
 _RESUMABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
 
@@ -375,8 +400,7 @@ def _binder(fn: Any) -> Any:
     first = n - len(defaults)
     kwdefaults = fn.__kwdefaults__ or {}
     kwonly_names = code.co_varnames[n:n + code.co_kwonlyargcount]
-    simple = (not code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
-              and all(k in kwdefaults for k in kwonly_names))
+    simple = not code.co_flags & _PACKS and all(k in kwdefaults for k in kwonly_names)
     kwonly = tuple(kwdefaults[k] for k in kwonly_names) if simple else ()
 
     def bind(args: tuple, kwargs: dict[str, Any]) -> tuple:
@@ -423,46 +447,56 @@ def answer_performs(template: Any, instance: Any, functions: Mapping[str, Any] |
         computation called with a real effect (empty for a choice answer, which computes nothing).
     """
     template = template.resolve()
-    functions = _registry() if functions is None else functions
-    plan = _plan(template, functions)
-    if not plan.answers:
-        return frozenset()
-    recorder = plan.recorder = _Recorder(plan.tables)
-    live = plan.shadows.live
-    outer, live.seen = live.seen, recorder.seen
-    env = dict(instance.params)
-    try:
-        with np.errstate(all="ignore"):
-            for name, run in plan.params:
-                env[name] = run(env)
-            for i, run in enumerate(plan.answers):
-                run({**env, **_formula_point(template.answer, instance, i)})
-    except (EvalError, ArithmeticError, LookupError, TypeError, ValueError):
-        pass  # generation succeeded with the same values; what ran before the failure still counts
-    finally:
-        plan.recorder = None
-        live.seen = outer
-    return frozenset(recorder.seen)
+    plan = _plan(template, _registry() if functions is None else functions)
+    return frozenset(plan.replay(instance)) if plan.answers else frozenset()
 
 
 class _Plan:
     """A template's answer computation compiled once against an observed whitelist: the `expr`
-    parameters the answer reads (in order), then each computed answer part."""
+    parameters the answer reads (in order), then each computed answer part; with what the tally key
+    needs of the template, worked out once."""
 
     def __init__(self, template: Any, functions: Mapping[str, Any]):
-        self.recorder: _Recorder | None = None
+        self.template = template
         self.tables = _default_tables() if functions is _registry() else _tables(functions)
         self.shadows = _shadows(functions, self.tables[1])
-        observed = ObservedFunctions({name: self._traced(fn) for name, fn in functions.items()}, self.observe)
+        self.recorder = _Recorder(self.tables)
+        observed = ObservedFunctions({name: self._traced(fn) for name, fn in functions.items()},
+                                     self.recorder.observe)
         nodes = _answer_nodes(template.answer)
         needed = _needed(template, nodes)
         self.params = [(name, compile_node(sampler.node, observed, guard=False)) for name, sampler in template.params
                        if name in needed and getattr(sampler, "kind", "") == "expr"]
         self.answers = [compile_node(node, observed, guard=False) for node in nodes]
+        self.points = _formula_parts(template.answer)
+        # A formula answer is evaluated at a point drawn from the seed: its parameters alone do not
+        # decide what is performed, so it has no key.
+        spec = template.answer
+        formula = spec.type == "formula" or any(p.type == "formula" for p in spec.parts)
+        self.needed = None if formula else tuple(sorted(needed))
+        #: {the values the answer reads: the tally key}: the answer computation is a pure function
+        #: of those values (the whitelist holds pure functions), so the same values perform the same
+        #: computations; on small integer ranges they recur far more often than whole instances.
+        self.keys: dict[tuple, str] = {}
 
-    def observe(self, name: str, args: tuple, out: Any) -> None:
-        if self.recorder is not None:
-            self.recorder.observe(name, args, out)
+    def replay(self, instance: Any) -> set[str]:
+        """Run the computation on the instance's values; the canonical names of what performed."""
+        recorder, live = self.recorder, self.shadows.live
+        seen = recorder.seen = set()
+        outer, live.seen = live.seen, seen
+        env = dict(instance.params)
+        try:
+            with np.errstate(all="ignore"):
+                for name, run in self.params:
+                    env[name] = run(env)
+                for run, part in zip(self.answers, self.points):
+                    run(env if part is None else {**env, **_formula_point(instance, part)})
+        except (EvalError, ArithmeticError, LookupError, TypeError, ValueError):
+            pass  # generation succeeded with the same values; what ran before the failure still counts
+        finally:
+            recorder.seen = set()  # calls made outside a replay record nothing that is read
+            live.seen = outer
+        return seen
 
     def _traced(self, fn: Any) -> Any:
         """`fn` run so that the recorder also sees the solvers it calls in turn (attention calls
@@ -470,14 +504,17 @@ class _Plan:
         profile hook (only inside solver calls: profiling the whole evaluation would cost twice as much)."""
         shadows = self.shadows
         stand_in = shadows.stand_in(fn)
+        copy = shadows.unrecorded(fn)
 
         def traced(*args: Any, **kwargs: Any) -> Any:
             recorder = self.recorder
-            if recorder is None:
-                return fn(*args, **kwargs)
             if stand_in is not None:
                 try:
-                    return stand_in(*args, **kwargs)
+                    # The expression observes this call's result against its arguments after it
+                    # returns; with every argument bound to a parameter, that judgement includes
+                    # the hook's (its parameters hold those arguments and perhaps more), so the
+                    # call itself need not be recorded twice.
+                    return copy(*args, **kwargs) if copy is not None and (args or kwargs) else stand_in(*args, **kwargs)
                 finally:
                     shadows.live.seen = recorder.seen  # a hook that failed is back for the next call
             previous = sys.getprofile()
@@ -518,14 +555,19 @@ def _answer_nodes(spec: Any) -> list[Any]:
     return [spec.value.node] if spec.value is not None else []
 
 
-def _formula_point(spec: Any, instance: Any, index: int) -> dict[str, Any]:
-    """For a formula answer (or part), its variables at one admissible point drawn from the seed."""
-    answer = instance.answer
+def _formula_parts(spec: Any) -> list[int | None]:
+    """For each tree of `_answer_nodes`: None, or where its formula answer is (-1: the answer
+    itself, else the index of the part), whose variables it is evaluated at."""
     if spec.type == "multi":
-        computed = [i for i, part in enumerate(spec.parts) if part.type != "choice" and part.value is not None]
-        spec, answer = spec.parts[computed[index]], answer.parts[computed[index]]
-    if spec.type != "formula":
-        return {}
+        return [i if part.type == "formula" else None for i, part in enumerate(spec.parts)
+                if part.type != "choice" and part.value is not None]
+    return [-1 if spec.type == "formula" else None for _ in _answer_nodes(spec)]
+
+
+def _formula_point(instance: Any, part: int) -> dict[str, Any]:
+    """A formula answer's (or part's: see `_formula_parts`) variables at one admissible point drawn
+    from the seed."""
+    answer = instance.answer if part < 0 else instance.answer.parts[part]
     rng = seeded_rng(instance.seed)  # the state of np.random.default_rng(seed), without hashing the seed
     try:
         point = answer.sample_points(rng, 1)[0]
@@ -557,45 +599,21 @@ def tally(counts: dict[str, int], template: Any, instance: Any) -> None:
 
 def performed_key(template: Any, instance: Any) -> str:
     """The tally key of one instance (see `tally`): its performed computations, sorted, comma-joined."""
-    template = template.resolve()
-    if not _plan(template, _registry()).answers:
-        return ""  # a choice answer computes nothing: answer_performs is empty whatever the values
-    key = _inputs_key(template, instance)
+    plan = _plan(template.resolve(), _registry())
+    if not plan.answers:
+        return ""  # a choice answer computes nothing, whatever the values
+    # The exact values of the parameters the answer reads (each with its type; a float by its bits,
+    # an array by its dtype, shape and bytes), or None where values are not keyed.
+    key = None if plan.needed is None else exact_key(instance.params, plan.needed)
     if key is None:
-        return ",".join(sorted(answer_performs(template, instance)))
-    keys = _KEYS.get(template, lambda _: {})
-    known = keys.get(key)
+        return ",".join(sorted(plan.replay(instance)))
+    known = plan.keys.get(key)
     if known is None:
-        known = ",".join(sorted(answer_performs(template, instance)))
-        if len(keys) >= 4096:
-            keys.clear()
-        keys[key] = known
+        known = ",".join(sorted(plan.replay(instance)))
+        if len(plan.keys) >= 4096:
+            plan.keys.clear()
+        plan.keys[key] = known
     return known
-
-
-#: A template's {the values its answer reads: the tally key}: the answer computation is
-#: a pure function of those values (the whitelist holds pure functions), so the same values perform
-#: the same computations; on small integer ranges they recur far more often than whole instances.
-_KEYS: ByIdentity[dict[tuple, str]] = ByIdentity(16)  # a check worker proves one template at a time
-
-
-def _inputs_key(template: Any, instance: Any) -> tuple | None:
-    """The exact values of the parameters the answer reads (each with its type; a float by its bits,
-    an array by its dtype, shape and bytes), or None where they do not decide what is performed
-    alone: a formula answer is evaluated at a point drawn from the seed, and other values are not
-    keyed."""
-    spec = template.answer
-    if spec.type == "formula" or any(p.type == "formula" for p in spec.parts):
-        return None
-    return exact_key(instance.params, _needed_names(template))
-
-
-_NEEDED: ByIdentity[tuple[str, ...]] = ByIdentity(16)
-
-
-def _needed_names(template: Any) -> tuple[str, ...]:
-    """`_needed` of the template's answer trees, sorted, once per template."""
-    return _NEEDED.get(template, lambda t: tuple(sorted(_needed(t, _answer_nodes(t.answer)))))
 
 
 def share(counts: Mapping[str, int], performs: Iterable[str]) -> float | None:
