@@ -25,7 +25,7 @@ import numpy as np
 
 from trainer.core.language.evaluate import ObservedFunctions, compile_node
 from trainer.core.language.names import free_names
-from trainer.core.language.nodes import EvalError
+from trainer.core.language.nodes import BinOp, Call, EvalError
 from trainer.core.templates.generation import exact_key, release_rng, seeded_rng
 
 OPERATORS = ("@", "**", "*", "/", "+", "-")
@@ -148,14 +148,14 @@ def _performed(args: tuple, out: Any) -> bool:
         if not math.isfinite(out):
             return False
         shape: tuple[int, ...] = ()
-        scalar = out
+        first = out
     elif t is int and -_EXACT <= out <= _EXACT:
-        shape, scalar = (), out
+        shape, first = (), out
     elif t is np.ndarray and out.dtype is _F64:
-        if out.size == 0 or not np.isfinite(out).all():
-            return False
-        shape = out.shape
-        scalar = out[()] if not shape else None
+        size = out.size
+        if size == 0 or not (all(map(math.isfinite, out.ravel().tolist())) if size <= 64 else np.isfinite(out).all()):
+            return False  # (a small array's floats are checked faster in Python than by two NumPy calls)
+        shape, first = out.shape, out.item(0)
     else:
         return _performed_general(args, out)
     if not args:
@@ -163,10 +163,13 @@ def _performed(args: tuple, out: Any) -> bool:
     for a in args:
         ta = type(a)
         if ta is float or ta is np.float64 or (ta is int and -_EXACT <= a <= _EXACT):
-            if not shape and a == scalar:
+            if not shape and a == first:
                 return False
         elif ta is np.ndarray and a.dtype is _F64:
-            if a.size == 0 or (a.shape == shape and (a == out).all()):
+            if a.size == 0:
+                return False
+            # Two arrays that differ mostly differ in their first entry: compared first, as floats.
+            if a.shape == shape and a.item(0) == first and (a == out).all():
                 return False
         elif a is None or isinstance(a, (str, list, tuple)):
             continue
@@ -232,7 +235,9 @@ class _Shadows:
         # id(function) → (function, its shadow, the same unrecorded: see `unrecorded`)
         self._stand_ins: dict[int, tuple[Any, Any, Any]] = {}
         self._copies: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (module globals, as copied)
-        good = _shadowable(functions, by_code)
+        good, self._callees = _shadowable(functions, by_code)
+        self._by_code = by_code
+        self._reach: dict[int, frozenset[str]] = {}
         copies: dict[int, dict[str, Any]] = {}
         for fn in good:
             if id(fn.__globals__) not in copies:
@@ -261,6 +266,24 @@ class _Shadows:
         function whose every argument is bound to a named parameter (no *args or **kwargs); or None."""
         hit = self._stand_ins.get(id(fn))
         return hit[2] if hit is not None and hit[0] is fn else None
+
+    def reach(self, fn: Any) -> frozenset[str] | None:
+        """The canonical names of the tracked functions a call of `fn` can run, itself included, or
+        None when `fn` has no shadow (the hook sees whatever runs inside it)."""
+        if self.stand_in(fn) is None:
+            return None
+        out = self._reach.get(id(fn))
+        if out is None:
+            found: dict[int, Any] = {}
+            todo = [fn]
+            while todo:
+                g = todo.pop()
+                if id(g) not in found:
+                    found[id(g)] = g
+                    todo.extend(self._callees[id(g)])
+            out = self._reach[id(fn)] = frozenset(self._by_code[g.__code__] for g in found.values()
+                                                  if g.__code__ in self._by_code)
+        return out
 
     def fresh(self) -> bool:
         """Whether every copied module still holds what it held when copied (a monkeypatched or
@@ -304,14 +327,15 @@ def _package(module: Any) -> str:
     return str(module or "").partition(".")[0]
 
 
-def _shadowable(functions: Mapping[str, Any], by_code: Mapping[Any, str]) -> list[Any]:
+def _shadowable(functions: Mapping[str, Any], by_code: Mapping[Any, str]
+                ) -> tuple[list[Any], dict[int, list[Any]]]:
     """The functions that get a shadow: those reachable from the whitelist whose every callee, in
-    turn, gets one."""
+    turn, gets one; and the callees of each (by id)."""
     tracked = set(by_code)
     owners = [*functions.values(), *_helper_functions()]
     if any(_package(getattr(fn, "__module__", None)) in _PLAIN_PACKAGES for fn in owners
            if getattr(fn, "__code__", None) in tracked):
-        return []  # a tracked function inside NumPy could be called by any NumPy code: hook everything
+        return [], {}  # a tracked function inside NumPy could be called by any NumPy code: hook everything
     callees: dict[int, list[Any] | None] = {}
     reached: dict[int, Any] = {}
     todo = [fn for fn in functions.values() if type(fn) is FunctionType]
@@ -330,7 +354,7 @@ def _shadowable(functions: Mapping[str, Any], by_code: Mapping[Any, str]) -> lis
             if key not in bad and any(id(g) in bad for g in found or ()):
                 bad.add(key)
                 changed = True
-    return [fn for key, fn in reached.items() if key not in bad]
+    return [fn for key, fn in reached.items() if key not in bad], {k: v for k, v in callees.items() if k not in bad}
 
 
 def _callees(fn: Any, tracked: set[Any]) -> list[Any] | None:
@@ -465,10 +489,15 @@ class _Plan:
                                      self.recorder.observe)
         nodes = _answer_nodes(template.answer)
         needed = _needed(template, nodes)
-        self.params = [(name, compile_node(sampler.node, observed, guard=False)) for name, sampler in template.params
-                       if name in needed and getattr(sampler, "kind", "") == "expr"]
+        exprs = [(name, sampler.node) for name, sampler in template.params
+                 if name in needed and getattr(sampler, "kind", "") == "expr"]
+        self.params = [(name, compile_node(node, observed, guard=False)) for name, node in exprs]
         self.answers = [compile_node(node, observed, guard=False) for node in nodes]
         self.points = _formula_parts(template.answer)
+        # What each part of the computation can record at most (None: not known), to skip the parts
+        # that can add nothing (see `replay`).
+        self.param_names = [_tree_names(node, self.tables[0], functions, self.shadows) for _, node in exprs]
+        self.answer_names = [_tree_names(node, self.tables[0], functions, self.shadows) for node in nodes]
         # A formula answer is evaluated at a point drawn from the seed: its parameters alone do not
         # decide what is performed, so it has no key.
         spec = template.answer
@@ -480,7 +509,45 @@ class _Plan:
         self.keys: dict[tuple, str] = {}
 
     def replay(self, instance: Any) -> set[str]:
-        """Run the computation on the instance's values; the canonical names of what performed."""
+        """Run the computation on the instance's values; the canonical names of what performed.
+
+        The answer parts run first, on the `expr` parameters' values as generated, then each `expr`
+        parameter the answer reads, in order; a part that can record nothing new (every name it could
+        record is recorded already) is skipped. What is recorded is what running the parameters first
+        and then the answer records: the computation is pure, generation computed these very values
+        with the same functions (a parameter's value recomputed here is compared with the instance's),
+        and only a parameter that fails would have stopped the answer from running: then everything
+        runs again in that order (`replay_in_order`)."""
+        recorder, live = self.recorder, self.shadows.live
+        seen = recorder.seen = set()
+        outer, live.seen = live.seen, seen
+        params = instance.params
+        env = dict(params)
+        try:
+            with np.errstate(all="ignore"):
+                try:
+                    for run, part, names in zip(self.answers, self.points, self.answer_names):
+                        if names is None or not names <= seen:
+                            run(env if part is None else {**env, **_formula_point(instance, part)})
+                except _FAILURES:
+                    pass  # what ran before the failure still counts; the rest of the answer does not run
+                for (name, run), names in zip(self.params, self.param_names):
+                    if names is not None and names <= seen:
+                        continue
+                    try:
+                        value = run(env)
+                    except _FAILURES:
+                        return self.replay_in_order(instance)
+                    if not _same(value, params.get(name, _MISSING)):
+                        return self.replay_in_order(instance)
+        finally:
+            recorder.seen = set()  # calls made outside a replay record nothing that is read
+            live.seen = outer
+        return seen
+
+    def replay_in_order(self, instance: Any) -> set[str]:
+        """`replay` as the computation runs in generation: each `expr` parameter in order, then the
+        answer parts, stopping at the first failure."""
         recorder, live = self.recorder, self.shadows.live
         seen = recorder.seen = set()
         outer, live.seen = live.seen, seen
@@ -491,10 +558,10 @@ class _Plan:
                     env[name] = run(env)
                 for run, part in zip(self.answers, self.points):
                     run(env if part is None else {**env, **_formula_point(instance, part)})
-        except (EvalError, ArithmeticError, LookupError, TypeError, ValueError):
+        except _FAILURES:
             pass  # generation succeeded with the same values; what ran before the failure still counts
         finally:
-            recorder.seen = set()  # calls made outside a replay record nothing that is read
+            recorder.seen = set()
             live.seen = outer
         return seen
 
@@ -529,6 +596,42 @@ class _Plan:
                 sys.setprofile(previous)
 
         return traced
+
+
+_FAILURES = (EvalError, ArithmeticError, LookupError, TypeError, ValueError)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two values are the very same: type, and bits (see `exact_key`); False when they
+    cannot be told apart so."""
+    key = exact_key({"v": a}, ("v",))
+    return key is not None and key == exact_key({"v": b}, ("v",))
+
+
+def _tree_names(node: Any, canon: Mapping[str, str], functions: Mapping[str, Any], shadows: _Shadows
+                ) -> frozenset[str] | None:
+    """Every canonical name that evaluating `node` could record (its operators, the functions it
+    calls and the tracked functions they run), or None when a function it calls has no shadow."""
+    out: set[str] = set()
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, BinOp):
+            out.add(canon.get(n.op, n.op))
+        elif isinstance(n, Call):
+            reach = shadows.reach(functions.get(n.func))
+            if reach is None:
+                return None
+            out |= reach
+            out.add(canon.get(n.func, n.func))
+        for field in getattr(n, "__slots__", ()):
+            child = getattr(n, field)
+            for c in child if isinstance(child, tuple) else (child,):
+                if isinstance(c, tuple):  # a keyword argument: (name, tree)
+                    todo.append(c[1])
+                elif c is not None and not isinstance(c, (str, int, float)):
+                    todo.append(c)
+    return frozenset(out)
 
 
 _PLANS: dict[tuple[int, int], tuple[Any, Any, _Plan]] = {}
