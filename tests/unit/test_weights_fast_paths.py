@@ -181,3 +181,34 @@ def test_a_changed_solver_module_gets_fresh_shadows(monkeypatch):
     assert weights._shadows(functions, by_code) is not first
     monkeypatch.undo()
     weights._SHADOWS.clear()
+
+
+def passes_softmax_on(x):
+    keep = softmax  # noqa: F821 — bound below
+    return keep(x)
+
+
+def imports_softmax(x):
+    from trainer.core.solvers.deep import softmax as s
+
+    return s(x)
+
+
+def stores_a_global(x):
+    global STORED
+    STORED = x
+    return x
+
+
+passes_softmax_on.__globals__["softmax"] = registry()["softmax"]
+
+
+@pytest.mark.parametrize("fn, callees", [
+    (calls_softmax, [registry()["softmax"]]),  # called by its global name: shadowed, softmax with it
+    (passes_softmax_on, None),  # held in a variable: could be compared or stored, not only called
+    (imports_softmax, None),  # reached by an import: the shadow's globals would not see it
+    (calls_softmax_by_text, None),  # looked up by text
+    (stores_a_global, None),  # rebinds a global: the copied globals would go stale
+])
+def test_only_code_whose_every_way_to_a_solver_is_a_call_by_global_name_is_shadowed(fn, callees):
+    assert weights._callees(fn, set()) == callees
