@@ -43,6 +43,8 @@ PERFORMED = [
     ("0-d result equal to a float argument", (3.0, 1.0), A(3.0), False),
     ("float result equal to a 0-d argument", (A(3.0), 1.0), 3.0, False),
     ("int array argument equal to the result", (A([1, 2]),), A([1.0, 2.0]), False),
+    ("int array argument, other result", (A([1, 2]),), A([1.0, 3.0]), True),
+    ("float32 argument equal to the result", (np.float32(0.5),), 0.5, False),
     ("a bool argument is its number", (True, 5.0), 1.0, False),
     ("text and list arguments are not compared", ("mean", [1.0, 2.0], 2.0), 3.0, True),
     ("None result", (1.0,), None, False),

@@ -165,15 +165,20 @@ def _performed(args: tuple, out: Any) -> bool:
         if ta is float or ta is np.float64 or (ta is int and -_EXACT <= a <= _EXACT):
             if not shape and a == first:
                 return False
-        elif ta is np.ndarray and a.dtype is _F64:
-            if a.size == 0:
-                return False
-            # Two arrays that differ mostly differ in their first entry: compared first, as floats.
-            if a.shape == shape and a.item(0) == first and (a == out).all():
-                return False
-        elif a is None or isinstance(a, (str, list, tuple)):
             continue
-        elif not _performed_general((a,), out):  # this argument alone, the general way
+        if a is None or isinstance(a, (str, list, tuple)):
+            continue
+        if ta is np.ndarray and a.dtype.kind in "biuf":
+            value = a if a.dtype is _F64 else a.astype(float)  # as np.asarray(a, dtype=float) converts it
+        else:
+            try:
+                value = np.asarray(a, dtype=float)
+            except (TypeError, ValueError):
+                continue
+        if value.size == 0:
+            return False
+        # Two arrays that differ mostly differ in their first entry: compared first, as floats.
+        if value.shape == shape and value.item(0) == first and (value == out).all():
             return False
     return True
 
@@ -447,6 +452,10 @@ def _recording(copy: Any, name: str, bind: Any, live: _Live) -> Any:
         if seen is None or name in seen:
             return copy(*args, **kwargs)
         out = copy(*args, **kwargs)
+        if not isinstance(out, tuple):
+            for a in args:
+                if a is out:  # an argument handed back (a helper that converts nothing) performed nothing
+                    return out
         if live.seen is seen:  # not stopped meanwhile (see below)
             try:
                 hit = _performed(bind(args, kwargs), out)
