@@ -221,3 +221,11 @@ def test_vector_search_agrees_with_the_pattern(text, display, at):
     expected = re.search(rf"(?<![\[,]){body}(?![,\]])", normalise(text)) is not None
     assert _has_vector(text, display) == expected
     assert _has_vector("the answer is [2, 1].", "[2, 1]") and not _has_vector("A = [[2, 1], [5, 5]]", "[2, 1]")
+
+
+def test_leak_text_is_compared_without_case_signs_or_any_space():
+    from trainer.core.checking.leaks import normalise
+
+    # Unicode minus, en dash, times and middle dot become ASCII; tabs, newlines, no-break spaces go.
+    assert normalise("X − Y – Z × W · V") == "x-y-z*w*v"
+    assert normalise("a\tb\nc\u00a0d\u2009e\u3000f") == "abcdef"
