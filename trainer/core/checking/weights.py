@@ -2,8 +2,9 @@
 
 Core layer, checking. `trainer check` replays each generated instance's answer computation (the answer
 expression and the `expr` parameters it reads, or a formula answer at one admissible point) through
-an observed copy of the function whitelist, with a profile hook that also sees the solvers a solver
-calls (attention calls softmax). A call counts when it performed something: its arguments are not
+an observed copy of the function whitelist whose solvers run as shadows that also record the solvers
+they call (attention calls softmax), or under a profile hook where a solver's code cannot vouch for
+that (see `_Shadows`). A call counts when it performed something: its arguments are not
 empty, its result is finite and not simply one of its arguments. Each equation of `graph.yaml` says
 which solver functions or operators constitute its computation (`performs:`); the weight of a
 template on a prerequisite is the share of its instances that performed any of them, and an edge's
@@ -87,7 +88,7 @@ def _helper_functions() -> dict[Any, str]:
 
 @cache
 def _registry() -> Mapping[str, Any]:
-    # Cached here too: the import statement alone cost more than a remembered tally key.
+    # Cached here too: the import statement alone cost about a tenth of a short replay.
     from trainer.core.solvers import registry
 
     return registry()
