@@ -324,8 +324,8 @@ _OPAQUE_BUILTINS = frozenset({"globals", "vars", "locals", "eval", "exec", "comp
 #: Bytecode that binds or looks up names otherwise than a function's own global lookups.
 _OPAQUE_OPS = frozenset({"IMPORT_NAME", "IMPORT_FROM", "STORE_GLOBAL", "DELETE_GLOBAL", "LOAD_NAME", "STORE_NAME",
                          "DELETE_NAME", "LOAD_CLASSDEREF", "LOAD_FROM_DICT_OR_GLOBALS", "LOAD_FROM_DICT_OR_DEREF"})
-# A generator's frame starts and returns at every resumption: the hook sees each, a wrapper one call.
 _PACKS = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS
+# A generator's frame starts and returns at every resumption: the hook sees each, a wrapper one call.
 _RESUMABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
 
@@ -475,7 +475,8 @@ def answer_performs(template: Any, instance: Any, functions: Mapping[str, Any] |
 
     Args:
         template: the compiled template (a lazy one is resolved).
-        instance: an instance generated from it.
+        instance: an instance generated from it (its `expr` parameters hold the values the template
+            computes from its drawn ones, as `generate` leaves them: see `_Plan.replay`).
         functions: the whitelist (default: the solver registry).
 
     Returns:
