@@ -65,7 +65,24 @@ class Precision:
         big = float(scale) if scale is not None else 0.0
         if isinstance(expected, float) and math.isfinite(expected) and math.isfinite(big):
             return np.asarray(self._scalar_tolerance(abs(float(expected)), big))
-        v = np.abs(np.asarray(expected, dtype=float))
+        e = np.asarray(expected, dtype=float)
+        # The same expected value is judged again and again (an answer and each listed mistake
+        # against every typed value of an instance), and the NumPy arithmetic below cost more than
+        # the comparison it serves: remember it for the exact value (bytes, shape, scale's bits).
+        key = (self, big.hex(), e.shape, e.tobytes())
+        known = _TOLERANCES.get(key)
+        if known is None:
+            known = self._array_tolerance(e, big)
+            if isinstance(known, np.ndarray):  # shared between callers: nobody may write to it
+                known.setflags(write=False)
+            if len(_TOLERANCES) >= _TOLERANCES_SIZE:
+                _TOLERANCES.clear()
+            _TOLERANCES[key] = known
+        return known
+
+    def _array_tolerance(self, e: np.ndarray, big: float) -> np.ndarray:
+        """`tolerance` of an array (or a non-finite value), entrywise in NumPy."""
+        v = np.abs(e)
         if self.decimals is not None:
             place = np.full(v.shape, 0.5 * 10.0 ** -self.decimals)
         else:
@@ -97,6 +114,28 @@ class Precision:
         with np.errstate(invalid="ignore"):
             return np.abs(t - e) <= self.tolerance(e, scale)
 
+    def cells_within(self, typed: np.ndarray, expected: np.ndarray) -> np.ndarray:
+        """`within(typed, expected, scale)` with the scale vectors and matrices are judged at: the
+        largest |entry| of `expected` (0 when it is empty).
+
+        Args:
+            typed: the typed array, of the expected array's shape.
+            expected: the expected float array.
+
+        Returns:
+            The entrywise verdicts.
+        """
+        key = (self, "cells", expected.shape, expected.tobytes())
+        tol = _TOLERANCES.get(key)
+        if tol is None:  # the scale and the tolerance, worked out once for this exact value
+            scale = float(np.max(np.abs(expected))) if expected.size else 0.0
+            tol = self.tolerance(expected, scale)
+            if len(_TOLERANCES) >= _TOLERANCES_SIZE:
+                _TOLERANCES.clear()
+            _TOLERANCES[key] = tol
+        with np.errstate(invalid="ignore"):
+            return np.abs(typed - expected) <= tol
+
     def close(self, typed: Any, expected: Any, scale: float | None = None) -> np.ndarray:
         """Entrywise: whether each entry is within `CLOSE_FACTOR` times the tolerance."""
         fast = _scalars(typed, expected, scale)
@@ -105,6 +144,11 @@ class Precision:
         t, e = np.asarray(typed, dtype=float), np.asarray(expected, dtype=float)
         with np.errstate(invalid="ignore"):
             return np.abs(t - e) <= CLOSE_FACTOR * self.tolerance(e, scale)
+
+
+#: (precision, scale's bits, shape, bytes) → the tolerance array, read-only (see `tolerance`).
+_TOLERANCES: dict[tuple[Any, ...], np.ndarray] = {}
+_TOLERANCES_SIZE = 4096
 
 
 def _scalars(typed: Any, expected: Any, scale: float | None) -> tuple[float, float, float] | None:
