@@ -94,9 +94,12 @@ def _judged(atype: str, ans: Any, expected: Any, typed: np.ndarray, scored: bool
         cells = as_vector(typed) if atype == "vector" else typed  # as `check_cells`
         if cells.shape != exp.shape:
             return False, 0.0
-        within = precision_of(ans).cells_within(cells, exp)
-        if within.all():
+        policy = precision_of(ans)
+        if not scored:
+            return policy.cells_accept(cells, exp), 0.0
+        within = policy.cells_within(cells, exp)
+        if all(within):
             return True, 1.0
-        return False, float(np.mean(within)) if scored else 0.0
+        return False, sum(within) / len(within)  # `np.mean` of the verdicts
     outcome = check_value(atype, ans, expected, typed)
     return outcome.correct, outcome.score
