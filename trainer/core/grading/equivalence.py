@@ -257,12 +257,20 @@ def _compile_unguarded(node: Node) -> Callable[[Mapping[str, Any]], Any]:
     return compile_node(node, guard=False)
 
 
+#: The names a tree reads: a template's reference is the same tree on every seed.
+_FREE: ByIdentity[frozenset[str]] = ByIdentity(512)
+
+
+def _free(node: Node) -> frozenset[str]:
+    return _FREE.get(node, lambda n: frozenset(free_names(n)))
+
+
 def _build(answer: Any, seed: int) -> Reference:
     node = answer.value
     fn = compiled(node)
     variables = tuple(name for name, _ in answer.variables)
     env_names = set(getattr(answer, "env", {}) or {})
-    params = tuple(sorted((free_names(node) & env_names) - set(variables)))
+    params = tuple(sorted((_free(node) & env_names) - set(variables)))
     rng = np.random.default_rng([int(seed) & 0xFFFF_FFFF, _SALT])
     points: list[dict[str, Any]] = []
     values: list[np.ndarray] = []
@@ -277,7 +285,7 @@ def _build(answer: Any, seed: int) -> Reference:
             except (EvalError, ValueError) as exc:
                 last = exc
                 continue
-            if not np.isfinite(val).all():
+            if not (math.isfinite(val) if val.ndim == 0 else np.isfinite(val).all()):
                 continue
             points.append(env)
             values.append(val)

@@ -15,6 +15,7 @@ worth saying aloud (`\\log` is the natural log).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -515,11 +516,17 @@ def _calls(tree: Any) -> frozenset[str]:
     return _CALLS.get(tree, lambda t: frozenset(called_functions(t)))
 
 
-def _allowed_calls(reference: Any, mistakes: Sequence[Any]) -> set[str]:
-    """The elementary functions plus whatever the reference or a listed mistake calls."""
+@functools.cache
+def _elementary() -> frozenset[str]:
+    """The elementary functions and their aliases (the solver registry is fixed once imported)."""
     from trainer.core.solvers import elementary
 
-    allowed = set(elementary.__all__) | set(elementary.ALIASES) | _calls(reference)
+    return frozenset(elementary.__all__) | frozenset(elementary.ALIASES)
+
+
+def _allowed_calls(reference: Any, mistakes: Sequence[Any]) -> set[str]:
+    """The elementary functions plus whatever the reference or a listed mistake calls."""
+    allowed = _elementary() | _calls(reference)
     for value in mistakes:
         allowed |= _calls(value)
     return allowed
