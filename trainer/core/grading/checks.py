@@ -84,13 +84,15 @@ def judge(atype: str, ans: Any, expected: Any, typed: np.ndarray) -> tuple[bool,
 def _judged(atype: str, ans: Any, expected: Any, typed: np.ndarray, scored: bool) -> tuple[bool, float]:
     """`judge`; unless `scored`, a wrong value's score is left at 0 (the share of right cells is
     not worked out)."""
-    if atype == "number" or atype == "vector" or atype == "matrix":
+    if atype == "number":  # as `check_number`
+        if typed.size != 1:
+            return False, 0.0
+        x = float(typed) if typed.ndim == 0 else float(typed.reshape(-1)[0])
+        b = expected if type(expected) is float else float(np.asarray(expected, dtype=float).reshape(-1)[0])
+        ok = bool(precision_of(ans).within(x, b))
+        return ok, 1.0 if ok else 0.0
+    if atype == "vector" or atype == "matrix":
         exp = np.asarray(expected, dtype=float)
-        if atype == "number":  # as `check_number`
-            if typed.size != 1:
-                return False, 0.0
-            ok = bool(precision_of(ans).within(float(typed.reshape(-1)[0]), float(exp.reshape(-1)[0])))
-            return ok, 1.0 if ok else 0.0
         cells = as_vector(typed) if atype == "vector" else typed  # as `check_cells`
         if cells.shape != exp.shape:
             return False, 0.0

@@ -28,7 +28,7 @@ from trainer.core._memo import ByIdentity
 from trainer.core.grading import equivalence as fm
 from trainer.core.grading.measure import ARRAY_TYPES, KIND, as_vector, describe, shape_text
 from trainer.core.grading.verdict import InputError
-from trainer.core.language.answer_syntax import parse_answer
+from trainer.core.language.answer_syntax import MAX_LENGTH, parse_answer
 from trainer.core.language.evaluate import MAX_ELEMENTS, compile_node
 from trainer.core.language.names import called_functions
 from trainer.core.language.nodes import EvalError, ListLit, MathInputError, Node, Num
@@ -235,14 +235,34 @@ def _read_part(ans: Any, text: str, part: int | None, offset: int, seed: int,
         note = ""
         if KIND[ans.type] == "scalar":
             text, note = _decimal_comma(text)
-        node = parse_answer(text, variables=(), percent=bool(getattr(ans, "percent", False)),
-                            arrays=ans.type in ARRAY_TYPES)
+        node = _parse_value(text, bool(getattr(ans, "percent", False)), ans.type in ARRAY_TYPES)
         value = _typed_value(node)
         _refuse_wrong_shape(ans, value, mistakes, part)
     except MathInputError as exc:
         raise _shifted(exc, offset) from None
     shown = echo(node) + (f" {unit}" if unit else "") + note + _notes(text)
     return PartReading(ans.type, shown, node=node, value=value, unit=unit)
+
+
+#: Text made only of numbers, brackets, commas and spaces (what `answer_text` writes).
+_NUMERIC = re.compile(r"[0-9eE.+\-\[\], ]+")
+
+
+def _parse_value(text: str, percent: bool, arrays: bool) -> Node:
+    """`parse_answer(text, variables=(), percent=percent, arrays=arrays)`.
+
+    A part of a multi answer comes with the spaces around `|` (`0.5 | 2.0`), which the parser
+    skips; the same numbers without them take its direct path for plain values, and give the same
+    tree. Anything else, and any text the trimmed reading refuses, is read as typed, so a refusal
+    names the position the learner sees.
+    """
+    inner = text.strip(" ")
+    if len(inner) != len(text) and inner and len(text) <= MAX_LENGTH and _NUMERIC.fullmatch(inner):
+        try:
+            return parse_answer(inner, variables=(), percent=percent, arrays=arrays)
+        except MathInputError:
+            pass
+    return parse_answer(text, variables=(), percent=percent, arrays=arrays)
 
 
 def _unit(ans: Any, text: str) -> tuple[str, str]:
