@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -244,6 +245,9 @@ def _read_part(ans: Any, text: str, part: int | None, offset: int, seed: int,
     return PartReading(ans.type, shown, node=node, value=value, unit=unit)
 
 
+#: The tree classes `Node` names: `isinstance` against the tuple, not the slower `Union`.
+_NODES = typing.get_args(Node)
+
 #: Text made only of numbers, brackets, commas and spaces (what `answer_text` writes).
 _NUMERIC = re.compile(r"[0-9eE.+\-\[\], ]+")
 
@@ -377,7 +381,7 @@ def _allowed_shapes(ans: Any, mistakes: Sequence[Any],
     for m in mistakes:
         if getattr(m, "part", None) != part:
             continue
-        if getattr(m, "option", None) is None and m.value is not None and not isinstance(m.value, Node):
+        if getattr(m, "option", None) is None and m.value is not None and not isinstance(m.value, _NODES):
             try:
                 shape = np.shape(np.asarray(m.value, dtype=float))
             except (TypeError, ValueError):
@@ -544,8 +548,21 @@ def _elementary() -> frozenset[str]:
     return frozenset(elementary.__all__) | frozenset(elementary.ALIASES)
 
 
-def _allowed_calls(reference: Any, mistakes: Sequence[Any]) -> set[str]:
+def _allowed_calls(reference: Any, mistakes: Sequence[Any]) -> frozenset[str]:
     """The elementary functions plus whatever the reference or a listed mistake calls."""
+    trees = tuple(mistakes)
+    known = _ALLOWED.get(reference, lambda r: (trees, _calls_of(r, trees)))
+    if len(known[0]) != len(trees) or any(a is not b for a, b in zip(known[0], trees)):
+        return _calls_of(reference, trees)  # other mistake trees than remembered: worked out
+    return known[1]
+
+
+#: A reference tree → (its mistakes' trees, the calls they allow): the template's own trees, the same
+#: on every seed.
+_ALLOWED: ByIdentity[tuple[tuple[Any, ...], frozenset[str]]] = ByIdentity(512)
+
+
+def _calls_of(reference: Any, mistakes: Sequence[Any]) -> frozenset[str]:
     allowed = _elementary() | _calls(reference)
     for value in mistakes:
         allowed |= _calls(value)
