@@ -60,15 +60,48 @@ def accepts(atype: str, ans: Any, expected: Any, typed: np.ndarray) -> bool:
     Returns:
         Whether the typed value is accepted for `expected`. Never raises.
     """
-    if atype == "number" or atype == "vector" or atype == "matrix":
+    return _judged(atype, ans, expected, typed, False)[0]
+
+
+def judge(atype: str, ans: Any, expected: Any, typed: np.ndarray) -> tuple[bool, float]:
+    """`check_value`'s (correct, score), without writing the feedback.
+
+    A wrong value that the diagnosis names is told by the diagnosis' message, so the checker's own
+    explanation would be written only to be thrown away.
+
+    Args:
+        atype: number, integer, vector, matrix, set or direction.
+        ans: the answer (tolerances, significant figures).
+        expected: the value to compare with.
+        typed: the typed value.
+
+    Returns:
+        (correct, score) exactly as `check_value(atype, ans, expected, typed)` gives them. Never raises.
+    """
+    return _judged(atype, ans, expected, typed, True)
+
+
+def _judged(atype: str, ans: Any, expected: Any, typed: np.ndarray, scored: bool) -> tuple[bool, float]:
+    """`judge`; unless `scored`, a wrong value's score is left at 0 (the share of right cells is
+    not worked out)."""
+    if atype == "number":  # as `check_number`
+        if typed.size != 1:
+            return False, 0.0
+        x = float(typed) if typed.ndim == 0 else float(typed.reshape(-1)[0])
+        b = expected if type(expected) is float else float(np.asarray(expected, dtype=float).reshape(-1)[0])
+        ok = bool(precision_of(ans).within(x, b))
+        return ok, 1.0 if ok else 0.0
+    if atype == "vector" or atype == "matrix":
         exp = np.asarray(expected, dtype=float)
-        if atype == "number":
-            if typed.size != 1:
-                return False
-            return bool(precision_of(ans).within(float(typed.reshape(-1)[0]), float(exp.reshape(-1)[0])))
-        cells = as_vector(typed) if atype == "vector" else typed
+        cells = as_vector(typed) if atype == "vector" else typed  # as `check_cells`
         if cells.shape != exp.shape:
-            return False
-        scale = float(np.max(np.abs(exp))) if exp.size else 0.0
-        return bool(precision_of(ans).within(cells, exp, scale).all())
-    return check_value(atype, ans, expected, typed).correct
+            return False, 0.0
+        policy = precision_of(ans)
+        if not scored:
+            return policy.cells_accept(cells, exp), 0.0
+        within = policy.cells_within(cells, exp)
+        if all(within):
+            return True, 1.0
+        return False, sum(within) / len(within)  # `np.mean` of the verdicts
+    outcome = check_value(atype, ans, expected, typed)
+    return outcome.correct, outcome.score

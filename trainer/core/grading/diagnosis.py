@@ -37,18 +37,20 @@ def diagnose_value(instance: Any, ans: Any, typed: np.ndarray, part: int | None)
         The template's own mistake if the value matches one, else a generic slip that explains it
         (and does not also explain the right answer), else None.
     """
-    best: tuple[float, Any] | None = None
-    for m in own_mistakes(getattr(instance, "mistakes", ()), part):
-        if getattr(m, "option", None) is not None or m.value is None:
-            continue
-        if accepts(ans.type, ans, m.value, typed):
-            # Two mistakes may both lie within the stated precision of a rounded value: the
-            # nearer one is what the learner did.
-            d = _distance(m.value, typed)
-            if best is None or d < best[0]:
-                best = (d, m)
-    if best is not None:
-        return Diagnosis(best[1].id, best[1].message)
+    accepted = [m for m in own_mistakes(getattr(instance, "mistakes", ()), part)
+                if getattr(m, "option", None) is None and m.value is not None
+                and accepts(ans.type, ans, m.value, typed)]
+    if accepted:
+        # Two mistakes may both lie within the stated precision of a rounded value: the nearer one
+        # is what the learner did (the first of equally near ones; a lone one needs no measuring).
+        best = accepted[0]
+        if len(accepted) > 1:
+            best_d = _distance(best.value, typed)
+            for m in accepted[1:]:
+                d = _distance(m.value, typed)
+                if d < best_d:
+                    best, best_d = m, d
+        return Diagnosis(best.id, best.message)
     kind = KIND[ans.type]
     if kind == "direction":
         return None

@@ -11,6 +11,7 @@ is used by the benchmark's symbolic baseline only.
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -29,6 +30,7 @@ MAX_DRAWS = 40  # draws tried to find POINTS points where the reference is finit
 MIN_POINTS = 4  # fewer usable points than this and the formula cannot be judged
 CACHE_SIZE = 128  # references kept (one per recently graded instance)
 LENGTH_POINTS = 2  # points also tried with the vectors one entry longer and one shorter
+PRINTED_PER_REFERENCE = 64  # trees' values kept per reference (the answer's mistakes, what was typed)
 _SALT = 0x6772_6164  # separates the grading points' stream from the instance's own draws
 
 EVAL_ERRORS = (EvalError, ArithmeticError, ValueError, TypeError, IndexError, KeyError,
@@ -73,8 +75,15 @@ def _failure(exc: BaseException) -> str:
 
 def close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
     """Whether a matches b (same shape, finite, |a − b| ≤ atol + rtol·|b| entrywise)."""
-    if a.shape != b.shape or not np.isfinite(a).all():
+    if a.shape != b.shape:
         return False
+    if not a.shape:  # one number: the same IEEE arithmetic in Python floats, without NumPy's calls
+        x, y = float(a), float(b)
+        return math.isfinite(x) and abs(x - y) <= atol + rtol * abs(y)
+    if not np.isfinite(a).all():
+        return False
+    if a is b and atol >= 0 and rtol >= 0:  # |a − a| = 0 is within any tolerance of finite values
+        return True
     with np.errstate(all="ignore"):
         return bool((np.abs(a - b) <= atol + rtol * np.abs(b)).all())
 
@@ -99,7 +108,7 @@ class Reference:
     atol: float
     ndims: dict[str, int] = field(default_factory=dict)
     base: int = 0  # points[:base] are drawn as declared; the rest vary the vectors' length
-    _memo: dict[int, Any] = field(default_factory=dict)
+    _by_printed: dict[str, list[np.ndarray] | str] = field(default_factory=dict)  # see `values_of`
     _swapped: list[tuple[str, str, list[np.ndarray]]] | None = None
 
     def values_of(self, node: Node) -> list[np.ndarray]:
@@ -108,11 +117,25 @@ class Reference:
         Raises:
             EvalError: it cannot be evaluated at some point (the message names the point).
         """
-        if self.node is not None and _printed(node) == _printed(self.node):
-            # The reference's own tree, as typed back: evaluating a tree is a function of the tree
-            # alone (the printed form shows every node and each number's type), so its values are
-            # the reference's values, already worked out at these very points.
+        # Evaluating a tree is a function of the tree alone, and its printed form (`repr`) shows
+        # every node and each number's type: trees printed alike have the same values at these
+        # points. So the reference's own tree typed back has the reference's values, and a mistake
+        # typed, then compared as the template's own tree, is evaluated once.
+        printed = _printed(node)
+        if self.node is not None and printed == _printed(self.node):
             return list(self.values)
+        known = self._by_printed.get(printed)
+        if known is None:
+            known = self._evaluate_all(node)
+            if len(self._by_printed) >= PRINTED_PER_REFERENCE:
+                self._by_printed.clear()
+            self._by_printed[printed] = known
+        if isinstance(known, str):
+            raise EvalError(known)
+        return list(known)
+
+    def _evaluate_all(self, node: Node) -> list[np.ndarray] | str:
+        """The tree's values at every point, or the message of the first failure (naming its point)."""
         fn = compiled(node)
         out = []
         with np.errstate(all="ignore"):
@@ -120,21 +143,15 @@ class Reference:
                 try:
                     out.append(_evaluate(fn, env))
                 except EvalError as exc:
-                    raise EvalError(f"{exc} (at {self.describe(env)})") from None
+                    return f"{exc} (at {self.describe(env)})"
         return out
 
     def memo_values(self, node: Node) -> list[np.ndarray] | None:
         """Values of a template's own tree (a mistake), cached; None when it cannot be evaluated."""
-        key = id(node)
-        hit = self._memo.get(key)
-        if hit is not None and hit[0] is node:
-            return hit[1]
         try:
-            vals = self.values_of(node)
+            return self.values_of(node)
         except EvalError:
-            vals = None
-        self._memo[key] = (node, vals)
-        return vals
+            return None
 
     def swapped(self) -> list[tuple[str, str, list[np.ndarray]]]:
         """Reference values with two same-shaped variables exchanged (the swapped-arguments slip).
@@ -240,12 +257,20 @@ def _compile_unguarded(node: Node) -> Callable[[Mapping[str, Any]], Any]:
     return compile_node(node, guard=False)
 
 
+#: The names a tree reads: a template's reference is the same tree on every seed.
+_FREE: ByIdentity[frozenset[str]] = ByIdentity(512)
+
+
+def _free(node: Node) -> frozenset[str]:
+    return _FREE.get(node, lambda n: frozenset(free_names(n)))
+
+
 def _build(answer: Any, seed: int) -> Reference:
     node = answer.value
     fn = compiled(node)
     variables = tuple(name for name, _ in answer.variables)
     env_names = set(getattr(answer, "env", {}) or {})
-    params = tuple(sorted((free_names(node) & env_names) - set(variables)))
+    params = tuple(sorted((_free(node) & env_names) - set(variables)))
     rng = np.random.default_rng([int(seed) & 0xFFFF_FFFF, _SALT])
     points: list[dict[str, Any]] = []
     values: list[np.ndarray] = []
@@ -260,7 +285,7 @@ def _build(answer: Any, seed: int) -> Reference:
             except (EvalError, ValueError) as exc:
                 last = exc
                 continue
-            if not np.isfinite(val).all():
+            if not (math.isfinite(val) if val.ndim == 0 else np.isfinite(val).all()):
                 continue
             points.append(env)
             values.append(val)

@@ -65,7 +65,24 @@ class Precision:
         big = float(scale) if scale is not None else 0.0
         if isinstance(expected, float) and math.isfinite(expected) and math.isfinite(big):
             return np.asarray(self._scalar_tolerance(abs(float(expected)), big))
-        v = np.abs(np.asarray(expected, dtype=float))
+        e = np.asarray(expected, dtype=float)
+        # The same expected value is judged again and again (an answer and each listed mistake
+        # against every typed value of an instance), and the NumPy arithmetic below cost more than
+        # the comparison it serves: remember it for the exact value (bytes, shape, scale's bits).
+        key = (self.sigfigs, self.decimals, self.rtol, self.atol, big.hex(), e.shape, e.tobytes())
+        known = _TOLERANCES.get(key)
+        if known is None:
+            known = self._array_tolerance(e, big)
+            if isinstance(known, np.ndarray):  # shared between callers: nobody may write to it
+                known.setflags(write=False)
+            if len(_TOLERANCES) >= _TOLERANCES_SIZE:
+                _TOLERANCES.clear()
+            _TOLERANCES[key] = known
+        return known
+
+    def _array_tolerance(self, e: np.ndarray, big: float) -> np.ndarray:
+        """`tolerance` of an array (or a non-finite value), entrywise in NumPy."""
+        v = np.abs(e)
         if self.decimals is not None:
             place = np.full(v.shape, 0.5 * 10.0 ** -self.decimals)
         else:
@@ -97,6 +114,55 @@ class Precision:
         with np.errstate(invalid="ignore"):
             return np.abs(t - e) <= self.tolerance(e, scale)
 
+    def cells_within(self, typed: np.ndarray, expected: np.ndarray) -> list[bool]:
+        """`within(typed, expected, scale)` entry by entry (in C order), at the scale vectors and
+        matrices are judged at: the largest |entry| of `expected` (0 when it is empty).
+
+        The same expected value is judged again and again (an answer and each listed mistake against
+        every typed value of an instance): its tolerances are worked out once for the exact value,
+        and the comparison |t − v| ≤ tolerance runs in Python floats, the same IEEE arithmetic as
+        NumPy's entrywise, without the cost of a NumPy call per operation on a handful of entries.
+
+        Args:
+            typed: the typed array, of the expected array's shape.
+            expected: the expected float array.
+
+        Returns:
+            One verdict per entry.
+        """
+        tol, exp = self._cells(expected)
+        if typed.dtype != np.float64:
+            typed = typed.astype(float)
+        return [abs(t - v) <= c for t, v, c in zip(typed.reshape(-1).tolist(), exp, tol)]
+
+    def cells_accept(self, typed: np.ndarray, expected: np.ndarray) -> bool:
+        """`all(cells_within(typed, expected))`, stopping at the first entry that is off.
+
+        Args:
+            typed: the typed array, of the expected array's shape.
+            expected: the expected float array.
+
+        Returns:
+            Whether every entry is within its tolerance.
+        """
+        tol, exp = self._cells(expected)
+        if typed.dtype != np.float64:
+            typed = typed.astype(float)
+        return all(abs(t - v) <= c for t, v, c in zip(typed.reshape(-1).tolist(), exp, tol))
+
+    def _cells(self, expected: np.ndarray) -> tuple[list[float], list[float]]:
+        """(tolerances, entries) of an expected array as floats, in C order, remembered for the exact
+        value (`cells_within`)."""
+        key = (self.sigfigs, self.decimals, self.rtol, self.atol, expected.shape, expected.tobytes())
+        known = _CELL_TOLERANCES.get(key)
+        if known is None:
+            scale = float(np.max(np.abs(expected))) if expected.size else 0.0
+            if len(_CELL_TOLERANCES) >= _TOLERANCES_SIZE:
+                _CELL_TOLERANCES.clear()
+            known = _CELL_TOLERANCES[key] = (np.reshape(self._array_tolerance(expected, scale), -1).tolist(),
+                                             expected.reshape(-1).tolist())
+        return known
+
     def close(self, typed: Any, expected: Any, scale: float | None = None) -> np.ndarray:
         """Entrywise: whether each entry is within `CLOSE_FACTOR` times the tolerance."""
         fast = _scalars(typed, expected, scale)
@@ -105,6 +171,13 @@ class Precision:
         t, e = np.asarray(typed, dtype=float), np.asarray(expected, dtype=float)
         with np.errstate(invalid="ignore"):
             return np.abs(t - e) <= CLOSE_FACTOR * self.tolerance(e, scale)
+
+
+#: (policy's fields, scale's bits, shape, bytes) of an expected value → its tolerance array, read-only (see `tolerance`).
+_TOLERANCES: dict[tuple[Any, ...], np.ndarray] = {}
+#: (policy's fields, shape, bytes) of an expected array → its tolerances and entries as floats.
+_CELL_TOLERANCES: dict[tuple[Any, ...], tuple[list[float], list[float]]] = {}
+_TOLERANCES_SIZE = 4096
 
 
 def _scalars(typed: Any, expected: Any, scale: float | None) -> tuple[float, float, float] | None:
@@ -131,12 +204,32 @@ def precision_of(ans: Any) -> Precision:
     """
     sigfigs = getattr(ans, "sigfigs", None)
     decimals = getattr(ans, "decimals", None)
-    atol = float(getattr(ans, "atol", 0.0) or 0.0)
+    rtol = getattr(ans, "rtol", 0.0)
+    atol = getattr(ans, "atol", 0.0)
+    try:
+        key = (sigfigs, decimals, rtol, atol)
+        known = _POLICIES.get(key)
+    except TypeError:  # an unhashable setting: worked out, not remembered
+        return _policy(sigfigs, decimals, rtol, atol)
+    if known is None:
+        if len(_POLICIES) >= _TOLERANCES_SIZE:
+            _POLICIES.clear()
+        known = _POLICIES[key] = _policy(sigfigs, decimals, rtol, atol)
+    return known
+
+
+#: An answer's precision settings → its policy (`precision_of`): answers state a few settings, and
+#: building the frozen policy cost more than the check it serves.
+_POLICIES: dict[tuple[Any, ...], Precision] = {}
+
+
+def _policy(sigfigs: Any, decimals: Any, rtol: Any, atol: Any) -> Precision:
+    atol = float(atol or 0.0)
     if decimals is not None:
         return Precision(None, int(decimals), 0.0, atol)
     if sigfigs:
         return Precision(int(sigfigs), None, 0.0, atol)
-    return Precision(DEFAULT_SIGFIGS, None, float(getattr(ans, "rtol", 0.0) or 0.0), atol)
+    return Precision(DEFAULT_SIGFIGS, None, float(rtol or 0.0), atol)
 
 
 def precision_text(ans: Any) -> str:

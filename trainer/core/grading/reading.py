@@ -15,8 +15,10 @@ worth saying aloud (`\\log` is the natural log).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -27,7 +29,7 @@ from trainer.core._memo import ByIdentity
 from trainer.core.grading import equivalence as fm
 from trainer.core.grading.measure import ARRAY_TYPES, KIND, as_vector, describe, shape_text
 from trainer.core.grading.verdict import InputError
-from trainer.core.language.answer_syntax import parse_answer
+from trainer.core.language.answer_syntax import MAX_LENGTH, parse_answer
 from trainer.core.language.evaluate import MAX_ELEMENTS, compile_node
 from trainer.core.language.names import called_functions
 from trainer.core.language.nodes import EvalError, ListLit, MathInputError, Node, Num
@@ -54,6 +56,7 @@ UNITS: dict[str, tuple[str, tuple[str, ...], float]] = {
 }
 _SPELLED = {sp.lower(): name for name, (_, spellings, _) in UNITS.items() for sp in spellings}
 _TRAILING_WORD = re.compile(r"^(.*?[0-9.)\]}%²³])\s*([A-Za-zµμ]+)\s*$", re.DOTALL)
+_WORD_END = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzµμ")  # `[A-Za-zµμ]` above
 _LATEX_LOG = re.compile(r"\\log(?![a-zA-Z0-9])")
 
 
@@ -233,14 +236,37 @@ def _read_part(ans: Any, text: str, part: int | None, offset: int, seed: int,
         note = ""
         if KIND[ans.type] == "scalar":
             text, note = _decimal_comma(text)
-        node = parse_answer(text, variables=(), percent=bool(getattr(ans, "percent", False)),
-                            arrays=ans.type in ARRAY_TYPES)
+        node = _parse_value(text, bool(getattr(ans, "percent", False)), ans.type in ARRAY_TYPES)
         value = _typed_value(node)
-        _refuse_wrong_shape(ans, value, [m for m in mistakes if getattr(m, "part", None) == part])
+        _refuse_wrong_shape(ans, value, mistakes, part)
     except MathInputError as exc:
         raise _shifted(exc, offset) from None
     shown = echo(node) + (f" {unit}" if unit else "") + note + _notes(text)
     return PartReading(ans.type, shown, node=node, value=value, unit=unit)
+
+
+#: The tree classes `Node` names: `isinstance` against the tuple, not the slower `Union`.
+_NODES = typing.get_args(Node)
+
+#: Text made only of numbers, brackets, commas and spaces (what `answer_text` writes).
+_NUMERIC = re.compile(r"[0-9eE.+\-\[\], ]+")
+
+
+def _parse_value(text: str, percent: bool, arrays: bool) -> Node:
+    """`parse_answer(text, variables=(), percent=percent, arrays=arrays)`.
+
+    A part of a multi answer comes with the spaces around `|` (`0.5 | 2.0`), which the parser
+    skips; the same numbers without them take its direct path for plain values, and give the same
+    tree. Anything else, and any text the trimmed reading refuses, is read as typed, so a refusal
+    names the position the learner sees.
+    """
+    inner = text.strip(" ")
+    if len(inner) != len(text) and inner and len(text) <= MAX_LENGTH and _NUMERIC.fullmatch(inner):
+        try:
+            return parse_answer(inner, variables=(), percent=percent, arrays=arrays)
+        except MathInputError:
+            pass
+    return parse_answer(text, variables=(), percent=percent, arrays=arrays)
 
 
 def _unit(ans: Any, text: str) -> tuple[str, str]:
@@ -250,6 +276,8 @@ def _unit(ans: Any, text: str) -> tuple[str, str]:
     same kind (bits for nats) is kept, for the grader to diagnose. The text keeps its length, so
     positions in it stay where the learner typed them.
     """
+    if text.rstrip()[-1:] not in _WORD_END:  # what `_TRAILING_WORD` needs last, before it backtracks
+        return text, ""
     m = _TRAILING_WORD.match(text)
     if m is None:
         return text, ""
@@ -286,37 +314,28 @@ def unit_factor(typed_unit: str, answer_unit: str) -> float | None:
 
 def _notes(text: str) -> str:
     """Readings worth saying aloud in the echo: `\\log` is the natural logarithm here."""
-    return f"  ({LOG_NOTE})" if _LATEX_LOG.search(text) else ""
+    return f"  ({LOG_NOTE})" if "\\log" in text and _LATEX_LOG.search(text) else ""
 
 
-def _refuse_wrong_shape(ans: Any, value: np.ndarray, mistakes: Sequence[Any]) -> None:
+def _refuse_wrong_shape(ans: Any, value: np.ndarray, mistakes: Sequence[Any], part: int | None) -> None:
     """A value of the wrong kind or shape is not an answer to grade, and is refused like a parse error.
 
     A vector for a number, a number or a vector for a matrix, a 2×3 matrix for a 2×2: telling the
     learner is fairer than recording a lapse. Shapes that a real slip has stay gradable, so the
-    diagnosis still names them: a matrix's transpose, and the shape of any mistake the template lists.
+    diagnosis still names them: a matrix's transpose, and the shape of any mistake the template lists
+    for this part.
     """
     kind = KIND[ans.type]
-    try:
-        exp = np.asarray(ans.value, dtype=float)
-    except (TypeError, ValueError):  # nothing to compare with: the checker reports it
+    shapes = _shapes(ans, mistakes, part)
+    if shapes is None:  # nothing to compare with: the checker reports it
         return
+    exp, allowed = shapes
     if kind == "scalar":
         if value.size != 1:
             raise MathInputError(f"this answer is a single number, not {describe(value)}", None,
                                  "type one number")
         return
     typed = value if kind == "matrix" else as_vector(value)
-    allowed = {exp.shape if kind == "matrix" else exp.reshape(-1).shape}
-    if kind == "matrix" and exp.ndim == 2:
-        allowed.add(exp.shape[::-1])
-    for m in mistakes:
-        if getattr(m, "option", None) is None and m.value is not None and not isinstance(m.value, Node):
-            try:
-                shape = np.shape(np.asarray(m.value, dtype=float))
-            except (TypeError, ValueError):
-                continue
-            allowed.add(shape if kind == "matrix" else (math.prod(shape),))
     if kind == "set":
         if typed.ndim > 1 or (typed.ndim == 0 and exp.size > 1):
             raise MathInputError(f"this answer is {exp.size} values, not {describe(value)}", None,
@@ -332,9 +351,48 @@ def _refuse_wrong_shape(ans: Any, value: np.ndarray, mistakes: Sequence[Any]) ->
                          f"type {exp.size} numbers, e.g. {' '.join(str(i + 1) for i in range(min(exp.size, 4)))}")
 
 
+#: An answer (or part) → (its mistakes, its part, (expected array, allowed shapes) or None): every
+#: typed value of an instance is held against the same shapes.
+_SHAPES: ByIdentity[tuple[Any, Any, tuple[np.ndarray, frozenset[tuple[int, ...]]] | None]] = ByIdentity(512)
+
+
+def _shapes(ans: Any, mistakes: Sequence[Any],
+            part: int | None) -> tuple[np.ndarray, frozenset[tuple[int, ...]]] | None:
+    """The expected value as a float array and the shapes a typed value may have (see
+    `_refuse_wrong_shape`), or None when the expected value is not numeric."""
+    known = _SHAPES.get(ans, lambda a: (mistakes, part, _allowed_shapes(a, mistakes, part)))
+    if known[0] is not mistakes or known[1] != part:  # another instance's mistakes: not remembered
+        return _allowed_shapes(ans, mistakes, part)
+    return known[2]
+
+
+def _allowed_shapes(ans: Any, mistakes: Sequence[Any],
+                    part: int | None) -> tuple[np.ndarray, frozenset[tuple[int, ...]]] | None:
+    kind = KIND[ans.type]
+    try:
+        exp = np.asarray(ans.value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    allowed = {exp.shape if kind == "matrix" else exp.reshape(-1).shape}
+    if kind == "scalar" or kind == "set":  # judged by size alone: the mistakes' shapes are not read
+        return exp, frozenset(allowed)
+    if kind == "matrix" and exp.ndim == 2:
+        allowed.add(exp.shape[::-1])
+    for m in mistakes:
+        if getattr(m, "part", None) != part:
+            continue
+        if getattr(m, "option", None) is None and m.value is not None and not isinstance(m.value, _NODES):
+            try:
+                shape = np.shape(np.asarray(m.value, dtype=float))
+            except (TypeError, ValueError):
+                continue
+            allowed.add(shape if kind == "matrix" else (math.prod(shape),))
+    return exp, frozenset(allowed)
+
+
 def _decimal_comma(text: str) -> tuple[str, str]:
     """`0,33` for a single number is a decimal comma; `1,234` could be a thousands separator."""
-    m = _DECIMAL_COMMA.match(text)
+    m = _DECIMAL_COMMA.match(text) if "," in text else None
     if m is None:
         return text, ""
     whole, frac = m.groups()
@@ -352,7 +410,7 @@ def _typed_value(node: Node) -> np.ndarray:
             value = fm.evaluate(compile_node(node, guard=False), {})  # evaluate enters np.errstate
         except EvalError as exc:
             raise MathInputError(f"cannot evaluate the answer: {exc}") from None
-    if value.dtype == object or not np.isfinite(value).all():
+    if value.dtype == object or not (math.isfinite(value) if value.ndim == 0 else np.isfinite(value).all()):
         raise MathInputError("the answer is not a finite number", None, "an answer must be finite")
     return value
 
@@ -482,11 +540,30 @@ def _calls(tree: Any) -> frozenset[str]:
     return _CALLS.get(tree, lambda t: frozenset(called_functions(t)))
 
 
-def _allowed_calls(reference: Any, mistakes: Sequence[Any]) -> set[str]:
-    """The elementary functions plus whatever the reference or a listed mistake calls."""
+@functools.cache
+def _elementary() -> frozenset[str]:
+    """The elementary functions and their aliases (the solver registry is fixed once imported)."""
     from trainer.core.solvers import elementary
 
-    allowed = set(elementary.__all__) | set(elementary.ALIASES) | _calls(reference)
+    return frozenset(elementary.__all__) | frozenset(elementary.ALIASES)
+
+
+def _allowed_calls(reference: Any, mistakes: Sequence[Any]) -> frozenset[str]:
+    """The elementary functions plus whatever the reference or a listed mistake calls."""
+    trees = tuple(mistakes)
+    known = _ALLOWED.get(reference, lambda r: (trees, _calls_of(r, trees)))
+    if len(known[0]) != len(trees) or any(a is not b for a, b in zip(known[0], trees)):
+        return _calls_of(reference, trees)  # other mistake trees than remembered: worked out
+    return known[1]
+
+
+#: A reference tree → (its mistakes' trees, the calls they allow): the template's own trees, the same
+#: on every seed.
+_ALLOWED: ByIdentity[tuple[tuple[Any, ...], frozenset[str]]] = ByIdentity(512)
+
+
+def _calls_of(reference: Any, mistakes: Sequence[Any]) -> frozenset[str]:
+    allowed = _elementary() | _calls(reference)
     for value in mistakes:
         allowed |= _calls(value)
     return allowed

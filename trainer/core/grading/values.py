@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trainer.core.grading.checks import check_value
+from trainer.core.grading.checks import check_value, judge
 from trainer.core.grading.diagnosis import diagnose_value
 from trainer.core.grading.reading import UNITS, PartReading, unit_factor
 from trainer.core.grading.verdict import Diagnosis, PartResult
@@ -32,12 +32,14 @@ def grade_value(instance: Any, ans: Any, reading: PartReading, part: int | None)
     unit_slip = _unit_slip(ans, reading)
     if unit_slip is not None:
         return PartResult(False, 0.0, unit_slip.message, reading.shown, unit_slip)
-    outcome = check_value(ans.type, ans, ans.value, typed)
-    if outcome.correct:
+    correct, score = judge(ans.type, ans, ans.value, typed)
+    if correct:
         return PartResult(True, 1.0, "Correct.", reading.shown)
     diagnosis = diagnose_value(instance, ans, typed, part)
-    feedback = outcome.feedback if diagnosis is None else diagnosis.message
-    return PartResult(False, outcome.score, feedback, reading.shown, diagnosis)
+    if diagnosis is not None:  # its message is the feedback: the checker's own is not written
+        return PartResult(False, score, diagnosis.message, reading.shown, diagnosis)
+    outcome = check_value(ans.type, ans, ans.value, typed)
+    return PartResult(False, outcome.score, outcome.feedback, reading.shown, None)
 
 
 def _unit_slip(ans: Any, reading: PartReading) -> Diagnosis | None:
