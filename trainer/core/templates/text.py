@@ -157,7 +157,7 @@ class TextTemplate:
     the character position inside the text, so the loader can point at the line.
     """
 
-    __slots__ = ("parts", "source", "names")
+    __slots__ = ("parts", "source", "names", "_holes")
 
     def __init__(self, source: str, functions: Mapping[str, Any] | None = None):
         self.source = source
@@ -200,22 +200,25 @@ class TextTemplate:
                 i += 1
         if buf:
             self.parts.append("".join(buf))
+        # (position in parts, closure, spec) of each hole: `render` fills a copy of `parts` in place.
+        self._holes = tuple((i, p.run, p.spec) for i, p in enumerate(self.parts) if isinstance(p, _Hole))
 
     def render(self, env: Mapping[str, Any]) -> str:
         """Fill every hole from `env` (raises EvalError from the expression language)."""
-        out: list[str] = []
-        for part in self.parts:
-            if isinstance(part, str):
-                out.append(part)
-                continue
-            text = fmt(part.run(env), part.spec)
-            if text.startswith("-") and _needs_parentheses(out):
+        out: list[Any] = list(self.parts)
+        for i, run, spec in self._holes:
+            value = run(env)
+            if spec is None and type(value) is float and value:  # `fmt`'s commonest case, its cache at once
+                text = _FORMATTED.get((value, None)) or fmt_number(value)
+            else:
+                text = fmt(value, spec)
+            if text[0:1] == "-" and _needs_parentheses(out[max(i - 2, 0):i]):
                 text = "(−" + text[1:] + ")"
             if "\n" in text:
                 # A multi-line grid keeps its rows aligned under the column where it starts.
-                line_start = "".join(out).rsplit("\n", 1)[-1]
+                line_start = "".join(out[:i]).rsplit("\n", 1)[-1]
                 text = text.replace("\n", "\n" + " " * len(line_start))
-            out.append(text)
+            out[i] = text
         return "".join(out)
 
 
