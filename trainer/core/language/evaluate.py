@@ -325,7 +325,7 @@ def _plain_binop(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any]
                 out = plain(a, b)
             except ValueError:
                 return fn(a, b)
-            if type(out) is np.ndarray and out.size > MAX_ELEMENTS:
+            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
                 _check_size(out)
             return out
         return fn(a, b)
@@ -381,11 +381,13 @@ def shared_calls() -> Iterator[None]:
 
 
 def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
-                kw: list[tuple[str, Compiled]]) -> Compiled:
+                 kw: list[tuple[str, Compiled]]) -> Compiled:
     """A call without an observer: the `call` closure of `_compile` minus its per-call observer test
     (same arguments, same errors), sharing results inside `shared_calls()`."""
     keys = tuple(k for k, _ in kw)
     kwparts = [p for _, p in kw]
+    if not kw and len(pos) <= 2:
+        return _short_call(name, fn, pos)
 
     def call(env: Env) -> Any:
         a = [p(env) for p in pos]
@@ -404,6 +406,79 @@ def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
         return out
 
     return call
+
+
+def _short_call(name: str, fn: Callable[..., Any], pos: list[Compiled]) -> Compiled:
+    """`_plain_call`'s closure for a call of one or two positional arguments (most calls), without
+    its argument lists: the same key in `shared_calls()`, the same errors as `_invoke`."""
+    if len(pos) == 1:
+        (first,) = pos
+
+        def call1(env: Env) -> Any:
+            a = first(env)
+            shared = _SHARED.get()
+            if shared is not None:
+                key = (fn, (), id(a))
+                hit = shared.get(key)
+                if hit is not None:
+                    return hit[1]
+            try:
+                out = fn(a)
+            except EvalError:
+                raise
+            except TypeError as exc:
+                raise EvalError(f"{name}(): {_type_message(exc)}") from None
+            except (ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError) as exc:
+                raise EvalError(f"{name}(): {exc}") from None
+            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+                _check_size(out)
+            if shared is not None:
+                shared[key] = ((a,), out)
+            return out
+
+        return call1
+    if len(pos) == 2:
+        first, second = pos
+
+        def call2(env: Env) -> Any:
+            a = first(env)
+            b = second(env)
+            shared = _SHARED.get()
+            if shared is not None:
+                key = (fn, (), id(a), id(b))
+                hit = shared.get(key)
+                if hit is not None:
+                    return hit[1]
+            try:
+                out = fn(a, b)
+            except EvalError:
+                raise
+            except TypeError as exc:
+                raise EvalError(f"{name}(): {_type_message(exc)}") from None
+            except (ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError) as exc:
+                raise EvalError(f"{name}(): {exc}") from None
+            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+                _check_size(out)
+            if shared is not None:
+                shared[key] = ((a, b), out)
+            return out
+
+        return call2
+
+    def call0(env: Env) -> Any:
+        shared = _SHARED.get()
+        if shared is not None:
+            hit = shared.get((fn, ()))
+            if hit is not None:
+                return hit[1]
+        out = _invoke(name, fn, [], None)
+        if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+            _check_size(out)
+        if shared is not None:
+            shared[(fn, ())] = ((), out)
+        return out
+
+    return call0
 
 
 class ObservedFunctions(dict):

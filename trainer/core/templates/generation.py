@@ -479,9 +479,23 @@ def _holds(constraint: Any, env: Mapping[str, Any]) -> bool:
     return known
 
 
+#: A template's draw plan (`_plan`): what `_draw_params` would otherwise work out on every try.
+_PLANS: ByIdentity[tuple[tuple, tuple]] = ByIdentity(256)
+
+
+def _plan(template: Template) -> tuple[tuple, tuple]:
+    """((name, sampler, line, its inputs are fixed), ...) and ((constraint, line, reads only fixed
+    parameters, its label), ...) for `template`."""
+    fixed = fixed_names(template)
+    params = tuple((name, sampler, template.lines.get(f"params.{name}", template.lines.get("params")),
+                    sampler.names <= fixed) for name, sampler in template.params)
+    where = tuple((c, c.line or None, c.names <= fixed, f"constraint '{c.source}'") for c in template.where)
+    return params, where
+
+
 def _draw_params(template: Template, rng: np.random.Generator,
                  max_tries: int = MAX_TRIES) -> tuple[dict[str, Any], int]:
-    fixed = fixed_names(template)
+    params, where = _PLANS.get(template, _plan)
     rejected = [0] * len(template.where)
     last_error: tuple[str, int | None, str] | None = None
     work = attempt = 0
@@ -491,9 +505,8 @@ def _draw_params(template: Template, rng: np.random.Generator,
         current = field = ""
         line: int | None = None
         try:
-            for name, sampler in template.params:
+            for name, sampler, line, inputs_fixed in params:
                 current = field = name
-                line = template.lines.get(f"params.{name}", template.lines.get("params"))
                 if work >= MAX_WORK:  # one try of many costly parameters must not overrun the budget
                     raise DrawError("the work budget ran out during this draw", fixed=False)
                 try:
@@ -501,25 +514,24 @@ def _draw_params(template: Template, rng: np.random.Generator,
                     work += used
                 except DrawError as exc:
                     work += exc.work
-                    if exc.fixed and (sampler.names <= fixed):
+                    if exc.fixed and inputs_fixed:
                         raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
                     raise
                 except EvalError as exc:
                     work += sampler.cost
-                    if not sampler.random and sampler.names <= fixed:
+                    if not sampler.random and inputs_fixed:
                         raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
                     raise
                 except (ArithmeticError, TypeError, ValueError) as exc:
                     work += sampler.cost
                     raise DrawError(f"{type(exc).__name__}: {exc}", fixed=False) from None
-            for i, constraint in enumerate(template.where):
-                current, field = f"constraint '{constraint.source}'", "where"
-                line = constraint.line or None
+            for i, (constraint, line, reads_fixed, current) in enumerate(where):
+                field = "where"
                 work += 1
                 try:
                     holds = _holds(constraint, env)
                 except EvalError as exc:
-                    if constraint.names <= fixed:
+                    if reads_fixed:
                         raise _constant(f"constraint '{constraint.source}': {exc}", "where", attempt,
                                         line) from None
                     raise
@@ -527,7 +539,7 @@ def _draw_params(template: Template, rng: np.random.Generator,
                     raise EvalError(f"{type(exc).__name__}: {exc}") from None
                 if not holds:
                     rejected[i] += 1
-                    if constraint.names <= fixed:
+                    if reads_fixed:
                         raise _constant(f"constraint '{constraint.source}' is false for every draw "
                                         "(it reads no random parameter)", "where", attempt, line)
                     break

@@ -28,18 +28,22 @@ _SPEC = re.compile(r"^(grid|[+ ]?\.\d{1,2}[efg%]|\.\d{1,2}|d|%)$")
 #: and parameter panel, and many seeds draw the same values. Zero is left out (0.0 and -0.0 are one
 #: key but format apart under a spec).
 _FORMATTED: dict[tuple[float, str | None], str] = {}
+_FORMATTED_SIZE = 1 << 15
 
 
 def fmt_number(v: Any, spec: str | None = None) -> str:
     """A scalar the way a learner would write it: integers plainly, others to 4 significant digits."""
-    if type(v) is np.float64:  # formats as its float does
+    t = type(v)
+    if t is np.float64:  # formats as its float does
         v = float(v)
+    elif t is int and spec is None:
+        return str(v)
     if type(v) is float and v:
         key = (v, spec)
         text = _FORMATTED.get(key)
         if text is None:
             text = _fmt_number(v, spec)
-            if len(_FORMATTED) >= 4096:
+            if len(_FORMATTED) >= _FORMATTED_SIZE:
                 _FORMATTED.clear()
             _FORMATTED[key] = text
         return text
