@@ -244,6 +244,14 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
             parts = [_compile(o, fns) for o in operands]
             cmps = [_COMPARE[o] for o in ops]
 
+            if len(cmps) == 1:
+                (cmp,), (first, second) = cmps, parts
+
+                def compare1(env: Env) -> bool:
+                    return _truth(cmp(first(env), second(env)))
+
+                return compare1
+
             def compare(env: Env) -> bool:
                 left = parts[0](env)
                 for cmp, part in zip(cmps, parts[1:]):
@@ -257,8 +265,21 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
         case BoolOp(op=op, values=values):
             parts = [_compile(v, fns) for v in values]
             if op == "and":
-                return lambda env: all(_truth(p(env)) for p in parts)
-            return lambda env: any(_truth(p(env)) for p in parts)
+                def conjunction(env: Env) -> bool:
+                    for p in parts:
+                        if not _truth(p(env)):
+                            return False
+                    return True
+
+                return conjunction
+
+            def disjunction(env: Env) -> bool:
+                for p in parts:
+                    if _truth(p(env)):
+                        return True
+                return False
+
+            return disjunction
         case Not(operand=o):
             inner = _compile(o, fns)
             return lambda env: not _truth(inner(env))
@@ -533,20 +554,53 @@ def _compile_index(value: Compiled, indices: tuple[Node, ...], fns: Mapping[str,
             c = _compile(idx, fns)
             parts.append(lambda env, c=c: _as_index(c(env)))
 
+    fixed = _literal_key(indices)
+    if fixed is not None:
+        def literal_index(env: Env) -> Any:
+            # Literal whole-number indices into an array (`A[0, 1]`): the key is known; anything
+            # else takes `index`, and an out-of-range index is worded there too.
+            v = value(env)
+            if type(v) is np.ndarray:
+                try:
+                    out = v[fixed]
+                except IndexError:
+                    pass
+                else:
+                    return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
+            return _indexed(v, fixed)
+
+        return literal_index
+
     def index(env: Env) -> Any:
-        v = value(env)
-        key = tuple(p(env) for p in parts)
-        try:
-            if isinstance(v, (list, str)):
-                if len(key) != 1:
-                    raise EvalError("only one index applies to a list")
-                return v[key[0]]
-            out = _as_array(v)[key]
-        except IndexError:
-            raise EvalError(f"index {key if len(key) > 1 else key[0]} is out of range") from None
-        return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
+        return _indexed(value(env), tuple(p(env) for p in parts))
 
     return index
+
+
+def _literal_key(indices: tuple[Node, ...]) -> tuple[int, ...] | None:
+    """The index key when every index is a literal whole number (what `_as_index` makes of it)."""
+    key = []
+    for idx in indices:
+        if type(idx) is not Num:
+            return None
+        try:
+            key.append(_as_index(idx.value))
+        except EvalError:
+            return None
+    return tuple(key)
+
+
+def _indexed(v: Any, key: tuple) -> Any:
+    """`v[key]` as an expression indexes: a list or text by one index, otherwise as an array."""
+    try:
+        if isinstance(v, (list, str)):
+            if len(key) != 1:
+                raise EvalError("only one index applies to a list")
+            return v[key[0]]
+        out = _as_array(v)[key]
+    except IndexError:
+        raise EvalError(f"index {key if len(key) > 1 else key[0]} is out of range") from None
+    return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
 
 
 def _as_index(value: Any) -> int:
