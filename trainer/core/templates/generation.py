@@ -344,7 +344,7 @@ def _build(template: Template, env: dict[str, Any], order: Callable[[int], tuple
 
 def _permutation(rng: np.random.Generator) -> Callable[[int], tuple[int, ...]]:
     def order(n: int) -> tuple[int, ...]:
-        return tuple(int(i) for i in rng.permutation(n))
+        return tuple(rng.permutation(n).tolist())
 
     return order
 
@@ -360,7 +360,7 @@ def _draw_orders(spec: AnswerSpec, rng: np.random.Generator, out: list) -> tuple
         for part in spec.parts:
             _draw_orders(part, rng, out)
     elif spec.type == "choice" and spec.shuffle:
-        out.append(tuple(int(i) for i in rng.permutation(len(spec.options))))
+        out.append(tuple(rng.permutation(len(spec.options)).tolist()))
     return tuple(out)
 
 
@@ -565,6 +565,10 @@ def _constant(message: str, field: str, attempt: int, line: int | None = None) -
     return GenerationError(f"{message}; no seed can succeed", field, attempt, line=line, constant=True)
 
 
+#: A formula answer's printed reference tree: the template's own tree, the same on every seed.
+_PRINTED: ByIdentity[str] = ByIdentity(512)
+
+
 def _answer(spec: AnswerSpec, env: dict[str, Any], order: Callable[[int], tuple[int, ...]],
             where: str) -> Answer:
     common = {"rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs, "percent": spec.percent,
@@ -584,8 +588,8 @@ def _answer(spec: AnswerSpec, env: dict[str, Any], order: Callable[[int], tuple[
         return Answer("choice", options[correct], LETTERS[correct], options=options, correct=correct,
                       env={"order": shown}, **common)
     if spec.type == "formula":
-        return Answer("formula", spec.value.node, to_text(spec.value.node), variables=spec.variables,
-                      env=env, **common)
+        return Answer("formula", spec.value.node, _PRINTED.get(spec.value.node, to_text),
+                      variables=spec.variables, env=env, **common)
     try:
         value = spec.value.run(env)
     except EvalError as exc:

@@ -212,8 +212,16 @@ class TextTemplate:
         out: list[Any] = list(self.parts)
         for i, run, spec in self._holes:
             value = run(env)
-            if spec is None and type(value) is float and value:  # `fmt`'s commonest case, its cache at once
+            t = type(value)
+            if spec is None and (t is float or t is np.float64) and value:  # `fmt`'s commonest case
+                value = float(value)
                 text = _FORMATTED.get((value, None)) or fmt_number(value)
+                if value > 0:  # no sign to parenthesize, no line break
+                    out[i] = text
+                    continue
+            elif spec is None and t is int and value >= 0:
+                out[i] = str(value)
+                continue
             else:
                 text = fmt(value, spec)
             if text[0:1] == "-" and _needs_parentheses(out[max(i - 2, 0):i]):
