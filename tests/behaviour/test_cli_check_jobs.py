@@ -110,3 +110,18 @@ def test_a_checker_error_becomes_a_finding_naming_the_file(capsys, tmp_path, mon
     code, out, err = run(capsys, "check", str(folder / "good-1.yaml"), "--seeds", "5", "--jobs", "1")
     assert code == 1 and "Traceback" not in err
     assert f"{folder / 'good-1.yaml'}: error: [check] checking failed: RuntimeError: a bug in check" in out
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_cold_check_compiles_each_template_once(capsys, tmp_path, monkeypatch, jobs):
+    import trainer.core.templates.spec as spec
+
+    folder = bank(tmp_path)
+    compiled = []
+    real = spec.parse_template_data
+    monkeypatch.setattr(spec, "parse_template_data",
+                        lambda data, path, *a, **k: compiled.append(os.path.basename(path)) or real(data, path, *a, **k))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no bank index yet: building it compiles them
+    run(capsys, "check", str(folder), "--seeds", "3", "--jobs", jobs, "--no-cache")
+    # The four sound files once each (forked workers compile nothing); the broken one fails in YAML.
+    assert sorted(compiled) == ["good-1.yaml", "good-2.yaml", "good-3.yaml", "same.yaml"]

@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.paths import PROBLEMS, ROOT
 from trainer.core.templates.bank import load_bank, load_index
+from trainer.core.templates.spec import TemplateError
 
 SOFTMAX = (PROBLEMS / "deep-learning" / "softmax-recall.yaml").read_text(encoding="utf-8")
 
@@ -128,3 +129,22 @@ def test_a_cache_written_by_other_core_code_is_not_trusted(tmp_path):
     cache.write_text(json.dumps(data), encoding="utf-8")
     assert load_index([folder], cache).rebuilt == 2
     assert load_index([folder], cache).rebuilt == 0
+
+
+def test_templates_compiled_to_build_the_index_are_not_compiled_again(tmp_path):
+    folder, cache = _folder(tmp_path), tmp_path / "index.json"
+    fresh = load_bank([folder], lazy=True, index_path=cache)
+    # Building the index compiled both files: they are served as compiled, with nothing read again.
+    (folder / "a.yaml").unlink()
+    (folder / "b.yaml").unlink()
+    assert fresh.get("softmax-second").resolve().title == "Softmax again"
+    assert fresh.get("softmax-recall").resolve().answer.type == "formula"
+    # With the index known, nothing is compiled until used: the deleted file cannot be.
+    (tmp_path / "again").mkdir()
+    warm_folder = _folder(tmp_path / "again")
+    load_bank([warm_folder], lazy=True, index_path=cache)
+    warm = load_bank([warm_folder], lazy=True, index_path=cache)
+    (warm_folder / "a.yaml").unlink()
+    assert warm.get("softmax-second").resolve().title == "Softmax again"
+    with pytest.raises(TemplateError, match="cannot read the file"):
+        warm.get("softmax-recall").resolve()

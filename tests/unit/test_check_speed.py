@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from trainer.core.checking.check import MISTAKE_SEEDS, check_template, grading_hook
 from trainer.core.checking.leaks import _has_number, _has_vector
 from trainer.core.grading.precision import Precision
+from trainer.core.templates.generation import generate
 from trainer.core.templates.spec import parse_template_text
 
 
@@ -114,6 +115,49 @@ def test_a_static_formula_is_checked_afresh_on_each_seed_with_its_own_points():
     assert [f.seed for f in same] == [0, 1, 2, None]
 
 
+# a is 2 or 3, so two formula instances; "a * x" is the answer written another way.
+FORMULA_TWO_INSTANCES = """\
+    params:
+      a: {choice: [2, 3]}
+    prompt: "Write {a} times x."
+    answer: {type: formula, value: "a * x", variables: {x: {float: [-3, 3]}}}
+    mistakes:
+      - {id: same, value: "x * a", message: "Same."}
+    solution: "{answer}"
+    small_space: true
+    """
+
+
+def test_a_repeated_formula_instance_is_proven_at_its_own_points_on_the_first_seeds_only():
+    calls = []
+
+    def grader(inst, mistakes=True):
+        calls.append(inst.seed)
+        return ()
+
+    grader.skips_mistakes = True
+    report = check_template(template(FORMULA_TWO_INSTANCES), seeds=60, grader=grader, measure=True)
+    # Both instances appear among the first 20 seeds (a 1-in-2**19 chance otherwise), each of which
+    # is graded at its own points; the 40 later seeds repeat one of them and reuse its findings.
+    assert calls == list(range(20))
+    assert report.distinct == 2
+    # A repeat's finding is still filed on its own seed: the mistake is the answer on all 60.
+    same = [f for f in report.findings if f.kind == "mistake-equals-answer"]
+    assert [f.seed for f in same] == [0, 1, 2, None] and same[-1].message == "… and 57 more like this"
+    # The weights are measured on every seed (at a point drawn from it), repeats included.
+    assert sum(report.performed.values()) == 60
+
+
+def test_a_new_formula_instance_after_the_first_seeds_is_proven():
+    calls = []
+    t = template(FORMULA_TWO_INSTANCES.replace("{choice: [2, 3]}", "{int: [1, 1000]}"))
+    check_template(t, seeds=40, grader=lambda inst: calls.append(inst.seed) or ())
+    drawn = [generate(t, seed).params["a"] for seed in range(40)]
+    # Seeds 0-19 are all graded; a later seed only when its a was not drawn before.
+    later = [seed for seed in range(20, 40) if drawn[seed] not in drawn[:seed]]
+    assert calls == [*range(20), *later] and len(later) > 10
+
+
 # --- the plain-float precision and the scanning leak search ------------------------------------------
 
 def test_plain_float_precision_at_hand_checked_boundaries():
@@ -177,3 +221,11 @@ def test_vector_search_agrees_with_the_pattern(text, display, at):
     expected = re.search(rf"(?<![\[,]){body}(?![,\]])", normalise(text)) is not None
     assert _has_vector(text, display) == expected
     assert _has_vector("the answer is [2, 1].", "[2, 1]") and not _has_vector("A = [[2, 1], [5, 5]]", "[2, 1]")
+
+
+def test_leak_text_is_compared_without_case_signs_or_any_space():
+    from trainer.core.checking.leaks import normalise
+
+    # Unicode minus, en dash, times and middle dot become ASCII; tabs, newlines, no-break spaces go.
+    assert normalise("X − Y – Z × W · V") == "x-y-z*w*v"
+    assert normalise("a\tb\nc\u00a0d\u2009e\u3000f") == "abcdef"

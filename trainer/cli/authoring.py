@@ -137,8 +137,8 @@ def _mistake_display(inst, mistake) -> str:
     return part + fmt(mistake.value)
 
 
-#: Templates loaded by `cmd_check` before its worker processes start: a forked worker finds them here
-#: instead of reading and compiling the file again (a spawned one reads the file).
+#: Templates loaded by `cmd_check` before checking starts: the checks in this process and forked
+#: workers find them here instead of reading and compiling the file again (a spawned one reads it).
 _LOADED: dict[str, Any] = {}
 
 
@@ -237,16 +237,19 @@ def _run_checks(templates: list, seeds: int, jobs: int, bar: _Progress, measure:
     from trainer.core.solvers.equations import equations
 
     equations()  # built once here, not once per worker
+    _LOADED.clear()
+    _LOADED.update({t.id: t for t in templates})
     if jobs <= 1 or len(templates) <= 1:
-        for k, t in enumerate(templates):
-            done(k, *_check_timed(str(t.path), seeds, t.id, measure))
-            bar.step()
+        try:
+            for k, t in enumerate(templates):
+                done(k, *_check_timed(str(t.path), seeds, t.id, measure))
+                bar.step()
+        finally:
+            _LOADED.clear()
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    _LOADED.clear()
-    _LOADED.update({t.id: t for t in templates})
     # Fork shares the loaded bank and the imported modules with the workers; elsewhere (or where
     # fork is not offered) workers start fresh and read their files.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None

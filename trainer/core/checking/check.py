@@ -29,7 +29,8 @@ from trainer.core.language.nodes import EvalError, Name, Num, Slice, Str, TreeNo
 from trainer.core.checking.leaks import leak_findings, truth_findings
 from trainer.core.checking.wraps import hard_wrap_findings
 from trainer.core.templates.card_front import front
-from trainer.core.templates.generation import GenerationError, Instance, generate, release_rng, seeded_rng
+from trainer.core.templates.generation import (GenerationError, Instance, exact_key, generate, release_rng,
+                                                 seeded_rng)
 from trainer.core.templates.spec import MAX_TRIES, Template
 
 MIN_ACCEPTANCE = 0.01
@@ -127,8 +128,11 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
 
     Two seeds that draw the same instance (equal prompt, parameters, answer and mistakes) have the
     same findings, so those of a repeat are taken from the first one (re-dated to the repeat's seed)
-    instead of being worked out again; formula answers, whose test points follow the seed, are always
-    checked afresh.
+    instead of being worked out again. A formula answer is tested at points drawn from the seed, so
+    its repeats differ in those points alone: like every seed of a formula template without
+    parameters, they are proven at their own points on the first `STATIC_GRADED_SEEDS` seeds only;
+    later repeats take the first sighting's findings (their weights are still measured at their own
+    point).
 
     Args:
         template: the template to prove.
@@ -218,15 +222,16 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         report.draws += inst.draws
         # Without parameters every seed is the same problem (only the formula test points differ),
         # so the expensive proofs run on the first seeds only.
-        thorough = bool(template.params) or seed - first_seed < STATIC_GRADED_SEEDS
-        sighting, earlier = sightings.see(inst, thorough)
+        early = seed - first_seed < STATIC_GRADED_SEEDS
+        thorough = bool(template.params) or early
+        sighting, earlier = sightings.see(inst, thorough, early)
         if measure:
-            # The same parameters perform the same computations (a formula answer, measured at a
-            # point drawn from the seed, has no key and is always measured).
+            # The same parameters perform the same computations (a formula answer is measured at a
+            # point drawn from the seed, so always afresh: see `_Sighting.per_seed`).
             performed = earlier.performed if earlier is not None else None
             if performed is None:
                 performed = performed_key(template, inst)
-                if sighting is not None:
+                if sighting is not None and not sighting.per_seed:
                     sighting.performed = performed
             report.performed[performed] = report.performed.get(performed, 0) + 1
         found = earlier.found if earlier is not None else None
@@ -283,12 +288,13 @@ def _seed_findings(template: Template, inst: Instance, thorough: bool, cards: Ma
 
 
 class _Sighting:
-    """One instance checked, with what was found about it (filled in by `check_template`)."""
+    """One instance checked, with what was found about it (filled in by `check_template`).
+    `per_seed`: a formula answer, whose weights are measured at a point drawn from the seed."""
 
-    __slots__ = ("inst", "thorough", "_key", "found", "performed")
+    __slots__ = ("inst", "thorough", "_key", "found", "performed", "per_seed")
 
-    def __init__(self, inst: Instance, thorough: bool):
-        self.inst, self.thorough = inst, thorough
+    def __init__(self, inst: Instance, thorough: bool, per_seed: bool = False):
+        self.inst, self.thorough, self.per_seed = inst, thorough, per_seed
         self._key: bytes | None | bool = False  # False: not worked out yet
         self.found: tuple[list[_Found], list[_Found]] | None = None
         self.performed: str | None = None
@@ -305,17 +311,28 @@ class _Sightings:
     Instances are grouped by what any repeat shares with its first sighting (the prompt and the
     displayed answer), and the exact key, a pickle of the whole instance, is worked out only within
     a group of two or more: most instances have a prompt of their own and are never pickled.
+    Formula instances are keyed by `_formula_key` instead.
     """
 
     def __init__(self) -> None:
         self.groups: dict[tuple, list[_Sighting]] = {}
+        self.formulas: dict[tuple, _Sighting] = {}
 
-    def see(self, inst: Instance, thorough: bool) -> tuple[_Sighting | None, _Sighting | None]:
+    def see(self, inst: Instance, thorough: bool, early: bool = False
+            ) -> tuple[_Sighting | None, _Sighting | None]:
         """(this instance's sighting, to fill in, or None when its findings are not to be reused;
-        the earlier sighting of an equal instance, or None)."""
+        the earlier sighting of an equal instance, or None). `early`: one of the template's first
+        seeds, on which a formula instance is proven at its own test points even when it repeats."""
         ans = inst.answer
         if ans.type == "formula" or any(p.type == "formula" for p in ans.parts):
-            return None, None  # graded at points drawn from the seed: see `_content_key`
+            key = _formula_key(inst, thorough)
+            if key is None:
+                return None, None
+            earlier = self.formulas.get(key)
+            if earlier is None:
+                sighting = self.formulas[key] = _Sighting(inst, thorough, per_seed=True)
+                return sighting, None
+            return None, (None if early else earlier)
         group = self.groups.setdefault((thorough, inst.prompt, ans.display), [])
         sighting = _Sighting(inst, thorough)
         if group:
@@ -339,6 +356,35 @@ def _content_key(inst: Instance, thorough: bool) -> bytes | None:
                              ans, inst.mistakes), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):  # an exotic value: check it afresh
         return None
+
+
+def _formula_key(inst: Instance, thorough: bool) -> tuple | None:
+    """What the findings of a formula instance depend on besides its seed's test points, exactly, or
+    None when a parameter is not a plain value (`exact_key`).
+
+    Its trees and variables are the template's own objects, shared by every seed and alive as long
+    as the instances holding them, so their identities stand for them; everything else the
+    findings read (texts, parameters, each part's value and precision) is keyed by value.
+    """
+    params = exact_key(inst.params, tuple(inst.params))
+    if params is None:
+        return None
+    ans = inst.answer
+    answers = []
+    for part in (ans.parts or (ans,)):
+        value = id(part.value) if part.type == "formula" else exact_key({"v": part.value}, ("v",))
+        if value is None:
+            return None
+        answers.append((part.type, part.display, value, id(part.variables), part.rtol, part.atol, part.sigfigs,
+                        part.decimals, part.percent, part.unit, part.label, part.sample_size, part.options))
+    mistakes = []
+    for m in inst.mistakes:
+        value = id(m.value) if isinstance(m.value, TreeNode) else exact_key({"v": m.value}, ("v",))
+        if value is None:
+            return None
+        mistakes.append((m.id, m.message, value, m.option, m.part))
+    return (thorough, inst.title, inst.prompt, inst.hint, inst.equation, tuple(inst.params), params,
+            tuple(answers), tuple(mistakes))
 
 
 def _cards() -> Mapping[str, Any]:

@@ -219,6 +219,8 @@ def load_bank(folders: Sequence[Path | str], functions: Mapping[str, Any] | None
         index = load_index(bank.folders, Path(index_path))
         bank.parsed_cache = parsed_cache_dir(Path(index_path))
         bank.templates = {tid: LazyTemplate.from_header(h, bank) for tid, h in index.templates.items()}
+        for lazy in bank.templates.values():  # compiled while indexing: not compiled a second time
+            lazy._template = index.built.get(str(lazy.path))
         bank.errors = list(index.errors)
         return bank
     for folder in bank.folders:
@@ -323,11 +325,13 @@ class BankIndex:
         templates: header by id, in load order.
         errors: broken files and duplicate ids, in file order.
         rebuilt: how many files had to be parsed because the cache did not know them.
+        built: the templates those files compiled to, by path (kept for `load_bank`).
     """
 
     templates: dict[str, TemplateHeader] = field(default_factory=dict)
     errors: list[LoadError] = field(default_factory=list)
     rebuilt: int = 0
+    built: dict[str, Any] = field(default_factory=dict)
 
     def get(self, template_id: str) -> TemplateHeader:
         """The header of `template_id`.
@@ -451,22 +455,24 @@ def _write_index(cache_path: Path, entries: dict[str, dict], stamp: str) -> None
             pass
 
 
-def _entry_for(path: Path, digest: str, functions: Mapping[str, Any] | None) -> dict:
-    """Compile one file (full validation, as `load_bank`) and keep its header or its error."""
+def _entry_for(path: Path, digest: str, functions: Mapping[str, Any] | None,
+               cache_dir: Path | None = None) -> tuple[dict, Any]:
+    """Compile one file (full validation, as `load_bank`): (its entry, with its header or its error;
+    the compiled template or None). `cache_dir`: the parsed-template cache, filled on the way."""
     from trainer.core.templates.spec import TemplateError, load_template
 
     try:
-        template = load_template(path, functions)
+        template = load_template(path, functions, cache_dir=cache_dir)
     except TemplateError as exc:
-        return {"digest": digest, "summary": None, "error": {"line": exc.line, "message": exc.message}}
+        return {"digest": digest, "summary": None, "error": {"line": exc.line, "message": exc.message}}, None
     except Exception as exc:  # one file must never stop the rest of the bank from loading
         return {"digest": digest, "summary": None,
-                "error": {"line": None, "message": f"could not be loaded ({type(exc).__name__}: {exc})"}}
+                "error": {"line": None, "message": f"could not be loaded ({type(exc).__name__}: {exc})"}}, None
     summary = template.summary()
     summary["path"] = str(path)
     summary["tags"] = [str(t) for t in summary["tags"]]
     return {"digest": digest, "summary": summary, "error": None, "id_line": template.lines.get("id"),
-            "requires": list(template.requires)}
+            "requires": list(template.requires)}, template
 
 
 def load_index(folders: Sequence[Path | str], cache_path: Path | None, *,
@@ -487,6 +493,7 @@ def load_index(folders: Sequence[Path | str], cache_path: Path | None, *,
     """
     stamp = _code_stamp() if cache_path is not None else ""
     cached = _read_index(cache_path, stamp)
+    parsed = parsed_cache_dir(cache_path) if cache_path is not None else None
     index = BankIndex()
     current: dict[str, dict] = {}
     restamped = 0
@@ -503,8 +510,10 @@ def load_index(folders: Sequence[Path | str], cache_path: Path | None, *,
                 digest = _file_digest(path)
                 if digest is None or entry is None or entry["digest"] != digest:
                     # Unreadable or oversized files are parsed for their error every time, never cached.
-                    entry = _entry_for(path, digest or "", functions)
+                    entry, template = _entry_for(path, digest or "", functions, parsed)
                     index.rebuilt += digest is not None
+                    if template is not None and functions is None:
+                        index.built[key] = template
                 if digest is not None:
                     entry = {k: v for k, v in entry.items() if k != "stat"}
                     if stat is not None and time.time_ns() - stat[1] > _SETTLED_NS:
