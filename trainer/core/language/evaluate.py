@@ -244,6 +244,14 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
             parts = [_compile(o, fns) for o in operands]
             cmps = [_COMPARE[o] for o in ops]
 
+            if len(cmps) == 1:
+                (cmp,), (first, second) = cmps, parts
+
+                def compare1(env: Env) -> bool:
+                    return _truth(cmp(first(env), second(env)))
+
+                return compare1
+
             def compare(env: Env) -> bool:
                 left = parts[0](env)
                 for cmp, part in zip(cmps, parts[1:]):
@@ -257,8 +265,21 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
         case BoolOp(op=op, values=values):
             parts = [_compile(v, fns) for v in values]
             if op == "and":
-                return lambda env: all(_truth(p(env)) for p in parts)
-            return lambda env: any(_truth(p(env)) for p in parts)
+                def conjunction(env: Env) -> bool:
+                    for p in parts:
+                        if not _truth(p(env)):
+                            return False
+                    return True
+
+                return conjunction
+
+            def disjunction(env: Env) -> bool:
+                for p in parts:
+                    if _truth(p(env)):
+                        return True
+                return False
+
+            return disjunction
         case Not(operand=o):
             inner = _compile(o, fns)
             return lambda env: not _truth(inner(env))
@@ -325,7 +346,7 @@ def _plain_binop(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any]
                 out = plain(a, b)
             except ValueError:
                 return fn(a, b)
-            if type(out) is np.ndarray and out.size > MAX_ELEMENTS:
+            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
                 _check_size(out)
             return out
         return fn(a, b)
@@ -381,11 +402,13 @@ def shared_calls() -> Iterator[None]:
 
 
 def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
-                kw: list[tuple[str, Compiled]]) -> Compiled:
+                 kw: list[tuple[str, Compiled]]) -> Compiled:
     """A call without an observer: the `call` closure of `_compile` minus its per-call observer test
     (same arguments, same errors), sharing results inside `shared_calls()`."""
     keys = tuple(k for k, _ in kw)
     kwparts = [p for _, p in kw]
+    if not kw and len(pos) <= 2:
+        return _short_call(name, fn, pos)
 
     def call(env: Env) -> Any:
         a = [p(env) for p in pos]
@@ -404,6 +427,79 @@ def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
         return out
 
     return call
+
+
+def _short_call(name: str, fn: Callable[..., Any], pos: list[Compiled]) -> Compiled:
+    """`_plain_call`'s closure for a call of one or two positional arguments (most calls), without
+    its argument lists: the same key in `shared_calls()`, the same errors as `_invoke`."""
+    if len(pos) == 1:
+        (first,) = pos
+
+        def call1(env: Env) -> Any:
+            a = first(env)
+            shared = _SHARED.get()
+            if shared is not None:
+                key = (fn, (), id(a))
+                hit = shared.get(key)
+                if hit is not None:
+                    return hit[1]
+            try:
+                out = fn(a)
+            except EvalError:
+                raise
+            except TypeError as exc:
+                raise EvalError(f"{name}(): {_type_message(exc)}") from None
+            except (ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError) as exc:
+                raise EvalError(f"{name}(): {exc}") from None
+            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+                _check_size(out)
+            if shared is not None:
+                shared[key] = ((a,), out)
+            return out
+
+        return call1
+    if len(pos) == 2:
+        first, second = pos
+
+        def call2(env: Env) -> Any:
+            a = first(env)
+            b = second(env)
+            shared = _SHARED.get()
+            if shared is not None:
+                key = (fn, (), id(a), id(b))
+                hit = shared.get(key)
+                if hit is not None:
+                    return hit[1]
+            try:
+                out = fn(a, b)
+            except EvalError:
+                raise
+            except TypeError as exc:
+                raise EvalError(f"{name}(): {_type_message(exc)}") from None
+            except (ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError) as exc:
+                raise EvalError(f"{name}(): {exc}") from None
+            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+                _check_size(out)
+            if shared is not None:
+                shared[key] = ((a, b), out)
+            return out
+
+        return call2
+
+    def call0(env: Env) -> Any:
+        shared = _SHARED.get()
+        if shared is not None:
+            hit = shared.get((fn, ()))
+            if hit is not None:
+                return hit[1]
+        out = _invoke(name, fn, [], None)
+        if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+            _check_size(out)
+        if shared is not None:
+            shared[(fn, ())] = ((), out)
+        return out
+
+    return call0
 
 
 class ObservedFunctions(dict):
@@ -458,20 +554,53 @@ def _compile_index(value: Compiled, indices: tuple[Node, ...], fns: Mapping[str,
             c = _compile(idx, fns)
             parts.append(lambda env, c=c: _as_index(c(env)))
 
+    fixed = _literal_key(indices)
+    if fixed is not None:
+        def literal_index(env: Env) -> Any:
+            # Literal whole-number indices into an array (`A[0, 1]`): the key is known; anything
+            # else takes `index`, and an out-of-range index is worded there too.
+            v = value(env)
+            if type(v) is np.ndarray:
+                try:
+                    out = v[fixed]
+                except IndexError:
+                    pass
+                else:
+                    return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
+            return _indexed(v, fixed)
+
+        return literal_index
+
     def index(env: Env) -> Any:
-        v = value(env)
-        key = tuple(p(env) for p in parts)
-        try:
-            if isinstance(v, (list, str)):
-                if len(key) != 1:
-                    raise EvalError("only one index applies to a list")
-                return v[key[0]]
-            out = _as_array(v)[key]
-        except IndexError:
-            raise EvalError(f"index {key if len(key) > 1 else key[0]} is out of range") from None
-        return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
+        return _indexed(value(env), tuple(p(env) for p in parts))
 
     return index
+
+
+def _literal_key(indices: tuple[Node, ...]) -> tuple[int, ...] | None:
+    """The index key when every index is a literal whole number (what `_as_index` makes of it)."""
+    key = []
+    for idx in indices:
+        if type(idx) is not Num:
+            return None
+        try:
+            key.append(_as_index(idx.value))
+        except EvalError:
+            return None
+    return tuple(key)
+
+
+def _indexed(v: Any, key: tuple) -> Any:
+    """`v[key]` as an expression indexes: a list or text by one index, otherwise as an array."""
+    try:
+        if isinstance(v, (list, str)):
+            if len(key) != 1:
+                raise EvalError("only one index applies to a list")
+            return v[key[0]]
+        out = _as_array(v)[key]
+    except IndexError:
+        raise EvalError(f"index {key if len(key) > 1 else key[0]} is out of range") from None
+    return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
 
 
 def _as_index(value: Any) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,7 +202,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def generate(template: Template, seed: int, *, max_tries: int = MAX_TRIES) -> Instance:
+def generate(template: Template, seed: int, *, max_tries: int = MAX_TRIES, reuse: bool = False) -> Instance:
     """Make the instance of `template` for `seed`.
 
     Args:
@@ -210,6 +210,11 @@ def generate(template: Template, seed: int, *, max_tries: int = MAX_TRIES) -> In
         seed: any non-negative integer; the same seed always gives the same instance.
         max_tries: how many full draws of the parameters to try before giving up (an instance found
             within fewer tries is the same whatever this bound is).
+        reuse: take the answer's and mistakes' values and every text from an earlier build of this
+            template that drew the very same parameters (and option orders), instead of working them
+            out again (`check` draws a third of its instances again). The instance is equal to the
+            one built afresh and has its own `Answer`; its values and mistakes may be shared with the
+            earlier instance, so the caller must not modify them.
 
     Returns:
         The instance.
@@ -221,7 +226,7 @@ def generate(template: Template, seed: int, *, max_tries: int = MAX_TRIES) -> In
     """
     rng = seeded_rng(seed)
     try:
-        return generate_with_rng(template, rng, seed, max_tries=max_tries)
+        return generate_with_rng(template, rng, seed, max_tries=max_tries, reuse=reuse)
     finally:
         release_rng(rng)
 
@@ -266,7 +271,7 @@ def release_rng(rng: np.random.Generator) -> None:
 
 
 def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 0, *,
-                      max_tries: int = MAX_TRIES) -> Instance:
+                      max_tries: int = MAX_TRIES, reuse: bool = False) -> Instance:
     """Like `generate`, drawing from a generator the caller passes in (`seed` is only recorded)."""
     # Template expressions are compiled unguarded; one errstate here covers all of them, so a
     # division by zero yields inf/nan, refused below with its field instead of a warning.
@@ -274,7 +279,7 @@ def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 
     # Constraints, answer, mistakes and text often call the same solver on the same parameters.
     with np.errstate(all="ignore"), shared_calls():
         try:
-            return _generate(template, rng, seed, max_tries)
+            return _generate(template, rng, seed, max_tries, reuse)
         except GenerationError:
             raise
         except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
@@ -282,9 +287,48 @@ def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 
             raise GenerationError(f"{type(exc).__name__}: {exc}", "answer") from None
 
 
-def _generate(template: Template, rng: np.random.Generator, seed: int, max_tries: int) -> Instance:
+def _generate(template: Template, rng: np.random.Generator, seed: int, max_tries: int,
+              reuse: bool = False) -> Instance:
     env, draws = _draw_params(template, rng, max_tries)
-    answer = _answer(template.answer, env, rng, "answer")
+    if reuse:
+        # The option orders are the only draws after the parameters: drawn first, they join the key.
+        orders = _draw_orders(template.answer, rng, [])
+        key = build_key(env)
+        builds = _BUILDS.get(template, _no_builds)
+        built = builds.get((key, orders)) if key is not None else None
+        if built is None:
+            built = _build(template, env, _drawn(orders))
+            if key is not None:
+                if len(builds) >= _BUILDS_SIZE:
+                    builds.clear()
+                builds[(key, orders)] = built
+        answer, mistakes, prompt, solution, hint = built
+        answer = _fresh(answer, env)
+    else:
+        answer, mistakes, prompt, solution, hint = _build(template, env, _permutation(rng))
+    return Instance(
+        template_id=template.id, seed=int(seed), title=template.title, topic=template.topic,
+        equation=template.equation, kind=template.kind, params=env, prompt=prompt, answer=answer,
+        mistakes=mistakes, solution=solution, hint=hint, draws=draws,
+    )
+
+
+_Built = tuple[Answer, tuple[Mistake, ...], str, str, "str | None"]
+
+#: A template's builds by `build_key` of its parameters and the option orders drawn (`reuse`): a
+#: build is a pure function of these, and on small integer ranges seeds draw them again and again.
+_BUILDS: ByIdentity[dict[tuple, _Built]] = ByIdentity(8)
+_BUILDS_SIZE = 1024  # builds kept per template
+
+
+def _no_builds(_template: Template) -> dict[tuple, _Built]:
+    return {}
+
+
+def _build(template: Template, env: dict[str, Any], order: Callable[[int], tuple[int, ...]]) -> _Built:
+    """The answer, mistakes, prompt, solution and hint for the drawn parameters `env`; `order(n)`
+    gives each shuffled choice's option order in turn."""
+    answer = _answer(template.answer, env, order, "answer")
     text_env = dict(env)
     text_env["answer"] = answer.display if template.answer.type in ("formula", "multi", "choice") \
         else answer.value
@@ -295,11 +339,68 @@ def _generate(template: Template, rng: np.random.Generator, seed: int, max_tries
         hint = template.hint.render(env) if template.hint else None
     except EvalError as exc:
         raise GenerationError(f"text placeholder: {exc}", "prompt") from None
-    return Instance(
-        template_id=template.id, seed=int(seed), title=template.title, topic=template.topic,
-        equation=template.equation, kind=template.kind, params=env, prompt=prompt, answer=answer,
-        mistakes=mistakes, solution=solution, hint=hint, draws=draws,
-    )
+    return answer, mistakes, prompt, solution, hint
+
+
+def _permutation(rng: np.random.Generator) -> Callable[[int], tuple[int, ...]]:
+    def order(n: int) -> tuple[int, ...]:
+        return tuple(rng.permutation(n).tolist())
+
+    return order
+
+
+def _drawn(orders: tuple[tuple[int, ...], ...]) -> Callable[[int], tuple[int, ...]]:
+    it = iter(orders)
+    return lambda n: next(it)
+
+
+def _draw_orders(spec: AnswerSpec, rng: np.random.Generator, out: list) -> tuple[tuple[int, ...], ...]:
+    """The option orders `_answer` would draw for `spec`, drawn in the same sequence."""
+    if spec.type == "multi":
+        for part in spec.parts:
+            _draw_orders(part, rng, out)
+    elif spec.type == "choice" and spec.shuffle:
+        out.append(tuple(rng.permutation(len(spec.options)).tolist()))
+    return tuple(out)
+
+
+def _fresh(answer: Answer, env: dict[str, Any]) -> Answer:
+    """A new `Answer` equal to `answer` built for `env`: grading keys a formula's reference (its
+    points, drawn from the seed) by the Answer object, so no two instances may share one."""
+    new = object.__new__(Answer)
+    new.__dict__.update(answer.__dict__)  # `replace` less its per-field checks (a frozen copy)
+    if answer.type == "formula":
+        object.__setattr__(new, "env", env)
+    elif answer.type == "multi":
+        object.__setattr__(new, "parts", tuple(_fresh(p, env) for p in answer.parts))
+    return new
+
+
+def build_key(env: Mapping[str, Any]) -> tuple | None:
+    """Drawn parameters as a key equal only for identical values, or None when one of them is not
+    a plain scalar, text or numeric array.
+
+    Like `exact_key`, and stricter: every name is keyed in the env's order, and an array also by its
+    strides (the same numbers laid out otherwise may round apart in a matrix product).
+
+    Args:
+        env: the drawn parameters.
+
+    Returns:
+        The key, or None.
+    """
+    out: list[Any] = []
+    for name, v in env.items():
+        t = type(v)
+        if t is float or t is np.float64:
+            out.append((name, t, float(v).hex()))
+        elif t is int or t is str or t is bool:
+            out.append((name, t, v))
+        elif t is np.ndarray and v.dtype.kind in "biuf":
+            out.append((name, v.dtype.str, v.shape, v.strides, v.tobytes()))
+        else:
+            return None
+    return tuple(out)
 
 
 def fixed_names(template: Template) -> frozenset[str]:
@@ -378,9 +479,23 @@ def _holds(constraint: Any, env: Mapping[str, Any]) -> bool:
     return known
 
 
+#: A template's draw plan (`_plan`): what `_draw_params` would otherwise work out on every try.
+_PLANS: ByIdentity[tuple[tuple, tuple]] = ByIdentity(256)
+
+
+def _plan(template: Template) -> tuple[tuple, tuple]:
+    """((name, sampler, line, its inputs are fixed), ...) and ((constraint, line, reads only fixed
+    parameters, its label), ...) for `template`."""
+    fixed = fixed_names(template)
+    params = tuple((name, sampler, template.lines.get(f"params.{name}", template.lines.get("params")),
+                    sampler.names <= fixed) for name, sampler in template.params)
+    where = tuple((c, c.line or None, c.names <= fixed, f"constraint '{c.source}'") for c in template.where)
+    return params, where
+
+
 def _draw_params(template: Template, rng: np.random.Generator,
                  max_tries: int = MAX_TRIES) -> tuple[dict[str, Any], int]:
-    fixed = fixed_names(template)
+    params, where = _PLANS.get(template, _plan)
     rejected = [0] * len(template.where)
     last_error: tuple[str, int | None, str] | None = None
     work = attempt = 0
@@ -390,9 +505,8 @@ def _draw_params(template: Template, rng: np.random.Generator,
         current = field = ""
         line: int | None = None
         try:
-            for name, sampler in template.params:
+            for name, sampler, line, inputs_fixed in params:
                 current = field = name
-                line = template.lines.get(f"params.{name}", template.lines.get("params"))
                 if work >= MAX_WORK:  # one try of many costly parameters must not overrun the budget
                     raise DrawError("the work budget ran out during this draw", fixed=False)
                 try:
@@ -400,25 +514,24 @@ def _draw_params(template: Template, rng: np.random.Generator,
                     work += used
                 except DrawError as exc:
                     work += exc.work
-                    if exc.fixed and (sampler.names <= fixed):
+                    if exc.fixed and inputs_fixed:
                         raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
                     raise
                 except EvalError as exc:
                     work += sampler.cost
-                    if not sampler.random and sampler.names <= fixed:
+                    if not sampler.random and inputs_fixed:
                         raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
                     raise
                 except (ArithmeticError, TypeError, ValueError) as exc:
                     work += sampler.cost
                     raise DrawError(f"{type(exc).__name__}: {exc}", fixed=False) from None
-            for i, constraint in enumerate(template.where):
-                current, field = f"constraint '{constraint.source}'", "where"
-                line = constraint.line or None
+            for i, (constraint, line, reads_fixed, current) in enumerate(where):
+                field = "where"
                 work += 1
                 try:
                     holds = _holds(constraint, env)
                 except EvalError as exc:
-                    if constraint.names <= fixed:
+                    if reads_fixed:
                         raise _constant(f"constraint '{constraint.source}': {exc}", "where", attempt,
                                         line) from None
                     raise
@@ -426,7 +539,7 @@ def _draw_params(template: Template, rng: np.random.Generator,
                     raise EvalError(f"{type(exc).__name__}: {exc}") from None
                 if not holds:
                     rejected[i] += 1
-                    if constraint.names <= fixed:
+                    if reads_fixed:
                         raise _constant(f"constraint '{constraint.source}' is false for every draw "
                                         "(it reads no random parameter)", "where", attempt, line)
                     break
@@ -452,28 +565,31 @@ def _constant(message: str, field: str, attempt: int, line: int | None = None) -
     return GenerationError(f"{message}; no seed can succeed", field, attempt, line=line, constant=True)
 
 
-def _answer(spec: AnswerSpec, env: dict[str, Any], rng: np.random.Generator, where: str) -> Answer:
+#: A formula answer's printed reference tree: the template's own tree, the same on every seed.
+_PRINTED: ByIdentity[str] = ByIdentity(512)
+
+
+def _answer(spec: AnswerSpec, env: dict[str, Any], order: Callable[[int], tuple[int, ...]],
+            where: str) -> Answer:
     common = {"rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs, "percent": spec.percent,
               "label": spec.label, "decimals": spec.decimals, "unit": spec.unit,
               "sample_size": _sample_size(spec, env, where)}
     if spec.type == "multi":
-        parts = tuple(_answer(p, env, rng, f"{where} part {i + 1}") for i, p in enumerate(spec.parts))
+        parts = tuple(_answer(p, env, order, f"{where} part {i + 1}") for i, p in enumerate(spec.parts))
         display = " | ".join(p.display for p in parts)
         return Answer("multi", None, display, parts=parts, **common)
     if spec.type == "choice":
-        order = list(range(len(spec.options)))
-        if spec.shuffle:
-            order = [int(i) for i in rng.permutation(len(order))]
+        shown = order(len(spec.options)) if spec.shuffle else tuple(range(len(spec.options)))
         try:
-            options = tuple(spec.options[i].render(env) for i in order)
+            options = tuple(spec.options[i].render(env) for i in shown)
         except EvalError as exc:
             raise GenerationError(f"option text: {exc}", where) from None
-        correct = order.index(spec.correct)
+        correct = shown.index(spec.correct)
         return Answer("choice", options[correct], LETTERS[correct], options=options, correct=correct,
-                      env={"order": tuple(order)}, **common)
+                      env={"order": shown}, **common)
     if spec.type == "formula":
-        return Answer("formula", spec.value.node, to_text(spec.value.node), variables=spec.variables,
-                      env=env, **common)
+        return Answer("formula", spec.value.node, _PRINTED.get(spec.value.node, to_text),
+                      variables=spec.variables, env=env, **common)
     try:
         value = spec.value.run(env)
     except EvalError as exc:

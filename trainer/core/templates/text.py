@@ -28,18 +28,22 @@ _SPEC = re.compile(r"^(grid|[+ ]?\.\d{1,2}[efg%]|\.\d{1,2}|d|%)$")
 #: and parameter panel, and many seeds draw the same values. Zero is left out (0.0 and -0.0 are one
 #: key but format apart under a spec).
 _FORMATTED: dict[tuple[float, str | None], str] = {}
+_FORMATTED_SIZE = 1 << 15
 
 
 def fmt_number(v: Any, spec: str | None = None) -> str:
     """A scalar the way a learner would write it: integers plainly, others to 4 significant digits."""
-    if type(v) is np.float64:  # formats as its float does
+    t = type(v)
+    if t is np.float64:  # formats as its float does
         v = float(v)
+    elif t is int and spec is None:
+        return str(v)
     if type(v) is float and v:
         key = (v, spec)
         text = _FORMATTED.get(key)
         if text is None:
             text = _fmt_number(v, spec)
-            if len(_FORMATTED) >= 4096:
+            if len(_FORMATTED) >= _FORMATTED_SIZE:
                 _FORMATTED.clear()
             _FORMATTED[key] = text
         return text
@@ -157,7 +161,7 @@ class TextTemplate:
     the character position inside the text, so the loader can point at the line.
     """
 
-    __slots__ = ("parts", "source", "names")
+    __slots__ = ("parts", "source", "names", "_holes")
 
     def __init__(self, source: str, functions: Mapping[str, Any] | None = None):
         self.source = source
@@ -200,22 +204,33 @@ class TextTemplate:
                 i += 1
         if buf:
             self.parts.append("".join(buf))
+        # (position in parts, closure, spec) of each hole: `render` fills a copy of `parts` in place.
+        self._holes = tuple((i, p.run, p.spec) for i, p in enumerate(self.parts) if isinstance(p, _Hole))
 
     def render(self, env: Mapping[str, Any]) -> str:
         """Fill every hole from `env` (raises EvalError from the expression language)."""
-        out: list[str] = []
-        for part in self.parts:
-            if isinstance(part, str):
-                out.append(part)
+        out: list[Any] = list(self.parts)
+        for i, run, spec in self._holes:
+            value = run(env)
+            t = type(value)
+            if spec is None and (t is float or t is np.float64) and value:  # `fmt`'s commonest case
+                value = float(value)
+                text = _FORMATTED.get((value, None)) or fmt_number(value)
+                if value > 0:  # no sign to parenthesize, no line break
+                    out[i] = text
+                    continue
+            elif spec is None and t is int and value >= 0:
+                out[i] = str(value)
                 continue
-            text = fmt(part.run(env), part.spec)
-            if text.startswith("-") and _needs_parentheses(out):
+            else:
+                text = fmt(value, spec)
+            if text[0:1] == "-" and _needs_parentheses(out[max(i - 2, 0):i]):
                 text = "(−" + text[1:] + ")"
             if "\n" in text:
                 # A multi-line grid keeps its rows aligned under the column where it starts.
-                line_start = "".join(out).rsplit("\n", 1)[-1]
+                line_start = "".join(out[:i]).rsplit("\n", 1)[-1]
                 text = text.replace("\n", "\n" + " " * len(line_start))
-            out.append(text)
+            out[i] = text
         return "".join(out)
 
 
