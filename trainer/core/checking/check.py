@@ -194,7 +194,7 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         limit = EARLY_DRAWS if report.generated == 0 else draw_budget
         tries = max(1, min(MAX_TRIES, limit - report.draws))
         try:
-            inst = generate(template, seed, max_tries=tries, reuse=True)
+            inst = generate(template, seed, max_tries=tries)
         except GenerationError as exc:
             report.draws += exc.draws or 1
             line = exc.line or template.lines.get("where" if exc.field == "where" else "answer")

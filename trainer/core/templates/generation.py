@@ -202,7 +202,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def generate(template: Template, seed: int, *, max_tries: int = MAX_TRIES, reuse: bool = False) -> Instance:
+def generate(template: Template, seed: int, *, max_tries: int = MAX_TRIES) -> Instance:
     """Make the instance of `template` for `seed`.
 
     Args:
@@ -210,11 +210,6 @@ def generate(template: Template, seed: int, *, max_tries: int = MAX_TRIES, reuse
         seed: any non-negative integer; the same seed always gives the same instance.
         max_tries: how many full draws of the parameters to try before giving up (an instance found
             within fewer tries is the same whatever this bound is).
-        reuse: take the answer's and mistakes' values and every text from an earlier build of this
-            template that drew the very same parameters (and option orders), instead of working them
-            out again (`check` draws a third of its instances again). The instance is equal to the
-            one built afresh and has its own `Answer`; its values and mistakes may be shared with the
-            earlier instance, so the caller must not modify them.
 
     Returns:
         The instance.
@@ -226,7 +221,7 @@ def generate(template: Template, seed: int, *, max_tries: int = MAX_TRIES, reuse
     """
     rng = seeded_rng(seed)
     try:
-        return generate_with_rng(template, rng, seed, max_tries=max_tries, reuse=reuse)
+        return generate_with_rng(template, rng, seed, max_tries=max_tries)
     finally:
         release_rng(rng)
 
@@ -271,7 +266,7 @@ def release_rng(rng: np.random.Generator) -> None:
 
 
 def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 0, *,
-                      max_tries: int = MAX_TRIES, reuse: bool = False) -> Instance:
+                      max_tries: int = MAX_TRIES) -> Instance:
     """Like `generate`, drawing from a generator the caller passes in (`seed` is only recorded)."""
     # Template expressions are compiled unguarded; one errstate here covers all of them, so a
     # division by zero yields inf/nan, refused below with its field instead of a warning.
@@ -279,7 +274,7 @@ def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 
     # Constraints, answer, mistakes and text often call the same solver on the same parameters.
     with np.errstate(all="ignore"), shared_calls():
         try:
-            return _generate(template, rng, seed, max_tries, reuse)
+            return _generate(template, rng, seed, max_tries)
         except GenerationError:
             raise
         except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
@@ -287,25 +282,9 @@ def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 
             raise GenerationError(f"{type(exc).__name__}: {exc}", "answer") from None
 
 
-def _generate(template: Template, rng: np.random.Generator, seed: int, max_tries: int,
-              reuse: bool = False) -> Instance:
+def _generate(template: Template, rng: np.random.Generator, seed: int, max_tries: int) -> Instance:
     env, draws = _draw_params(template, rng, max_tries)
-    if reuse:
-        # The option orders are the only draws after the parameters: drawn first, they join the key.
-        orders = _draw_orders(template.answer, rng, [])
-        key = build_key(env)
-        builds = _BUILDS.get(template, _no_builds)
-        built = builds.get((key, orders)) if key is not None else None
-        if built is None:
-            built = _build(template, env, _drawn(orders))
-            if key is not None:
-                if len(builds) >= _BUILDS_SIZE:
-                    builds.clear()
-                builds[(key, orders)] = built
-        answer, mistakes, prompt, solution, hint = built
-        answer = _fresh(answer, env)
-    else:
-        answer, mistakes, prompt, solution, hint = _build(template, env, _permutation(rng))
+    answer, mistakes, prompt, solution, hint = _build(template, env, _permutation(rng))
     return Instance(
         template_id=template.id, seed=int(seed), title=template.title, topic=template.topic,
         equation=template.equation, kind=template.kind, params=env, prompt=prompt, answer=answer,
@@ -313,19 +292,8 @@ def _generate(template: Template, rng: np.random.Generator, seed: int, max_tries
     )
 
 
-_Built = tuple[Answer, tuple[Mistake, ...], str, str, "str | None"]
-
-#: A template's builds by `build_key` of its parameters and the option orders drawn (`reuse`): a
-#: build is a pure function of these, and on small integer ranges seeds draw them again and again.
-_BUILDS: ByIdentity[dict[tuple, _Built]] = ByIdentity(8)
-_BUILDS_SIZE = 1024  # builds kept per template
-
-
-def _no_builds(_template: Template) -> dict[tuple, _Built]:
-    return {}
-
-
-def _build(template: Template, env: dict[str, Any], order: Callable[[int], tuple[int, ...]]) -> _Built:
+def _build(template: Template, env: dict[str, Any], order: Callable[[int], tuple[int, ...]]
+           ) -> tuple[Answer, tuple[Mistake, ...], str, str, str | None]:
     """The answer, mistakes, prompt, solution and hint for the drawn parameters `env`; `order(n)`
     gives each shuffled choice's option order in turn."""
     answer = _answer(template.answer, env, order, "answer")
@@ -347,60 +315,6 @@ def _permutation(rng: np.random.Generator) -> Callable[[int], tuple[int, ...]]:
         return tuple(rng.permutation(n).tolist())
 
     return order
-
-
-def _drawn(orders: tuple[tuple[int, ...], ...]) -> Callable[[int], tuple[int, ...]]:
-    it = iter(orders)
-    return lambda n: next(it)
-
-
-def _draw_orders(spec: AnswerSpec, rng: np.random.Generator, out: list) -> tuple[tuple[int, ...], ...]:
-    """The option orders `_answer` would draw for `spec`, drawn in the same sequence."""
-    if spec.type == "multi":
-        for part in spec.parts:
-            _draw_orders(part, rng, out)
-    elif spec.type == "choice" and spec.shuffle:
-        out.append(tuple(rng.permutation(len(spec.options)).tolist()))
-    return tuple(out)
-
-
-def _fresh(answer: Answer, env: dict[str, Any]) -> Answer:
-    """A new `Answer` equal to `answer` built for `env`: grading keys a formula's reference (its
-    points, drawn from the seed) by the Answer object, so no two instances may share one."""
-    new = object.__new__(Answer)
-    new.__dict__.update(answer.__dict__)  # `replace` less its per-field checks (a frozen copy)
-    if answer.type == "formula":
-        object.__setattr__(new, "env", env)
-    elif answer.type == "multi":
-        object.__setattr__(new, "parts", tuple(_fresh(p, env) for p in answer.parts))
-    return new
-
-
-def build_key(env: Mapping[str, Any]) -> tuple | None:
-    """Drawn parameters as a key equal only for identical values, or None when one of them is not
-    a plain scalar, text or numeric array.
-
-    Like `exact_key`, and stricter: every name is keyed in the env's order, and an array also by its
-    strides (the same numbers laid out otherwise may round apart in a matrix product).
-
-    Args:
-        env: the drawn parameters.
-
-    Returns:
-        The key, or None.
-    """
-    out: list[Any] = []
-    for name, v in env.items():
-        t = type(v)
-        if t is float or t is np.float64:
-            out.append((name, t, float(v).hex()))
-        elif t is int or t is str or t is bool:
-            out.append((name, t, v))
-        elif t is np.ndarray and v.dtype.kind in "biuf":
-            out.append((name, v.dtype.str, v.shape, v.strides, v.tobytes()))
-        else:
-            return None
-    return tuple(out)
 
 
 def fixed_names(template: Template) -> frozenset[str]:
