@@ -368,12 +368,21 @@ def _invoke(name: str, fn: Callable[..., Any], args: list[Any], kwargs: dict[str
     """`fn(*args, **kwargs)`, its failures worded as an EvalError that names the function."""
     try:
         return fn(*args, **kwargs) if kwargs else fn(*args)
-    except EvalError:
-        raise
-    except TypeError as exc:
-        raise EvalError(f"{name}(): {_type_message(exc)}") from None
-    except (ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError) as exc:
-        raise EvalError(f"{name}(): {exc}") from None
+    except _WORDED as exc:
+        raise _worded(name, exc) from None
+
+
+#: The failures of a whitelisted function that evaluation words as an EvalError naming it.
+_WORDED = (EvalError, TypeError, ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError)
+
+
+def _worded(name: str, exc: BaseException) -> EvalError:
+    """The EvalError a failed call of `name` is reported as (an EvalError as it is)."""
+    if isinstance(exc, EvalError):
+        return exc
+    if isinstance(exc, TypeError):
+        return EvalError(f"{name}(): {_type_message(exc)}")
+    return EvalError(f"{name}(): {exc}")
 
 
 #: The calls made inside `shared_calls()`: (function, ids of the argument objects) → (the argument
@@ -445,12 +454,8 @@ def _short_call(name: str, fn: Callable[..., Any], pos: list[Compiled]) -> Compi
                     return hit[1]
             try:
                 out = fn(a)
-            except EvalError:
-                raise
-            except TypeError as exc:
-                raise EvalError(f"{name}(): {_type_message(exc)}") from None
-            except (ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError) as exc:
-                raise EvalError(f"{name}(): {exc}") from None
+            except _WORDED as exc:
+                raise _worded(name, exc) from None
             if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
                 _check_size(out)
             if shared is not None:
@@ -472,12 +477,8 @@ def _short_call(name: str, fn: Callable[..., Any], pos: list[Compiled]) -> Compi
                     return hit[1]
             try:
                 out = fn(a, b)
-            except EvalError:
-                raise
-            except TypeError as exc:
-                raise EvalError(f"{name}(): {_type_message(exc)}") from None
-            except (ValueError, ArithmeticError, np.linalg.LinAlgError, IndexError) as exc:
-                raise EvalError(f"{name}(): {exc}") from None
+            except _WORDED as exc:
+                raise _worded(name, exc) from None
             if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
                 _check_size(out)
             if shared is not None:
