@@ -28,14 +28,13 @@ MIN_HEAD = 8  # characters of a keyed option's lead phrase worth looking for
 Finding = tuple[str, str, "int | None"]
 
 
-_SIGNS = str.maketrans({"−": "-", "–": "-", "×": "*", "·": "*"})
-
-
 @functools.lru_cache(maxsize=4096)  # the same messages, hints and forms recur from seed to seed
 def normalise(text: str) -> str:
     """Text compared for leaks: lower case, one minus sign, one product sign, no spaces (`str.split`
-    drops the very characters `\\s` matches: both test `str.isspace`)."""
-    return "".join(text.lower().translate(_SIGNS).split())
+    drops the very characters `\\s` matches: both test `str.isspace`; C-level `replace` is faster
+    here than a `translate` table)."""
+    text = text.lower().replace("−", "-").replace("–", "-").replace("×", "*").replace("·", "*")
+    return "".join(text.split())
 
 
 def number_forms(value: float, rtol: float = 0.0, atol: float = 0.0, sigfigs: int | None = None) -> set[str]:
