@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -284,19 +284,7 @@ def generate_with_rng(template: Template, rng: np.random.Generator, seed: int = 
 
 def _generate(template: Template, rng: np.random.Generator, seed: int, max_tries: int) -> Instance:
     env, draws = _draw_params(template, rng, max_tries)
-    answer, mistakes, prompt, solution, hint = _build(template, env, _permutation(rng))
-    return Instance(
-        template_id=template.id, seed=int(seed), title=template.title, topic=template.topic,
-        equation=template.equation, kind=template.kind, params=env, prompt=prompt, answer=answer,
-        mistakes=mistakes, solution=solution, hint=hint, draws=draws,
-    )
-
-
-def _build(template: Template, env: dict[str, Any], order: Callable[[int], tuple[int, ...]]
-           ) -> tuple[Answer, tuple[Mistake, ...], str, str, str | None]:
-    """The answer, mistakes, prompt, solution and hint for the drawn parameters `env`; `order(n)`
-    gives each shuffled choice's option order in turn."""
-    answer = _answer(template.answer, env, order, "answer")
+    answer = _answer(template.answer, env, rng, "answer")
     text_env = dict(env)
     text_env["answer"] = answer.display if template.answer.type in ("formula", "multi", "choice") \
         else answer.value
@@ -307,14 +295,11 @@ def _build(template: Template, env: dict[str, Any], order: Callable[[int], tuple
         hint = template.hint.render(env) if template.hint else None
     except EvalError as exc:
         raise GenerationError(f"text placeholder: {exc}", "prompt") from None
-    return answer, mistakes, prompt, solution, hint
-
-
-def _permutation(rng: np.random.Generator) -> Callable[[int], tuple[int, ...]]:
-    def order(n: int) -> tuple[int, ...]:
-        return tuple(rng.permutation(n).tolist())
-
-    return order
+    return Instance(
+        template_id=template.id, seed=int(seed), title=template.title, topic=template.topic,
+        equation=template.equation, kind=template.kind, params=env, prompt=prompt, answer=answer,
+        mistakes=mistakes, solution=solution, hint=hint, draws=draws,
+    )
 
 
 def fixed_names(template: Template) -> frozenset[str]:
@@ -483,17 +468,17 @@ def _constant(message: str, field: str, attempt: int, line: int | None = None) -
 _PRINTED: ByIdentity[str] = ByIdentity(512)
 
 
-def _answer(spec: AnswerSpec, env: dict[str, Any], order: Callable[[int], tuple[int, ...]],
-            where: str) -> Answer:
+def _answer(spec: AnswerSpec, env: dict[str, Any], rng: np.random.Generator, where: str) -> Answer:
     common = {"rtol": spec.rtol, "atol": spec.atol, "sigfigs": spec.sigfigs, "percent": spec.percent,
               "label": spec.label, "decimals": spec.decimals, "unit": spec.unit,
               "sample_size": _sample_size(spec, env, where)}
     if spec.type == "multi":
-        parts = tuple(_answer(p, env, order, f"{where} part {i + 1}") for i, p in enumerate(spec.parts))
+        parts = tuple(_answer(p, env, rng, f"{where} part {i + 1}") for i, p in enumerate(spec.parts))
         display = " | ".join(p.display for p in parts)
         return Answer("multi", None, display, parts=parts, **common)
     if spec.type == "choice":
-        shown = order(len(spec.options)) if spec.shuffle else tuple(range(len(spec.options)))
+        shown = tuple(rng.permutation(len(spec.options)).tolist()) if spec.shuffle \
+            else tuple(range(len(spec.options)))
         try:
             options = tuple(spec.options[i].render(env) for i in shown)
         except EvalError as exc:
