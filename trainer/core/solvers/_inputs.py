@@ -1,7 +1,8 @@
 """Input checks shared by the solver modules: coerce to float arrays, bound sizes, name bad shapes.
 
-Core layer (private: not an area, so nothing here is callable from expressions). Solvers receive
-whatever a template or a learner passes, so every one of them starts by calling `as_array`.
+Core layer (private: not an area, so nothing here is callable from expressions, and `check` does not
+count these helpers among what an answer computed). Solvers receive whatever a template or a learner
+passes, so every one of them starts by calling `as_array`.
 """
 
 from __future__ import annotations
@@ -37,3 +38,18 @@ def as_array(x: Any, name: str, ndim: int | tuple[int, ...] | None = None) -> np
             want = " or ".join(kinds.get(d, f"{d}-D") for d in allowed)
             raise ValueError(f"{name} must be {want}, got shape {shape_text(a)}")
     return a
+
+
+def symmetric(a: np.ndarray) -> bool:
+    """Whether finite square `a` equals its transpose up to round-off (1e-12 of its largest entry).
+
+    Exactly np.allclose(a, aᵀ, rtol=0, atol=tol) for finite entries, at a fraction of its cost:
+    isclose tests |x − y| <= atol + rtol·|y| (here atol + 0) or x == y, which that test covers.
+
+    Args:
+        a: a non-empty square matrix with finite entries.
+
+    Returns:
+        True when every |aᵢⱼ − aⱼᵢ| <= 1e-12 · max(1, max |aᵢⱼ|).
+    """
+    return bool((np.abs(a - a.T) <= 1e-12 * max(1.0, float(np.abs(a).max()))).all())

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from trainer.core.solvers._inputs import as_array as _arr, shape_text as _shape
+from trainer.core.solvers._inputs import as_array as _arr, shape_text as _shape, symmetric
 
 from trainer.core.solvers.equations import Equation
 
@@ -61,27 +61,31 @@ def _canonical_sign(v: np.ndarray) -> np.ndarray:
     so we fix one convention that a learner can also reproduce by hand.
     """
     v = v.copy()
+    if not v.shape[0]:
+        return v
+    mags = np.abs(v)
     for j in range(v.shape[1]):
-        col = v[:, j]
-        scale = np.max(np.abs(col)) if col.size else 0.0
-        nz = np.flatnonzero(np.abs(col) > 1e-9 * max(scale, 1e-300))
-        if nz.size and col[nz[0]] < 0:
-            v[:, j] = -col
+        mag = mags[:, j]
+        scale = mag.max()  # np.max's reduction, minus its dispatch
+        clear = mag > 1e-9 * max(scale, 1e-300)
+        first = clear.argmax()  # the first clearly nonzero entry, when `clear` has one
+        if clear[first] and v[first, j] < 0:
+            v[:, j] = -v[:, j]
     return v
 
 
 def _real_eig(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (descending) and unit eigenvectors (columns) of a matrix with a real spectrum."""
     try:
-        if np.allclose(a, a.T, rtol=0, atol=1e-12 * max(1.0, float(np.max(np.abs(a))))):
+        if symmetric(a):
             w, v = np.linalg.eigh((a + a.T) / 2)
         else:
             w, v = np.linalg.eig(a)
     except np.linalg.LinAlgError:
         raise ValueError("the eigen-decomposition did not converge") from None
-    scale = max(1.0, float(np.max(np.abs(w))))
-    if np.iscomplexobj(w):
-        if np.max(np.abs(w.imag)) > _IMAG_TOL * scale:
+    scale = max(1.0, float(np.abs(w).max()))
+    if w.dtype.kind == "c":  # np.iscomplexobj of an array
+        if np.abs(w.imag).max() > _IMAG_TOL * scale:
             raise ValueError("the matrix has complex eigenvalues (it rotates the plane)")
         w, v = w.real, v.real
     order = np.argsort(-w, kind="stable")
