@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from trainer.core.solvers import information, linalg
+from trainer.core.solvers import deep, elementary, information, linalg, probability, statistics
 from trainer.core.solvers._inputs import symmetric
 
 
@@ -95,3 +95,70 @@ def test_entropy_and_kl_by_hand():
         information.entropy([0.5, 0.5], 1.0)
     with pytest.raises(ValueError, match="got -2"):
         information.entropy([0.5, 0.5], -2.0)
+
+
+@pytest.mark.parametrize("fn, ufunc", [
+    (elementary.exp, np.exp), (elementary.log, np.log), (elementary.log2, np.log2),
+    (elementary.sqrt, np.sqrt), (elementary.abs_, np.abs),
+])
+@pytest.mark.parametrize("x", [2.0, 0.5, -3.25, 0.0, -0.0, 1e-310, np.float64(7.0)])
+def test_scalar_fast_paths_are_the_0d_array_computation(fn, ufunc, x):
+    with np.errstate(all="ignore"):
+        expected = ufunc(np.asarray(x, dtype=float)).item()
+        got = fn(x)
+    assert type(got) is float
+    assert np.float64(got).tobytes() == np.float64(expected).tobytes()  # bytes: nan and -0.0 too
+
+
+def test_elementwise_fast_paths_by_hand():
+    assert elementary.sqrt(2.0) == 2**0.5 and elementary.sqrt(np.float64(9.0)) == 3.0
+    assert elementary.sqrt(np.array([4.0, 9.0])).tolist() == [2.0, 3.0]
+    assert elementary.abs_(-0.0) == 0.0 and math.copysign(1.0, elementary.abs_(-0.0)) == 1.0
+    assert elementary.log(np.array([1.0, math.e])).tolist() == [0.0, 1.0]
+    assert elementary.erf(0.0) == 0.0 and elementary.erf(np.float64(0.5)) == math.erf(0.5)
+
+
+def test_sum_and_mean_fast_paths_are_the_array_methods():
+    # NumPy's blocked summation gives 1.0 for ten 0.1s, where adding left to right gives 0.9999999999999999.
+    tenths = np.array([0.1] * 10)
+    assert sum(tenths.tolist()) == 0.9999999999999999
+    assert elementary.sum_(tenths) == tenths.sum().item() == 1.0
+    assert elementary.mean(tenths) == tenths.mean().item() == 0.1
+    assert elementary.mean(np.array([1.0, 2.0, 3.0, 4.0])) == 2.5
+    assert elementary.sum_(np.array([[1.0, 2.0], [3.0, 4.0]])) == 10.0
+    assert type(elementary.sum_(np.array(5.0))) is float and type(elementary.mean(tenths)) is float
+    with pytest.raises(ValueError, match="mean of an empty vector"):
+        elementary.mean(np.array([]))
+
+
+def test_variance_by_hand_and_as_the_general_formula():
+    data = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]
+    assert statistics.var(data) == 4.0 and statistics.var(data, 1) == pytest.approx(32 / 7, abs=1e-15)
+    rough = np.array([0.1, 0.7, 0.2, 1e6, -3.3])
+    expected = float(np.sum((rough - rough.mean()) ** 2) / 4)
+    assert statistics.var(rough, 1) == expected
+
+
+def test_normal_cdf_is_the_vectorized_erf_bit_for_bit():
+    z = np.array([[-1.5, 0.0], [0.3, 1.96]])
+    reference = np.vectorize(lambda t: 0.5 * (1.0 + math.erf(t)), otypes=[float])(z / math.sqrt(2.0))
+    got = probability.normal_cdf(z)
+    assert got.shape == (2, 2) and got.tobytes() == reference.tobytes()
+    assert probability.normal_cdf(0.0) == 0.5 and type(probability.normal_cdf(0.0)) is float
+    assert probability.normal_cdf(1.96) == pytest.approx(0.9750021048517795)
+
+
+def test_as_scalar_fast_paths():
+    assert probability.as_scalar(3, "x") == 3.0 and type(probability.as_scalar(3, "x")) is float
+    assert probability.as_scalar(2.5, "x") == 2.5
+    assert probability.as_scalar(2**53 + 1, "x") == float(np.asarray(2**53 + 1, dtype=float))
+    with pytest.raises(ValueError, match="x: expected one number, got shape"):
+        probability.as_scalar([1.0, 2.0], "x")
+
+
+def test_softmax_is_the_max_shifted_ratio_bit_for_bit():
+    z = np.array([[1.0, 2.0, 3.0], [0.5, 0.1, -1.0]])
+    for axis in (-1, 0):
+        e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+        assert deep.softmax(z, axis).tobytes() == (e / np.sum(e, axis=axis, keepdims=True)).tobytes()
+    assert deep.softmax([0.0, 0.0]).tolist() == [0.5, 0.5]

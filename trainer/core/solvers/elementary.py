@@ -14,6 +14,12 @@ import numpy as np
 
 MAX_SIZE = 100  # largest n for eye/ones/zeros
 MAX_FACTORIAL = 170  # the largest n whose factorial is a finite float
+# Fast paths. A float (or float64) goes to a ufunc as the 0-d array `_arr` would make of it, and its
+# float64 result is what `_out` returns as a float: the same loop on the same value, minus two calls.
+# A float64 array is what `_arr` returns unchanged. Neither path could count as a helper performing
+# something in `check`'s tally (an unchanged argument performs nothing), so skipping them is invisible.
+_FLOATS = (float, np.float64)
+_F64 = np.dtype(np.float64)
 
 __all__ = [
     "exp", "log", "ln", "log2", "log10", "sqrt", "cbrt", "sign", "sin", "cos", "tan", "tanh", "sinh", "cosh",
@@ -47,11 +53,20 @@ def _out(a: Any) -> Any:
 
 def exp(x):
     """e raised to x, elementwise."""
+    if type(x) in _FLOATS:
+        return float(np.exp(x))
+    if type(x) is np.ndarray and x.dtype is _F64 and x.ndim:
+        return np.exp(x)
     return _out(np.exp(_arr(x)))
 
 
 def log(x, base=None):
     """Natural logarithm (ML convention), or log to `base` when given."""
+    if base is None:
+        if type(x) in _FLOATS:
+            return float(np.log(x))
+        if type(x) is np.ndarray and x.dtype is _F64 and x.ndim:
+            return np.log(x)
     val = np.log(_arr(x))
     if base is not None:
         val = val / np.log(_arr(base))
@@ -65,6 +80,10 @@ def ln(x):
 
 def log2(x):
     """Logarithm base 2 (information in bits)."""
+    if type(x) in _FLOATS:
+        return float(np.log2(x))
+    if type(x) is np.ndarray and x.dtype is _F64 and x.ndim:
+        return np.log2(x)
     return _out(np.log2(_arr(x)))
 
 
@@ -75,6 +94,10 @@ def log10(x):
 
 def sqrt(x):
     """Square root, elementwise."""
+    if type(x) in _FLOATS:
+        return float(np.sqrt(x))
+    if type(x) is np.ndarray and x.dtype is _F64 and x.ndim:
+        return np.sqrt(x)
     return _out(np.sqrt(_arr(x)))
 
 
@@ -85,6 +108,10 @@ def cbrt(x):
 
 def abs_(x):
     """Absolute value, elementwise."""
+    if type(x) in _FLOATS:
+        return float(np.abs(x))
+    if type(x) is np.ndarray and x.dtype is _F64 and x.ndim:
+        return np.abs(x)
     return _out(np.abs(_arr(x)))
 
 
@@ -147,7 +174,7 @@ def max_(x, *rest):
         for r in rest:
             out = np.maximum(out, _arr(r))
         return _out(out)
-    a = _arr(x)
+    a = x if type(x) is np.ndarray and x.dtype is _F64 else _arr(x)
     if a.size == 0:
         raise ValueError("max of an empty vector")
     return _out(a.max())  # the array's own reduction: np.max's, minus its dispatch
@@ -160,7 +187,7 @@ def min_(x, *rest):
         for r in rest:
             out = np.minimum(out, _arr(r))
         return _out(out)
-    a = _arr(x)
+    a = x if type(x) is np.ndarray and x.dtype is _F64 else _arr(x)
     if a.size == 0:
         raise ValueError("min of an empty vector")
     return _out(a.min())
@@ -168,11 +195,16 @@ def min_(x, *rest):
 
 def sum_(x, axis=None):
     """Sum of all entries, or along `axis`."""
+    if axis is None and type(x) is np.ndarray and x.dtype is _F64:
+        return np.add.reduce(x, axis=None).item()  # what ndarray.sum() calls, to a float as `_out` makes it
     return _out(_arr(x).sum(axis=_axis(axis)))
 
 
 def mean(x, axis=None):
     """Arithmetic mean of all entries, or along `axis`."""
+    if axis is None and type(x) is np.ndarray and x.dtype is _F64 and x.size:
+        # ndarray.mean(): the add.reduce sum over the count, both as doubles (count < 2**53 is exact).
+        return np.add.reduce(x, axis=None).item() / x.size
     a = _arr(x)
     if a.size == 0:
         raise ValueError("mean of an empty vector")
@@ -348,6 +380,8 @@ def comb(n, k):
 
 def erf(x):
     """The error function, elementwise."""
+    if type(x) in _FLOATS:
+        return math.erf(x)
     a = _arr(x)
     return _out(np.vectorize(math.erf, otypes=[float])(a)) if a.ndim else math.erf(float(a))
 

@@ -45,6 +45,7 @@ ALIASES = {
 }
 
 MAX_SIZE = 10_000
+_EXACT_INT = 2**53  # every int within ± this is a float exactly
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 
@@ -88,6 +89,10 @@ def as_scalar(x: Any, name: str) -> float:
     Raises:
         ValueError: `x` is not a single number.
     """
+    if type(x) is float:  # what the 0-d array gives back
+        return x
+    if type(x) is int and -_EXACT_INT <= x <= _EXACT_INT:  # converted exactly either way
+        return float(x)
     arr = as_array(x, name)
     if arr.size != 1:
         raise ValueError(f"{name}: expected one number, got shape {arr.shape}")
@@ -107,7 +112,7 @@ def as_prob(x: Any, name: str) -> float:
 
 
 def _nonneg(arr: np.ndarray, name: str) -> np.ndarray:
-    if np.any(np.isnan(arr)) or np.any(arr < 0):
+    if np.isnan(arr).any() or (arr < 0).any():  # np.any's reductions, minus its dispatch
         raise ValueError(f"{name}: probabilities must be non-negative numbers")
     return arr
 
@@ -437,7 +442,9 @@ def normal_cdf(x: Any, mu: Any = 0.0, sigma: Any = 1.0) -> float | np.ndarray:
     m = as_scalar(mu, "mu")
     s = _sigma(sigma)
     z = (xs - m) / (s * math.sqrt(2.0))
-    out = np.vectorize(lambda t: 0.5 * (1.0 + math.erf(t)), otypes=[float])(z) if z.size else z
+    # What np.vectorize(..., otypes=[float]) computes: the function of each entry as a Python float,
+    # collected into a float64 array of z's shape, without its per-call setup.
+    out = np.array([0.5 * (1.0 + math.erf(t)) for t in z.ravel().tolist()]).reshape(z.shape) if z.size else z
     return _scalar_or_array(np.asarray(out, dtype=float))
 
 

@@ -50,7 +50,7 @@ def _data(x: Any, name: str = "x") -> np.ndarray:
     arr = as_array(x, name, ndim=(0, 1)).reshape(-1)
     if arr.size == 0:
         raise ValueError(f"{name}: need at least one value")
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():  # np.all's reduction, minus its dispatch
         raise ValueError(f"{name}: values must be finite numbers")
     return arr
 
@@ -90,7 +90,9 @@ def var(x: Any, ddof: Any = 0) -> float:
     """
     data = _data(x)
     d = _ddof(ddof, data.size)
-    return float(np.sum((data - data.mean()) ** 2) / (data.size - d))
+    # ndarray.mean() and np.sum are add.reduce; the mean's division by the count is the same in floats.
+    mean = np.add.reduce(data, axis=None).item() / data.size
+    return float(np.add.reduce((data - mean) ** 2, axis=None) / (data.size - d))
 
 
 def std(x: Any, ddof: Any = 0) -> float:
