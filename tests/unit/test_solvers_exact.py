@@ -162,3 +162,21 @@ def test_softmax_is_the_max_shifted_ratio_bit_for_bit():
         e = np.exp(z - np.max(z, axis=axis, keepdims=True))
         assert deep.softmax(z, axis).tobytes() == (e / np.sum(e, axis=axis, keepdims=True)).tobytes()
     assert deep.softmax([0.0, 0.0]).tolist() == [0.5, 0.5]
+
+
+@pytest.mark.parametrize("x", [0.0, -0.0, 2.0, -2.0, 40.0, -800.0, np.float64(0.5), np.inf, -np.inf, np.nan])
+def test_sigmoid_of_a_number_is_the_0d_array_computation(x):
+    a = np.asarray(x, dtype=float)
+    with np.errstate(all="ignore"):
+        expected = np.where(a >= 0, 1 / (1 + np.exp(-np.abs(a))), np.exp(-np.abs(a)) / (1 + np.exp(-np.abs(a))))
+        got = elementary.sigmoid(x)
+    assert type(got) is float and np.float64(got).tobytes() == np.float64(expected).tobytes()
+
+
+def test_sigmoid_and_logsumexp_by_hand():
+    assert elementary.sigmoid(0.0) == 0.5
+    assert elementary.sigmoid(math.log(3)) == pytest.approx(0.75)  # 1 / (1 + 1/3)
+    assert elementary.sigmoid(np.array([0.0, -math.log(3)])).tolist() == pytest.approx([0.5, 0.25])
+    assert deep.logsumexp([0.0, 0.0]) == math.log(2)
+    assert deep.logsumexp([[1.0, 1.0], [2.0, 2.0]]).tolist() == [1.0 + math.log(2), 2.0 + math.log(2)]
+    assert deep.logsumexp([-np.inf, 0.0]) == 0.0

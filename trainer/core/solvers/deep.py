@@ -143,10 +143,10 @@ def logsumexp(z, axis=-1):
         raise ValueError("log-sum-exp of an empty vector")
     ax = _axis(axis, a.ndim)
     with np.errstate(invalid="ignore"):
-        m = np.max(a, axis=ax, keepdims=True)
+        m = np.maximum.reduce(a, axis=ax, keepdims=True)  # what np.max and np.sum call for an array
         m_safe = np.where(np.isfinite(m), m, 0.0)
-        out = np.log(np.sum(np.exp(a - m_safe), axis=ax, keepdims=True)) + m_safe
-    return _out(np.squeeze(out, axis=ax))
+        out = np.log(np.add.reduce(np.exp(a - m_safe), axis=ax, keepdims=True)) + m_safe
+    return _out(out.squeeze(axis=ax))
 
 
 def softmax_cross_entropy(z, target):

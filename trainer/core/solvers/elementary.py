@@ -152,8 +152,15 @@ def cosh(x):
 
 def sigmoid(x):
     """Logistic sigmoid 1/(1+e^−x), computed without overflow for large |x|."""
+    # e^−|x| once: the three identical ufunc calls gave the same values. A float stays a float64 scalar,
+    # whose arithmetic is the 0-d arrays' (and flags the same), with both branches computed as np.where does.
+    if type(x) in _FLOATS:
+        e = np.exp(-np.abs(x))
+        pos, neg = 1 / (1 + e), e / (1 + e)
+        return float(pos if x >= 0 else neg)
     a = _arr(x)
-    return _out(np.where(a >= 0, 1 / (1 + np.exp(-np.abs(a))), np.exp(-np.abs(a)) / (1 + np.exp(-np.abs(a)))))
+    e = np.exp(-np.abs(a))
+    return _out(np.where(a >= 0, 1 / (1 + e), e / (1 + e)))
 
 
 def softplus(x):

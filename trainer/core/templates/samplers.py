@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -215,7 +216,7 @@ class IntSampler(Sampler):
         return lo, count, holes
 
     def draw(self, rng, env):
-        lo, count, holes = self._static or self._grid(self.lo(env), self.hi(env))
+        lo, count, holes = self._static or self._grid(self.lo.run(env), self.hi.run(env))
         k = int(rng.integers(count - len(holes)))
         for hole in holes:  # sorted: step over every excluded index at or below the k-th allowed one
             if hole <= k:
@@ -242,7 +243,7 @@ class FloatSampler(Sampler):
         self.names = self.lo.names | self.hi.names
 
     def draw(self, rng, env):
-        lo, hi = _real(self.lo(env), "float range low"), _real(self.hi(env), "float range high")
+        lo, hi = _real(self.lo.run(env), "float range low"), _real(self.hi.run(env), "float range high")
         if lo > hi:
             raise DrawError(f"float range [{lo}, {hi}] is empty (low > high)")
         if self.step is not None:
@@ -299,14 +300,14 @@ class SimplexSampler(Sampler):
                 raise SpecError(f"{n} entries of at least {self.min} cannot sum to 1", "min")
 
     def draw(self, rng, env):
-        n = _whole(self.n(env), "simplex length", 1, MAX_LEN)
+        n = _whole(self.n.run(env), "simplex length", 1, MAX_LEN)
         units = 10**self.decimals
         floor_units = math.ceil(self.min * units - 1e-9)
         spare = units - n * floor_units
         if spare < 0:
             raise DrawError(f"{n} entries of at least {self.min} cannot sum to 1")
         parts = rng.multinomial(spare, rng.dirichlet(np.ones(n))) + floor_units
-        return np.round(parts / units, self.decimals)
+        return (parts / units).round(self.decimals)  # what np.round calls, minus its dispatch
 
 
 def _entries(spec, fns, default=(-5, 5)) -> tuple[str, tuple[_Num, _Num], int | None]:
@@ -322,17 +323,43 @@ def _entries(spec, fns, default=(-5, 5)) -> tuple[str, tuple[_Num, _Num], int | 
     return "int", (_num(default[0], "int", fns), _num(default[1], "int", fns)), None
 
 
-def _fill(rng, kind, bounds, decimals, shape, env) -> np.ndarray:
+def _entry_range(kind, bounds, env) -> tuple[Any, Any]:
+    """The checked [low, high] of a vector's or matrix's entries (whole numbers for int entries)."""
     lo, hi = bounds[0].run(env), bounds[1].run(env)
     if kind == "int":
         lo, hi = _whole(lo, "entry low", -10**6, 10**6), _whole(hi, "entry high", -10**6, 10**6)
         if lo > hi:
             raise DrawError(f"entry range [{lo}, {hi}] is empty")
-        return rng.integers(lo, hi + 1, size=shape).astype(float)
+        return lo, hi
     lo, hi = _real(lo, "entry low"), _real(hi, "entry high")
     if lo > hi or not math.isfinite(hi - lo):
         raise DrawError(f"entry range [{lo}, {hi}] is empty or too wide")
+    return lo, hi
+
+
+def _static_entry_range(kind, bounds) -> tuple[Any, Any] | None:
+    """The entry range when it names no parameter (the same on every draw), or None: computed per draw,
+    where a bad range raises as it always did."""
+    if bounds[0].names or bounds[1].names:
+        return None
+    try:
+        return _entry_range(kind, bounds, {})
+    except DrawError:
+        return None
+
+
+def _fill(rng, kind, lo, hi, decimals, shape) -> np.ndarray:
+    if kind == "int":
+        return rng.integers(lo, hi + 1, size=shape).astype(float)
     return rng.uniform(lo, hi, size=shape).round(decimals)  # what np.round calls, minus its dispatch
+
+
+@cache
+def _lower_mask(n: int) -> np.ndarray:
+    """Where an n×n matrix is strictly below its diagonal (read-only: shared by every draw)."""
+    mask = np.tri(n, n, -1, dtype=bool)
+    mask.flags.writeable = False
+    return mask
 
 
 class VectorSampler(Sampler):
@@ -343,22 +370,26 @@ class VectorSampler(Sampler):
         self.entry_kind, self.bounds, self.decimals = _entries(spec, fns)
         self.nonzero = bool(spec.get("nonzero", False))
         self.names = self.n.names | self.bounds[0].names | self.bounds[1].names
+        # What names no parameter is worked out once: every draw would compute the same.
+        self._n: int | None = None
         if not self.n.names:
             try:
-                _whole(self.n({}), "vector length", 1, MAX_LEN)
+                self._n = _whole(self.n.run({}), "vector length", 1, MAX_LEN)
             except DrawError as exc:
                 raise SpecError(str(exc), "vector") from None
+        self._range = _static_entry_range(self.entry_kind, self.bounds)
 
     def draw(self, rng, env):
         return self.measured_draw(rng, env)[0]
 
     def measured_draw(self, rng, env):
-        n = _whole(self.n(env), "vector length", 1, MAX_LEN)
+        n = self._n or _whole(self.n.run(env), "vector length", 1, MAX_LEN)
         unit = 3 + n // 10
         limit = _tries(unit)
+        lo, hi = self._range or _entry_range(self.entry_kind, self.bounds, env)
         for tries in range(1, limit + 1):
-            v = _fill(rng, self.entry_kind, self.bounds, self.decimals, n, env)
-            if not self.nonzero or np.all(v != 0):
+            v = _fill(rng, self.entry_kind, lo, hi, self.decimals, n)
+            if not self.nonzero or (v != 0).all():  # np.all's reduction, minus its dispatch
                 return v, tries * unit
         raise DrawError(f"could not draw a vector without zero entries in {limit} tries", fixed=False,
                         work=limit * unit)
@@ -381,15 +412,17 @@ class MatrixSampler(Sampler):
         self.names = (self.shape[0].names | self.shape[1].names | self.bounds[0].names
                       | self.bounds[1].names)
         self.cost = 1 if self.property is None else 20  # property draws test eigenvalues, often retried
+        self._static_shape: tuple[int, int] | None = None
         if not self.shape[0].names and not self.shape[1].names:
             try:
-                self._shape({})
+                self._static_shape = self._shape({})
             except DrawError as exc:
                 raise SpecError(str(exc), "matrix") from None
+        self._range = _static_entry_range(self.entry_kind, self.bounds)
 
     def _shape(self, env: Mapping[str, Any]) -> tuple[int, int]:
-        m = _whole(self.shape[0](env), "matrix rows", 1, MAX_LEN)
-        n = _whole(self.shape[1](env), "matrix columns", 1, MAX_LEN)
+        m = _whole(self.shape[0].run(env), "matrix rows", 1, MAX_LEN)
+        n = _whole(self.shape[1].run(env), "matrix columns", 1, MAX_LEN)
         if m * n > MAX_CELLS:
             raise DrawError(f"a {m}×{n} matrix is larger than {MAX_CELLS} cells")
         if self.property and m != n:
@@ -400,17 +433,20 @@ class MatrixSampler(Sampler):
         return self.measured_draw(rng, env)[0]
 
     def measured_draw(self, rng, env):
-        m, n = self._shape(env)
+        m, n = self._static_shape or self._shape(env)
         prop = self.property
         if prop == "integer-eigenvalues":
             return self._integer_eigen(rng, n, env)
         # An eigen-decomposition costs far more than a scalar draw, and more with the size.
         unit = 3 + m * n // 50 if prop is None else 5 + m * n // 2
         limit = _tries(unit)
+        lo, hi = self._range or _entry_range(self.entry_kind, self.bounds, env)
         for tries in range(1, limit + 1):
-            a = _fill(rng, self.entry_kind, self.bounds, self.decimals, (m, n), env)
+            a = _fill(rng, self.entry_kind, lo, hi, self.decimals, (m, n))
             if prop in ("symmetric", "spd"):
-                a = np.triu(a) + np.triu(a, 1).T
+                # np.triu(a) + np.triu(a, 1).T: the upper triangle mirrored, each entry plus a +0
+                # (which turns a -0.0 into 0.0), from one cached mask instead of two triu calls.
+                a = np.where(_lower_mask(n), a.T, a) + 0.0
             if prop == "spd":
                 # Strict diagonal dominance with a positive diagonal guarantees positive definiteness,
                 # so the draw succeeds at once instead of by rare rejection.
@@ -441,7 +477,7 @@ class MatrixSampler(Sampler):
 
     def _integer_eigen(self, rng, n, env) -> tuple[np.ndarray, int]:
         """P·D·P⁻¹ with distinct integer eigenvalues and a unimodular integer P: integer entries."""
-        lo, hi = self.bounds[0](env), self.bounds[1](env)
+        lo, hi = self.bounds[0].run(env), self.bounds[1].run(env)
         lo, hi = _whole(lo, "entry low", -100, 100), _whole(hi, "entry high", -100, 100)
         if hi - lo + 1 < n:
             raise DrawError(f"need {n} distinct eigenvalues in [{lo}, {hi}]")
