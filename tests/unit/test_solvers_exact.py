@@ -180,3 +180,26 @@ def test_sigmoid_and_logsumexp_by_hand():
     assert deep.logsumexp([0.0, 0.0]) == math.log(2)
     assert deep.logsumexp([[1.0, 1.0], [2.0, 2.0]]).tolist() == [1.0 + math.log(2), 2.0 + math.log(2)]
     assert deep.logsumexp([-np.inf, 0.0]) == 0.0
+
+
+@pytest.mark.parametrize("a", [
+    [[0.0, -1.0], [-2.0, 0.0]],   # both columns of U come out with a negative first entry or not, by LAPACK
+    [[3.0, 0.0], [0.0, -2.0], [0.0, 0.0]],
+    [[1.0, 2.0, 3.0]],
+    [[-1.0, 1e-12], [2.0, -3.0]],
+])
+def test_svd_signs_are_the_allclose_decision(a):
+    a = np.array(a)
+    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    canonical = _reference_canonical_sign(u)
+    signs = np.array([1.0 if np.allclose(cu, u[:, j]) else -1.0 for j, cu in enumerate(canonical.T)])
+    assert linalg.svd_u(a).tobytes() == (u * signs).tobytes()
+    assert linalg.svd_vt(a).tobytes() == (vt * signs[:, None]).tobytes()
+    # and by hand: U Σ Vᵀ is A again, each column of U starting positive
+    assert (linalg.svd_u(a) * s) @ linalg.svd_vt(a) == pytest.approx(a, abs=1e-12)
+
+
+def test_svd_of_an_antidiagonal_by_hand():
+    # [[0, -1], [-2, 0]] has singular values 2 and 1; U's canonical columns are e₂ and e₁.
+    assert linalg.singular_values([[0.0, -1.0], [-2.0, 0.0]]).tolist() == [2.0, 1.0]
+    assert linalg.svd_u([[0.0, -1.0], [-2.0, 0.0]]).tolist() == [[0.0, 1.0], [1.0, 0.0]]

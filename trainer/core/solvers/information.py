@@ -111,7 +111,7 @@ def surprisal(p: Any, base: Any = math.e) -> float | np.ndarray:
         ValueError: p outside (0, 1], or a bad base.
     """
     probs = _dist(p, "p")
-    if np.any(probs == 0) or np.any(probs > 1):
+    if (probs == 0).any() or (probs > 1).any():
         raise ValueError("p: the surprisal needs probabilities in (0, 1]")
     out = -np.log(probs) / _base_log(base)
     return float(out[0]) if np.ndim(p) == 0 else out
@@ -186,7 +186,7 @@ def bce(y: Any, yhat: Any, base: Any = math.e) -> float:
     if ps.size not in (1, ys.size):
         raise ValueError(f"y has {ys.size} labels but yhat has {ps.size} predictions")
     for arr, name in ((ys, "y"), (ps, "yhat")):
-        if np.any(np.isnan(arr)) or np.any(arr < 0) or np.any(arr > 1):
+        if np.isnan(arr).any() or (arr < 0).any() or (arr > 1).any():  # np.any's, minus its dispatch
             raise ValueError(f"{name}: values must lie in [0, 1]")
     ps = np.broadcast_to(ps, ys.shape)
     per_sample = -(_plogq(ys, ps) + _plogq(1 - ys, 1 - ps))

@@ -49,7 +49,7 @@ def _square(x: Any, name: str) -> np.ndarray:
     a = _arr(x, name, 2)
     if a.shape[0] != a.shape[1] or a.shape[0] == 0:
         raise ValueError(f"{name} must be a non-empty square matrix, got shape {_shape(a)}")
-    if not np.all(np.isfinite(a)):
+    if not np.isfinite(a).all():  # np.all's reduction, minus its dispatch
         raise ValueError(f"{name} has non-finite entries")
     return a
 
@@ -188,15 +188,16 @@ def _svd(A: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     a = _arr(A, "A", 2)
     if a.size == 0:
         raise ValueError("A is empty")
-    if not np.all(np.isfinite(a)):
+    if not np.isfinite(a).all():
         raise ValueError("A has non-finite entries")
     try:
         u, s, vt = np.linalg.svd(a, full_matrices=False)
     except np.linalg.LinAlgError:
         raise ValueError("the SVD did not converge") from None
     # the sign that makes U's column canonical must also flip V's row, or UΣVᵀ ≠ A
-    signs = np.array([1.0 if np.allclose(cu, u[:, j]) else -1.0
-                      for j, cu in enumerate(_canonical_sign(u).T)])
+    # A column the convention flipped differs from U's (it has a clearly nonzero entry): -1 there. (What
+    # np.allclose(canonical, u) per column decided: a unit column is never close to its negative.)
+    signs = np.where((_canonical_sign(u) != u).any(axis=0), -1.0, 1.0)
     return u * signs, s, vt * signs[:, None]
 
 

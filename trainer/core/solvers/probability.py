@@ -261,11 +261,11 @@ def conditional(joint: Any, given: Any = 1) -> np.ndarray:
         raise ValueError("given: 0 (condition on the row variable) or 1 (on the column variable)")
     if g == 1:
         cols = tab.sum(axis=0)
-        if np.any(cols == 0):
+        if (cols == 0).any():
             raise ValueError("a column of the joint table sums to 0: cannot condition on it")
         return tab / cols[None, :]
     rows = tab.sum(axis=1)
-    if np.any(rows == 0):
+    if (rows == 0).any():
         raise ValueError("a row of the joint table sums to 0: cannot condition on it")
     return tab / rows[:, None]
 
@@ -311,9 +311,9 @@ def chain_rule(factors: Any) -> float:
     f = as_array(factors, "factors", ndim=1)
     if f.size == 0:
         raise ValueError("factors: need at least one probability")
-    if np.any(np.isnan(f)) or np.any(f < 0) or np.any(f > 1):
+    if np.isnan(f).any() or (f < 0).any() or (f > 1).any():
         raise ValueError("factors: every factor must be a probability in [0, 1]")
-    return float(np.prod(f))
+    return float(f.prod())
 
 
 def independent(joint: Any, tol: Any = 1e-9) -> bool:
@@ -335,7 +335,7 @@ def independent(joint: Any, tol: Any = 1e-9) -> bool:
 
 def _binary(x: Any, name: str) -> np.ndarray:
     arr = as_array(x, name)
-    if not np.all((arr == 0) | (arr == 1)):
+    if not ((arr == 0) | (arr == 1)).all():
         raise ValueError(f"{name}: a Bernoulli outcome is 0 or 1")
     return arr
 
@@ -376,7 +376,7 @@ def bernoulli_likelihood(xs: Any, p: Any) -> float:
     Raises:
         ValueError: outcomes not 0/1 or p not a probability.
     """
-    return float(np.prod(bernoulli_pmf(as_array(xs, "xs", ndim=1), p)))
+    return float(bernoulli_pmf(as_array(xs, "xs", ndim=1), p).prod())  # a vector's pmf is an array
 
 
 def binomial_pmf(k: Any, n: Any, p: Any) -> float:
@@ -470,7 +470,7 @@ def _gnb_fit(X: Any, y: Any, var_smoothing: Any):
     labels = as_array(y, "y", ndim=1)
     if feats.shape[0] != labels.size or labels.size == 0:
         raise ValueError(f"X has {feats.shape[0]} rows but y has {labels.size} labels")
-    if not np.all(np.isfinite(feats)) or not np.all(np.isfinite(labels)):
+    if not np.isfinite(feats).all() or not np.isfinite(labels).all():
         raise ValueError("X and y must be finite numbers")
     smoothing = as_scalar(var_smoothing, "var_smoothing")
     if smoothing < 0:
@@ -481,7 +481,7 @@ def _gnb_fit(X: Any, y: Any, var_smoothing: Any):
     eps = smoothing * float(np.max(np.var(feats, axis=0)))
     means = np.array([feats[labels == c].mean(axis=0) for c in classes])
     variances = np.array([feats[labels == c].var(axis=0) for c in classes]) + eps
-    if np.any(variances <= 0):
+    if (variances <= 0).any():
         raise ValueError("a class has zero variance in some feature and no smoothing applies")
     priors = np.array([np.mean(labels == c) for c in classes])
     return classes, means, variances, priors
@@ -548,7 +548,7 @@ def naive_bayes(prior: Any, likelihoods: Any) -> np.ndarray:
     lik = _nonneg(as_array(likelihoods, "likelihoods", ndim=(1, 2)), "likelihoods")
     if lik.ndim == 1:
         lik = lik[:, None]
-    return posterior(prior, np.prod(lik, axis=1))
+    return posterior(prior, lik.prod(axis=1))
 
 
 EQUATIONS = [
