@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+import operator
 from typing import Any
 
 import numpy as np
@@ -230,16 +231,11 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
 
             return negate
         case BinOp(op=op, left=l, right=r):
-            fn, left, right = _BINARY[op], _compile(l, fns), _compile(r, fns)
             observe = getattr(fns, "observe", None)
             if observe is not None:
-                return _observed(op, lambda env: (left(env), right(env)), fn, observe)
-            plain = _PLAIN.get(op)
-            if plain is not None:
-                return _plain_binop(plain, fn, left, right)
-            if op == "/":
-                return _plain_div(fn, left, right)
-            return lambda env: fn(left(env), right(env))
+                left, right = _compile(l, fns), _compile(r, fns)
+                return _observed(op, lambda env: (left(env), right(env)), _BINARY[op], observe)
+            return _binop(_applied(op, r), l, r, fns)
         case Compare(ops=ops, operands=operands):
             parts = [_compile(o, fns) for o in operands]
             cmps = [_COMPARE[o] for o in ops]
@@ -320,48 +316,210 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
 
 _FLOATS = frozenset((float, np.float64))
 _EXACT = 2**53  # an int up to this converts to float exactly (a larger one may overflow float)
-# Two floats (Python or NumPy), or a float and a small int, meet these operators without any of
-# `_arith`'s cases applying: no text, no list, no int result to bound, no array to size, no
-# exception (inf/nan instead). Most template arithmetic is such, so it skips `_arith`'s checks and
-# computes the very same `a op b`.
-_PLAIN: dict[str, Callable[[Any, Any], Any]] = {
-    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-}
+_INT_LIMIT = 2**MAX_INT_BITS  # an int result this large (either sign) is `_int_result`'s to convert
 
 
-def _plain_binop(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any], left: Compiled,
-                 right: Compiled) -> Compiled:
-    def binop(env: Env) -> Any:
-        a, b = left(env), right(env)
+def _unknown(name: str) -> EvalError:
+    return EvalError(f"unknown name {name!r}")
+
+
+def _operand(node: Node) -> tuple[str, Any]:
+    """How a parent reads `node` without calling its closure: ("name", id) for a parameter or
+    variable (a constant's name may be shadowed by the environment, so it keeps its closure),
+    ("literal", value) for a number or text, ("code", None) for anything else."""
+    if type(node) is Name and node.id not in CONSTANTS:
+        return "name", node.id
+    if type(node) is Num or type(node) is Str:
+        return "literal", node.value
+    return "code", None
+
+
+def _binop(apply: Callable[[Any, Any], Any], l: Node, r: Node, fns: Mapping[str, Callable]) -> Compiled:
+    """`apply(left, right)` with a name or a literal operand read in place (a closure call each saved:
+    names are most operands); an unknown name fails as its own closure would, left before right."""
+    lk, lv = _operand(l)
+    rk, rv = _operand(r)
+    if lk == "name":
+        if rk == "name":
+            def name_name(env: Env) -> Any:
+                try:
+                    a = env[lv]
+                except KeyError:
+                    raise _unknown(lv) from None
+                try:
+                    b = env[rv]
+                except KeyError:
+                    raise _unknown(rv) from None
+                return apply(a, b)
+
+            return name_name
+        if rk == "literal":
+            def name_literal(env: Env) -> Any:
+                try:
+                    a = env[lv]
+                except KeyError:
+                    raise _unknown(lv) from None
+                return apply(a, rv)
+
+            return name_literal
+        right = _compile(r, fns)
+
+        def name_code(env: Env) -> Any:
+            try:
+                a = env[lv]
+            except KeyError:
+                raise _unknown(lv) from None
+            return apply(a, right(env))
+
+        return name_code
+    left = _compile(l, fns)
+    if rk == "name":
+        if lk == "literal":
+            def literal_name(env: Env) -> Any:
+                try:
+                    b = env[rv]
+                except KeyError:
+                    raise _unknown(rv) from None
+                return apply(lv, b)
+
+            return literal_name
+
+        def code_name(env: Env) -> Any:
+            a = left(env)
+            try:
+                b = env[rv]
+            except KeyError:
+                raise _unknown(rv) from None
+            return apply(a, b)
+
+        return code_name
+    if rk == "literal":
+        return lambda env: apply(left(env), rv)
+    if lk == "literal":
+        right = _compile(r, fns)
+        return lambda env: apply(lv, right(env))
+    right = _compile(r, fns)
+    return lambda env: apply(left(env), right(env))
+
+
+def _applied(op: str, right: Node) -> Callable[[Any, Any], Any]:
+    """The function computing `op` on two values: `_BINARY[op]`, with the common cases done inline
+    (and `** n` for a literal whole n specialised), giving the very same values, types and errors."""
+    if op == "**" and type(right) is Num and type(right.value) is int and -_EXACT <= right.value <= _EXACT:
+        return _power_by(right.value)
+    return _APPLIED.get(op) or _BINARY[op]
+
+
+# Two floats (Python or NumPy), a float and a small int, or two ints whose result stays in bounds
+# meet these operators without any of `_arith`'s cases applying: no text, no list, no int result to
+# convert, no array to size, no exception (inf/nan instead). Most template arithmetic is such, so it
+# skips `_arith`'s checks and computes the very same `a op b`.
+def _plain_arith(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def apply(a: Any, b: Any) -> Any:
         ta, tb = type(a), type(b)
-        if ta in _FLOATS:
+        if ta is int:
+            if tb is int:
+                out = plain(a, b)
+                return out if -_INT_LIMIT < out < _INT_LIMIT else fn(a, b)
+            if tb in _FLOATS and -_EXACT <= a <= _EXACT:
+                return plain(a, b)
+        elif ta in _FLOATS:
             if tb in _FLOATS or (tb is int and -_EXACT <= b <= _EXACT):
                 return plain(a, b)
-        elif tb in _FLOATS and ta is int and -_EXACT <= a <= _EXACT:
-            return plain(a, b)
-        if (ta is np.ndarray or ta in _FLOATS) and (tb is np.ndarray or tb in _FLOATS):
-            # An array with an array or a float: NumPy's own operator, as `_arith` would call it;
-            # a shape mismatch is left to `_arith` to word, and the result's size is still bounded.
+        if (ta is np.ndarray or ta in _FLOATS or ta is int) and (tb is np.ndarray or tb in _FLOATS or tb is int):
+            # An array with an array or a number: NumPy's own operator, as `_arith` would call it;
+            # a shape mismatch or an int out of the array's range is left to `_arith`, and the
+            # result is still bounded (an object array's int as `_int_result` would).
             try:
                 out = plain(a, b)
-            except ValueError:
+            except (ValueError, ArithmeticError):
                 return fn(a, b)
-            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+            if isinstance(out, np.ndarray):
+                return _check_size(out)
+            return _int_result(out)
+        return fn(a, b)
+
+    return apply
+
+
+def _plain_div(a: Any, b: Any) -> Any:
+    """`_BINARY["/"]` with scalar and array cases inline."""
+    ta, tb = type(a), type(b)
+    if ta in _FLOATS:
+        if tb in _FLOATS:
+            if b != 0.0:  # x/0 takes NumPy's inf/nan
+                return a / b
+        elif tb is int and b and -_EXACT <= b <= _EXACT:
+            # `_div`'s NumPy division of the two as float64: the same IEEE quotient
+            return np.float64(float(a) / float(b))
+    elif ta is int and -_EXACT <= a <= _EXACT:
+        if (tb is int and b and -_EXACT <= b <= _EXACT) or (tb in _FLOATS and b != 0.0):
+            return np.float64(float(a) / float(b))
+    if (ta is np.ndarray or tb is np.ndarray) and ta in _ARRAY_SIDE and tb in _ARRAY_SIDE:
+        if (ta is not int or -_EXACT <= a <= _EXACT) and (tb is not int or -_EXACT <= b <= _EXACT):
+            try:
+                out = _div(a, b)
+            except (ValueError, ArithmeticError):  # shapes: `_arith` words it
+                return _DIVIDE(a, b)
+            if type(out) is np.ndarray and out.size > MAX_ELEMENTS:
                 _check_size(out)
             return out
-        return fn(a, b)
-
-    return binop
+    return _DIVIDE(a, b)
 
 
-def _plain_div(fn: Callable[[Any, Any], Any], left: Compiled, right: Compiled) -> Compiled:
-    def div(env: Env) -> Any:
-        a, b = left(env), right(env)
-        if type(a) in _FLOATS and type(b) in _FLOATS and b != 0.0:  # x/0 takes NumPy's inf/nan
-            return a / b
-        return fn(a, b)
+_ARRAY_SIDE = frozenset((np.ndarray, float, np.float64, int))
 
-    return div
+
+def _plain_floordiv(a: Any, b: Any) -> Any:
+    """`_BINARY["//"]` with two ints inline."""
+    if type(a) is int and type(b) is int and b:
+        out = a // b
+        if -_INT_LIMIT < out < _INT_LIMIT:
+            return out
+    return _FLOOR_DIVIDE(a, b)
+
+
+def _plain_power(a: Any, b: Any) -> Any:
+    """`_BINARY["**"]` with a float raised to a float or small int inline: `_float_power`'s very
+    NumPy power of the two as float64."""
+    ta, tb = type(a), type(b)
+    if ta in _FLOATS and (tb in _FLOATS or (tb is int and -_EXACT <= b <= _EXACT)):
+        return np.power(a, float(b))
+    return _POWER(a, b)
+
+
+def _power_by(n: int) -> Callable[[Any, Any], Any]:
+    """`_BINARY["**"]` for a literal whole exponent `n` (`x ** 2`): what `_power` decides from `n`
+    alone is decided once."""
+    exponent = float(n)
+
+    def apply(a: Any, b: Any) -> Any:
+        ta = type(a)
+        if ta in _FLOATS:
+            return np.power(a, exponent)
+        if ta is int:
+            # `_power`'s int case: exact while the result stays within MAX_INT_BITS
+            if n >= 0 and (-1 <= a <= 1 or n * abs(a).bit_length() <= MAX_INT_BITS):
+                return a**n
+        elif ta is np.ndarray:
+            try:
+                out = np.power(np.asarray(a, dtype=float), exponent)[()]
+            except (ValueError, ArithmeticError):  # an array of text: `_arith` words it
+                return _POWER(a, b)
+            if type(out) is np.ndarray and out.size > MAX_ELEMENTS:
+                _check_size(out)
+            return out
+        return _POWER(a, b)
+
+    return apply
+
+
+_DIVIDE, _FLOOR_DIVIDE, _POWER = _BINARY["/"], _BINARY["//"], _BINARY["**"]
+_APPLIED: dict[str, Callable[[Any, Any], Any]] = {
+    "+": _plain_arith(operator.add, _BINARY["+"]), "-": _plain_arith(operator.sub, _BINARY["-"]),
+    "*": _plain_arith(operator.mul, _BINARY["*"]), "/": _plain_div, "//": _plain_floordiv,
+    "**": _plain_power,
+}
 
 
 def _invoke(name: str, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any] | None) -> Any:
