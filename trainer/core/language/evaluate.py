@@ -219,9 +219,24 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
 
             return lookup
         case Unary(op=op, operand=o):
-            inner = _compile(o, fns)
             if op == "+":
-                return inner
+                return _compile(o, fns)
+            kind, value = _operand(node)
+            if kind == "literal":  # a negative number: `-v` is the same every time
+                return lambda env: value
+            kind, value = _operand(o)
+            if kind == "name":
+                def negate_name(env: Env) -> Any:
+                    try:
+                        v = env[value]
+                    except KeyError:
+                        raise _unknown(value) from None
+                    if isinstance(v, str):
+                        raise EvalError("cannot negate text")
+                    return -_as_array(v) if isinstance(v, list) else -v
+
+                return negate_name
+            inner = _compile(o, fns)
 
             def negate(env: Env) -> Any:
                 v = inner(env)
@@ -237,16 +252,10 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
                 return _observed(op, lambda env: (left(env), right(env)), _BINARY[op], observe)
             return _binop(_applied(op, r), l, r, fns)
         case Compare(ops=ops, operands=operands):
+            if len(ops) == 1:
+                return _binop(_compared(ops[0]), *operands, fns)
             parts = [_compile(o, fns) for o in operands]
             cmps = [_COMPARE[o] for o in ops]
-
-            if len(cmps) == 1:
-                (cmp,), (first, second) = cmps, parts
-
-                def compare1(env: Env) -> bool:
-                    return _truth(cmp(first(env), second(env)))
-
-                return compare1
 
             def compare(env: Env) -> bool:
                 left = parts[0](env)
@@ -289,15 +298,16 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
             inner = _compile(o, fns)
             return lambda env: _transpose(inner(env))
         case Index(value=v, indices=indices):
-            return _compile_index(_compile(v, fns), indices, fns)
+            return _compile_index(v, indices, fns)
         case Call(func=name, args=args, kwargs=kwargs):
             if name not in fns:
                 raise EvalError(f"unknown function {name}()")
             fn = fns[name]
+            observe = getattr(fns, "observe", None)
+            if observe is None and not kwargs and len(args) == 1 and _operand(args[0])[0] == "name":
+                return _call1_name(name, fn, args[0].id)
             pos = [_compile(a, fns) for a in args]
             kw = [(k, _compile(v, fns)) for k, v in kwargs]
-
-            observe = getattr(fns, "observe", None)
             if observe is None:
                 return _plain_call(name, fn, pos, kw)
 
@@ -331,6 +341,8 @@ def _operand(node: Node) -> tuple[str, Any]:
         return "name", node.id
     if type(node) is Num or type(node) is Str:
         return "literal", node.value
+    if type(node) is Unary and node.op == "-" and type(node.operand) is Num:
+        return "literal", -node.operand.value  # what negating the number gives every time
     return "code", None
 
 
@@ -435,7 +447,11 @@ def _plain_arith(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any]
             except (ValueError, ArithmeticError):
                 return fn(a, b)
             if isinstance(out, np.ndarray):
-                return _check_size(out)
+                if out.size > MAX_ELEMENTS:
+                    if ta is int or tb is int:
+                        return fn(a, b)  # `_arith` words it (as a shape mismatch)
+                    _check_size(out)
+                return out
             return _int_result(out)
         return fn(a, b)
 
@@ -462,7 +478,7 @@ def _plain_div(a: Any, b: Any) -> Any:
             except (ValueError, ArithmeticError):  # shapes: `_arith` words it
                 return _DIVIDE(a, b)
             if type(out) is np.ndarray and out.size > MAX_ELEMENTS:
-                _check_size(out)
+                return _DIVIDE(a, b)  # `_arith` words it (as a shape mismatch)
             return out
     return _DIVIDE(a, b)
 
@@ -507,11 +523,26 @@ def _power_by(n: int) -> Callable[[Any, Any], Any]:
             except (ValueError, ArithmeticError):  # an array of text: `_arith` words it
                 return _POWER(a, b)
             if type(out) is np.ndarray and out.size > MAX_ELEMENTS:
-                _check_size(out)
+                return _POWER(a, b)  # `_arith` words it (as a shape mismatch)
             return out
         return _POWER(a, b)
 
     return apply
+
+
+def _compared(op: str) -> Callable[[Any, Any], bool]:
+    """One comparison as `compare` makes it: `_COMPARE[op]`, its result made a truth value."""
+    cmp = _ORDER.get(op) or _COMPARE[op]
+
+    def apply(a: Any, b: Any) -> bool:
+        out = cmp(a, b)
+        return out if type(out) is bool else _truth(out)
+
+    return apply
+
+
+#: `_COMPARE`'s orderings as the operator module's functions (the same rich comparison, in C).
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 _DIVIDE, _FLOOR_DIVIDE, _POWER = _BINARY["/"], _BINARY["//"], _BINARY["**"]
@@ -594,6 +625,33 @@ def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
         return out
 
     return call
+
+
+def _call1_name(name: str, fn: Callable[..., Any], arg: str) -> Compiled:
+    """`_short_call`'s one-argument closure for an argument that is a name (`abs(x)`, most calls),
+    reading it in place: the same key in `shared_calls()`, the same errors."""
+    def call1_name(env: Env) -> Any:
+        try:
+            a = env[arg]
+        except KeyError:
+            raise _unknown(arg) from None
+        shared = _SHARED.get()
+        if shared is not None:
+            key = (fn, (), id(a))
+            hit = shared.get(key)
+            if hit is not None:
+                return hit[1]
+        try:
+            out = fn(a)
+        except _WORDED as exc:
+            raise _worded(name, exc) from None
+        if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+            _check_size(out)
+        if shared is not None:
+            shared[key] = ((a,), out)
+        return out
+
+    return call1_name
 
 
 def _short_call(name: str, fn: Callable[..., Any], pos: list[Compiled]) -> Compiled:
@@ -701,7 +759,8 @@ def _transpose(value: Any) -> Any:
     return arr.T
 
 
-def _compile_index(value: Compiled, indices: tuple[Node, ...], fns: Mapping[str, Callable]) -> Compiled:
+def _compile_index(of: Node, indices: tuple[Node, ...], fns: Mapping[str, Callable]) -> Compiled:
+    value = _compile(of, fns)  # before the indices: a failure to compile is met in reading order
     parts: list[Callable[[Env], Any]] = []
     for idx in indices:
         if isinstance(idx, Slice):
@@ -714,6 +773,24 @@ def _compile_index(value: Compiled, indices: tuple[Node, ...], fns: Mapping[str,
             parts.append(lambda env, c=c: _as_index(c(env)))
 
     fixed = _literal_key(indices)
+    kind, name = _operand(of)
+    if fixed is not None and kind == "name":
+        def literal_index_name(env: Env) -> Any:
+            # `literal_index` below, reading the name in place
+            try:
+                v = env[name]
+            except KeyError:
+                raise _unknown(name) from None
+            if type(v) is np.ndarray:
+                try:
+                    out = v[fixed]
+                except IndexError:
+                    pass
+                else:
+                    return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
+            return _indexed(v, fixed)
+
+        return literal_index_name
     if fixed is not None:
         def literal_index(env: Env) -> Any:
             # Literal whole-number indices into an array (`A[0, 1]`): the key is known; anything
