@@ -185,3 +185,42 @@ def test_observed_functions_still_see_every_operator_and_call():
     assert compile_node(parse_template("abs(x) ** 2 + 1"), observed)({"x": -3}) == 10
     assert seen == [("abs", (-3,), 3), ("**", (3, 2), 9), ("+", (9, 1), 10)]
 
+
+
+def test_calls_and_lists_of_names_read_in_order():
+    assert fast("comb(n, k)", n=5, k=2) == 10  # 5·4/2
+    assert fast("clip(x, lo, hi)", x=7.0, lo=0.0, hi=5.0) == 5.0
+    assert fast("[a, b, c]", a=1, b=2.5, c=-1).tolist() == [1.0, 2.5, -1.0]
+    assert fast("[s, t]", s="up", t="down") == ["up", "down"]
+    for text in ("comb(x, k)", "clip(x, k, n)", "[x, k, n]"):
+        for run in (fast, general):
+            with pytest.raises(EvalError, match="^unknown name 'k'$"):  # x is there: k is met first
+                run(text, x=1.0)
+    with pytest.raises(EvalError, match=r"^comb\(\)"):
+        fast("comb(n, k)", n="a", k=2)
+    with pytest.raises(EvalError, match="rows of a matrix must all have the same length"):
+        fast("[a, b]", a=np.ones(2), b=np.ones(3))
+
+
+def test_calls_of_several_names_share_their_result_inside_shared_calls():
+    calls = []
+
+    def pick(*values):
+        calls.append(values)
+        return values[-1]
+
+    for text in ("f(a, b) + f(a, b)", "f(a, b, c) + f(a, b, c)"):
+        run = compile_node(parse_template(text), {"f": pick})
+        calls.clear()
+        assert run({"a": 1, "b": 2, "c": 2}) == 4 and len(calls) == 2
+        calls.clear()
+        with shared_calls():
+            assert run({"a": 1, "b": 2, "c": 2}) == 4
+        assert len(calls) == 1
+
+
+def test_observed_operators_see_literal_and_name_operands():
+    seen = []
+    observed = ObservedFunctions(registry(), lambda name, args, out: seen.append((name, args, out)))
+    assert compile_node(parse_template("-2 * x - y"), observed)({"x": 3, "y": 1}) == -7
+    assert seen == [("*", (-2, 3), -6), ("-", (-6, 1), -7)]

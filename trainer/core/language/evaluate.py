@@ -248,8 +248,7 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
         case BinOp(op=op, left=l, right=r):
             observe = getattr(fns, "observe", None)
             if observe is not None:
-                left, right = _compile(l, fns), _compile(r, fns)
-                return _observed(op, lambda env: (left(env), right(env)), _BINARY[op], observe)
+                return _binop(_observed(op, _BINARY[op], observe), l, r, fns)
             return _binop(_applied(op, r), l, r, fns)
         case Compare(ops=ops, operands=operands):
             if len(ops) == 1:
@@ -292,6 +291,18 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
             test, body, orelse = _compile(t, fns), _compile(b, fns), _compile(o, fns)
             return lambda env: body(env) if _truth(test(env)) else orelse(env)
         case ListLit(items=items):
+            names = _names(items)
+            if names is not None and len(names) > 1:
+                get = operator.itemgetter(*names)
+
+                def list_of_names(env: Env) -> Any:
+                    try:
+                        values = get(env)
+                    except KeyError:
+                        raise _first_unknown(env, names) from None
+                    return _list_value(list(values))
+
+                return list_of_names
             parts = [_compile(i, fns) for i in items]
             return lambda env: _list_value([p(env) for p in parts])
         case Transpose(operand=o):
@@ -304,8 +315,12 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
                 raise EvalError(f"unknown function {name}()")
             fn = fns[name]
             observe = getattr(fns, "observe", None)
-            if observe is None and not kwargs and len(args) == 1 and _operand(args[0])[0] == "name":
-                return _call1_name(name, fn, args[0].id)
+            if observe is None and not kwargs:
+                names = _names(args)
+                if names is not None and len(names) == 1:
+                    return _call1_name(name, fn, names[0])
+                if names is not None and names:
+                    return _call_names(name, fn, names)
             pos = [_compile(a, fns) for a in args]
             kw = [(k, _compile(v, fns)) for k, v in kwargs]
             if observe is None:
@@ -607,6 +622,27 @@ def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
     kwparts = [p for _, p in kw]
     if not kw and len(pos) <= 2:
         return _short_call(name, fn, pos)
+    if not kw:
+        def positional(env: Env) -> Any:
+            # `call` below without keyword arguments
+            a = [p(env) for p in pos]
+            shared = _SHARED.get()
+            if shared is not None:
+                key = (fn, (), *map(id, a))
+                hit = shared.get(key)
+                if hit is not None:
+                    return hit[1]
+            try:
+                out = fn(*a)
+            except _WORDED as exc:
+                raise _worded(name, exc) from None
+            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+                _check_size(out)
+            if shared is not None:
+                shared[key] = ((*a,), out)
+            return out
+
+        return positional
 
     def call(env: Env) -> Any:
         a = [p(env) for p in pos]
@@ -625,6 +661,56 @@ def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
         return out
 
     return call
+
+
+def _names(nodes: tuple[Node, ...]) -> tuple[str, ...] | None:
+    """The names `nodes` read when every one is a plain name (see `_operand`), else None."""
+    out = []
+    for node in nodes:
+        kind, name = _operand(node)
+        if kind != "name":
+            return None
+        out.append(name)
+    return tuple(out)
+
+
+def _first_unknown(env: Env, names: tuple[str, ...]) -> EvalError:
+    """The error of the first of `names` that `env` lacks, as reading them in order meets it."""
+    for name in names:
+        try:
+            env[name]
+        except KeyError:
+            return _unknown(name)
+    raise AssertionError("a name was missing and is no longer")  # an environment that changed under us
+
+
+def _call_names(name: str, fn: Callable[..., Any], names: tuple[str, ...]) -> Compiled:
+    """`_plain_call`'s closure for two or more positional arguments that are all names (`comb(n, k)`),
+    read together in place: the same key in `shared_calls()`, the same errors."""
+    get = operator.itemgetter(*names)
+
+    def call_names(env: Env) -> Any:
+        try:
+            a = get(env)
+        except KeyError:
+            raise _first_unknown(env, names) from None
+        shared = _SHARED.get()
+        if shared is not None:
+            key = (fn, (), *map(id, a))
+            hit = shared.get(key)
+            if hit is not None:
+                return hit[1]
+        try:
+            out = fn(*a)
+        except _WORDED as exc:
+            raise _worded(name, exc) from None
+        if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+            _check_size(out)
+        if shared is not None:
+            shared[key] = (a, out)
+        return out
+
+    return call_names
 
 
 def _call1_name(name: str, fn: Callable[..., Any], arg: str) -> Compiled:
@@ -729,15 +815,14 @@ class ObservedFunctions(dict):
         self.observe = observe
 
 
-def _observed(op: str, operands: Callable[[Env], tuple[Any, Any]], fn: Callable[[Any, Any], Any],
-              observe: Callable[[str, tuple, Any], None]) -> Compiled:
-    def run(env: Env) -> Any:
-        a, b = operands(env)
+def _observed(op: str, fn: Callable[[Any, Any], Any],
+              observe: Callable[[str, tuple, Any], None]) -> Callable[[Any, Any], Any]:
+    def observed(a: Any, b: Any) -> Any:
         out = fn(a, b)
         observe(op, (a, b), out)
         return out
 
-    return run
+    return observed
 
 
 def _type_message(exc: TypeError) -> str:
