@@ -116,11 +116,17 @@ def _shape_text(shape: tuple[int, ...]) -> str:
 
 
 def _matmul(a: Any, b: Any) -> Any:
-    a, b = _as_array(a), _as_array(b)
+    if type(a) is not np.ndarray:
+        a = _as_array(a)
+    if type(b) is not np.ndarray:
+        b = _as_array(b)
     if a.ndim == 0 or b.ndim == 0:
         raise EvalError("@ needs vectors or matrices on both sides")
     try:
-        return _check_size(a @ b)
+        out = a @ b
+        if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+            _check_size(out)  # worded below, as a product that does not fit
+        return out
     except ValueError:
         raise EvalError(f"cannot multiply {_shape_text(a.shape)} by {_shape_text(b.shape)}") from None
 
@@ -132,7 +138,9 @@ def _as_array(value: Any) -> np.ndarray:
         arr = np.asarray(value, dtype=float)
     except (ValueError, TypeError):
         raise EvalError("rows of a matrix must all have the same length") from None
-    return _check_size(arr)
+    if arr.size > MAX_ELEMENTS:
+        _check_size(arr)
+    return arr
 
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
@@ -248,7 +256,7 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
         case BinOp(op=op, left=l, right=r):
             observe = getattr(fns, "observe", None)
             if observe is not None:
-                return _binop(_observed(op, _BINARY[op], observe), l, r, fns)
+                return _binop(_observed(op, _applied(op, r, general=True), observe), l, r, fns)
             return _binop(_applied(op, r), l, r, fns)
         case Compare(ops=ops, operands=operands):
             if len(ops) == 1:
@@ -429,19 +437,23 @@ def _binop(apply: Callable[[Any, Any], Any], l: Node, r: Node, fns: Mapping[str,
     return lambda env: apply(left(env), right(env))
 
 
-def _applied(op: str, right: Node) -> Callable[[Any, Any], Any]:
+def _applied(op: str, right: Node, general: bool = False) -> Callable[[Any, Any], Any]:
     """The function computing `op` on two values: `_BINARY[op]`, with the common cases done inline
-    (and `** n` for a literal whole n specialised), giving the very same values, types and errors."""
+    (and `** n` for a literal whole n specialised), giving the very same values, types and errors.
+
+    `+ - *` of floats and arrays report an oversized result in their own words (as they long have
+    without an observer); with `general` they word it as `_BINARY[op]` does."""
     if op == "**" and type(right) is Num and type(right.value) is int and -_EXACT <= right.value <= _EXACT:
         return _power_by(right.value)
-    return _APPLIED.get(op) or _BINARY[op]
+    return (_GENERAL if general else _APPLIED).get(op) or _BINARY[op]
 
 
 # Two floats (Python or NumPy), a float and a small int, or two ints whose result stays in bounds
 # meet these operators without any of `_arith`'s cases applying: no text, no list, no int result to
 # convert, no array to size, no exception (inf/nan instead). Most template arithmetic is such, so it
 # skips `_arith`'s checks and computes the very same `a op b`.
-def _plain_arith(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+def _plain_arith(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any],
+                 own_bound: bool = True) -> Callable[[Any, Any], Any]:
     def apply(a: Any, b: Any) -> Any:
         ta, tb = type(a), type(b)
         if ta is int:
@@ -463,7 +475,7 @@ def _plain_arith(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any]
                 return fn(a, b)
             if isinstance(out, np.ndarray):
                 if out.size > MAX_ELEMENTS:
-                    if ta is int or tb is int:
+                    if ta is int or tb is int or not own_bound:
                         return fn(a, b)  # `_arith` words it (as a shape mismatch)
                     _check_size(out)
                 return out
@@ -566,6 +578,8 @@ _APPLIED: dict[str, Callable[[Any, Any], Any]] = {
     "*": _plain_arith(operator.mul, _BINARY["*"]), "/": _plain_div, "//": _plain_floordiv,
     "**": _plain_power,
 }
+_GENERAL = {**_APPLIED, **{op: _plain_arith(plain, _BINARY[op], own_bound=False)
+                           for op, plain in (("+", operator.add), ("-", operator.sub), ("*", operator.mul))}}
 
 
 def _invoke(name: str, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any] | None) -> Any:
