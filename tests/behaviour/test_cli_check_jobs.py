@@ -125,3 +125,28 @@ def test_a_cold_check_compiles_each_template_once(capsys, tmp_path, monkeypatch,
     run(capsys, "check", str(folder), "--seeds", "3", "--jobs", jobs, "--no-cache")
     # The four sound files once each (forked workers compile nothing); the broken one fails in YAML.
     assert sorted(compiled) == ["good-1.yaml", "good-2.yaml", "good-3.yaml", "same.yaml"]
+
+
+def test_checks_run_with_the_collector_tuned_and_it_is_restored_after(capsys, tmp_path, monkeypatch):
+    import gc
+
+    folder = bank(tmp_path)
+    real = authoring._check_one
+    seen = []
+
+    def observed(*args, **kwargs):
+        seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(authoring, "_check_one", observed)
+    gc.unfreeze()  # a TUI test run earlier in this process may have frozen its objects
+    before_threshold, before_frozen = gc.get_threshold(), gc.get_freeze_count()
+    run(capsys, "check", str(folder), "--seeds", "3", "--jobs", "1", "--no-cache")
+    # Every check ran with the loaded modules frozen and collections batched by 10,000 allocations ...
+    assert seen == [(10_000, True)] * 4
+    # ... and the command leaves the collector as it found it, a failing check included.
+    assert gc.get_threshold() == before_threshold and gc.get_freeze_count() == before_frozen
+    monkeypatch.setattr(authoring, "_check_one", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        run(capsys, "check", str(folder / "good-1.yaml"), "--seeds", "3", "--jobs", "1", "--no-cache")
+    assert gc.get_threshold() == before_threshold and gc.get_freeze_count() == before_frozen

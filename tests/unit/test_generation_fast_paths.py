@@ -39,3 +39,61 @@ def test_number_holes_format_as_before():
     t = TextTemplate("x = {a}, y = {b}, 3·{c}, n = {n}, 2{m}")
     assert t.render({"a": 0.5, "b": np.float64(1 / 3), "c": -2.5, "n": 7, "m": -4}) == \
         "x = 0.5, y = 0.3333, 3·(−2.5), n = 7, 2(−4)"
+
+
+EARLY = """\
+id: early
+equation: mse
+topic: losses
+title: Early constraints
+kind: compute
+params:
+{params}
+where:
+  - {constraint}
+prompt: "Take {{a}} and {{c}}."
+answer: {{type: number, value: b + c}}
+mistakes:
+  - {{id: m, value: b - c, message: slip}}
+solution: "{{answer}}"
+"""
+
+
+def counted_template(params, constraint):
+    from trainer.core.solvers import registry
+    from trainer.core.templates.spec import parse_template_text
+
+    calls = []
+
+    def double(x):
+        calls.append(x)
+        return 2 * x
+
+    functions = {**registry(), "double": double}
+    text = EARLY.format(params="\n".join(f"  {p}" for p in params), constraint=constraint)
+    return parse_template_text(text, functions=functions), calls
+
+
+def test_a_constraint_is_tested_before_the_computations_it_does_not_read():
+    from trainer.core.templates.generation import generate
+
+    a, c = "a: {float: [0, 6]}", "c: {int: [1, 6]}"  # floats: no two draws of a seed alike
+    # `a > 4` reads only random parameters: once they are drawn it is tested, and a draw it rejects
+    # never computes `b`. Read after `b` (`b > 8` is the same test), it is tested after `b`.
+    early, early_calls = counted_template([a, c, "b: {expr: double(a)}"], "a > 4")
+    late, late_calls = counted_template([a, c, "b: {expr: double(a)}"], "b > 8")
+    # A random parameter after the computation: skipping `b` would skip a draw of `c`, so the test
+    # waits for `c`, and `b` is computed on every draw.
+    between, between_calls = counted_template([a, "b: {expr: double(a)}", c], "a > 4")
+    draws = rejected = 0
+    for seed in range(40):
+        got = [generate(t, seed) for t in (early, late, between)]
+        # The same draws for the seed whichever way: a above 4, b twice a.
+        assert got[0].params == got[1].params
+        assert got[0].params["a"] == got[2].params["a"] > 4 and got[0].params["b"] == 2 * got[0].params["a"]
+        assert got[0].draws == got[1].draws
+        draws += got[0].draws
+        rejected += got[0].draws - 1
+        assert len(early_calls) == seed + 1  # `b` computed on the accepted draw only
+        assert len(late_calls) == draws
+    assert len(between_calls) > len(early_calls) and rejected > 20  # a > 4 rejects two draws in three

@@ -621,38 +621,40 @@ def _plain_value(text: str) -> Node | None:
     for any other text, which the tokenizer and parser read. The tree is the parser's own: each
     number through the tokenizer's `_number`, a leading minus folded into it as `unary` folds it,
     a bracket a `ListLit` even of one item."""
-
-    def value(i: int, depth: int) -> tuple[Node, int] | None:
-        if text.startswith("[", i):
-            if depth >= 2:
-                return None
-            items: list[Node] = []
-            i += 1
-            while True:
-                got = value(i, depth + 1)
-                if got is None:
-                    return None
-                items.append(got[0])
-                i = got[1]
-                if text.startswith(", ", i):
-                    i += 2
-                elif text.startswith("]", i):
-                    return ListLit(tuple(items)), i + 1
-                else:
-                    return None
-        m = _PLAIN_NUMBER.match(text, i)
-        if m is None:
-            return None
-        token = m.group(0)
-        negative = token.startswith("-")
-        try:
-            number = _number(token[1:] if negative else token, i + negative)
-        except MathInputError:  # the parser words the error, with its position
-            return None
-        return Num(-number if negative else number), m.end()
-
-    got = value(0, 0)
+    got = _plain_item(text, 0, 0)
     return got[0] if got is not None and got[1] == len(text) else None
+
+
+def _plain_item(text: str, i: int, depth: int) -> tuple[Node, int] | None:
+    """`_plain_value`'s reader of the item at `i` (a module function, not a closure: a recursive
+    closure is a reference cycle, left for the garbage collector on every call)."""
+    if text.startswith("[", i):
+        if depth >= 2:
+            return None
+        items: list[Node] = []
+        i += 1
+        while True:
+            got = _plain_item(text, i, depth + 1)
+            if got is None:
+                return None
+            items.append(got[0])
+            i = got[1]
+            if text.startswith(", ", i):
+                i += 2
+            elif text.startswith("]", i):
+                return ListLit(tuple(items)), i + 1
+            else:
+                return None
+    m = _PLAIN_NUMBER.match(text, i)
+    if m is None:
+        return None
+    token = m.group(0)
+    negative = token.startswith("-")
+    try:
+        number = _number(token[1:] if negative else token, i + negative)
+    except MathInputError:  # the parser words the error, with its position
+        return None
+    return Num(-number if negative else number), m.end()
 
 
 def parse_answer(text: str, *, variables: Collection[str] | None = None,

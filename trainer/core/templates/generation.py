@@ -383,18 +383,36 @@ _PLANS: ByIdentity[tuple[tuple, tuple]] = ByIdentity(256)
 
 
 def _plan(template: Template) -> tuple[tuple, tuple]:
-    """((name, sampler, line, its inputs are fixed), ...) and ((constraint, line, reads only fixed
-    parameters, its label), ...) for `template`."""
+    """The draw plan of `template`: (the constraints tested before any parameter is drawn, and for
+    each parameter in order (name, sampler, line, its inputs are fixed, the constraints tested once
+    it is drawn, the work of the parameters a draw those reject skips)); each constraint as
+    (its index, constraint, line, reads only fixed parameters, its label).
+
+    A constraint is tested as soon as the parameters it reads, and those of every constraint written
+    before it, are drawn, but never before the last random parameter: a draw it rejects then skips
+    only computations (`expr` and `value` parameters, which draw nothing), so every seed still gives
+    the very same draws, and the constraints are still tested in their written order. The skipped
+    parameters' work is counted as if they had run, so the work budget is spent as before.
+    """
     fixed = fixed_names(template)
+    names = {name: k for k, (name, _) in enumerate(template.params)}
+    last_random = max((k for k, (_, sampler) in enumerate(template.params) if sampler.random), default=-1)
+    tests: list[list[tuple]] = [[] for _ in range(len(names) + 1)]  # tests[k + 1]: after parameter k
+    ready = last_random
+    for i, c in enumerate(template.where):
+        ready = max(ready, *(names.get(n, -1) for n in c.names), -1)
+        tests[ready + 1].append((i, c, c.line or None, c.names <= fixed, f"constraint '{c.source}'"))
+    costs = [sampler.cost for _, sampler in template.params]
     params = tuple((name, sampler, template.lines.get(f"params.{name}", template.lines.get("params")),
-                    sampler.names <= fixed) for name, sampler in template.params)
-    where = tuple((c, c.line or None, c.names <= fixed, f"constraint '{c.source}'") for c in template.where)
-    return params, where
+                    sampler.names <= fixed, tuple(tests[k + 1]), sum(costs[k + 1:]))
+                   for k, (name, sampler) in enumerate(template.params))
+    return tuple(tests[0]), params
 
 
 def _draw_params(template: Template, rng: np.random.Generator,
                  max_tries: int = MAX_TRIES) -> tuple[dict[str, Any], int]:
-    params, where = _PLANS.get(template, _plan)
+    first, params = _PLANS.get(template, _plan)
+    steps = (None, *params)  # None: the constraints tested before any parameter
     rejected = [0] * len(template.where)
     last_error: tuple[str, int | None, str] | None = None
     work = attempt = 0
@@ -403,45 +421,52 @@ def _draw_params(template: Template, rng: np.random.Generator,
         env: dict[str, Any] = {}
         current = field = ""
         line: int | None = None
+        tests, skipped = first, 0
         try:
-            for name, sampler, line, inputs_fixed in params:
-                current = field = name
-                if work >= MAX_WORK:  # one try of many costly parameters must not overrun the budget
-                    raise DrawError("the work budget ran out during this draw", fixed=False)
-                try:
-                    env[name], used = sampler.measured_draw(rng, env)
-                    work += used
-                except DrawError as exc:
-                    work += exc.work
-                    if exc.fixed and inputs_fixed:
-                        raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
-                    raise
-                except EvalError as exc:
-                    work += sampler.cost
-                    if not sampler.random and inputs_fixed:
-                        raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
-                    raise
-                except (ArithmeticError, TypeError, ValueError) as exc:
-                    work += sampler.cost
-                    raise DrawError(f"{type(exc).__name__}: {exc}", fixed=False) from None
-            for i, (constraint, line, reads_fixed, current) in enumerate(where):
-                field = "where"
-                work += 1
-                try:
-                    holds = _holds(constraint, env)
-                except EvalError as exc:
-                    if reads_fixed:
-                        raise _constant(f"constraint '{constraint.source}': {exc}", "where", attempt,
-                                        line) from None
-                    raise
-                except (ArithmeticError, TypeError, ValueError) as exc:
-                    raise EvalError(f"{type(exc).__name__}: {exc}") from None
-                if not holds:
-                    rejected[i] += 1
-                    if reads_fixed:
-                        raise _constant(f"constraint '{constraint.source}' is false for every draw "
-                                        "(it reads no random parameter)", "where", attempt, line)
-                    break
+            for step in steps:
+                if step is not None:
+                    name, sampler, line, inputs_fixed, tests, skipped = step
+                    current = field = name
+                    if work >= MAX_WORK:  # one try of many costly parameters must not overrun the budget
+                        raise DrawError("the work budget ran out during this draw", fixed=False)
+                    try:
+                        env[name], used = sampler.measured_draw(rng, env)
+                        work += used
+                    except DrawError as exc:
+                        work += exc.work
+                        if exc.fixed and inputs_fixed:
+                            raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
+                        raise
+                    except EvalError as exc:
+                        work += sampler.cost
+                        if not sampler.random and inputs_fixed:
+                            raise _constant(f"parameter '{name}': {exc}", name, attempt, line) from None
+                        raise
+                    except (ArithmeticError, TypeError, ValueError) as exc:
+                        work += sampler.cost
+                        raise DrawError(f"{type(exc).__name__}: {exc}", fixed=False) from None
+                for i, constraint, line, reads_fixed, current in tests:
+                    field = "where"
+                    work += 1
+                    try:
+                        holds = _holds(constraint, env)
+                    except EvalError as exc:
+                        if reads_fixed:
+                            raise _constant(f"constraint '{constraint.source}': {exc}", "where", attempt,
+                                            line) from None
+                        raise
+                    except (ArithmeticError, TypeError, ValueError) as exc:
+                        raise EvalError(f"{type(exc).__name__}: {exc}") from None
+                    if not holds:
+                        rejected[i] += 1
+                        if reads_fixed:
+                            raise _constant(f"constraint '{constraint.source}' is false for every draw "
+                                            "(it reads no random parameter)", "where", attempt, line)
+                        work += skipped  # the computations this rejection skips, as if they had run
+                        break
+                else:
+                    continue
+                break  # a constraint rejected the draw
             else:
                 return env, attempt
         except (DrawError, EvalError) as exc:
