@@ -224,3 +224,24 @@ def test_observed_operators_see_literal_and_name_operands():
     observed = ObservedFunctions(registry(), lambda name, args, out: seen.append((name, args, out)))
     assert compile_node(parse_template("-2 * x - y"), observed)({"x": 3, "y": 1}) == -7
     assert seen == [("*", (-2, 3), -6), ("-", (-6, 1), -7)]
+
+
+def test_shared_calls_ends_with_its_block_even_when_it_fails():
+    calls = []
+
+    def double(v):
+        calls.append(v)
+        return 2 * v
+
+    run = compile_node(parse_template("f(x)"), {"f": double})
+    with pytest.raises(ZeroDivisionError):
+        with shared_calls() as inside:
+            assert inside is None
+            run({"x": 1})
+            1 / 0
+    run({"x": 1})  # outside the block: computed again
+    with shared_calls():
+        with shared_calls():
+            run({"x": 1})
+        run({"x": 1})  # the inner block's record ended with it: the outer one has not seen x
+    assert len(calls) == 4

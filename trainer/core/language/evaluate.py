@@ -8,8 +8,7 @@ zero and overflow give inf/nan, never warnings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 import operator
 from typing import Any
@@ -608,8 +607,7 @@ def _worded(name: str, exc: BaseException) -> EvalError:
 _SHARED: ContextVar[dict[tuple, tuple[tuple, Any]] | None] = ContextVar("shared_calls", default=None)
 
 
-@contextmanager
-def shared_calls() -> Iterator[None]:
+class shared_calls:  # noqa: N801 - used as a function: `with shared_calls(): ...`
     """Within the block, a whitelisted function called again with the very same argument objects
     (`mutual_information(J, base=2)` in three constraints, the answer and a mistake) returns its
     first result instead of computing it again.
@@ -618,14 +616,18 @@ def shared_calls() -> Iterator[None]:
     only objects identical to the first call's (a parameter, a literal) match, never equal copies.
     Each evaluation context (thread, task) has its own record, dropped when the block ends.
 
-    Yields:
-        Nothing; use as `with shared_calls(): ...`.
+    Use as `with shared_calls(): ...` (the block gets None). A class rather than a `@contextmanager`
+    generator: generation enters it for every instance, and the generator's machinery cost more
+    than the rest of it.
     """
-    token = _SHARED.set({})
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _SHARED.set({})
+
+    def __exit__(self, *exc: object) -> None:
+        _SHARED.reset(self._token)
 
 
 def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
