@@ -229,3 +229,32 @@ def test_leak_text_is_compared_without_case_signs_or_any_space():
     # Unicode minus, en dash, times and middle dot become ASCII; tabs, newlines, no-break spaces go.
     assert normalise("X − Y – Z × W · V") == "x-y-z*w*v"
     assert normalise("a\tb\nc\u00a0d\u2009e\u3000f") == "abcdef"
+
+
+def test_instances_with_the_same_prompt_are_told_apart_by_their_parameters():
+    # The prompt shows a (1 or 2) but not b (1, 2 or 3): 40 seeds draw all 6 pairs, in 2 prompts.
+    hidden = template("""\
+        params:
+          a: {int: [1, 2]}
+          b: {int: [1, 3]}
+          c: {expr: a * 10}
+        prompt: "Take {a}."
+        answer: {type: number, value: a * b + 0.5}
+        mistakes:
+          - {id: m, value: a + b + 100, message: "Added."}
+        solution: "{answer}"
+        small_space: true
+        """)
+    assert check_template(hidden, seeds=40).distinct == 6
+    # Shown in the prompt, the parameters add nothing: 1.0 and 1.0001 both show as 1 (4 digits).
+    shown = template("""\
+        params:
+          a: {choice: [1.0, 1.0001, 2.0]}
+        prompt: "Take {a}."
+        answer: {type: number, value: a + 0.5}
+        mistakes:
+          - {id: m, value: a + 100, message: "Added."}
+        solution: "{answer}"
+        small_space: true
+        """)
+    assert check_template(shown, seeds=40).distinct == 2

@@ -179,7 +179,7 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
     draw_budget = min(draw_budget, max(EARLY_DRAWS, WORK_BUDGET // per_draw))
     stopped = False
     cards = _cards()
-    distinct: set[Any] = set()
+    distinct: dict[tuple, list[Mapping[str, Any]]] = {}  # (prompt, options) → parameters of each instance
     keyed_longest = 0
     sightings = _Sightings()  # instances checked so far, to find a repeat's findings
     compiled: dict[Any, Any] = {}  # formula trees compiled once per template
@@ -244,9 +244,9 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         checked, graded = found
         for kind, message, line in checked:
             add(kind, message, seed, line)
-        if not repeat:  # a repeat's fingerprint is in `distinct` already
-            distinct.add((inst.prompt, tuple(sorted(inst.answer.options)) if inst.answer.type == "choice" else (),
-                          _fingerprint(inst.params)))
+        if not repeat:  # a repeat is counted already
+            shown = (inst.prompt, tuple(sorted(inst.answer.options)) if inst.answer.type == "choice" else ())
+            distinct.setdefault(shown, []).append(inst.params)
         if inst.answer.type == "choice":
             keyed_longest += _tally_choice(report, inst.answer)
         if seed - first_seed < 3 and generate(template, seed).to_dict() != inst.to_dict():
@@ -256,7 +256,10 @@ def check_template(template: Template, seeds: int = 200, *, first_seed: int = 0,
         for observer in observers:
             for kind, message, line in observer(template, inst):
                 add(kind, message, seed, line)
-    report.distinct = len(distinct)
+    # Instances are told apart by what they show and, where that is the same, by their parameters
+    # as text, worked out only then: most prompts are shown by one instance alone.
+    report.distinct = sum(1 if len(params) == 1 else len(set(map(_fingerprint, params)))
+                          for params in distinct.values())
     if report.generated:
         _variety_findings(template, report, keyed_longest, add)
     if not stopped and report.draws and report.acceptance < MIN_ACCEPTANCE:

@@ -8,9 +8,9 @@ zero and overflow give inf/nan, never warnings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
+import operator
 from typing import Any
 
 import numpy as np
@@ -115,11 +115,17 @@ def _shape_text(shape: tuple[int, ...]) -> str:
 
 
 def _matmul(a: Any, b: Any) -> Any:
-    a, b = _as_array(a), _as_array(b)
+    if type(a) is not np.ndarray:
+        a = _as_array(a)
+    if type(b) is not np.ndarray:
+        b = _as_array(b)
     if a.ndim == 0 or b.ndim == 0:
         raise EvalError("@ needs vectors or matrices on both sides")
     try:
-        return _check_size(a @ b)
+        out = a @ b
+        if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+            _check_size(out)  # worded below, as a product that does not fit
+        return out
     except ValueError:
         raise EvalError(f"cannot multiply {_shape_text(a.shape)} by {_shape_text(b.shape)}") from None
 
@@ -131,7 +137,9 @@ def _as_array(value: Any) -> np.ndarray:
         arr = np.asarray(value, dtype=float)
     except (ValueError, TypeError):
         raise EvalError("rows of a matrix must all have the same length") from None
-    return _check_size(arr)
+    if arr.size > MAX_ELEMENTS:
+        _check_size(arr)
+    return arr
 
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
@@ -218,9 +226,24 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
 
             return lookup
         case Unary(op=op, operand=o):
-            inner = _compile(o, fns)
             if op == "+":
-                return inner
+                return _compile(o, fns)
+            kind, value = _operand(node)
+            if kind == "literal":  # a negative number: `-v` is the same every time
+                return lambda env: value
+            kind, value = _operand(o)
+            if kind == "name":
+                def negate_name(env: Env) -> Any:
+                    try:
+                        v = env[value]
+                    except KeyError:
+                        raise _unknown(value) from None
+                    if isinstance(v, str):
+                        raise EvalError("cannot negate text")
+                    return -_as_array(v) if isinstance(v, list) else -v
+
+                return negate_name
+            inner = _compile(o, fns)
 
             def negate(env: Env) -> Any:
                 v = inner(env)
@@ -230,27 +253,15 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
 
             return negate
         case BinOp(op=op, left=l, right=r):
-            fn, left, right = _BINARY[op], _compile(l, fns), _compile(r, fns)
             observe = getattr(fns, "observe", None)
             if observe is not None:
-                return _observed(op, lambda env: (left(env), right(env)), fn, observe)
-            plain = _PLAIN.get(op)
-            if plain is not None:
-                return _plain_binop(plain, fn, left, right)
-            if op == "/":
-                return _plain_div(fn, left, right)
-            return lambda env: fn(left(env), right(env))
+                return _binop(_observed(op, _applied(op, r, general=True), observe), l, r, fns)
+            return _binop(_applied(op, r), l, r, fns)
         case Compare(ops=ops, operands=operands):
+            if len(ops) == 1:
+                return _binop(_compared(ops[0]), *operands, fns)
             parts = [_compile(o, fns) for o in operands]
             cmps = [_COMPARE[o] for o in ops]
-
-            if len(cmps) == 1:
-                (cmp,), (first, second) = cmps, parts
-
-                def compare1(env: Env) -> bool:
-                    return _truth(cmp(first(env), second(env)))
-
-                return compare1
 
             def compare(env: Env) -> bool:
                 left = parts[0](env)
@@ -287,21 +298,38 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
             test, body, orelse = _compile(t, fns), _compile(b, fns), _compile(o, fns)
             return lambda env: body(env) if _truth(test(env)) else orelse(env)
         case ListLit(items=items):
+            names = _names(items)
+            if names is not None and len(names) > 1:
+                get = operator.itemgetter(*names)
+
+                def list_of_names(env: Env) -> Any:
+                    try:
+                        values = get(env)
+                    except KeyError:
+                        raise _first_unknown(env, names) from None
+                    return _list_value(list(values))
+
+                return list_of_names
             parts = [_compile(i, fns) for i in items]
             return lambda env: _list_value([p(env) for p in parts])
         case Transpose(operand=o):
             inner = _compile(o, fns)
             return lambda env: _transpose(inner(env))
         case Index(value=v, indices=indices):
-            return _compile_index(_compile(v, fns), indices, fns)
+            return _compile_index(v, indices, fns)
         case Call(func=name, args=args, kwargs=kwargs):
             if name not in fns:
                 raise EvalError(f"unknown function {name}()")
             fn = fns[name]
+            observe = getattr(fns, "observe", None)
+            if observe is None and not kwargs:
+                names = _names(args)
+                if names is not None and len(names) == 1:
+                    return _call1_name(name, fn, names[0])
+                if names is not None and names:
+                    return _call_names(name, fn, names)
             pos = [_compile(a, fns) for a in args]
             kw = [(k, _compile(v, fns)) for k, v in kwargs]
-
-            observe = getattr(fns, "observe", None)
             if observe is None:
                 return _plain_call(name, fn, pos, kw)
 
@@ -320,48 +348,237 @@ def _compile(node: Node, fns: Mapping[str, Callable[..., Any]]) -> Compiled:
 
 _FLOATS = frozenset((float, np.float64))
 _EXACT = 2**53  # an int up to this converts to float exactly (a larger one may overflow float)
-# Two floats (Python or NumPy), or a float and a small int, meet these operators without any of
-# `_arith`'s cases applying: no text, no list, no int result to bound, no array to size, no
-# exception (inf/nan instead). Most template arithmetic is such, so it skips `_arith`'s checks and
-# computes the very same `a op b`.
-_PLAIN: dict[str, Callable[[Any, Any], Any]] = {
-    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-}
+_INT_LIMIT = 2**MAX_INT_BITS  # an int result this large (either sign) is `_int_result`'s to convert
 
 
-def _plain_binop(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any], left: Compiled,
-                 right: Compiled) -> Compiled:
-    def binop(env: Env) -> Any:
-        a, b = left(env), right(env)
+def _unknown(name: str) -> EvalError:
+    return EvalError(f"unknown name {name!r}")
+
+
+def _operand(node: Node) -> tuple[str, Any]:
+    """How a parent reads `node` without calling its closure: ("name", id) for a parameter or
+    variable (a constant's name may be shadowed by the environment, so it keeps its closure),
+    ("literal", value) for a number or text, ("code", None) for anything else."""
+    if type(node) is Name and node.id not in CONSTANTS:
+        return "name", node.id
+    if type(node) is Num or type(node) is Str:
+        return "literal", node.value
+    if type(node) is Unary and node.op == "-" and type(node.operand) is Num:
+        return "literal", -node.operand.value  # what negating the number gives every time
+    return "code", None
+
+
+def _binop(apply: Callable[[Any, Any], Any], l: Node, r: Node, fns: Mapping[str, Callable]) -> Compiled:
+    """`apply(left, right)` with a name or a literal operand read in place (a closure call each saved:
+    names are most operands); an unknown name fails as its own closure would, left before right."""
+    lk, lv = _operand(l)
+    rk, rv = _operand(r)
+    if lk == "name":
+        if rk == "name":
+            def name_name(env: Env) -> Any:
+                try:
+                    a = env[lv]
+                except KeyError:
+                    raise _unknown(lv) from None
+                try:
+                    b = env[rv]
+                except KeyError:
+                    raise _unknown(rv) from None
+                return apply(a, b)
+
+            return name_name
+        if rk == "literal":
+            def name_literal(env: Env) -> Any:
+                try:
+                    a = env[lv]
+                except KeyError:
+                    raise _unknown(lv) from None
+                return apply(a, rv)
+
+            return name_literal
+        right = _compile(r, fns)
+
+        def name_code(env: Env) -> Any:
+            try:
+                a = env[lv]
+            except KeyError:
+                raise _unknown(lv) from None
+            return apply(a, right(env))
+
+        return name_code
+    left = _compile(l, fns)
+    if rk == "name":
+        if lk == "literal":
+            def literal_name(env: Env) -> Any:
+                try:
+                    b = env[rv]
+                except KeyError:
+                    raise _unknown(rv) from None
+                return apply(lv, b)
+
+            return literal_name
+
+        def code_name(env: Env) -> Any:
+            a = left(env)
+            try:
+                b = env[rv]
+            except KeyError:
+                raise _unknown(rv) from None
+            return apply(a, b)
+
+        return code_name
+    if rk == "literal":
+        return lambda env: apply(left(env), rv)
+    if lk == "literal":
+        right = _compile(r, fns)
+        return lambda env: apply(lv, right(env))
+    right = _compile(r, fns)
+    return lambda env: apply(left(env), right(env))
+
+
+def _applied(op: str, right: Node, general: bool = False) -> Callable[[Any, Any], Any]:
+    """The function computing `op` on two values: `_BINARY[op]`, with the common cases done inline
+    (and `** n` for a literal whole n specialised), giving the very same values, types and errors.
+
+    `+ - *` of floats and arrays report an oversized result in their own words (as they long have
+    without an observer); with `general` they word it as `_BINARY[op]` does."""
+    if op == "**" and type(right) is Num and type(right.value) is int and -_EXACT <= right.value <= _EXACT:
+        return _power_by(right.value)
+    return (_GENERAL if general else _APPLIED).get(op) or _BINARY[op]
+
+
+# Two floats (Python or NumPy), a float and a small int, or two ints whose result stays in bounds
+# meet these operators without any of `_arith`'s cases applying: no text, no list, no int result to
+# convert, no array to size, no exception (inf/nan instead). Most template arithmetic is such, so it
+# skips `_arith`'s checks and computes the very same `a op b`.
+def _plain_arith(plain: Callable[[Any, Any], Any], fn: Callable[[Any, Any], Any],
+                 own_bound: bool = True) -> Callable[[Any, Any], Any]:
+    def apply(a: Any, b: Any) -> Any:
         ta, tb = type(a), type(b)
-        if ta in _FLOATS:
+        if ta is int:
+            if tb is int:
+                out = plain(a, b)
+                return out if -_INT_LIMIT < out < _INT_LIMIT else fn(a, b)
+            if tb in _FLOATS and -_EXACT <= a <= _EXACT:
+                return plain(a, b)
+        elif ta in _FLOATS:
             if tb in _FLOATS or (tb is int and -_EXACT <= b <= _EXACT):
                 return plain(a, b)
-        elif tb in _FLOATS and ta is int and -_EXACT <= a <= _EXACT:
-            return plain(a, b)
-        if (ta is np.ndarray or ta in _FLOATS) and (tb is np.ndarray or tb in _FLOATS):
-            # An array with an array or a float: NumPy's own operator, as `_arith` would call it;
-            # a shape mismatch is left to `_arith` to word, and the result's size is still bounded.
+        if (ta is np.ndarray or ta in _FLOATS or ta is int) and (tb is np.ndarray or tb in _FLOATS or tb is int):
+            # An array with an array or a number: NumPy's own operator, as `_arith` would call it;
+            # a shape mismatch or an int out of the array's range is left to `_arith`, and the
+            # result is still bounded (an object array's int as `_int_result` would).
             try:
                 out = plain(a, b)
-            except ValueError:
+            except (ValueError, ArithmeticError):
                 return fn(a, b)
-            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
-                _check_size(out)
+            if isinstance(out, np.ndarray):
+                if out.size > MAX_ELEMENTS:
+                    if ta is int or tb is int or not own_bound:
+                        return fn(a, b)  # `_arith` words it (as a shape mismatch)
+                    _check_size(out)
+                return out
+            return _int_result(out)
+        return fn(a, b)
+
+    return apply
+
+
+def _plain_div(a: Any, b: Any) -> Any:
+    """`_BINARY["/"]` with scalar and array cases inline."""
+    ta, tb = type(a), type(b)
+    if ta in _FLOATS:
+        if tb in _FLOATS:
+            if b != 0.0:  # x/0 takes NumPy's inf/nan
+                return a / b
+        elif tb is int and b and -_EXACT <= b <= _EXACT:
+            # `_div`'s NumPy division of the two as float64: the same IEEE quotient
+            return np.float64(float(a) / float(b))
+    elif ta is int and -_EXACT <= a <= _EXACT:
+        if (tb is int and b and -_EXACT <= b <= _EXACT) or (tb in _FLOATS and b != 0.0):
+            return np.float64(float(a) / float(b))
+    if (ta is np.ndarray or tb is np.ndarray) and ta in _ARRAY_SIDE and tb in _ARRAY_SIDE:
+        if (ta is not int or -_EXACT <= a <= _EXACT) and (tb is not int or -_EXACT <= b <= _EXACT):
+            try:
+                out = _div(a, b)
+            except (ValueError, ArithmeticError):  # shapes: `_arith` words it
+                return _DIVIDE(a, b)
+            if type(out) is np.ndarray and out.size > MAX_ELEMENTS:
+                return _DIVIDE(a, b)  # `_arith` words it (as a shape mismatch)
             return out
-        return fn(a, b)
-
-    return binop
+    return _DIVIDE(a, b)
 
 
-def _plain_div(fn: Callable[[Any, Any], Any], left: Compiled, right: Compiled) -> Compiled:
-    def div(env: Env) -> Any:
-        a, b = left(env), right(env)
-        if type(a) in _FLOATS and type(b) in _FLOATS and b != 0.0:  # x/0 takes NumPy's inf/nan
-            return a / b
-        return fn(a, b)
+_ARRAY_SIDE = frozenset((np.ndarray, float, np.float64, int))
 
-    return div
+
+def _plain_floordiv(a: Any, b: Any) -> Any:
+    """`_BINARY["//"]` with two ints inline."""
+    if type(a) is int and type(b) is int and b:
+        out = a // b
+        if -_INT_LIMIT < out < _INT_LIMIT:
+            return out
+    return _FLOOR_DIVIDE(a, b)
+
+
+def _plain_power(a: Any, b: Any) -> Any:
+    """`_BINARY["**"]` with a float raised to a float or small int inline: `_float_power`'s very
+    NumPy power of the two as float64."""
+    ta, tb = type(a), type(b)
+    if ta in _FLOATS and (tb in _FLOATS or (tb is int and -_EXACT <= b <= _EXACT)):
+        return np.power(a, float(b))
+    return _POWER(a, b)
+
+
+def _power_by(n: int) -> Callable[[Any, Any], Any]:
+    """`_BINARY["**"]` for a literal whole exponent `n` (`x ** 2`): what `_power` decides from `n`
+    alone is decided once."""
+    exponent = float(n)
+
+    def apply(a: Any, b: Any) -> Any:
+        ta = type(a)
+        if ta in _FLOATS:
+            return np.power(a, exponent)
+        if ta is int:
+            # `_power`'s int case: exact while the result stays within MAX_INT_BITS
+            if n >= 0 and (-1 <= a <= 1 or n * abs(a).bit_length() <= MAX_INT_BITS):
+                return a**n
+        elif ta is np.ndarray:
+            try:
+                out = np.power(np.asarray(a, dtype=float), exponent)[()]
+            except (ValueError, ArithmeticError):  # an array of text: `_arith` words it
+                return _POWER(a, b)
+            if type(out) is np.ndarray and out.size > MAX_ELEMENTS:
+                return _POWER(a, b)  # `_arith` words it (as a shape mismatch)
+            return out
+        return _POWER(a, b)
+
+    return apply
+
+
+def _compared(op: str) -> Callable[[Any, Any], bool]:
+    """One comparison as `compare` makes it: `_COMPARE[op]`, its result made a truth value."""
+    cmp = _ORDER.get(op) or _COMPARE[op]
+
+    def apply(a: Any, b: Any) -> bool:
+        out = cmp(a, b)
+        return out if type(out) is bool else _truth(out)
+
+    return apply
+
+
+#: `_COMPARE`'s orderings as the operator module's functions (the same rich comparison, in C).
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+_DIVIDE, _FLOOR_DIVIDE, _POWER = _BINARY["/"], _BINARY["//"], _BINARY["**"]
+_APPLIED: dict[str, Callable[[Any, Any], Any]] = {
+    "+": _plain_arith(operator.add, _BINARY["+"]), "-": _plain_arith(operator.sub, _BINARY["-"]),
+    "*": _plain_arith(operator.mul, _BINARY["*"]), "/": _plain_div, "//": _plain_floordiv,
+    "**": _plain_power,
+}
+_GENERAL = {**_APPLIED, **{op: _plain_arith(plain, _BINARY[op], own_bound=False)
+                           for op, plain in (("+", operator.add), ("-", operator.sub), ("*", operator.mul))}}
 
 
 def _invoke(name: str, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any] | None) -> Any:
@@ -390,8 +607,7 @@ def _worded(name: str, exc: BaseException) -> EvalError:
 _SHARED: ContextVar[dict[tuple, tuple[tuple, Any]] | None] = ContextVar("shared_calls", default=None)
 
 
-@contextmanager
-def shared_calls() -> Iterator[None]:
+class shared_calls:  # noqa: N801 - used as a function: `with shared_calls(): ...`
     """Within the block, a whitelisted function called again with the very same argument objects
     (`mutual_information(J, base=2)` in three constraints, the answer and a mistake) returns its
     first result instead of computing it again.
@@ -400,14 +616,18 @@ def shared_calls() -> Iterator[None]:
     only objects identical to the first call's (a parameter, a literal) match, never equal copies.
     Each evaluation context (thread, task) has its own record, dropped when the block ends.
 
-    Yields:
-        Nothing; use as `with shared_calls(): ...`.
+    Use as `with shared_calls(): ...` (the block gets None). A class rather than a `@contextmanager`
+    generator: generation enters it for every instance, and the generator's machinery cost more
+    than the rest of it.
     """
-    token = _SHARED.set({})
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _SHARED.set({})
+
+    def __exit__(self, *exc: object) -> None:
+        _SHARED.reset(self._token)
 
 
 def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
@@ -418,6 +638,27 @@ def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
     kwparts = [p for _, p in kw]
     if not kw and len(pos) <= 2:
         return _short_call(name, fn, pos)
+    if not kw:
+        def positional(env: Env) -> Any:
+            # `call` below without keyword arguments
+            a = [p(env) for p in pos]
+            shared = _SHARED.get()
+            if shared is not None:
+                key = (fn, (), *map(id, a))
+                hit = shared.get(key)
+                if hit is not None:
+                    return hit[1]
+            try:
+                out = fn(*a)
+            except _WORDED as exc:
+                raise _worded(name, exc) from None
+            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+                _check_size(out)
+            if shared is not None:
+                shared[key] = ((*a,), out)
+            return out
+
+        return positional
 
     def call(env: Env) -> Any:
         a = [p(env) for p in pos]
@@ -436,6 +677,83 @@ def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
         return out
 
     return call
+
+
+def _names(nodes: tuple[Node, ...]) -> tuple[str, ...] | None:
+    """The names `nodes` read when every one is a plain name (see `_operand`), else None."""
+    out = []
+    for node in nodes:
+        kind, name = _operand(node)
+        if kind != "name":
+            return None
+        out.append(name)
+    return tuple(out)
+
+
+def _first_unknown(env: Env, names: tuple[str, ...]) -> EvalError:
+    """The error of the first of `names` that `env` lacks, as reading them in order meets it."""
+    for name in names:
+        try:
+            env[name]
+        except KeyError:
+            return _unknown(name)
+    raise AssertionError("a name was missing and is no longer")  # an environment that changed under us
+
+
+def _call_names(name: str, fn: Callable[..., Any], names: tuple[str, ...]) -> Compiled:
+    """`_plain_call`'s closure for two or more positional arguments that are all names (`comb(n, k)`),
+    read together in place: the same key in `shared_calls()`, the same errors."""
+    get = operator.itemgetter(*names)
+
+    def call_names(env: Env) -> Any:
+        try:
+            a = get(env)
+        except KeyError:
+            raise _first_unknown(env, names) from None
+        shared = _SHARED.get()
+        if shared is not None:
+            key = (fn, (), *map(id, a))
+            hit = shared.get(key)
+            if hit is not None:
+                return hit[1]
+        try:
+            out = fn(*a)
+        except _WORDED as exc:
+            raise _worded(name, exc) from None
+        if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+            _check_size(out)
+        if shared is not None:
+            shared[key] = (a, out)
+        return out
+
+    return call_names
+
+
+def _call1_name(name: str, fn: Callable[..., Any], arg: str) -> Compiled:
+    """`_short_call`'s one-argument closure for an argument that is a name (`abs(x)`, most calls),
+    reading it in place: the same key in `shared_calls()`, the same errors."""
+    def call1_name(env: Env) -> Any:
+        try:
+            a = env[arg]
+        except KeyError:
+            raise _unknown(arg) from None
+        shared = _SHARED.get()
+        if shared is not None:
+            key = (fn, (), id(a))
+            hit = shared.get(key)
+            if hit is not None:
+                return hit[1]
+        try:
+            out = fn(a)
+        except _WORDED as exc:
+            raise _worded(name, exc) from None
+        if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+            _check_size(out)
+        if shared is not None:
+            shared[key] = ((a,), out)
+        return out
+
+    return call1_name
 
 
 def _short_call(name: str, fn: Callable[..., Any], pos: list[Compiled]) -> Compiled:
@@ -513,15 +831,14 @@ class ObservedFunctions(dict):
         self.observe = observe
 
 
-def _observed(op: str, operands: Callable[[Env], tuple[Any, Any]], fn: Callable[[Any, Any], Any],
-              observe: Callable[[str, tuple, Any], None]) -> Compiled:
-    def run(env: Env) -> Any:
-        a, b = operands(env)
+def _observed(op: str, fn: Callable[[Any, Any], Any],
+              observe: Callable[[str, tuple, Any], None]) -> Callable[[Any, Any], Any]:
+    def observed(a: Any, b: Any) -> Any:
         out = fn(a, b)
         observe(op, (a, b), out)
         return out
 
-    return run
+    return observed
 
 
 def _type_message(exc: TypeError) -> str:
@@ -543,7 +860,8 @@ def _transpose(value: Any) -> Any:
     return arr.T
 
 
-def _compile_index(value: Compiled, indices: tuple[Node, ...], fns: Mapping[str, Callable]) -> Compiled:
+def _compile_index(of: Node, indices: tuple[Node, ...], fns: Mapping[str, Callable]) -> Compiled:
+    value = _compile(of, fns)  # before the indices: a failure to compile is met in reading order
     parts: list[Callable[[Env], Any]] = []
     for idx in indices:
         if isinstance(idx, Slice):
@@ -556,6 +874,24 @@ def _compile_index(value: Compiled, indices: tuple[Node, ...], fns: Mapping[str,
             parts.append(lambda env, c=c: _as_index(c(env)))
 
     fixed = _literal_key(indices)
+    kind, name = _operand(of)
+    if fixed is not None and kind == "name":
+        def literal_index_name(env: Env) -> Any:
+            # `literal_index` below, reading the name in place
+            try:
+                v = env[name]
+            except KeyError:
+                raise _unknown(name) from None
+            if type(v) is np.ndarray:
+                try:
+                    out = v[fixed]
+                except IndexError:
+                    pass
+                else:
+                    return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
+            return _indexed(v, fixed)
+
+        return literal_index_name
     if fixed is not None:
         def literal_index(env: Env) -> Any:
             # Literal whole-number indices into an array (`A[0, 1]`): the key is known; anything
