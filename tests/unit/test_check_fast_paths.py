@@ -278,3 +278,22 @@ def test_shared_and_plain_trees_agree_on_the_bank_formulas_at_random_points():
                         for slot, fn in plan.slots:  # what at_points put in that point
                             env[slot] = fn(env)
                         assert _same_value(fns[k][j](env), plain(dict(p))), (name, seed, k, j)
+
+
+def test_outcomes_stop_being_remembered_where_values_never_repeat():
+    from trainer.core.templates.generation import _OUTCOMES_TRIAL
+
+    rng = np.random.default_rng(7)
+    wide = Counted("x > 0.5")  # real draws: no value comes back, nothing is ever known
+    narrow = Counted("k > 2")  # five values: all but the first five tests are answered from memory
+    for i in range(2 * _OUTCOMES_TRIAL):
+        x = float(rng.uniform())
+        assert _holds(wide, {"x": x}) is (x > 0.5)
+        assert _holds(narrow, {"k": i % 5}) is (i % 5 > 2)
+    assert wide.calls == 2 * _OUTCOMES_TRIAL  # every test evaluated, as it would be anyway
+    assert narrow.calls == 5
+    # Past the trial the wide constraint's values are no longer keyed; the narrow one's still are.
+    from trainer.core.templates.generation import _OUTCOMES
+
+    assert _OUTCOMES.get(wide, None).names is None
+    assert _OUTCOMES.get(narrow, None).names == ("k",)

@@ -97,3 +97,10 @@ def test_a_constraint_is_tested_before_the_computations_it_does_not_read():
         assert len(early_calls) == seed + 1  # `b` computed on the accepted draw only
         assert len(late_calls) == draws
     assert len(between_calls) > len(early_calls) and rejected > 20  # a > 4 rejects two draws in three
+
+
+def test_text_without_holes_renders_as_written_whatever_the_parameters():
+    t = TextTemplate("Dividing by n − 1 is the {{sample}} correction.")
+    assert t.render({}) == t.render({"n": 4}) == "Dividing by n − 1 is the {sample} correction."
+    # A hole makes it depend on them again.
+    assert TextTemplate("n = {n}, {{n}}").render({"n": 4}) == "n = 4, {n}"

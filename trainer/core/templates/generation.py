@@ -352,10 +352,25 @@ def exact_key(env: Mapping[str, Any], names: tuple[str, ...]) -> tuple | None:
     return tuple(out)
 
 
-#: A constraint's (the names it reads in order, {their drawn values: its outcome}): on small integer
-#: ranges the same values are drawn again and again, and their outcome is known.
-_OUTCOMES: ByIdentity[tuple[tuple[str, ...], dict[tuple, bool]]] = ByIdentity(256)
+class _Outcomes:
+    """A constraint's known outcomes: the names it reads (in order; None once remembering stopped
+    paying) and {their drawn values (`exact_key`): its outcome}, with how often a test was answered
+    from them."""
+
+    __slots__ = ("names", "known", "tests", "hits")
+
+    def __init__(self, constraint: Any):
+        self.names: tuple[str, ...] | None = tuple(sorted(constraint.names))
+        self.known: dict[tuple, bool] = {}
+        self.tests = self.hits = 0
+
+
+#: Each constraint's `_Outcomes`: on small integer ranges the same values are drawn again and again.
+_OUTCOMES: ByIdentity[_Outcomes] = ByIdentity(256)
 _OUTCOMES_SIZE = 4096  # outcomes kept per constraint
+# After this many tests a constraint whose outcomes were known for fewer than 1 in 8 (values drawn
+# from wide or real ranges) is evaluated afresh: keying its values costs more than it saves.
+_OUTCOMES_TRIAL = 512
 
 
 def _holds(constraint: Any, env: Mapping[str, Any]) -> bool:
@@ -365,16 +380,22 @@ def _holds(constraint: Any, env: Mapping[str, Any]) -> bool:
     the same values give the same outcome; only an identical draw reuses an outcome, any other value
     is evaluated afresh, and so is every failure (it raises again).
     """
-    names, outcomes = _OUTCOMES.get(constraint, lambda c: (tuple(sorted(c.names)), {}))
-    k = exact_key(env, names)
+    memo = _OUTCOMES.get(constraint, _Outcomes)
+    k = exact_key(env, memo.names) if memo.names is not None else None
     if k is None:
         return _truth(constraint.run(env))
-    known = outcomes.get(k)
-    if known is None:
-        known = _truth(constraint.run(env))
-        if len(outcomes) >= _OUTCOMES_SIZE:
-            outcomes.clear()
-        outcomes[k] = known
+    memo.tests += 1
+    known = memo.known.get(k)
+    if known is not None:
+        memo.hits += 1
+        return known
+    known = _truth(constraint.run(env))
+    if memo.tests >= _OUTCOMES_TRIAL and memo.hits * 8 < memo.tests:
+        memo.names, memo.known = None, {}  # evaluated afresh from now on
+        return known
+    if len(memo.known) >= _OUTCOMES_SIZE:
+        memo.known.clear()
+    memo.known[k] = known
     return known
 
 

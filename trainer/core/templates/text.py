@@ -161,7 +161,7 @@ class TextTemplate:
     the character position inside the text, so the loader can point at the line.
     """
 
-    __slots__ = ("parts", "source", "names", "_holes")
+    __slots__ = ("parts", "source", "names", "_holes", "_fixed")
 
     def __init__(self, source: str, functions: Mapping[str, Any] | None = None):
         self.source = source
@@ -206,9 +206,13 @@ class TextTemplate:
             self.parts.append("".join(buf))
         # (position in parts, closure, spec) of each hole: `render` fills a copy of `parts` in place.
         self._holes = tuple((i, p.run, p.spec) for i, p in enumerate(self.parts) if isinstance(p, _Hole))
+        # Text without holes (most mistake messages) is the same on every render.
+        self._fixed = None if self._holes else "".join(self.parts)
 
     def render(self, env: Mapping[str, Any]) -> str:
         """Fill every hole from `env` (raises EvalError from the expression language)."""
+        if self._fixed is not None:
+            return self._fixed
         out: list[Any] = list(self.parts)
         for i, run, spec in self._holes:
             value = run(env)
