@@ -639,26 +639,7 @@ def _plain_call(name: str, fn: Callable[..., Any], pos: list[Compiled],
     if not kw and len(pos) <= 2:
         return _short_call(name, fn, pos)
     if not kw:
-        def positional(env: Env) -> Any:
-            # `call` below without keyword arguments
-            a = [p(env) for p in pos]
-            shared = _SHARED.get()
-            if shared is not None:
-                key = (fn, (), *map(id, a))
-                hit = shared.get(key)
-                if hit is not None:
-                    return hit[1]
-            try:
-                out = fn(*a)
-            except _WORDED as exc:
-                raise _worded(name, exc) from None
-            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
-                _check_size(out)
-            if shared is not None:
-                shared[key] = ((*a,), out)
-            return out
-
-        return positional
+        return lambda env: _shared_call(name, fn, tuple(p(env) for p in pos))
 
     def call(env: Env) -> Any:
         a = [p(env) for p in pos]
@@ -710,21 +691,7 @@ def _call_names(name: str, fn: Callable[..., Any], names: tuple[str, ...]) -> Co
             a = get(env)
         except KeyError:
             raise _first_unknown(env, names) from None
-        shared = _SHARED.get()
-        if shared is not None:
-            key = (fn, (), *map(id, a))
-            hit = shared.get(key)
-            if hit is not None:
-                return hit[1]
-        try:
-            out = fn(*a)
-        except _WORDED as exc:
-            raise _worded(name, exc) from None
-        if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
-            _check_size(out)
-        if shared is not None:
-            shared[key] = (a, out)
-        return out
+        return _shared_call(name, fn, a)
 
     return call_names
 
@@ -737,88 +704,62 @@ def _call1_name(name: str, fn: Callable[..., Any], arg: str) -> Compiled:
             a = env[arg]
         except KeyError:
             raise _unknown(arg) from None
-        shared = _SHARED.get()
-        if shared is not None:
-            key = (fn, (), id(a))
-            hit = shared.get(key)
-            if hit is not None:
-                return hit[1]
-        try:
-            out = fn(a)
-        except _WORDED as exc:
-            raise _worded(name, exc) from None
-        if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
-            _check_size(out)
-        if shared is not None:
-            shared[key] = ((a,), out)
-        return out
+        return _shared_call1(name, fn, a)
 
     return call1_name
 
 
 def _short_call(name: str, fn: Callable[..., Any], pos: list[Compiled]) -> Compiled:
-    """`_plain_call`'s closure for a call of one or two positional arguments (most calls), without
-    its argument lists: the same key in `shared_calls()`, the same errors as `_invoke`."""
+    """`_plain_call`'s closure for a call of none, one or two positional arguments (most calls),
+    without its argument lists: the same key in `shared_calls()`, the same errors as `_invoke`."""
     if len(pos) == 1:
         (first,) = pos
-
-        def call1(env: Env) -> Any:
-            a = first(env)
-            shared = _SHARED.get()
-            if shared is not None:
-                key = (fn, (), id(a))
-                hit = shared.get(key)
-                if hit is not None:
-                    return hit[1]
-            try:
-                out = fn(a)
-            except _WORDED as exc:
-                raise _worded(name, exc) from None
-            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
-                _check_size(out)
-            if shared is not None:
-                shared[key] = ((a,), out)
-            return out
-
-        return call1
+        return lambda env: _shared_call1(name, fn, first(env))
     if len(pos) == 2:
         first, second = pos
+        return lambda env: _shared_call(name, fn, (first(env), second(env)))
+    return lambda env: _shared_call(name, fn, ())
 
-        def call2(env: Env) -> Any:
-            a = first(env)
-            b = second(env)
-            shared = _SHARED.get()
-            if shared is not None:
-                key = (fn, (), id(a), id(b))
-                hit = shared.get(key)
-                if hit is not None:
-                    return hit[1]
-            try:
-                out = fn(a, b)
-            except _WORDED as exc:
-                raise _worded(name, exc) from None
-            if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
-                _check_size(out)
-            if shared is not None:
-                shared[key] = ((a, b), out)
-            return out
 
-        return call2
+def _shared_call1(name: str, fn: Callable[..., Any], a: Any) -> Any:
+    """`_shared_call(name, fn, (a,))` for the commonest call, one argument, written out: building the
+    argument tuple and its key by `map` cost about 3% of generating an instance."""
+    shared = _SHARED.get()
+    if shared is not None:
+        key = (fn, (), id(a))
+        hit = shared.get(key)
+        if hit is not None:
+            return hit[1]
+    try:
+        out = fn(a)
+    except _WORDED as exc:
+        raise _worded(name, exc) from None
+    if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+        _check_size(out)
+    if shared is not None:
+        shared[key] = ((a,), out)
+    return out
 
-    def call0(env: Env) -> Any:
-        shared = _SHARED.get()
-        if shared is not None:
-            hit = shared.get((fn, ()))
-            if hit is not None:
-                return hit[1]
-        out = _invoke(name, fn, [], None)
-        if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
-            _check_size(out)
-        if shared is not None:
-            shared[(fn, ())] = ((), out)
-        return out
 
-    return call0
+def _shared_call(name: str, fn: Callable[..., Any], args: tuple) -> Any:
+    """`fn(*args)` as every call without keywords runs it: within `shared_calls()` the result of a
+    call with the very same argument objects is reused, a failure is worded as `_invoke` words it,
+    and an oversized array result is refused."""
+    shared = _SHARED.get()
+    if shared is not None:
+        key = (fn, (), *map(id, args))
+        hit = shared.get(key)
+        if hit is not None:
+            return hit[1]
+    try:
+        out = fn(*args)
+    except _WORDED as exc:
+        raise _worded(name, exc) from None
+    if isinstance(out, np.ndarray) and out.size > MAX_ELEMENTS:
+        _check_size(out)
+    if shared is not None:
+        shared[key] = (args, out)  # the arguments kept alive, so that their ids stay theirs
+    return out
 
 
 class ObservedFunctions(dict):
