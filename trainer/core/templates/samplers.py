@@ -476,7 +476,12 @@ class MatrixSampler(Sampler):
         return True
 
     def _integer_eigen(self, rng, n, env) -> tuple[np.ndarray, int]:
-        """P·D·P⁻¹ with distinct integer eigenvalues and a unimodular integer P: integer entries."""
+        """P·D·P⁻¹ with distinct integer eigenvalues and a unimodular integer P: integer entries,
+        never triangular (a triangular matrix shows its eigenvalues on its diagonal).
+
+        P is the identity sheared 2n times (a signed column added to another), and P⁻¹ is kept
+        alongside by the inverse row operations, so the product is worked out in exact integers
+        (no inverse, no rounding) and one try costs a few small draws rather than a dozen calls."""
         lo, hi = self.bounds[0].run(env), self.bounds[1].run(env)
         lo, hi = _whole(lo, "entry low", -100, 100), _whole(hi, "entry high", -100, 100)
         if hi - lo + 1 < n:
@@ -484,20 +489,26 @@ class MatrixSampler(Sampler):
         unit = 10 + 40 * n  # 2n random picks and matrix products, and an inverse, per try
         limit = _tries(unit)
         bound = max(abs(lo), abs(hi)) * 2
+        span = range(n)
+        pairs = max(1, n * (n - 1))  # ordered pairs (i, j), i ≠ j, each with two signs
         for tries in range(1, limit + 1):
-            # choice(count) + lo is choice(arange(lo, hi + 1)): the same draws, without the arange and take.
-            eig = (rng.choice(hi - lo + 1, size=n, replace=False) + lo).astype(float)
-            p = np.eye(n)
-            for _ in range(2 * n):
-                i, j = rng.choice(n, size=2, replace=False)
-                # Generator.choice of a 2-list (replace, no p) draws integers(0, 2) and indexes: the same
-                # draw, at a sixth of the cost. p @ (I + s·E_ij) adds s·column i to column j; the entries
-                # stay exact integers (|p| <= 2**(2n) < 2**53) and a zero is +0 either way, so the column
-                # operation gives p's bits exactly.
-                p[:, j] += _SIGNS[rng.integers(2)] * p[:, i]
-            a = np.rint(p @ np.diag(eig) @ np.linalg.inv(p))
-            if np.abs(a).max() <= bound and np.count_nonzero(a - np.diag(np.diag(a))):
-                return a, tries * unit
+            eig = rng.choice(hi - lo + 1, size=n, replace=False).tolist()
+            p = [[int(r == c) for c in span] for r in span]
+            q = [[int(r == c) for c in span] for r in span]  # P⁻¹
+            for op in (rng.integers(2 * pairs, size=2 * n).tolist() if n > 1 else ()):
+                sign = 1 if op & 1 else -1
+                i, j = divmod(op >> 1, n - 1)
+                j += j >= i
+                for row in p:  # P·(I + s·E_ij): s × column i added to column j
+                    row[j] += sign * row[i]
+                qi, qj = q[i], q[j]  # (I − s·E_ij)·P⁻¹: s × row j taken from row i
+                for c in span:
+                    qi[c] -= sign * qj[c]
+            a = [[sum(p[r][k] * (eig[k] + lo) * q[k][c] for k in span) for c in span] for r in span]
+            if max(abs(x) for row in a for x in row) <= bound and (
+                    n == 1 or (any(a[r][c] for r in span for c in range(r)) and
+                               any(a[r][c] for r in span for c in range(r + 1, n)))):
+                return np.array(a, dtype=float), tries * unit
         raise DrawError(f"no {n}×{n} integer matrix with small integer eigenvalues in {limit} tries",
                         fixed=False, work=limit * unit)
 
