@@ -486,7 +486,7 @@ class MatrixSampler(Sampler):
         lo, hi = _whole(lo, "entry low", -100, 100), _whole(hi, "entry high", -100, 100)
         if hi - lo + 1 < n:
             raise DrawError(f"need {n} distinct eigenvalues in [{lo}, {hi}]")
-        unit = 10 + 40 * n  # 2n random picks and matrix products, and an inverse, per try
+        unit = 10 + 40 * n  # per try, as the work budget has always counted it
         limit = _tries(unit)
         bound = max(abs(lo), abs(hi)) * 2
         span = range(n)
