@@ -89,7 +89,7 @@ def _judged(atype: str, ans: Any, expected: Any, typed: np.ndarray, scored: bool
             return False, 0.0
         x = float(typed) if typed.ndim == 0 else float(typed.reshape(-1)[0])
         b = expected if type(expected) is float else float(np.asarray(expected, dtype=float).reshape(-1)[0])
-        ok = bool(precision_of(ans).within(x, b))
+        ok = precision_of(ans).accepts_number(x, b)
         return ok, 1.0 if ok else 0.0
     if atype == "vector" or atype == "matrix":
         exp = np.asarray(expected, dtype=float)
