@@ -94,8 +94,8 @@ class Precision:
             place = np.full(v.shape, 0.5 * 10.0 ** -self.decimals)
         else:
             mag = np.maximum(v, SIG_FLOOR * big)
-            with np.errstate(divide="ignore"):
-                exponent = np.floor(np.log10(np.where(mag > 0, mag, 1.0)))
+            # Only positive magnitudes reach log10 (0 and nan read as 1): nothing to divide by zero.
+            exponent = np.floor(np.log10(np.where(mag > 0, mag, 1.0)))
             place = np.where(mag > 0, 0.5 * 10.0 ** (exponent - (self.sigfigs or DEFAULT_SIGFIGS) + 1), 0.0)
         rel = self.rtol * np.maximum(v, REL_FLOOR * big)
         return np.maximum(np.maximum(place, rel), self.atol) * (1 + _SLACK)
