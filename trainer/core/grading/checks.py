@@ -6,6 +6,7 @@ value is one of the anticipated mistakes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -63,6 +64,31 @@ def accepts(atype: str, ans: Any, expected: Any, typed: np.ndarray) -> bool:
     return _judged(atype, ans, expected, typed, False)[0]
 
 
+def acceptor(atype: str, ans: Any, typed: np.ndarray) -> Callable[[Any], bool]:
+    """`lambda expected: accepts(atype, ans, expected, typed)`, with what depends on the typed value
+    and the answer alone worked out once: the diagnosis holds one typed value against every listed
+    mistake.
+
+    Args:
+        atype: number, integer, vector, matrix, set or direction.
+        ans: the answer (tolerances, significant figures).
+        typed: the typed value.
+
+    Returns:
+        The test of an expected value: what `accepts` says of it.
+    """
+    if atype == "number" and typed.size == 1:  # as `_judged`
+        x = float(typed) if typed.ndim == 0 else float(typed.reshape(-1)[0])
+        policy = precision_of(ans)
+
+        def number(expected: Any) -> bool:
+            b = expected if type(expected) is float else float(np.asarray(expected, dtype=float).reshape(-1)[0])
+            return policy.accepts_number(x, b)
+
+        return number
+    return lambda expected: _judged(atype, ans, expected, typed, False)[0]
+
+
 def judge(atype: str, ans: Any, expected: Any, typed: np.ndarray) -> tuple[bool, float]:
     """`check_value`'s (correct, score), without writing the feedback.
 
@@ -89,7 +115,7 @@ def _judged(atype: str, ans: Any, expected: Any, typed: np.ndarray, scored: bool
             return False, 0.0
         x = float(typed) if typed.ndim == 0 else float(typed.reshape(-1)[0])
         b = expected if type(expected) is float else float(np.asarray(expected, dtype=float).reshape(-1)[0])
-        ok = bool(precision_of(ans).within(x, b))
+        ok = precision_of(ans).accepts_number(x, b)
         return ok, 1.0 if ok else 0.0
     if atype == "vector" or atype == "matrix":
         exp = np.asarray(expected, dtype=float)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from trainer.core.grading import equivalence as fm
-from trainer.core.grading.checks import accepts
+from trainer.core.grading.checks import acceptor, accepts
 from trainer.core.grading.measure import KIND, as_vector
 from trainer.core.grading.slips import SLIPS, SWAPPED, instance_ints, slip_candidates
 from trainer.core.grading.verdict import Diagnosis
@@ -37,9 +37,9 @@ def diagnose_value(instance: Any, ans: Any, typed: np.ndarray, part: int | None)
         The template's own mistake if the value matches one, else a generic slip that explains it
         (and does not also explain the right answer), else None.
     """
+    takes = acceptor(ans.type, ans, typed)
     accepted = [m for m in own_mistakes(getattr(instance, "mistakes", ()), part)
-                if getattr(m, "option", None) is None and m.value is not None
-                and accepts(ans.type, ans, m.value, typed)]
+                if getattr(m, "option", None) is None and m.value is not None and takes(m.value)]
     if accepted:
         # Two mistakes may both lie within the stated precision of a rounded value: the nearer one
         # is what the learner did (the first of equally near ones; a lone one needs no measuring).
@@ -60,7 +60,7 @@ def diagnose_value(instance: Any, ans: Any, typed: np.ndarray, part: int | None)
                                               ints):
         if not np.all(np.isfinite(cand)):
             continue
-        if accepts(ans.type, ans, cand, typed) and not accepts(ans.type, ans, cand, exp):
+        if takes(cand) and not accepts(ans.type, ans, cand, exp):
             return Diagnosis(slip.id, slip.message.format(**{"what": context(instance, ans), **fields}))
     return None
 

@@ -116,11 +116,16 @@ def _typed_text(value: Any) -> str:
 def _value_text(atype: str, value: Any) -> str:
     if atype == "formula":
         return _TYPED.get(value, _typed_text)
+    if type(value) is float:  # one number (most answers and mistakes): already the float written
+        return str(int(round(value))) if atype == "integer" else repr(value)
     arr = np.asarray(value, dtype=float)
     if atype == "integer":
         return str(int(round(float(arr))))
     if arr.ndim == 0:
         return repr(float(arr))
+    # `tolist` gives each entry as the Python float `float(entry)` is, without a NumPy scalar apiece.
     if arr.ndim == 1:
-        return "[" + ", ".join(repr(float(x)) for x in arr) + "]"
+        return "[" + ", ".join(map(repr, arr.tolist())) + "]"
+    if arr.ndim == 2:
+        return "[" + ", ".join("[" + ", ".join(map(repr, row)) + "]" for row in arr.tolist()) + "]"
     return "[" + ", ".join("[" + ", ".join(repr(float(x)) for x in row) + "]" for row in arr) + "]"

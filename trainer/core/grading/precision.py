@@ -43,6 +43,13 @@ class Precision:
     rtol: float = 0.0
     atol: float = 0.0
 
+    def __post_init__(self) -> None:
+        # Tolerances worked out for this policy, by expected value: an answer and its mistakes are
+        # judged again and again against every typed value of an instance. Not fields, so no part
+        # of the policy's equality, hash or repr.
+        object.__setattr__(self, "_scalar_tolerances", {})
+        object.__setattr__(self, "_cell_tolerances", {})
+
     @property
     def text(self) -> str:
         """The precision in words: "3 significant figures" or "to 0.01"."""
@@ -87,8 +94,8 @@ class Precision:
             place = np.full(v.shape, 0.5 * 10.0 ** -self.decimals)
         else:
             mag = np.maximum(v, SIG_FLOOR * big)
-            with np.errstate(divide="ignore"):
-                exponent = np.floor(np.log10(np.where(mag > 0, mag, 1.0)))
+            # Only positive magnitudes reach log10 (0 and nan read as 1): nothing to divide by zero.
+            exponent = np.floor(np.log10(np.where(mag > 0, mag, 1.0)))
             place = np.where(mag > 0, 0.5 * 10.0 ** (exponent - (self.sigfigs or DEFAULT_SIGFIGS) + 1), 0.0)
         rel = self.rtol * np.maximum(v, REL_FLOOR * big)
         return np.maximum(np.maximum(place, rel), self.atol) * (1 + _SLACK)
@@ -113,6 +120,28 @@ class Precision:
         t, e = np.asarray(typed, dtype=float), np.asarray(expected, dtype=float)
         with np.errstate(invalid="ignore"):
             return np.abs(t - e) <= self.tolerance(e, scale)
+
+    def accepts_number(self, typed: float, expected: float) -> bool:
+        """`bool(within(typed, expected))` for two floats, the tolerance of a finite expected value
+        remembered (see `__post_init__`).
+
+        Args:
+            typed: the typed number.
+            expected: the expected number.
+
+        Returns:
+            Whether the typed number is right for the expected one at this precision.
+        """
+        if not (math.isfinite(typed) and math.isfinite(expected)):
+            return bool(self.within(typed, expected))
+        v = abs(expected)
+        known: dict[float, float] = self._scalar_tolerances  # type: ignore[attr-defined]
+        tol = known.get(v)
+        if tol is None:
+            if len(known) >= _TOLERANCES_SIZE:
+                known.clear()
+            tol = known[v] = self._scalar_tolerance(v, 0.0)
+        return abs(typed - expected) <= tol
 
     def cells_within(self, typed: np.ndarray, expected: np.ndarray) -> list[bool]:
         """`within(typed, expected, scale)` entry by entry (in C order), at the scale vectors and
@@ -153,14 +182,15 @@ class Precision:
     def _cells(self, expected: np.ndarray) -> tuple[list[float], list[float]]:
         """(tolerances, entries) of an expected array as floats, in C order, remembered for the exact
         value (`cells_within`)."""
-        key = (self.sigfigs, self.decimals, self.rtol, self.atol, expected.shape, expected.tobytes())
-        known = _CELL_TOLERANCES.get(key)
+        key = (expected.shape, expected.tobytes())
+        remembered: dict[Any, tuple[list[float], list[float]]] = self._cell_tolerances  # type: ignore[attr-defined]
+        known = remembered.get(key)
         if known is None:
             scale = float(np.max(np.abs(expected))) if expected.size else 0.0
-            if len(_CELL_TOLERANCES) >= _TOLERANCES_SIZE:
-                _CELL_TOLERANCES.clear()
-            known = _CELL_TOLERANCES[key] = (np.reshape(self._array_tolerance(expected, scale), -1).tolist(),
-                                             expected.reshape(-1).tolist())
+            if len(remembered) >= _TOLERANCES_SIZE:
+                remembered.clear()
+            known = remembered[key] = (np.reshape(self._array_tolerance(expected, scale), -1).tolist(),
+                                       expected.reshape(-1).tolist())
         return known
 
     def close(self, typed: Any, expected: Any, scale: float | None = None) -> np.ndarray:
@@ -175,8 +205,6 @@ class Precision:
 
 #: (policy's fields, scale's bits, shape, bytes) of an expected value → its tolerance array, read-only (see `tolerance`).
 _TOLERANCES: dict[tuple[Any, ...], np.ndarray] = {}
-#: (policy's fields, shape, bytes) of an expected array → its tolerances and entries as floats.
-_CELL_TOLERANCES: dict[tuple[Any, ...], tuple[list[float], list[float]]] = {}
 _TOLERANCES_SIZE = 4096
 
 

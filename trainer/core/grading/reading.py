@@ -104,6 +104,8 @@ class Reading:
         """The printed form of the whole answer (parts joined by ` | `), None when unreadable."""
         if self.error is not None:
             return None
+        if len(self.parts) == 1:
+            return self.parts[0].shown
         return " | ".join(p.shown for p in self.parts)
 
 
@@ -326,6 +328,8 @@ def _refuse_wrong_shape(ans: Any, value: np.ndarray, mistakes: Sequence[Any], pa
     for this part.
     """
     kind = KIND[ans.type]
+    if _plainly_allowed(kind, ans.value, value):
+        return
     shapes = _shapes(ans, mistakes, part)
     if shapes is None:  # nothing to compare with: the checker reports it
         return
@@ -349,6 +353,22 @@ def _refuse_wrong_shape(ans: Any, value: np.ndarray, mistakes: Sequence[Any], pa
                              "separate rows with ';', e.g. 1 2; 3 4")
     raise MathInputError(f"this answer is {describe(exp.reshape(-1))}, not {describe(value)}", None,
                          f"type {exp.size} numbers, e.g. {' '.join(str(i + 1) for i in range(min(exp.size, 4)))}")
+
+
+def _plainly_allowed(kind: str, expected: Any, value: np.ndarray) -> bool:
+    """Whether `_refuse_wrong_shape` lets the typed value through whatever the mistakes allow, told
+    without working out the allowed shapes (a new instance's answer is read once or twice): one
+    number for a number; any vector for a set; a float array's own shape for a matrix, its count of
+    entries for a vector or a direction. False means: look at the allowed shapes."""
+    if kind == "scalar":
+        return value.size == 1
+    if kind == "set":
+        return as_vector(value).ndim == 1
+    if type(expected) is not np.ndarray or expected.dtype != np.float64:
+        return False
+    if kind == "matrix":
+        return value.shape == expected.shape
+    return as_vector(value).shape == (expected.size,)
 
 
 #: An answer (or part) → (its mistakes, its part, (expected array, allowed shapes) or None): every
@@ -404,13 +424,16 @@ def _decimal_comma(text: str) -> tuple[str, str]:
 
 
 def _typed_value(node: Node) -> np.ndarray:
-    value = _literal_value(node)
-    if value is None:
+    literal = _literal(node)
+    if literal is not None:
+        value, finite = literal
+    else:
         try:
             value = fm.evaluate(compile_node(node, guard=False), {})  # evaluate enters np.errstate
         except EvalError as exc:
             raise MathInputError(f"cannot evaluate the answer: {exc}") from None
-    if value.dtype == object or not (math.isfinite(value) if value.ndim == 0 else np.isfinite(value).all()):
+        finite = value.dtype != object and bool(math.isfinite(value) if value.ndim == 0 else np.isfinite(value).all())
+    if not finite:
         raise MathInputError("the answer is not a finite number", None, "an answer must be finite")
     return value
 
@@ -433,9 +456,17 @@ def _literal_value(node: Node) -> np.ndarray | None:
     most learners type them) becomes `np.asarray(..., dtype=float)` of its numbers, the array
     `evaluate` makes of the compiled tree's value; None for any other tree (a name, an operator, a
     ragged or empty bracket, a huge int), which is compiled and evaluated."""
+    literal = _literal(node)
+    return None if literal is None else literal[0]
+
+
+def _literal(node: Node) -> tuple[np.ndarray, bool] | None:
+    """(`_literal_value(node)`, whether every entry of it is finite) or None: finiteness read off
+    the numbers themselves (a float's own, and an int that converts exactly is finite), not tested
+    on the array by NumPy."""
     v = _number_value(node)
     if v is not None:
-        return np.asarray(v, dtype=float)
+        return np.asarray(v, dtype=float), math.isfinite(v)
     if type(node) is not ListLit or not node.items:
         return None
     first = node.items[0]
@@ -453,11 +484,11 @@ def _literal_value(node: Node) -> np.ndarray | None:
             rows.append(cells)
         if len(rows) * width > MAX_ELEMENTS:
             return None
-        return np.asarray(rows, dtype=float)
+        return np.asarray(rows, dtype=float), all(all(map(math.isfinite, row)) for row in rows)
     cells = [_number_value(item) for item in node.items]
     if None in cells or len(cells) > MAX_ELEMENTS:
         return None
-    return np.asarray(cells, dtype=float)
+    return np.asarray(cells, dtype=float), all(map(math.isfinite, cells))
 
 
 def choice_index(ans: Any, text: str) -> int:

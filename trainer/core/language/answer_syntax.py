@@ -613,6 +613,23 @@ def _default_functions() -> Collection[str]:
 
 
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_new_node = object.__new__
+_set_field = object.__setattr__
+
+
+def _num(value: int | float) -> Num:
+    """`Num(value)`, built as `TreeNode.__init__` builds it (its one field set on a new object)
+    without the generic argument handling, which cost four times the number's own reading."""
+    node = _new_node(Num)
+    _set_field(node, "value", value)
+    return node
+
+
+def _list(items: tuple[Node, ...]) -> ListLit:
+    """`ListLit(items)`, built as `_num` builds a `Num`."""
+    node = _new_node(ListLit)
+    _set_field(node, "items", items)
+    return node
 
 
 def _plain_value(text: str) -> Node | None:
@@ -620,9 +637,36 @@ def _plain_value(text: str) -> Node | None:
     `[0.1, 2]`, `[[1.0, 2.0], [3.0, 4.5]]`: numbers, brackets and ", " only), built directly; None
     for any other text, which the tokenizer and parser read. The tree is the parser's own: each
     number through the tokenizer's `_number`, a leading minus folded into it as `unary` folds it,
-    a bracket a `ListLit` even of one item."""
+    a bracket a `ListLit` even of one item.
+
+    A lone number and a bracket of numbers (most answers) are matched whole, piece by piece between
+    the ", " that must separate them; anything else with brackets is read item by item."""
+    if not text.startswith("["):
+        return _plain_number(text) if _PLAIN_NUMBER.fullmatch(text) else None
+    inner = text[1:-1]
+    if text.endswith("]") and "[" not in inner and "]" not in inner:
+        # `[a, b, c]`: the item reader would read a number, then want ", " or the closing "]"; so
+        # the text is read exactly when each piece between the separators is one number.
+        items = []
+        for piece in inner.split(", "):
+            num = _plain_number(piece) if _PLAIN_NUMBER.fullmatch(piece) else None
+            if num is None:
+                return None
+            items.append(num)
+        return _list(tuple(items))
     got = _plain_item(text, 0, 0)
     return got[0] if got is not None and got[1] == len(text) else None
+
+
+def _plain_number(token: str) -> Num | None:
+    """The `Num` of one number matched by `_PLAIN_NUMBER`, None beyond the tokenizer's bounds (the
+    parser words that error, with its position)."""
+    negative = token.startswith("-")
+    try:
+        number = _number(token[1:] if negative else token, 0)
+    except MathInputError:
+        return None
+    return _num(-number if negative else number)
 
 
 def _plain_item(text: str, i: int, depth: int) -> tuple[Node, int] | None:
@@ -642,19 +686,14 @@ def _plain_item(text: str, i: int, depth: int) -> tuple[Node, int] | None:
             if text.startswith(", ", i):
                 i += 2
             elif text.startswith("]", i):
-                return ListLit(tuple(items)), i + 1
+                return _list(tuple(items)), i + 1
             else:
                 return None
     m = _PLAIN_NUMBER.match(text, i)
     if m is None:
         return None
-    token = m.group(0)
-    negative = token.startswith("-")
-    try:
-        number = _number(token[1:] if negative else token, i + negative)
-    except MathInputError:  # the parser words the error, with its position
-        return None
-    return Num(-number if negative else number), m.end()
+    num = _plain_number(m.group(0))
+    return None if num is None else (num, m.end())
 
 
 def parse_answer(text: str, *, variables: Collection[str] | None = None,

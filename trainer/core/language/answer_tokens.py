@@ -361,9 +361,14 @@ def split_rows(toks: list[Token], arrays: bool) -> list[Token]:
 
 
 def _number(text: str, pos: int) -> int | float:
+    if len(text) <= MAX_DIGITS and "e" not in text and "E" not in text and "−" not in text and "–" not in text:
+        # No exponent, no minus to replace and too short to hold too many digits: what the checks
+        # below decide for such a literal (the commonest, `0.0205`), without their string work.
+        return float(text) if "." in text else int(text)
     text = text.replace("−", "-").replace("–", "-")
     mantissa = text.split("e")[0].split("E")[0]
-    if sum(ch.isdigit() for ch in mantissa) > MAX_DIGITS:
+    plain = mantissa.replace(".", "")  # every other character of a literal's mantissa is a digit
+    if (len(plain) if plain.isdigit() else sum(ch.isdigit() for ch in mantissa)) > MAX_DIGITS:
         raise MathInputError(f"number has more than {MAX_DIGITS} digits", pos)
     if "e" in text or "E" in text:
         exponent = int(re.split("[eE]", text)[1])
