@@ -62,8 +62,13 @@ def number_forms(value: float, rtol: float = 0.0, atol: float = 0.0, sigfigs: in
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         out.add(text)
-    return {t for t in out if _significant(t) >= 2 and (
-        abs(float(t) - v) <= max(atol, rtol * abs(v)) or (sigfigs is not None and _significant(t) >= sigfigs))}
+    tolerance = max(atol, rtol * abs(v))
+    kept = set()
+    for t in out:
+        digits = _significant(t)
+        if digits >= 2 and (abs(float(t) - v) <= tolerance or (sigfigs is not None and digits >= sigfigs)):
+            kept.add(t)
+    return kept
 
 
 #: (type, value, rtol, atol, sigfigs) → the sorted forms of an answer value: integer answers and
