@@ -62,12 +62,42 @@ def number_forms(value: float, rtol: float = 0.0, atol: float = 0.0, sigfigs: in
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         out.add(text)
-    return {t for t in out if _significant(t) >= 2 and (
-        abs(float(t) - v) <= max(atol, rtol * abs(v)) or (sigfigs is not None and _significant(t) >= sigfigs))}
+    tolerance = max(atol, rtol * abs(v))
+    kept = set()
+    for t in out:
+        digits = _significant(t)
+        if digits >= 2 and (abs(float(t) - v) <= tolerance or (sigfigs is not None and digits >= sigfigs)):
+            kept.add(t)
+    return kept
+
+
+#: (type, value, rtol, atol, sigfigs) → the sorted forms of an answer value: integer answers and
+#: answers of few draws recur from seed to seed. The type is part of the key: an int and a float of
+#: one value can be written apart.
+_FORMS: dict[tuple, tuple[str, ...]] = {}
+
+
+def _sorted_forms(value: Any, rtol: float, atol: float, sigfigs: int | None) -> tuple[str, ...]:
+    t = type(value)
+    if t is not float and t is not int and t is not np.float64 and t is not np.int64:
+        return tuple(sorted(number_forms(value, rtol, atol, sigfigs)))
+    key = (t, value, rtol, atol, sigfigs)
+    forms = _FORMS.get(key)
+    if forms is None:
+        forms = tuple(sorted(number_forms(value, rtol, atol, sigfigs)))
+        if len(_FORMS) >= 4096:
+            _FORMS.clear()
+        _FORMS[key] = forms
+    return forms
+
+
+_NON_DIGIT = re.compile(r"\D")
+_CLAUSE_END = re.compile(r"(?<=[.;!?])\s+|\s+—\s+|\n")
+_LEAD_END = re.compile(r"\s+—\s+|[:;,(]|\.\s")
 
 
 def _significant(text: str) -> int:
-    digits = re.sub(r"\D", "", text).lstrip("0")
+    digits = _NON_DIGIT.sub("", text).lstrip("0")
     if "." not in text:
         digits = digits.rstrip("0")
     return len(digits)
@@ -122,10 +152,16 @@ def _has_vector(text: str, display: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)  # a message or hint is mostly the same text on every seed
-def _pieces(text: str) -> tuple[str, ...]:
-    """Sentences and clauses of a message or hint, long enough to be worth looking for."""
-    parts = re.split(r"(?<=[.;!?])\s+|\s+—\s+|\n", text)
-    return tuple(p.strip() for p in parts if len(normalise(p).rstrip(".")) >= MIN_SENTENCE)
+def _pieces(text: str) -> tuple[tuple[str, str], ...]:
+    """Sentences and clauses of a message or hint, long enough to be worth looking for, each with
+    the needle looked for: its normalised text without a final full stop."""
+    out = []
+    for p in _CLAUSE_END.split(text):
+        # `normalise` drops exactly what `strip` does, so the piece's needle is its part's
+        n = normalise(p).rstrip(".")
+        if len(n) >= MIN_SENTENCE:
+            out.append((p.strip(), n))
+    return tuple(out)
 
 
 def leak_findings(template: Any, inst: Any, shown: Front) -> Iterable[Finding]:
@@ -141,15 +177,17 @@ def leak_findings(template: Any, inst: Any, shown: Front) -> Iterable[Finding]:
     """
     places = shown.places()
     flat = {place: normalise(text) for place, text in places.items()}
+    # Normalised text has no whitespace, so a (normalised) needle found in the texts joined by a
+    # line break is found in one of them: one search rules out most needles, which are in none.
+    everywhere = "\n".join(flat.values())
     answer_line = template.lines.get("answer")
     ans = inst.answer
     seen: set[str] = set()
 
-    def where(needle: str, *, number: bool = False) -> list[str]:
-        if number:
-            return [p for p, text in places.items() if _has_number(text, needle)]
-        n = normalise(needle).rstrip(".")
-        return [p for p, text in flat.items() if n and n in text]
+    def where(n: str) -> list[str]:
+        if not n or n not in everywhere:
+            return []
+        return [p for p, text in flat.items() if n in text]
 
     def report(what: str, found: list[str], line: int | None) -> Iterable[Finding]:
         for place in found:
@@ -159,7 +197,9 @@ def leak_findings(template: Any, inst: Any, shown: Front) -> Iterable[Finding]:
                 yield "leak", f"the {place} shows {what} before the answer is submitted", line
 
     parts = ans.parts if ans.type == "multi" else (ans,)
-    inputs = _drawn_values(template, inst) if any(part.type == "integer" for part in parts) else set()
+    integer = ans.type == "integer" or (ans.type == "multi" and any(part.type == "integer" for part in parts))
+    inputs = _drawn_values(template, inst) if integer else set()
+    numbers = None  # the visible text with one minus sign, for a first search of every number form
     for part in parts:
         label = f" ({part.label})" if part.label else ""
         if part.type == "integer" and float(part.value) in inputs:
@@ -167,28 +207,38 @@ def leak_findings(template: Any, inst: Any, shown: Front) -> Iterable[Finding]:
             # problem must state; picking the right one is the task, not a giveaway.
             continue
         if part.type in ("number", "integer"):
-            for form in sorted(number_forms(part.value, part.rtol, part.atol, part.sigfigs)):
-                yield from report(f"the answer{label} {form}", where(form, number=True), answer_line)
+            for form in _sorted_forms(part.value, part.rtol, part.atol, part.sigfigs):
+                if numbers is None:
+                    numbers = "\n".join(places.values()).replace("−", "-")
+                # `_has_number` finds the form (with one leading minus) or nothing
+                if ("-" + form.lstrip("-") if form.startswith("-") else form) not in numbers:
+                    continue
+                found = [p for p, text in places.items() if _has_number(text, form)]
+                yield from report(f"the answer{label} {form}", found, answer_line)
         elif part.type in ("vector", "matrix", "set", "direction"):
-            if np.size(part.value) > 1:
+            if np.size(part.value) > 1 and normalise(part.display) in everywhere:
                 found = [p for p, text in places.items() if _has_vector(text, part.display)]
                 yield from report(f"the answer{label} {part.display}", found, answer_line)
     if ans.type == "formula":
-        yield from report(f"the answer formula {ans.display}", where(ans.display), answer_line)
+        yield from report(f"the answer formula {ans.display}", where(normalise(ans.display).rstrip(".")),
+                          answer_line)
         source = getattr(template.answer.value, "source", "")
         if source:  # as the author typed it, which a learner could copy as well
-            yield from report(f"the answer formula {source}", where(source), answer_line)
+            yield from report(f"the answer formula {source}", where(normalise(source).rstrip(".")), answer_line)
         if shown.card is not None:
             yield ("leak", f"the card shows the equation '{inst.equation}' before a formula answer is "
                            "submitted (set `card: after`)", template.lines.get("card", answer_line))
     if ans.type == "choice":
         yield from _choice_leaks(ans, places, flat, report, answer_line)
+    # The messages of a report are written only for what is found (almost never).
     for mistake, spec in zip(inst.mistakes, template.mistakes):
-        for piece in _pieces(mistake.message):
-            yield from report(f"mistake '{mistake.id}''s message \"{piece}\"", where(piece), spec.line)
+        for piece, n in _pieces(mistake.message):
+            if n in everywhere:
+                yield from report(f"mistake '{mistake.id}''s message \"{piece}\"", where(n), spec.line)
     if inst.hint:
-        for piece in _pieces(inst.hint):
-            yield from report(f"the hint \"{piece}\"", where(piece), template.lines.get("hint"))
+        for piece, n in _pieces(inst.hint):
+            if n in everywhere:
+                yield from report(f"the hint \"{piece}\"", where(n), template.lines.get("hint"))
 
 
 def _drawn_values(template: Any, inst: Any) -> set[float]:
@@ -212,15 +262,26 @@ def _drawn_values(template: Any, inst: Any) -> set[float]:
 def _choice_leaks(ans: Any, places: Mapping[str, str], flat: Mapping[str, str], report: Any,
                   line: int | None) -> Iterable[Finding]:
     """The keyed option's lead phrase ("Cross-correlation — …") shown outside the options."""
-    keyed = ans.options[ans.correct]
-    head = re.split(r"\s+—\s+|[:;,(]|\.\s", keyed, maxsplit=1)[0].strip().rstrip(".")
-    n = normalise(head)
-    if len(n) < MIN_HEAD or n == normalise(keyed).rstrip("."):
+    lead = _keyed_lead(tuple(ans.options), ans.correct)
+    if lead is None:
         return
-    if any(n in normalise(o) for i, o in enumerate(ans.options) if i != ans.correct):
-        return
+    head, n = lead
     found = [p for p, text in flat.items() if p != "title" and n in text]
     yield from report(f"the keyed option's lead \"{head}\"", found, line)
+
+
+@functools.lru_cache(maxsize=1024)  # the same options on every seed, in a few orders
+def _keyed_lead(options: tuple[str, ...], correct: int) -> tuple[str, str] | None:
+    """The keyed option's lead phrase and its normalised text, or None when it is not worth looking
+    for (short, the whole option, or part of another option)."""
+    keyed = options[correct]
+    head = _LEAD_END.split(keyed, maxsplit=1)[0].strip().rstrip(".")
+    n = normalise(head)
+    if len(n) < MIN_HEAD or n == normalise(keyed).rstrip("."):
+        return None
+    if any(n in normalise(o) for i, o in enumerate(options) if i != correct):
+        return None
+    return head, n
 
 
 def truth_findings(template: Any, inst: Any) -> Iterable[Finding]:

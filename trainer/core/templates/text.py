@@ -83,10 +83,15 @@ def fmt(value: Any, spec: str | None = None) -> str:
     Returns:
         The text shown to the learner.
     """
-    if spec is None and (type(value) is float or type(value) is int):  # most holes: where the checks below lead
+    t = type(value)
+    if spec is None and (t is float or t is int):  # most holes: where the checks below lead
         return fmt_number(value)
     if spec == "grid":
         return grid(value)
+    if t is str:
+        return value
+    if t is np.ndarray:  # where the checks below lead, without them
+        return _nested(value, spec) if value.ndim else fmt_number(value.item(), spec)
     if isinstance(value, str):
         return value
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
@@ -217,15 +222,25 @@ class TextTemplate:
         for i, run, spec in self._holes:
             value = run(env)
             t = type(value)
-            if spec is None and (t is float or t is np.float64) and value:  # `fmt`'s commonest case
-                value = float(value)
-                text = _FORMATTED.get((value, None)) or fmt_number(value)
-                if value > 0:  # no sign to parenthesize, no line break
-                    out[i] = text
+            # The commonest holes, each as `fmt` would write it, without its chain of tests.
+            if t is int:
+                if spec is None and value >= 0:  # no sign to parenthesize, no line break
+                    out[i] = str(value)
                     continue
-            elif spec is None and t is int and value >= 0:
-                out[i] = str(value)
-                continue
+                text = fmt(value, spec)
+            elif t is float or t is np.float64:
+                if not value or spec == "grid":  # zero (±0 format apart under a spec), a scalar grid
+                    text = fmt(value, spec)
+                else:
+                    value = float(value)
+                    text = _FORMATTED.get((value, spec)) or fmt_number(value, spec)
+                    if value > 0:
+                        out[i] = text
+                        continue
+            elif t is str:
+                text = value  # a string is shown as it is, under any spec
+            elif t is np.ndarray and spec is None and value.ndim:
+                text = _nested(value, None)
             else:
                 text = fmt(value, spec)
             if text[0:1] == "-" and _needs_parentheses(out[max(i - 2, 0):i]):
