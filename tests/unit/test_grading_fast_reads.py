@@ -299,3 +299,18 @@ def test_a_typed_answer_text_reads_back_to_its_value():
     for value in (0.1, 1 / 3, -2.5e-07, 123456.789):
         text = answer_text(SimpleNamespace(answer=SimpleNamespace(type="number", value=value)))
         assert float(parse_answer(text, variables=()).value) == value
+
+
+# --- formula references -------------------------------------------------------------------------
+
+
+def test_the_grading_points_generator_is_numpys_seeded_generator():
+    from trainer.core.grading.equivalence import _SALT, _points_rng
+
+    # The reference's points are drawn from default_rng([seed, salt]); the reused generator must be
+    # in that very state whatever was drawn from it before (seeds past 32 bits wrap as before).
+    for seed in (0, 7, 2**40 + 3, 7):
+        want = np.random.default_rng([seed & 0xFFFF_FFFF, _SALT])
+        got = _points_rng(seed)
+        assert got.random(4).tolist() == want.random(4).tolist()
+        assert got.integers(0, 10**9, 3).tolist() == want.integers(0, 10**9, 3).tolist()
