@@ -22,6 +22,7 @@ from trainer.core.language.template_syntax import parse_template
 
 SIG_DIGITS = 4
 _SPEC = re.compile(r"^(grid|[+ ]?\.\d{1,2}[efg%]|\.\d{1,2}|d|%)$")
+_BRACE = re.compile(r"[{}]")
 
 
 #: (float, spec) → its text: an instance shows the same drawn value in its prompt, solution, messages
@@ -176,6 +177,13 @@ class TextTemplate:
 
         i, buf, n = 0, [], len(source)
         while i < n:
+            brace = _BRACE.search(source, i)  # the literal text up to the next brace, as one piece
+            if brace is None:
+                buf.append(source[i:])
+                break
+            if brace.start() > i:
+                buf.append(source[i:brace.start()])
+                i = brace.start()
             ch = source[i]
             if ch == "{" and source.startswith("{{", i):
                 buf.append("{")
@@ -202,11 +210,8 @@ class TextTemplate:
                 self.names |= free_names(node)
                 self.parts.append(_Hole(inner, compile_node(node, functions, guard=False), spec))
                 i = end + 1
-            elif ch == "}":
-                raise ExprError("'}' without '{' (write }} for a literal brace)", i)
             else:
-                buf.append(ch)
-                i += 1
+                raise ExprError("'}' without '{' (write }} for a literal brace)", i)
         if buf:
             self.parts.append("".join(buf))
         # (position in parts, closure, spec) of each hole: `render` fills a copy of `parts` in place.
