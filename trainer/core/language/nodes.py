@@ -71,6 +71,10 @@ class TreeNode:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         fields = self._fields
+        if not kwargs and len(args) == len(fields):  # every field given in order: most nodes built
+            for name, value in zip(fields, args):
+                object.__setattr__(self, name, value)
+            return
         if len(args) > len(fields):
             raise TypeError(f"{type(self).__name__}() takes {len(fields)} arguments but {len(args)} were given")
         values = dict(zip(fields, args))
