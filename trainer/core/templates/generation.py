@@ -724,11 +724,17 @@ def _mistake(spec, template: Template, answer: Answer, env: dict[str, Any],
     if spec.option is not None:
         order = answer.env["order"]
         return Mistake(spec.id, message, option=order.index(spec.option))
-    if template.answer.type == "formula":
+    atype = template.answer.type
+    if atype == "formula":
         return Mistake(spec.id, message, value=spec.value.node)
-    atype = template.answer.parts[spec.part].type if spec.part is not None else template.answer.type
+    if spec.part is not None:
+        atype = template.answer.parts[spec.part].type
     try:
-        value = _coerce(atype, spec.value.run(env), f"mistake '{spec.id}'")
+        value = spec.value.run(env)
     except EvalError as exc:
         raise GenerationError(f"mistake '{spec.id}': {exc}", f"mistakes.{spec.id}") from None
+    if atype == "number" and (type(value) is float or type(value) is np.float64):
+        value = float(value)  # `_coerce`'s first case, without writing out where the value is from
+    else:
+        value = _coerce(atype, value, f"mistake '{spec.id}'")
     return Mistake(spec.id, message, value=value, part=spec.part)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from itertools import repeat
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +44,7 @@ def fmt_number(v: Any, spec: str | None = None) -> str:
         key = (v, spec)
         text = _FORMATTED.get(key)
         if text is None:
-            text = _fmt_number(v, spec)
+            text = _fmt_float(v, spec)
             if len(_FORMATTED) >= _FORMATTED_SIZE:
                 _FORMATTED.clear()
             _FORMATTED[key] = text
@@ -56,7 +57,10 @@ def _fmt_number(v: Any, spec: str | None) -> str:
         return "true" if v else "false"
     if isinstance(v, (int, np.integer)):
         return str(int(v)) if spec is None else format(int(v), spec)
-    v = float(v)
+    return _fmt_float(float(v), spec)
+
+
+def _fmt_float(v: float, spec: str | None) -> str:
     if spec is not None:
         return format(v, spec)
     if not math.isfinite(v):
@@ -118,7 +122,7 @@ def _nested(arr: np.ndarray, spec: str | None) -> str:
         key = (arr.dtype.str, arr.shape, arr.tobytes(), spec)
         text = _ARRAY_TEXT.get(key)
         if text is None:
-            text = _nested_list(arr.tolist(), spec)
+            text = (_float_list if arr.dtype.kind == "f" else _nested_list)(arr.tolist(), spec)
             if len(_ARRAY_TEXT) >= 4096:
                 _ARRAY_TEXT.clear()
             _ARRAY_TEXT[key] = text
@@ -132,6 +136,17 @@ def _nested_list(value: list, spec: str | None) -> str:
     if value and isinstance(value[0], list):
         return "[" + ", ".join(_nested_list(row, spec) for row in value) + "]"
     return "[" + ", ".join(fmt_number(x, spec) for x in value) + "]"
+
+
+def _float_list(value: list, spec: str | None) -> str:
+    """`_nested_list` of a float array's entries: each row's texts looked up in `fmt_number`'s cache
+    at once, the ones missing (zeros among them, which it never holds) formatted after."""
+    if value and type(value[0]) is list:
+        return "[" + ", ".join([_float_list(row, spec) for row in value]) + "]"
+    texts = list(map(_FORMATTED.get, zip(value, repeat(spec))))
+    if None in texts:
+        texts = [fmt_number(x, spec) if text is None else text for text, x in zip(texts, value)]
+    return "[" + ", ".join(texts) + "]"
 
 
 def grid(value: Any) -> str:
