@@ -27,7 +27,7 @@ import numpy as np
 from trainer.core.language.evaluate import ObservedFunctions, compile_node
 from trainer.core.language.names import free_names
 from trainer.core.language.nodes import BinOp, Call, EvalError
-from trainer.core.templates.generation import release_rng, seeded_rng
+from trainer.core.templates.generation import seeded_points
 
 OPERATORS = ("@", "**", "*", "/", "+", "-")
 WEIGHT_DECIMALS = 4  # shares over a few hundred seeds; equal to this precision means unchanged
@@ -682,12 +682,8 @@ def _formula_point(instance: Any, part: int) -> dict[str, Any]:
     """A formula answer's (or part's: see `_formula_parts`) variables at one admissible point drawn
     from the seed."""
     answer = instance.answer if part < 0 else instance.answer.parts[part]
-    rng = seeded_rng(instance.seed)  # the state of np.random.default_rng(seed), without hashing the seed
-    try:
-        point = answer.sample_points(rng, 1)[0]
-    finally:
-        release_rng(rng)
-    return {n: point[n] for n in answer.variable_names}
+    point = seeded_points(answer, instance.seed, 1)[0]  # np.random.default_rng(seed)'s first point
+    return {n: point[n] for n, _ in answer.variables}
 
 
 def _needed(template: Any, nodes: list[Any]) -> set[str]:
