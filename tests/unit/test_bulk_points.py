@@ -140,3 +140,37 @@ def test_a_float_is_rounded_as_python_rounds_it(one_by_one_forbidden):
         rng.uniform()  # an empty-width range still takes its double
         want.append({"x": 2.67, "y": round(rng.uniform(0, 1), 2)})
     _assert_points(ans.sample_points(np.random.default_rng(2), 5), want)
+
+
+@pytest.mark.parametrize("count", [1, 2, 24])
+def test_a_seeds_points_are_the_first_its_generator_draws(count, one_by_one_forbidden):
+    ans = _answer({"x": {"float": [-3, 3], "decimals": 3}, "v": {"vector": 2, "float": [0, 1]},
+                   "M": {"matrix": [2, 2], "float": [-1, 1], "decimals": 1}, "y": "x * 2"})
+    for seed in (0, 17, 199):
+        rng = np.random.default_rng(seed)
+        want = []
+        for _ in range(count):
+            x = round(rng.uniform(-3, 3), 3)
+            want.append({"x": x, "v": rng.uniform(0, 1, size=2).round(2), "M": rng.uniform(-1, 1, size=(2, 2)).round(1),
+                         "y": x * 2})
+        _assert_points(generation.seeded_points(ans, seed, count), want)
+        _assert_points(generation.seeded_points(ans, seed, count), want)  # the seed's doubles, kept
+
+
+def test_a_seeds_first_point_written_out(one_by_one_forbidden):
+    # default_rng(0)'s first doubles (see above): x = round(-1 + 2 · 0.63696…, 2), y = round(10 · 0.26978…, 1).
+    ans = _answer({"x": {"float": [-1, 1]}, "y": {"float": [0, 10], "decimals": 1}})
+    assert generation.seeded_points(ans, 0, 1) == [{"x": 0.27, "y": 2.7}]
+
+
+def test_a_seeds_points_redraw_a_zero_vector_as_its_generator_does():
+    ans = _answer({"v": {"vector": 2, "float": [-0.01, 0.01], "nonzero": True}})
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        want = []
+        for _ in range(3):
+            v = rng.uniform(-0.01, 0.01, size=2).round(2)
+            while not (v != 0).all():
+                v = rng.uniform(-0.01, 0.01, size=2).round(2)
+            want.append({"v": v})
+        _assert_points(generation.seeded_points(ans, seed, 3), want)

@@ -214,3 +214,27 @@ passes_softmax_on.__globals__["softmax"] = registry()["softmax"]
 ])
 def test_only_code_whose_every_way_to_a_solver_is_a_call_by_global_name_is_shadowed(fn, callees):
     assert weights._callees(fn, set()) == callees
+
+
+# (arguments, result, recorded?) for the observer's written-out judgement of two numbers.
+OBSERVED = [
+    ((2.0, 3.0), 6.0, True),
+    ((2.0, 1.0), 2.0, False),  # times one
+    ((0.0, 2.5), 2.5, False),  # plus zero
+    ((1.0, 0.0), math.inf, False),
+    ((0.0, 0.0), math.nan, False),
+    ((2, 3), 5, True),
+    ((5, 0), 5, False),
+    ((5.0, 0), 5, False),  # an int result equal to a float argument
+    ((3, 0.5), 1.5, True),
+    ((2**60, 1), 2**60 + 1, False),  # beyond 2**53: judged as floats (2**60 + 1.0 == 2**60)
+    ((True, 5.0), 1.0, False),  # a bool is its number
+]
+
+
+@pytest.mark.parametrize("args, out, expected", OBSERVED)
+def test_the_observer_judges_two_numbers_as_the_performed_test_does(args, out, expected):
+    recorder = weights._Recorder(weights._default_tables())
+    recorder.seen = set()
+    weights._observer(recorder)("*", args, out)
+    assert (recorder.seen == {"*"}) is expected

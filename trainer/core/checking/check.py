@@ -29,8 +29,7 @@ from trainer.core.language.nodes import EvalError, Name, Num, Slice, Str, TreeNo
 from trainer.core.checking.leaks import leak_findings, truth_findings
 from trainer.core.checking.wraps import hard_wrap_findings
 from trainer.core.templates.card_front import front
-from trainer.core.templates.generation import (GenerationError, Instance, exact_key, generate, release_rng,
-                                                 seeded_rng)
+from trainer.core.templates.generation import GenerationError, Instance, exact_key, generate, seeded_points
 from trainer.core.templates.spec import MAX_TRIES, Template
 
 MIN_ACCEPTANCE = 0.01
@@ -555,11 +554,7 @@ def _formula_findings(template: Template, inst: Instance,
 def _formula_point_findings(template: Template, inst: Instance,
                             compiled: dict[Any, Any]) -> Iterable[tuple[str, str, int | None]]:
     ans = inst.answer
-    rng = seeded_rng(inst.seed)  # np.random.default_rng(inst.seed)'s draws
-    try:
-        points = ans.sample_points(rng, FORMULA_POINTS)
-    finally:
-        release_rng(rng)
+    points = seeded_points(ans, inst.seed, FORMULA_POINTS)  # np.random.default_rng(inst.seed)'s draws
     trees = (ans.value, *(m.value for m in inst.mistakes))
     plan = _shared_plan(trees, compiled)
     fns = plan.at_points(points)  # per tree, per point: the closure to evaluate there

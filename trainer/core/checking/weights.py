@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 
 from trainer.core.language.evaluate import ObservedFunctions, compile_node
-from trainer.core.language.names import free_names
+from trainer.core.language.names import called_functions, free_names
 from trainer.core.language.nodes import BinOp, Call, EvalError
-from trainer.core.templates.generation import release_rng, seeded_rng
+from trainer.core.templates.generation import seeded_points
 
 OPERATORS = ("@", "**", "*", "/", "+", "-")
 WEIGHT_DECIMALS = 4  # shares over a few hundred seeds; equal to this precision means unchanged
@@ -124,6 +124,32 @@ class _Recorder:
             args = self._args.pop(id(frame), None)
             if args is not None and _performed(args, arg):
                 self.seen.add(self.by_code[frame.f_code])
+
+
+def _observer(recorder: _Recorder) -> Any:
+    """`recorder.observe` as one closure, with the commonest judgement written out: two numbers
+    (floats, or whole numbers that convert to float exactly) and a float or whole-number result,
+    which `_performed` judges as performed exactly when the result is finite and equals neither."""
+    get = recorder.canon.get
+
+    def observe(name: str, args: tuple, out: Any) -> None:
+        name = get(name, name)
+        seen = recorder.seen
+        if name in seen:
+            return
+        t = type(out)
+        if (t is float or t is int and -_EXACT <= out <= _EXACT) and len(args) == 2:
+            a, b = args
+            ta, tb = type(a), type(b)
+            if ((ta is float or ta is int and -_EXACT <= a <= _EXACT)
+                    and (tb is float or tb is int and -_EXACT <= b <= _EXACT)):
+                if out - out == 0 and a != out and b != out:  # x - x is 0 for a finite x alone
+                    seen.add(name)
+                return
+        if _performed(args, out):
+            seen.add(name)
+
+    return observe
 
 
 def _tables(functions: Mapping[str, Any]) -> tuple[dict[str, str], dict[Any, str]]:
@@ -498,12 +524,16 @@ class _Plan:
         self.tables = _default_tables() if functions is _registry() else _tables(functions)
         self.shadows = _shadows(functions, self.tables[1])
         self.recorder = _Recorder(self.tables)
-        observed = ObservedFunctions({name: self._traced(fn) for name, fn in functions.items()},
-                                     self.recorder.observe)
         nodes = _answer_nodes(template.answer)
         needed = _needed(template, nodes)
         exprs = [(name, sampler.node) for name, sampler in template.params
                  if name in needed and getattr(sampler, "kind", "") == "expr"]
+        # Only the functions these trees call are looked up when they compile (an unknown one is
+        # missing here as it is from the whitelist): a wrapper for each of the ~150 others cost
+        # more than a template's replays.
+        called = set().union(*map(called_functions, (*nodes, *(node for _, node in exprs))))
+        observed = ObservedFunctions({name: self._traced(functions[name]) for name in called if name in functions},
+                                     _observer(self.recorder))
         self.params = [(name, compile_node(node, observed, guard=False)) for name, node in exprs]
         self.answers = [compile_node(node, observed, guard=False) for node in nodes]
         self.points = _formula_parts(template.answer)
@@ -575,18 +605,23 @@ class _Plan:
         shadows = self.shadows
         stand_in = shadows.stand_in(fn)
         copy = shadows.unrecorded(fn)
+        recorder, live = self.recorder, shadows.live
+        if stand_in is not None:
+            # The expression observes this call's result against its arguments after it returns;
+            # with every argument bound to a parameter, that judgement includes the hook's (its
+            # parameters hold those arguments and perhaps more), so the call itself need not be
+            # recorded twice. Without arguments only the recording shadow sees what it performed.
+            unrecorded = stand_in if copy is None else copy
+
+            def shadowed(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    return unrecorded(*args, **kwargs) if args or kwargs else stand_in()
+                finally:
+                    live.seen = recorder.seen  # a hook that failed is back for the next call
+
+            return shadowed
 
         def traced(*args: Any, **kwargs: Any) -> Any:
-            recorder = self.recorder
-            if stand_in is not None:
-                try:
-                    # The expression observes this call's result against its arguments after it
-                    # returns; with every argument bound to a parameter, that judgement includes
-                    # the hook's (its parameters hold those arguments and perhaps more), so the
-                    # call itself need not be recorded twice.
-                    return copy(*args, **kwargs) if copy is not None and (args or kwargs) else stand_in(*args, **kwargs)
-                finally:
-                    shadows.live.seen = recorder.seen  # a hook that failed is back for the next call
             previous = sys.getprofile()
             # A profiler written in C (cProfile) can be neither chained nor restored: then only the
             # calls the expressions make are seen, not those solvers make of each other.
@@ -682,12 +717,8 @@ def _formula_point(instance: Any, part: int) -> dict[str, Any]:
     """A formula answer's (or part's: see `_formula_parts`) variables at one admissible point drawn
     from the seed."""
     answer = instance.answer if part < 0 else instance.answer.parts[part]
-    rng = seeded_rng(instance.seed)  # the state of np.random.default_rng(seed), without hashing the seed
-    try:
-        point = answer.sample_points(rng, 1)[0]
-    finally:
-        release_rng(rng)
-    return {n: point[n] for n in answer.variable_names}
+    point = seeded_points(answer, instance.seed, 1)[0]  # np.random.default_rng(seed)'s first point
+    return {n: point[n] for n, _ in answer.variables}
 
 
 def _needed(template: Any, nodes: list[Any]) -> set[str]:

@@ -99,9 +99,12 @@ class Answer:
         """
         plan = _BULK.get(self.variables, _bulk_plan)
         if plan is not None and count >= _BULK_FROM and _uniform_is_affine():
-            points = _bulk_points(plan, self.env, rng, count)
+            state = rng.bit_generator.state if _redraws(plan) else None
+            points = _bulk_points(plan, self.env, count, lambda n: rng.random((count, n)), rng)
             if points is not None:
                 return points
+            if state is not None:
+                rng.bit_generator.state = state  # drawing one by one starts where the bulk draw did
         points = []
         for _ in range(count):
             env = dict(self.env)
@@ -153,6 +156,7 @@ class Answer:
 # the samplers draw one by one, at a fraction of the per-draw overhead.
 _FLOAT, _VECTOR, _MATRIX, _COMPUTED = range(4)
 _BULK_FROM = 4  # points per call; fewer are drawn one by one (the bulk set-up costs about 3 draws)
+_BULK: ByIdentity[tuple | None] = ByIdentity(256)
 
 
 @cache
@@ -167,7 +171,6 @@ def _uniform_is_affine() -> bool:
     one_by_one = [rng.uniform(lo, hi) for lo, hi in zip(low.tolist(), high.tolist())]
     rng.bit_generator.state = state
     return (low + (high - low) * rng.random(4096)).tolist() == one_by_one
-_BULK: ByIdentity[tuple | None] = ByIdentity(256)
 
 
 def _bulk_plan(variables: tuple[tuple[str, Sampler], ...]) -> tuple | None:
@@ -196,10 +199,16 @@ def _bulk_plan(variables: tuple[tuple[str, Sampler], ...]) -> tuple | None:
     return tuple(plan)
 
 
-def _bulk_points(plan: tuple, base: Mapping[str, Any], rng: np.random.Generator, count: int
-                 ) -> list[dict[str, Any]] | None:
-    """The points `sample_points` draws, drawn at once (see `_bulk_plan`); None, with nothing drawn,
-    when a bound fails its sampler's checks (drawing one by one then meets the failure as it was)."""
+def _redraws(plan: tuple) -> bool:
+    """Whether a bulk draw of `plan` may have to be undone (a nonzero vector that drew a zero)."""
+    return any(kind == _VECTOR and s.nonzero for kind, _, s in plan)
+
+
+def _bulk_points(plan: tuple, base: Mapping[str, Any], count: int, doubles: Any,
+                 rng: np.random.Generator | None) -> list[dict[str, Any]] | None:
+    """The points `sample_points` draws, from `doubles(n)`: the stream's next `count` × n doubles as
+    `count` rows (see `_bulk_plan`). None, with nothing drawn, when a bound fails its sampler's checks
+    (drawing one by one then meets the failure as it was), or when a nonzero vector drew a zero."""
     lows: list[float] = []
     highs: list[float] = []
     drawn = []  # (kind, name, first column, columns, array shape, sampler)
@@ -228,24 +237,25 @@ def _bulk_points(plan: tuple, base: Mapping[str, Any], rng: np.random.Generator,
             highs.extend([hi] * n)
     except Exception:  # noqa: BLE001 - met again, as it was, by drawing one by one
         return None
-    nonzero = [d for d in drawn if d[0] == _VECTOR and d[5].nonzero]
-    state = rng.bit_generator.state if nonzero else None
+    if count < _BULK_FROM and rng is None:
+        return _few_points(drawn, base, count, lows, highs, doubles(len(lows)))
     low = np.array(lows)
-    numbers = low + (np.array(highs) - low) * rng.random((count, len(lows)))
+    numbers = low + (np.array(highs) - low) * doubles(len(lows))
     columns: list[tuple[str, Any]] = []
+    computed = False
     for kind, name, first, width, shape, s in drawn:
         if kind == _FLOAT:
             columns.append((name, [round(v, s.decimals) for v in numbers[:, first].tolist()]))
         elif kind == _COMPUTED:
             columns.append((name, s))
+            computed = True
         else:
             block = numbers[:, first:first + width].round(s.decimals)  # as `ndarray.round` rounds one draw
             if kind == _VECTOR and s.nonzero and not (block != 0).all():
-                rng.bit_generator.state = state  # a vector redrawn: the one-by-one draws take another course
-                return None
+                return None  # a vector redrawn: the one-by-one draws take another course
             columns.append((name, list(block.reshape(count, *shape))))
     points = []
-    if len(nonzero) == 0 and all(type(values) is list for _, values in columns):
+    if not computed:
         names = tuple(name for name, _ in columns)
         for row in zip(*(values for _, values in columns)):
             env = dict(base)
@@ -255,9 +265,80 @@ def _bulk_points(plan: tuple, base: Mapping[str, Any], rng: np.random.Generator,
     for i in range(count):
         env = dict(base)
         for name, values in columns:
-            env[name] = values[i] if type(values) is list else values.draw(rng, env)
+            env[name] = values[i] if type(values) is list else values.draw(rng, env)  # (an expr draws nothing)
         points.append(env)
     return points
+
+
+def _few_points(drawn: list, base: Mapping[str, Any], count: int, lows: list[float], highs: list[float],
+                doubles: np.ndarray) -> list[dict[str, Any]] | None:
+    """`_bulk_points` for a point or two, in Python floats where a variable is one number: the same
+    low + (high - low) · u, each operation rounded once as NumPy rounds it, without NumPy's per-call cost."""
+    flat = doubles.ravel()
+    numbers = flat.tolist()
+    width = len(lows)
+    points = []
+    for i in range(count):
+        env = dict(base)
+        at = i * width
+        for kind, name, first, n, shape, s in drawn:
+            if kind == _FLOAT:
+                lo = lows[first]
+                env[name] = round(lo + (highs[first] - lo) * numbers[at + first], s.decimals)
+            elif kind == _COMPUTED:
+                env[name] = s.draw(None, env)  # an expr or a value draws nothing
+            else:
+                lo = lows[first]
+                value = (lo + (highs[first] - lo) * flat[at + first:at + first + n]).round(s.decimals)
+                if kind == _VECTOR and s.nonzero and not (value != 0).all():
+                    return None
+                env[name] = value if kind == _VECTOR else value.reshape(shape)
+        points.append(env)
+    return points
+
+
+#: The first doubles of `np.random.default_rng(seed)`'s stream, by seed (read-only arrays).
+_DOUBLES: dict[int, np.ndarray] = {}
+
+
+def _seed_doubles(seed: int, n: int) -> np.ndarray:
+    have = _DOUBLES.get(seed)
+    if have is None or len(have) < n:
+        rng = seeded_rng(seed)
+        have = rng.random(max(n, 256))  # a longer stream starts with the shorter one's doubles
+        release_rng(rng)
+        have.flags.writeable = False
+        if len(_DOUBLES) >= 4096:
+            _DOUBLES.clear()
+        _DOUBLES[seed] = have
+    return have
+
+
+def seeded_points(answer: Answer, seed: int, count: int) -> list[dict[str, Any]]:
+    """The first `count` points `np.random.default_rng(seed)` draws for a formula answer (or part):
+    `answer.sample_points(np.random.default_rng(seed), count)`, the seed's doubles kept from one
+    call to the next where the points take uniform floats alone (`_bulk_plan`; `check` draws the
+    same 200 seeds' points for every formula template).
+
+    Args:
+        answer: a formula answer, or a formula part of a multi answer.
+        seed: the seed.
+        count: number of points.
+
+    Returns:
+        Environments mapping the instance's parameters and each variable to a value.
+    """
+    plan = _BULK.get(answer.variables, _bulk_plan)
+    if plan is not None and count > 0 and type(seed) is int and seed >= 0 and _uniform_is_affine():
+        points = _bulk_points(plan, answer.env, count,
+                              lambda n: _seed_doubles(seed, count * n)[:count * n].reshape(count, n), None)
+        if points is not None:
+            return points
+    rng = seeded_rng(seed)
+    try:
+        return answer.sample_points(rng, count)
+    finally:
+        release_rng(rng)
 
 
 @dataclass(frozen=True)
