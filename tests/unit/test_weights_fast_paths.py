@@ -216,7 +216,7 @@ def test_only_code_whose_every_way_to_a_solver_is_a_call_by_global_name_is_shado
     assert weights._callees(fn, set()) == callees
 
 
-# (arguments, result, recorded?) for the observer's written-out judgement of two numbers.
+# (arguments, result, recorded?) for the observer's judgement of two numbers.
 OBSERVED = [
     ((2.0, 3.0), 6.0, True),
     ((2.0, 1.0), 2.0, False),  # times one
@@ -236,5 +236,5 @@ OBSERVED = [
 def test_the_observer_judges_two_numbers_as_the_performed_test_does(args, out, expected):
     recorder = weights._Recorder(weights._default_tables())
     recorder.seen = set()
-    weights._observer(recorder)("*", args, out)
+    recorder.observe("*", args, out)
     assert (recorder.seen == {"*"}) is expected

@@ -110,7 +110,7 @@ def _has_number(text: str, form: str) -> bool:
     because compiling one pattern per number was most of the time `check` spent on leaks."""
     text = text.replace("−", "-")
     negative = form.startswith("-")
-    needle = "-" + form.lstrip("-") if negative else form
+    needle = _number_needle(form)
     before = "./" if negative else "./-"
     start = text.find(needle)
     while start >= 0:
@@ -120,6 +120,11 @@ def _has_number(text: str, form: str) -> bool:
             return True
         start = text.find(needle, start + 1)
     return False
+
+
+def _number_needle(form: str) -> str:
+    """The text `_has_number` looks for: the form with one leading minus."""
+    return "-" + form.lstrip("-") if form.startswith("-") else form
 
 
 def _continues(text: str, end: int) -> bool:
@@ -210,8 +215,7 @@ def leak_findings(template: Any, inst: Any, shown: Front) -> Iterable[Finding]:
             for form in _sorted_forms(part.value, part.rtol, part.atol, part.sigfigs):
                 if numbers is None:
                     numbers = "\n".join(places.values()).replace("−", "-")
-                # `_has_number` finds the form (with one leading minus) or nothing
-                if ("-" + form.lstrip("-") if form.startswith("-") else form) not in numbers:
+                if _number_needle(form) not in numbers:  # then `_has_number` finds it nowhere
                     continue
                 found = [p for p, text in places.items() if _has_number(text, form)]
                 yield from report(f"the answer{label} {form}", found, answer_line)

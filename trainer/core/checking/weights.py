@@ -126,32 +126,6 @@ class _Recorder:
                 self.seen.add(self.by_code[frame.f_code])
 
 
-def _observer(recorder: _Recorder) -> Any:
-    """`recorder.observe` as one closure, with the commonest judgement written out: two numbers
-    (floats, or whole numbers that convert to float exactly) and a float or whole-number result,
-    which `_performed` judges as performed exactly when the result is finite and equals neither."""
-    get = recorder.canon.get
-
-    def observe(name: str, args: tuple, out: Any) -> None:
-        name = get(name, name)
-        seen = recorder.seen
-        if name in seen:
-            return
-        t = type(out)
-        if (t is float or t is int and -_EXACT <= out <= _EXACT) and len(args) == 2:
-            a, b = args
-            ta, tb = type(a), type(b)
-            if ((ta is float or ta is int and -_EXACT <= a <= _EXACT)
-                    and (tb is float or tb is int and -_EXACT <= b <= _EXACT)):
-                if out - out == 0 and a != out and b != out:  # x - x is 0 for a finite x alone
-                    seen.add(name)
-                return
-        if _performed(args, out):
-            seen.add(name)
-
-    return observe
-
-
 def _tables(functions: Mapping[str, Any]) -> tuple[dict[str, str], dict[Any, str]]:
     canon = canonical_names(functions)
     by_code = {**_helpers(), **{fn.__code__: canon[name] for name, fn in functions.items() if hasattr(fn, "__code__")}}
@@ -533,7 +507,7 @@ class _Plan:
         # more than a template's replays.
         called = set().union(*map(called_functions, (*nodes, *(node for _, node in exprs))))
         observed = ObservedFunctions({name: self._traced(functions[name]) for name in called if name in functions},
-                                     _observer(self.recorder))
+                                     self.recorder.observe)
         self.params = [(name, compile_node(node, observed, guard=False)) for name, node in exprs]
         self.answers = [compile_node(node, observed, guard=False) for node in nodes]
         self.points = _formula_parts(template.answer)

@@ -619,7 +619,7 @@ _set_field = object.__setattr__
 
 def _num(value: int | float) -> Num:
     """`Num(value)`, built as `TreeNode.__init__` builds it (its one field set on a new object)
-    without the generic argument handling, which cost four times the number's own reading."""
+    without the call through its argument handling: 270 against 710 ns, even on its in-order path."""
     node = _new_node(Num)
     _set_field(node, "value", value)
     return node

@@ -93,8 +93,6 @@ def fmt(value: Any, spec: str | None = None) -> str:
         return fmt_number(value)
     if spec == "grid":
         return grid(value)
-    if t is str:
-        return value
     if t is np.ndarray:  # where the checks below lead, without them
         return _nested(value, spec) if value.ndim else fmt_number(value.item(), spec)
     if isinstance(value, str):
