@@ -28,6 +28,13 @@ COMMANDS: dict[str, list[str]] = {
     "grade": ["grade", TEMPLATE, "--answer", "exp(z)/sum(exp(z))"],
     "stats": ["stats"],
     "where": ["where"],
+    # The issue names the six above; a user runs these too, and expects them as quick.
+    "schema": ["schema"],
+    "card": ["card", TEMPLATE],
+    "graph": ["graph"],
+    "config": ["config"],
+    "export": ["export", "--format", "json"],
+    "workload": ["workload"],
 }
 
 

@@ -221,3 +221,30 @@ def test_a_bad_imported_review_in_a_backup_is_named_and_nothing_is_written():
         with pytest.raises(ValueError, match=r"imported_reviews\[1\]"):
             target.import_json(backup)
         assert target.conn.execute("SELECT count(*) FROM imported_reviews").fetchone()[0] == 0
+
+
+def test_workload_runs_each_retention_as_if_alone():
+    """The retentions are simulated side by side; each must come out as its own run would, on the
+    same random numbers: a retention's figures do not depend on which others are asked for."""
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    from trainer.core.learning.workload import WorkloadCard, workload_by_retention
+
+    cards = [WorkloadCard(float(s), 1 + s % 9, float(s % 7)) for s in range(1, 31)]
+    together = workload_by_retention(list(DEFAULT_PARAMETERS), cards, new_cards=25, rng=np.random.default_rng(3),
+                                     new_per_day=4, days=90, retentions=(0.75, 0.9, 0.97))
+    alone = [workload_by_retention(list(DEFAULT_PARAMETERS), cards, new_cards=25, rng=np.random.default_rng(3),
+                                   new_per_day=4, days=90, retentions=(r,))[0] for r in (0.75, 0.9, 0.97)]
+    assert together == alone
+    assert len({r["reviews_per_day"] for r in together}) == 3  # and they are three different runs
+
+
+def test_workload_with_no_card_at_all_is_zero_not_an_error():
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    from trainer.core.learning.workload import workload_by_retention
+
+    rows = workload_by_retention(list(DEFAULT_PARAMETERS), [], new_cards=0, rng=np.random.default_rng(0),
+                                 days=30, retentions=(0.8, 0.9))
+    assert rows == [{"retention": 0.8, "reviews_per_day": 0.0, "memorized": 0.0},
+                    {"retention": 0.9, "reviews_per_day": 0.0, "memorized": 0.0}]

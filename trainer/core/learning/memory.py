@@ -40,8 +40,8 @@ def retrievability(w: Sequence[float], elapsed_days, stability):
     return (1 + factor(w) * np.asarray(elapsed_days, dtype=float) / stability) ** decay(w)
 
 
-def interval(w: Sequence[float], stability, desired_retention: float):
-    """Days until recall falls to `desired_retention`, unrounded: S/F·(r^(1/D) − 1)."""
+def interval(w: Sequence[float], stability, desired_retention):
+    """Days until recall falls to `desired_retention` (floats or arrays), unrounded: S/F·(r^(1/D) − 1)."""
     return stability / factor(w) * (desired_retention ** (1 / decay(w)) - 1)
 
 

@@ -17,8 +17,10 @@ recalled at its end (the sum of recall probabilities).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
 import numpy as np
 
 from trainer.core.learning import memory
@@ -73,47 +75,60 @@ def workload_by_retention(parameters: Sequence[float], cards: Sequence[WorkloadC
             raise ValueError(f"desired retention must be between 0 and 1, got {r!r}")
     w = [float(x) for x in parameters]
     seed = int(rng.integers(2**63))
-    return [_run(w, cards, new_cards, float(r), np.random.default_rng(seed), new_per_day, days,
-                 first_ratings, pass_ratings) for r in retentions]
+    return _run(w, cards, new_cards, [float(r) for r in retentions], np.random.default_rng(seed), new_per_day, days,
+                first_ratings, pass_ratings)
 
 
-def _due(w: list[float], stability: np.ndarray, r: float) -> np.ndarray:
+def _due(w: list[float], stability: np.ndarray, r) -> np.ndarray:
     return np.maximum(1.0, np.round(memory.interval(w, stability, r)))
 
 
-def _rate(u: np.ndarray, probabilities: Sequence[float]) -> np.ndarray:
+def _rate(u: np.ndarray, cumulative: np.ndarray) -> np.ndarray:
     """Index of the category each uniform draw falls in (0-based), by cumulative probability."""
-    return np.minimum(np.searchsorted(np.cumsum(probabilities), u, side="right"), len(probabilities) - 1)
+    return np.minimum(np.searchsorted(cumulative, u, side="right"), len(cumulative) - 1)
 
 
-def _run(w, cards, new_cards, r, rng, new_per_day, days, first_ratings, pass_ratings) -> dict:
+def _run(w, cards, new_cards, retentions, rng, new_per_day, days, first_ratings, pass_ratings) -> list[dict]:
+    """Every retention's simulation at once, as one array of cards per (retention, copy).
+
+    Each retention runs on its own cards and reads the same random numbers for the same card on the
+    same day; the days visited are those any retention has a review on, and a day on which none of
+    a retention's cards is due leaves them as they were. Side by side, each numpy call serves every
+    retention: one run in turn per retention spent most of its time in the calls' own overhead."""
     per_copy = len(cards) + new_cards
-    n = per_copy * REPLICATES
+    n = per_copy * REPLICATES  # the cards of one retention
+    runs = len(retentions)
+    if n == 0:  # nothing started and nothing to start: no review at any retention
+        return [{"retention": r, "reviews_per_day": 0.0, "memorized": 0.0} for r in retentions]
     # One uniform per (day, card) for recall and one for the rating: every retention's run reads the
-    # same numbers for the same card on the same day.
+    # same numbers for the same card on the same day (column = index mod n).
     recall_u = rng.random((days, n))
     rating_u = rng.random((days, n))
-    s = np.zeros(n)
-    d = np.zeros(n)
-    last = np.zeros(n)
-    due = np.full(n, np.inf)
-    copies = np.arange(REPLICATES) * per_copy
+    total = n * runs
+    r_of = np.repeat(np.asarray(retentions, dtype=float), n)  # each card's desired retention
+    s = np.zeros(total)
+    d = np.zeros(total)
+    last = np.zeros(total)
+    due = np.full(total, np.inf)
+    copies = np.arange(REPLICATES * runs) * per_copy
     if cards:
         k = np.add.outer(copies, np.arange(len(cards))).ravel()
-        s[k] = np.tile([c.stability for c in cards], REPLICATES)
-        d[k] = np.tile([c.difficulty for c in cards], REPLICATES)
-        last[k] = np.tile([-c.days_since_review for c in cards], REPLICATES)
-        due[k] = last[k] + _due(w, s[k], r)
+        s[k] = np.tile([c.stability for c in cards], REPLICATES * runs)
+        d[k] = np.tile([c.difficulty for c in cards], REPLICATES * runs)
+        last[k] = np.tile([-c.days_since_review for c in cards], REPLICATES * runs)
+        due[k] = last[k] + _due(w, s[k], r_of[k])
     started = len(cards)
-    reviews = 0
+    pass_ratings, first_ratings = np.cumsum(pass_ratings), np.cumsum(first_ratings)
+    reviews = np.zeros(runs, dtype=np.int64)
     day = 0
     while day < days:
         # A card overdue before the horizon starts is reviewed on day 0.
         idx = np.flatnonzero(due <= day)
         if idx.size:
+            col = idx % n
             elapsed = np.floor(day - last[idx])
-            recalled = recall_u[day, idx] < memory.retrievability(w, elapsed, s[idx])
-            rating = np.where(recalled, _rate(rating_u[day, idx], pass_ratings) + 2, 1)
+            recalled = recall_u[day, col] < memory.retrievability(w, elapsed, s[idx])
+            rating = np.where(recalled, _rate(rating_u[day, col], pass_ratings) + 2, 1)
             s_new = memory.next_stability(w, s[idx], d[idx], elapsed, rating)
             d_new = memory.next_difficulty(w, d[idx], rating)
             failed = rating == 1
@@ -121,12 +136,12 @@ def _run(w, cards, new_cards, r, rng, new_per_day, days, first_ratings, pass_rat
                 s_new[failed] = memory.next_stability(w, s_new[failed], d_new[failed], 0, 3)
                 d_new[failed] = memory.next_difficulty(w, d_new[failed], 3)
             s[idx], d[idx], last[idx] = s_new, d_new, day
-            due[idx] = day + _due(w, s_new, r)
-            reviews += idx.size + int(failed.sum())
+            due[idx] = day + _due(w, s_new, r_of[idx])
+            reviews += np.bincount(idx // n, minlength=runs) + np.bincount(idx[failed] // n, minlength=runs)
         fresh = np.add.outer(copies, np.arange(started, min(per_copy, started + new_per_day))).ravel()
         if fresh.size:
-            started += fresh.size // REPLICATES
-            rating = _rate(rating_u[day, fresh], first_ratings) + 1
+            started += fresh.size // (REPLICATES * runs)
+            rating = _rate(rating_u[day, fresh % n], first_ratings) + 1
             s[fresh] = memory.initial_stability(w, rating)
             d[fresh] = memory.initial_difficulty(w, rating)
             failed = rating == 1
@@ -135,10 +150,18 @@ def _run(w, cards, new_cards, r, rng, new_per_day, days, first_ratings, pass_rat
                 s[again] = memory.next_stability(w, s[again], d[again], 0, 3)
                 d[again] = memory.next_difficulty(w, d[again], 3)
             last[fresh] = day
-            due[fresh] = day + _due(w, s[fresh], r)
-            reviews += fresh.size + int(failed.sum())
+            due[fresh] = day + _due(w, s[fresh], r_of[fresh])
+            reviews += np.bincount(fresh // n, minlength=runs) + np.bincount(fresh[failed] // n, minlength=runs)
         # Skip the days nothing happens on (most of them, once intervals are long).
-        day = day + 1 if started < per_copy else max(day + 1, int(np.ceil(due.min())) if np.isfinite(due.min()) else days)
+        if started < per_copy:
+            day += 1
+        else:
+            soonest = float(due.min())
+            day = max(day + 1, math.ceil(soonest)) if math.isfinite(soonest) else days
     begun = np.isfinite(due)
-    memorized = float(memory.retrievability(w, days - last[begun], s[begun]).sum()) if begun.any() else 0.0
-    return {"retention": r, "reviews_per_day": reviews / days / REPLICATES, "memorized": memorized / REPLICATES}
+    recall = memory.retrievability(w, days - last[begun], s[begun])
+    # Each retention's begun cards are a run of `recall`, summed alone (as its own simulation would).
+    bounds = [0, *np.cumsum(begun.reshape(runs, n).sum(axis=1)).tolist()]
+    return [{"retention": r, "reviews_per_day": int(reviews[k]) / days / REPLICATES,
+             "memorized": float(recall[bounds[k]:bounds[k + 1]].sum()) / REPLICATES}
+            for k, r in enumerate(retentions)]
