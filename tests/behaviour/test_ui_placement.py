@@ -121,3 +121,21 @@ async def test_placement_is_refused_on_screen_for_a_database_with_reviews(tmp_pa
         assert "it has 1 review" in text_of(app, "#empty-state")
     with Store.open(db) as store:
         assert store.counts()["reviews"] == 1
+
+
+@run_async
+async def test_the_arrows_move_between_the_offers_buttons(tmp_path: Path, bank: Path) -> None:
+    """→ then Enter is "Not now", as in any dialog (Tab alone used to move there); → stops at the
+    last button, ← goes back to "Take the test"."""
+    db = tmp_path / "progress.db"
+    app = offering_app(db, bank)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, lambda: screen_name(app) == "PlacementOfferModal")
+        await pilot.press("right", "right")
+        assert app.screen.focused.id == "placement-decline"
+        await pilot.press("left")
+        assert app.screen.focused.id == "placement-accept"
+        await pilot.press("right", "enter")
+        await settle(pilot, app, lambda: screen_name(app) == "HomeScreen")
+    with Store.open(db) as store:
+        assert store.placement()["status"] == "declined"

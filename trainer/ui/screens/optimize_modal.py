@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from trainer.ui.widgets.dialog_buttons import DialogButtons
 from trainer.ui.widgets.plain_text import plain
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class OptimizeModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="optimize-dialog", classes="dialog"):
             yield Static(plain(comparison_text(self.result, self.fitted_before)), id="optimize-comparison")
-            with Horizontal(classes="dialog-buttons"):
+            with DialogButtons(classes="dialog-buttons"):
                 yield Button("Apply", variant="primary", id="optimize-apply")
                 yield Button("Keep current", id="optimize-keep")
             yield Static("a applies the fitted parameters to every review from now on · Esc keeps the "

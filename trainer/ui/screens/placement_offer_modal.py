@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+from trainer.ui.widgets.dialog_buttons import DialogButtons
 
 
 class PlacementOfferModal(ModalScreen[bool]):
@@ -28,7 +30,7 @@ class PlacementOfferModal(ModalScreen[bool]):
             yield Static("A right answer places you out of that equation and what it builds on, so you start "
                         "reviewing what you know instead of learning it anew. Nothing is saved until the end.",
                         classes="dialog-keys", markup=False)
-            with Horizontal(classes="dialog-buttons"):
+            with DialogButtons(classes="dialog-buttons"):
                 yield Button("Take the test", variant="primary", id="placement-accept")
                 yield Button("Not now", id="placement-decline")
 

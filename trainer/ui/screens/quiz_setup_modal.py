@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList
 
+from trainer.ui.widgets.dialog_buttons import DialogButtons
 from trainer.ui.widgets.plain_text import plain
 
 
@@ -27,7 +28,7 @@ class QuizSetupModal(ModalScreen[dict | None]):
             with Horizontal(id="quiz-count-row"):
                 yield Label("Problems ", id="quiz-count-label")
                 yield Input("10", id="quiz-count", type="integer", max_length=3)
-            with Horizontal(classes="dialog-buttons"):
+            with DialogButtons(classes="dialog-buttons"):
                 yield Button("Start", variant="primary", id="quiz-start")
                 yield Button("Cancel", id="quiz-cancel")
 

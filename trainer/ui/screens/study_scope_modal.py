@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList
 
 from trainer.core.scheduling.study import StudyFilter
+from trainer.ui.widgets.dialog_buttons import DialogButtons
 from trainer.ui.widgets.plain_text import plain
 
 
@@ -30,7 +31,7 @@ class StudyScopeModal(ModalScreen[StudyFilter | None]):
         with Vertical(id="study-dialog", classes="dialog"):
             yield Label("Study only these (none = the whole bank); Space toggles, Tab to the buttons")
             yield SelectionList[str](id="study-scope")
-            with Horizontal(classes="dialog-buttons"):
+            with DialogButtons(classes="dialog-buttons"):
                 yield Button("Study", variant="primary", id="study-start")
                 yield Button("Whole bank", id="study-all")
                 yield Button("Cancel", id="study-cancel")
