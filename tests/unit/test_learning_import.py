@@ -248,3 +248,20 @@ def test_workload_with_no_card_at_all_is_zero_not_an_error():
                                  days=30, retentions=(0.8, 0.9))
     assert rows == [{"retention": 0.8, "reviews_per_day": 0.0, "memorized": 0.0},
                     {"retention": 0.9, "reviews_per_day": 0.0, "memorized": 0.0}]
+
+
+def test_workload_reviews_a_card_on_the_first_day_on_or_after_its_due_date():
+    """S = 1 day: at r = 0.9 the interval is 1 day. Reviewed half a day ago, the card falls due at
+    day 0.5, so its review is on day 1: none within a 1-day horizon, one (two if forgotten and
+    relearnt) within 2 days. Reviewed 30 days ago it is overdue and reviewed on day 0."""
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    from trainer.core.learning.workload import WorkloadCard, workload_by_retention
+
+    def per_day(card, days):
+        return workload_by_retention(list(DEFAULT_PARAMETERS), [card], new_cards=0, rng=np.random.default_rng(2),
+                                     days=days, retentions=(0.9,))[0]["reviews_per_day"]
+
+    assert per_day(WorkloadCard(1.0, 5.0, 0.5), 1) == 0
+    assert 1 / 2 <= per_day(WorkloadCard(1.0, 5.0, 0.5), 2) <= 2 / 2
+    assert 1 <= per_day(WorkloadCard(1.0, 5.0, 30.0), 1) <= 2

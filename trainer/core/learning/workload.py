@@ -17,7 +17,6 @@ recalled at its end (the sum of recall probabilities).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -89,19 +88,21 @@ def _rate(u: np.ndarray, cumulative: np.ndarray) -> np.ndarray:
 
 
 def _run(w, cards, new_cards, retentions, rng, new_per_day, days, first_ratings, pass_ratings) -> list[dict]:
-    """Every retention's simulation at once, as one array of cards per (retention, copy).
+    """Every retention's simulation at once, as one array of cards per (retention, copy), taken a
+    review at a time rather than a day at a time.
 
-    Each retention runs on its own cards and reads the same random numbers for the same card on the
-    same day; the days visited are those any retention has a review on, and a day on which none of
-    a retention's cards is due leaves them as they were. Side by side, each numpy call serves every
-    retention: one run in turn per retention spent most of its time in the calls' own overhead."""
+    Cards do not interact: a card is reviewed on the first day on or after its due date (day 0 if
+    overdue), and what happens to it depends on its own state and its own random numbers on that
+    day alone. So each step reviews every card that still has a review within the horizon, each on
+    its own day: the same reviews, in the same order for each card, as walking the days would give,
+    in as many numpy calls as the busiest card has reviews instead of one set per day; and one
+    array serves every retention, each reading the same numbers for the same card on the same day."""
     per_copy = len(cards) + new_cards
     n = per_copy * REPLICATES  # the cards of one retention
     runs = len(retentions)
     if n == 0:  # nothing started and nothing to start: no review at any retention
         return [{"retention": r, "reviews_per_day": 0.0, "memorized": 0.0} for r in retentions]
-    # One uniform per (day, card) for recall and one for the rating: every retention's run reads the
-    # same numbers for the same card on the same day (column = index mod n).
+    # One uniform per (day, card) for recall and one for the rating (column = index mod n).
     recall_u = rng.random((days, n))
     rating_u = rng.random((days, n))
     total = n * runs
@@ -111,53 +112,51 @@ def _run(w, cards, new_cards, retentions, rng, new_per_day, days, first_ratings,
     last = np.zeros(total)
     due = np.full(total, np.inf)
     copies = np.arange(REPLICATES * runs) * per_copy
+    pass_ratings, first_ratings = np.cumsum(pass_ratings), np.cumsum(first_ratings)
+    reviews = np.zeros(runs, dtype=np.int64)
     if cards:
         k = np.add.outer(copies, np.arange(len(cards))).ravel()
         s[k] = np.tile([c.stability for c in cards], REPLICATES * runs)
         d[k] = np.tile([c.difficulty for c in cards], REPLICATES * runs)
         last[k] = np.tile([-c.days_since_review for c in cards], REPLICATES * runs)
         due[k] = last[k] + _due(w, s[k], r_of[k])
-    started = len(cards)
-    pass_ratings, first_ratings = np.cumsum(pass_ratings), np.cumsum(first_ratings)
-    reviews = np.zeros(runs, dtype=np.int64)
-    day = 0
-    while day < days:
-        # A card overdue before the horizon starts is reviewed on day 0.
-        idx = np.flatnonzero(due <= day)
-        if idx.size:
-            col = idx % n
-            elapsed = np.floor(day - last[idx])
-            recalled = recall_u[day, col] < memory.retrievability(w, elapsed, s[idx])
-            rating = np.where(recalled, _rate(rating_u[day, col], pass_ratings) + 2, 1)
-            s_new = memory.next_stability(w, s[idx], d[idx], elapsed, rating)
-            d_new = memory.next_difficulty(w, d[idx], rating)
-            failed = rating == 1
-            if failed.any():  # the same-day relearning review after an Again, rated Good
-                s_new[failed] = memory.next_stability(w, s_new[failed], d_new[failed], 0, 3)
-                d_new[failed] = memory.next_difficulty(w, d_new[failed], 3)
-            s[idx], d[idx], last[idx] = s_new, d_new, day
-            due[idx] = day + _due(w, s_new, r_of[idx])
-            reviews += np.bincount(idx // n, minlength=runs) + np.bincount(idx[failed] // n, minlength=runs)
-        fresh = np.add.outer(copies, np.arange(started, min(per_copy, started + new_per_day))).ravel()
-        if fresh.size:
-            started += fresh.size // (REPLICATES * runs)
-            rating = _rate(rating_u[day, fresh % n], first_ratings) + 1
-            s[fresh] = memory.initial_stability(w, rating)
-            d[fresh] = memory.initial_difficulty(w, rating)
-            failed = rating == 1
-            if failed.any():
-                again = fresh[failed]
-                s[again] = memory.next_stability(w, s[again], d[again], 0, 3)
-                d[again] = memory.next_difficulty(w, d[again], 3)
-            last[fresh] = day
-            due[fresh] = day + _due(w, s[fresh], r_of[fresh])
-            reviews += np.bincount(fresh // n, minlength=runs) + np.bincount(fresh[failed] // n, minlength=runs)
-        # Skip the days nothing happens on (most of them, once intervals are long).
-        if started < per_copy:
-            day += 1
-        else:
-            soonest = float(due.min())
-            day = max(day + 1, math.ceil(soonest)) if math.isfinite(soonest) else days
+    # The templates not yet started: `new_per_day` of them start each day, in order, with a first review.
+    start = np.arange(new_cards) // new_per_day
+    start = start[start < days]
+    if start.size:
+        fresh = np.add.outer(copies, len(cards) + np.arange(start.size)).ravel()
+        day = np.tile(start, REPLICATES * runs)
+        rating = _rate(rating_u[day, fresh % n], first_ratings) + 1
+        s[fresh] = memory.initial_stability(w, rating)
+        d[fresh] = memory.initial_difficulty(w, rating)
+        failed = rating == 1
+        if failed.any():  # the same-day relearning review after an Again, rated Good
+            again = fresh[failed]
+            s[again] = memory.next_stability(w, s[again], d[again], 0, 3)
+            d[again] = memory.next_difficulty(w, d[again], 3)
+        last[fresh] = day
+        due[fresh] = day + _due(w, s[fresh], r_of[fresh])
+        reviews += np.bincount(fresh // n, minlength=runs) + np.bincount(fresh[failed] // n, minlength=runs)
+    # The day each card is next reviewed; a review sets a whole day, so only the started cards' first
+    # due dates need rounding up.
+    on = np.maximum(0.0, np.ceil(due))
+    idx = np.flatnonzero(on < days)
+    while idx.size:
+        day = on[idx].astype(np.intp)
+        col = idx % n
+        elapsed = np.floor(day - last[idx])
+        recalled = recall_u[day, col] < memory.retrievability(w, elapsed, s[idx])
+        rating = np.where(recalled, _rate(rating_u[day, col], pass_ratings) + 2, 1)
+        s_new = memory.next_stability(w, s[idx], d[idx], elapsed, rating)
+        d_new = memory.next_difficulty(w, d[idx], rating)
+        failed = rating == 1
+        if failed.any():  # the same-day relearning review after an Again, rated Good
+            s_new[failed] = memory.next_stability(w, s_new[failed], d_new[failed], 0, 3)
+            d_new[failed] = memory.next_difficulty(w, d_new[failed], 3)
+        s[idx], d[idx], last[idx] = s_new, d_new, day
+        due[idx] = on[idx] = day + _due(w, s_new, r_of[idx])
+        reviews += np.bincount(idx // n, minlength=runs) + np.bincount(idx[failed] // n, minlength=runs)
+        idx = idx[on[idx] < days]  # the cards with a review left within the horizon
     begun = np.isfinite(due)
     recall = memory.retrievability(w, days - last[begun], s[begun])
     # Each retention's begun cards are a run of `recall`, summed alone (as its own simulation would).
