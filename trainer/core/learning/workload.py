@@ -87,6 +87,21 @@ def _rate(u: np.ndarray, cumulative: np.ndarray) -> np.ndarray:
     return np.minimum(np.searchsorted(cumulative, u, side="right"), len(cumulative) - 1)
 
 
+def _relearn(w: list[float], s: np.ndarray, d: np.ndarray, rating: np.ndarray) -> np.ndarray:
+    """The same-day relearning review, rated Good, after each Again in `rating`: applied to `s` and `d`
+    in place. Returns which reviews were an Again (each adds that review)."""
+    failed = rating == 1
+    if failed.any():
+        s[failed] = memory.next_stability(w, s[failed], d[failed], 0, 3)
+        d[failed] = memory.next_difficulty(w, d[failed], 3)
+    return failed
+
+
+def _tally(idx: np.ndarray, failed: np.ndarray, n: int, runs: int) -> np.ndarray:
+    """Reviews per retention of the cards `idx` (n to a retention), each Again counting twice."""
+    return np.bincount(idx // n, minlength=runs) + np.bincount(idx[failed] // n, minlength=runs)
+
+
 def _run(w, cards, new_cards, retentions, rng, new_per_day, days, first_ratings, pass_ratings) -> list[dict]:
     """Every retention's simulation at once, as one array of cards per (retention, copy), taken a
     review at a time rather than a day at a time.
@@ -127,18 +142,13 @@ def _run(w, cards, new_cards, retentions, rng, new_per_day, days, first_ratings,
         fresh = np.add.outer(copies, len(cards) + np.arange(start.size)).ravel()
         day = np.tile(start, REPLICATES * runs)
         rating = _rate(rating_u[day, fresh % n], first_ratings) + 1
-        s[fresh] = memory.initial_stability(w, rating)
-        d[fresh] = memory.initial_difficulty(w, rating)
-        failed = rating == 1
-        if failed.any():  # the same-day relearning review after an Again, rated Good
-            again = fresh[failed]
-            s[again] = memory.next_stability(w, s[again], d[again], 0, 3)
-            d[again] = memory.next_difficulty(w, d[again], 3)
-        last[fresh] = day
-        due[fresh] = day + _due(w, s[fresh], r_of[fresh])
-        reviews += np.bincount(fresh // n, minlength=runs) + np.bincount(fresh[failed] // n, minlength=runs)
-    # The day each card is next reviewed; a review sets a whole day, so only the started cards' first
-    # due dates need rounding up.
+        s_new, d_new = memory.initial_stability(w, rating), memory.initial_difficulty(w, rating)
+        failed = _relearn(w, s_new, d_new, rating)
+        s[fresh], d[fresh], last[fresh] = s_new, d_new, day
+        due[fresh] = day + _due(w, s_new, r_of[fresh])
+        reviews += _tally(fresh, failed, n, runs)
+    # The day each card is next reviewed (inf: not started); a review sets a whole day, so only the
+    # started cards' first due dates need rounding up.
     on = np.maximum(0.0, np.ceil(due))
     idx = np.flatnonzero(on < days)
     while idx.size:
@@ -149,15 +159,12 @@ def _run(w, cards, new_cards, retentions, rng, new_per_day, days, first_ratings,
         rating = np.where(recalled, _rate(rating_u[day, col], pass_ratings) + 2, 1)
         s_new = memory.next_stability(w, s[idx], d[idx], elapsed, rating)
         d_new = memory.next_difficulty(w, d[idx], rating)
-        failed = rating == 1
-        if failed.any():  # the same-day relearning review after an Again, rated Good
-            s_new[failed] = memory.next_stability(w, s_new[failed], d_new[failed], 0, 3)
-            d_new[failed] = memory.next_difficulty(w, d_new[failed], 3)
+        failed = _relearn(w, s_new, d_new, rating)
         s[idx], d[idx], last[idx] = s_new, d_new, day
-        due[idx] = on[idx] = day + _due(w, s_new, r_of[idx])
-        reviews += np.bincount(idx // n, minlength=runs) + np.bincount(idx[failed] // n, minlength=runs)
+        on[idx] = day + _due(w, s_new, r_of[idx])
+        reviews += _tally(idx, failed, n, runs)
         idx = idx[on[idx] < days]  # the cards with a review left within the horizon
-    begun = np.isfinite(due)
+    begun = np.isfinite(on)
     recall = memory.retrievability(w, days - last[begun], s[begun])
     # Each retention's begun cards are a run of `recall`, summed alone (as its own simulation would).
     bounds = [0, *np.cumsum(begun.reshape(runs, n).sum(axis=1)).tolist()]
