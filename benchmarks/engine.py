@@ -61,7 +61,10 @@ def check_figures(quick: bool) -> list[dict]:
     folder = ROOT / "problems"
     edited = sorted(folder.rglob("*.yaml"))[0]
     name = f"check whole bank, {seeds} seeds" + (" (quick, not 200)" if quick else "")
-    out = []
+    reference = _reference_cpu()
+    out = [{"group": "engine", "name": "machine: reference work, CPU", "value": reference * 1000, "unit": "ms",
+            "target": None, "note": "fixed Python and small-array numpy work, none of trainer's; median of 5: "
+                                    "how fast this machine is now (a VM's speed drifts)"}]
     with tempfile.TemporaryDirectory(prefix="trainer-bench-check-") as home:
         env = {**os.environ, "TRAINER_HOME": home}
         original = edited.read_bytes()
@@ -72,7 +75,31 @@ def check_figures(quick: bool) -> list[dict]:
                 out.extend(_timed_check(folder, seeds, env, name + label, label, edited.name if edit else ""))
         finally:
             edited.write_bytes(original)
+    cold_cpu = out[2]["value"]
+    out.insert(3, {"group": "engine", "name": name + ", CPU / reference work", "value": cold_cpu / reference,
+                   "unit": "×", "target": None,
+                   "note": "the cold check's CPU in units of the machine's reference work: comparable across "
+                           "runs on a faster or slower machine"})
     return out
+
+
+def _reference_cpu() -> float:
+    """CPU seconds of a fixed piece of work like `check`'s own mix (Python calls and arithmetic, numpy
+    calls on a few numbers) that runs no trainer code: the yardstick for the check's CPU figure."""
+    import numpy as np
+
+    def work() -> float:
+        start = time.process_time()
+        total = 0
+        for i in range(400_000):
+            total += (i * i) % 7
+        a, b = np.arange(8.0), np.ones(8)
+        for _ in range(40_000):
+            a = np.add(a, b) * 0.5
+            float(a.sum())
+        return time.process_time() - start
+
+    return statistics.median(work() for _ in range(5))
 
 
 def _timed_check(folder: Path, seeds: int, env: dict, name: str, label: str, edited: str) -> list[dict]:
