@@ -6,7 +6,7 @@ import re
 import textwrap
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from trainer.core.checking.check import MISTAKE_SEEDS, check_template, grading_hook
@@ -175,12 +175,26 @@ finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).filter(lambda
 @settings(max_examples=400, derandomize=True, deadline=None)
 @given(t=finite, e=finite, sig=st.sampled_from([None, 2, 3, 5]), dec=st.sampled_from([None, 0, 2]),
        rtol=st.sampled_from([0.0, 0.01]), scale=st.one_of(st.none(), st.floats(0, 1e6)))
+@example(t=0.0, e=0.5, sig=5, dec=None, rtol=0.0, scale=None)  # NumPy's 10**-5 is 1 ulp below 1e-05
 def test_plain_float_precision_agrees_with_the_numpy_path(t, e, sig, dec, rtol, scale):
     p = Precision(sig, dec, rtol, 1e-9)
     for typed in (t, e + (t - e) * 1e-4):
         assert bool(p.within(typed, e, scale)) == bool(p.within(np.array([typed]), np.array([e]), scale)[0])
         assert bool(p.close(typed, e, scale)) == bool(p.close(np.array([typed]), np.array([e]), scale)[0])
     assert float(p.tolerance(e, scale)) == float(p.tolerance(np.array([e]), scale)[0])
+
+
+def test_half_a_unit_in_the_last_place_is_the_same_number_for_a_float_and_an_array():
+    """0.5 at 5 significant figures: half a unit of the fifth figure is 0.5e-5 (and the 1e-9 slack).
+    NumPy's own power gives 10**-5 one unit in the last place low, which made an array's tolerance
+    differ from a float's; across magnitudes and precisions the two now agree to the bit."""
+    assert float(Precision(5).tolerance(0.5)) == 0.5 * 1e-05 * (1 + 1e-9)
+    assert float(Precision(5).tolerance(np.array([0.5]))[0]) == 0.5 * 1e-05 * (1 + 1e-9)
+    assert float(Precision(None, 5).tolerance(np.array([3.0]))[0]) == 0.5 * 1e-05 * (1 + 1e-9)
+    values = [m * 10.0 ** k for m in (1.0, 2.5, 5.0, 9.99) for k in range(-15, 16)]
+    for sig in (1, 2, 3, 5, 7):
+        together = Precision(sig).tolerance(np.array(values)).tolist()
+        assert [float(Precision(sig).tolerance(v)) for v in values] == together
 
 
 def _number_pattern(text: str, form: str) -> bool:

@@ -25,6 +25,17 @@ _SLACK = 1e-9
 # this share of the largest entry's magnitude, so its significant figures never decide.
 SIG_FLOOR = 1e-2
 REL_FLOOR = 1e-2
+# 10**k correctly rounded, read from the decimal literal, for every k a tolerance can need: the plain
+# float and the NumPy paths take their powers of ten from here and so agree to the bit (NumPy's
+# `power` gives 10**-5 as 9.999999999999999e-06, one unit in the last place below Python's 1e-05).
+_POW10_LOW = -400
+_POW10_LIST = [float(f"1e{k}") for k in range(_POW10_LOW, -_POW10_LOW)]
+_POW10 = np.array(_POW10_LIST)
+
+
+def _pow10(k: int) -> float:
+    """10**k, correctly rounded (0.0 and inf beyond a float's range)."""
+    return _POW10_LIST[min(max(k - _POW10_LOW, 0), len(_POW10_LIST) - 1)]
 
 
 @dataclass(frozen=True)
@@ -91,23 +102,24 @@ class Precision:
         """`tolerance` of an array (or a non-finite value), entrywise in NumPy."""
         v = np.abs(e)
         if self.decimals is not None:
-            place = np.full(v.shape, 0.5 * 10.0 ** -self.decimals)
+            place = np.full(v.shape, 0.5 * _pow10(-self.decimals))
         else:
             mag = np.maximum(v, SIG_FLOOR * big)
             # Only positive magnitudes reach log10 (0 and nan read as 1): nothing to divide by zero.
             exponent = np.floor(np.log10(np.where(mag > 0, mag, 1.0)))
-            place = np.where(mag > 0, 0.5 * 10.0 ** (exponent - (self.sigfigs or DEFAULT_SIGFIGS) + 1), 0.0)
+            k = np.clip(exponent - (self.sigfigs or DEFAULT_SIGFIGS) + 1 - _POW10_LOW, 0, len(_POW10) - 1)
+            place = np.where(mag > 0, 0.5 * _POW10[k.astype(np.intp)], 0.0)
         rel = self.rtol * np.maximum(v, REL_FLOOR * big)
         return np.maximum(np.maximum(place, rel), self.atol) * (1 + _SLACK)
 
     def _scalar_tolerance(self, v: float, big: float) -> float:
-        """`tolerance` of one finite |expected| in plain floats: the same arithmetic (C `log10` and
-        `pow`) without NumPy's per-call cost, which dominated grading a number."""
+        """`tolerance` of one finite |expected| in plain floats: the same arithmetic (C `log10`, the same
+        powers of ten) without NumPy's per-call cost, which dominated grading a number."""
         if self.decimals is not None:
-            place = 0.5 * 10.0 ** -self.decimals
+            place = 0.5 * _pow10(-self.decimals)
         else:
             mag = max(v, SIG_FLOOR * big)
-            place = 0.5 * 10.0 ** (math.floor(math.log10(mag)) - (self.sigfigs or DEFAULT_SIGFIGS) + 1) \
+            place = 0.5 * _pow10(math.floor(math.log10(mag)) - (self.sigfigs or DEFAULT_SIGFIGS) + 1) \
                 if mag > 0 else 0.0
         rel = self.rtol * max(v, REL_FLOOR * big)
         return max(max(place, rel), self.atol) * (1 + _SLACK)
