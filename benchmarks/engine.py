@@ -75,8 +75,9 @@ def check_figures(quick: bool) -> list[dict]:
                 out.extend(_timed_check(folder, seeds, env, name + label, label, edited.name if edit else ""))
         finally:
             edited.write_bytes(original)
-    cold_cpu = out[2]["value"]
-    out.insert(3, {"group": "engine", "name": name + ", CPU / reference work", "value": cold_cpu / reference,
+    cold_cpu = next(f["value"] for f in out if f["name"] == name + ", CPU")
+    at = next(i for i, f in enumerate(out) if f["name"] == name + ", CPU") + 1
+    out.insert(at, {"group": "engine", "name": name + ", CPU / reference work", "value": cold_cpu / reference,
                    "unit": "×", "target": None,
                    "note": "the cold check's CPU in units of the machine's reference work: comparable across "
                            "runs on a faster or slower machine"})

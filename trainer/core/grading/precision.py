@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -25,17 +26,25 @@ _SLACK = 1e-9
 # this share of the largest entry's magnitude, so its significant figures never decide.
 SIG_FLOOR = 1e-2
 REL_FLOOR = 1e-2
-# 10**k correctly rounded, read from the decimal literal, for every k a tolerance can need: the plain
-# float and the NumPy paths take their powers of ten from here and so agree to the bit (NumPy's
-# `power` gives 10**-5 as 9.999999999999999e-06, one unit in the last place below Python's 1e-05).
-_POW10_LOW = -400
-_POW10_LIST = [float(f"1e{k}") for k in range(_POW10_LOW, -_POW10_LOW)]
-_POW10 = np.array(_POW10_LIST)
+# The plain float and the NumPy paths take their powers of ten from the decimal literal (correctly
+# rounded) and so agree to the bit: NumPy's `power` gives 10**-5 as 9.999999999999999e-06, one unit
+# in the last place below Python's 1e-05. Beyond ±400 a float is 0 or inf anyway.
+_POW10_LOW, _POW10_HIGH = -400, 400
+_POW10_KNOWN: dict[int, float] = {}
 
 
 def _pow10(k: int) -> float:
     """10**k, correctly rounded (0.0 and inf beyond a float's range)."""
-    return _POW10_LIST[min(max(k - _POW10_LOW, 0), len(_POW10_LIST) - 1)]
+    p = _POW10_KNOWN.get(k)
+    if p is None:
+        p = _POW10_KNOWN[k] = float(f"1e{min(max(k, _POW10_LOW), _POW10_HIGH)}")
+    return p
+
+
+@cache
+def _pow10_table() -> np.ndarray:
+    """`_pow10(k)` for k from `_POW10_LOW` to `_POW10_HIGH`, built on the first array graded (not at import)."""
+    return np.array([_pow10(k) for k in range(_POW10_LOW, _POW10_HIGH + 1)])
 
 
 @dataclass(frozen=True)
@@ -107,8 +116,8 @@ class Precision:
             mag = np.maximum(v, SIG_FLOOR * big)
             # Only positive magnitudes reach log10 (0 and nan read as 1): nothing to divide by zero.
             exponent = np.floor(np.log10(np.where(mag > 0, mag, 1.0)))
-            k = np.clip(exponent - (self.sigfigs or DEFAULT_SIGFIGS) + 1 - _POW10_LOW, 0, len(_POW10) - 1)
-            place = np.where(mag > 0, 0.5 * _POW10[k.astype(np.intp)], 0.0)
+            k = np.clip(exponent - (self.sigfigs or DEFAULT_SIGFIGS) + 1, _POW10_LOW, _POW10_HIGH) - _POW10_LOW
+            place = np.where(mag > 0, 0.5 * _pow10_table()[k.astype(np.intp)], 0.0)
         rel = self.rtol * np.maximum(v, REL_FLOOR * big)
         return np.maximum(np.maximum(place, rel), self.atol) * (1 + _SLACK)
 

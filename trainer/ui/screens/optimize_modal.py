@@ -52,7 +52,7 @@ class OptimizeModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="optimize-dialog", classes="dialog"):
             yield Static(plain(comparison_text(self.result, self.fitted_before)), id="optimize-comparison")
-            with DialogButtons(classes="dialog-buttons"):
+            with DialogButtons():
                 yield Button("Apply", variant="primary", id="optimize-apply")
                 yield Button("Keep current", id="optimize-keep")
             yield Static("a applies the fitted parameters to every review from now on · Esc keeps the "

@@ -30,7 +30,7 @@ class PlacementOfferModal(ModalScreen[bool]):
             yield Static("A right answer places you out of that equation and what it builds on, so you start "
                         "reviewing what you know instead of learning it anew. Nothing is saved until the end.",
                         classes="dialog-keys", markup=False)
-            with DialogButtons(classes="dialog-buttons"):
+            with DialogButtons():
                 yield Button("Take the test", variant="primary", id="placement-accept")
                 yield Button("Not now", id="placement-decline")
 

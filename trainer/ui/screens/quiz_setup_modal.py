@@ -28,7 +28,7 @@ class QuizSetupModal(ModalScreen[dict | None]):
             with Horizontal(id="quiz-count-row"):
                 yield Label("Problems ", id="quiz-count-label")
                 yield Input("10", id="quiz-count", type="integer", max_length=3)
-            with DialogButtons(classes="dialog-buttons"):
+            with DialogButtons():
                 yield Button("Start", variant="primary", id="quiz-start")
                 yield Button("Cancel", id="quiz-cancel")
 

@@ -31,7 +31,7 @@ class StudyScopeModal(ModalScreen[StudyFilter | None]):
         with Vertical(id="study-dialog", classes="dialog"):
             yield Label("Study only these (none = the whole bank); Space toggles, Tab to the buttons")
             yield SelectionList[str](id="study-scope")
-            with DialogButtons(classes="dialog-buttons"):
+            with DialogButtons():
                 yield Button("Study", variant="primary", id="study-start")
                 yield Button("Whole bank", id="study-all")
                 yield Button("Cancel", id="study-cancel")
